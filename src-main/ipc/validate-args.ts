@@ -1,0 +1,121 @@
+/**
+ * Argument validation for every channel: the renderer is untrusted, so each argument tuple is
+ * checked for shape, type and range before a service sees it.
+ */
+import { isAbsolute } from 'node:path';
+import type { Channel, ChannelArgs, ExportRequest, MergeRequest } from '../../src-preload/contract';
+import type { ToneParams } from '../../src-shared/tonemap/tone-params';
+
+export class IpcArgumentError extends Error {
+  constructor(channel: string, problem: string) {
+    super(`${channel}: ${problem}`);
+    this.name = 'IpcArgumentError';
+  }
+}
+
+type Validator<K extends Channel> = (args: unknown[]) => ChannelArgs<K>;
+
+const MAX_FRAMES = 64;
+const MAX_PATH = 4096;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function arity(channel: string, args: unknown[], n: number): void {
+  if (args.length !== n) throw new IpcArgumentError(channel, `expected ${n} argument(s), got ${args.length}`);
+}
+
+function absolutePath(channel: string, value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PATH || value.includes('\0')) {
+    throw new IpcArgumentError(channel, `${what} must be a non-empty path string`);
+  }
+  if (!isAbsolute(value)) throw new IpcArgumentError(channel, `${what} must be an absolute path`);
+  return value;
+}
+
+function optionalPath(channel: string, value: unknown, what: string): string | undefined {
+  return value === undefined ? undefined : absolutePath(channel, value, what);
+}
+
+function projectId(channel: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^[a-z0-9-]{1,64}$/.test(value)) {
+    throw new IpcArgumentError(channel, 'projectId must be an id returned by project:load');
+  }
+  return value;
+}
+
+function finiteIn(channel: string, value: unknown, what: string, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new IpcArgumentError(channel, `${what} must be a number in [${min}, ${max}]`);
+  }
+  return value;
+}
+
+function toneParams(channel: string, value: unknown): ToneParams {
+  if (!isRecord(value)) throw new IpcArgumentError(channel, 'tone must be an object');
+  const mode = value.mode;
+  if (mode !== 'radiance' && mode !== 'display') throw new IpcArgumentError(channel, "tone.mode must be 'radiance' or 'display'");
+  const tone: ToneParams = {
+    exposure: finiteIn(channel, value.exposure, 'tone.exposure', -10, 10),
+    contrast: finiteIn(channel, value.contrast, 'tone.contrast', -1, 1),
+    mode,
+  };
+  if (value.key !== undefined) tone.key = finiteIn(channel, value.key, 'tone.key', 1e-12, 1e12);
+  return tone;
+}
+
+export const validators: { [K in Channel]: Validator<K> } = {
+  'dialog:open-images': (args) => {
+    arity('dialog:open-images', args, 0);
+    return [];
+  },
+  'dialog:save-export': (args) => {
+    arity('dialog:save-export', args, 1);
+    const name = args[0];
+    if (typeof name !== 'string' || name.length > 255 || /[\\/\0]/.test(name)) {
+      throw new IpcArgumentError('dialog:save-export', 'suggestedName must be a file name without folders');
+    }
+    return [name];
+  },
+  'project:load': (args) => {
+    arity('project:load', args, 1);
+    const paths = args[0];
+    if (!Array.isArray(paths) || paths.length === 0 || paths.length > MAX_FRAMES) {
+      throw new IpcArgumentError('project:load', `paths must be a list of 1 to ${MAX_FRAMES} files`);
+    }
+    return [paths.map((p, i) => absolutePath('project:load', p, `paths[${i}]`))];
+  },
+  'project:merge': (args) => {
+    const channel = 'project:merge';
+    arity(channel, args, 1);
+    const req = args[0];
+    if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
+    const method = req.method;
+    if (method !== 'mertens' && method !== 'radiance') throw new IpcArgumentError(channel, "method must be 'mertens' or 'radiance'");
+    const out: MergeRequest = { projectId: projectId(channel, req.projectId), method };
+    if (req.exposureTimes !== undefined) {
+      if (!Array.isArray(req.exposureTimes) || req.exposureTimes.length > MAX_FRAMES) {
+        throw new IpcArgumentError(channel, 'exposureTimes must be a list of seconds');
+      }
+      out.exposureTimes = req.exposureTimes.map((t, i) => finiteIn(channel, t, `exposureTimes[${i}]`, 1e-6, 3600));
+    }
+    if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
+    return [out];
+  },
+  'project:export': (args) => {
+    const channel = 'project:export';
+    arity(channel, args, 1);
+    const req = args[0];
+    if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
+    const out: ExportRequest = {
+      projectId: projectId(channel, req.projectId),
+      tone: toneParams(channel, req.tone),
+      exrPath: optionalPath(channel, req.exrPath, 'exrPath'),
+      jpegPath: optionalPath(channel, req.jpegPath, 'jpegPath'),
+    };
+    if (!out.exrPath && !out.jpegPath) throw new IpcArgumentError(channel, 'give exrPath, jpegPath or both');
+    if (req.quality !== undefined) out.quality = Math.round(finiteIn(channel, req.quality, 'quality', 1, 100));
+    return [out];
+  },
+};

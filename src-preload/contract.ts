@@ -1,0 +1,122 @@
+/**
+ * The one table of IPC channels between the renderer and main: names, arguments, results.
+ * Main's handlers, the preload bridge, the renderer's client and the e2e test host all derive
+ * from it, so a renamed channel or a changed argument fails to compile everywhere.
+ * Type-only imports: this file has no runtime dependencies.
+ */
+import type { ToneParams } from '../src-shared/tonemap/tone-params';
+
+export type MergeMethod = 'mertens' | 'radiance';
+
+/** A float image small enough to cross IPC: the preview the renderer tone maps live. */
+export interface PreviewImage {
+  width: number;
+  height: number;
+  /** Interleaved linear RGB. */
+  data: Float32Array;
+}
+
+/** An sRGB 8-bit RGBA thumbnail ready for a canvas. */
+export interface Thumbnail {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export interface FrameInfo {
+  path: string;
+  name: string;
+  width: number;
+  height: number;
+  /** log2 relative exposure from metadata; null when the file has none. */
+  ev: number | null;
+  exposureTime?: number;
+  fNumber?: number;
+  iso?: number;
+  thumbnail: Thumbnail;
+}
+
+export interface LoadResult {
+  /** Identifies the loaded bracket in later calls. */
+  projectId: string;
+  frames: FrameInfo[];
+}
+
+export interface MergeRequest {
+  projectId: string;
+  method: MergeMethod;
+  /** Seconds per frame, overriding metadata (same order as the frames). */
+  exposureTimes?: number[];
+  /** Long side of the preview sent back, in pixels. */
+  previewMaxSide?: number;
+}
+
+export interface MergeResult {
+  projectId: string;
+  method: MergeMethod;
+  width: number;
+  height: number;
+  /** How the preview is tone mapped: fused images are display-referred, radiance is scene-referred. */
+  mode: 'display' | 'radiance';
+  /** Auto exposure key of the radiance map, shared by preview and export so they match. */
+  key: number;
+  preview: PreviewImage;
+  /** Relative exposure used for each frame, and where it came from. */
+  ev: number[];
+  evSource: ('metadata' | 'pixels' | 'user')[];
+  warnings: string[];
+  millis: number;
+}
+
+export interface ExportRequest {
+  projectId: string;
+  tone: ToneParams;
+  exrPath?: string;
+  jpegPath?: string;
+  /** JPEG quality 1-100. */
+  quality?: number;
+}
+
+export interface ExportResult {
+  written: string[];
+}
+
+/** Every channel: `domain:verb` name -> argument tuple and result. */
+export interface Channels {
+  'dialog:open-images': { args: []; result: string[] };
+  'dialog:save-export': { args: [suggestedName: string]; result: string | null };
+  'project:load': { args: [paths: string[]]; result: LoadResult };
+  'project:merge': { args: [request: MergeRequest]; result: MergeResult };
+  'project:export': { args: [request: ExportRequest]; result: ExportResult };
+}
+
+export type Channel = keyof Channels;
+export type ChannelArgs<K extends Channel> = Channels[K]['args'];
+export type ChannelResult<K extends Channel> = Channels[K]['result'];
+
+/** The runtime list of channel names; `satisfies` keeps it equal to the table above. */
+export const CHANNELS = [
+  'dialog:open-images',
+  'dialog:save-export',
+  'project:load',
+  'project:merge',
+  'project:export',
+] as const satisfies readonly Channel[];
+
+type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;
+/** Compile-time check that CHANNELS lists every channel. */
+export const CHANNELS_COMPLETE: MissingChannels extends never ? true : never = true;
+
+/** What the preload exposes on `window.luxfuse`: one async action per channel, plus file paths for drops. */
+export type LuxfuseBridge = {
+  [K in Channel]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>>;
+} & {
+  /** The file system path of a dropped File (Electron's webUtils); '' when it has none. */
+  pathForFile(file: File): string;
+};
+
+/** Errors crossing IPC lose their class; this prefix keeps the user-facing message recognisable. */
+export const ERROR_PREFIX = 'luxfuse: ';
+
+/** Name of the global the preload defines. */
+export const BRIDGE_GLOBAL = 'luxfuse';

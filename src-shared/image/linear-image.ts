@@ -1,0 +1,64 @@
+/** The currency of the engine: linear-light float pixels of one frame or one result. */
+
+/** Where the numbers came from, as far as the engine cares. */
+export interface ImageMeta {
+  /** File name (no folder) the frame was decoded from, for error messages. */
+  sourceName?: string;
+  /** Transfer function of the source file before decoding ('srgb' files are linearised on decode). */
+  sourceTransfer?: 'srgb' | 'linear';
+  /** Bits per sample of the source (8, 16, 32). */
+  sourceBits?: number;
+  /** Largest value the source could encode, after linearisation (1 for integer files). */
+  clipLevel?: number;
+  exposureTime?: number;
+  fNumber?: number;
+  iso?: number;
+  exposureBias?: number;
+  make?: string;
+  model?: string;
+  /** ISO 8601 local time with sub-seconds where the file had them. */
+  dateTimeOriginal?: string;
+}
+
+export interface LinearImage {
+  width: number;
+  height: number;
+  /** Interleaved samples per pixel: 1 (grey), 3 (RGB) or 4 (RGBA). The engine works on 3. */
+  channels: 1 | 3 | 4;
+  /** width * height * channels samples, row-major, interleaved, linear light. */
+  data: Float32Array;
+  /**
+   * log2 of the frame's relative exposure (time x ISO/100 / N^2): +1 is one stop brighter.
+   * null when neither metadata nor the caller gave one.
+   */
+  ev: number | null;
+  meta: ImageMeta;
+}
+
+/** An sRGB-encoded 8-bit RGBA image, as a canvas and the JPEG encoder want it. */
+export interface Rgba8Image {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray;
+}
+
+export function createLinearImage(
+  width: number,
+  height: number,
+  channels: 1 | 3 | 4 = 3,
+  meta: ImageMeta = {},
+  ev: number | null = null,
+): LinearImage {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new RangeError(`image size must be positive integers, got ${width}x${height}`);
+  }
+  return { width, height, channels, data: new Float32Array(width * height * channels), ev, meta };
+}
+
+/** ev from exposure settings: log2(t * iso/100 / N^2); missing ISO counts as 100 and missing N as 1. */
+export function evFromSettings(exposureTime: number, iso?: number, fNumber?: number): number {
+  if (!(exposureTime > 0)) throw new RangeError(`exposure time must be positive, got ${exposureTime}`);
+  const gain = (iso && iso > 0 ? iso : 100) / 100;
+  const aperture = fNumber && fNumber > 0 ? fNumber : 1;
+  return Math.log2((exposureTime * gain) / (aperture * aperture));
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CHANNELS } from '../../../../src-preload/contract';
+import type { Handlers } from '../../../../src-main/ipc/handlers';
+import { dispatch, registerIpc } from '../../../../src-main/ipc/register-ipc';
+
+function fakeHandlers(): Handlers {
+  return {
+    'dialog:open-images': vi.fn(async () => ['/a.jpg']),
+    'dialog:save-export': vi.fn(async () => null),
+    'project:load': vi.fn(async () => ({ projectId: 'p', frames: [] })),
+    'project:merge': vi.fn(async () => {
+      throw new Error('a.jpg is 10x10 but b.jpg is 20x20');
+    }),
+    'project:export': vi.fn(async () => ({ written: [] })),
+  };
+}
+
+const appFrame = { senderFrame: { url: 'app://luxfuse/index.html', parent: null } } as never;
+
+describe('IPC registration', () => {
+  it('registers every channel of the contract, and only those', () => {
+    const handle = vi.fn();
+    registerIpc({ handle } as never, fakeHandlers());
+    expect(handle.mock.calls.map((c) => c[0]).sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('runs a handler for the app frame with validated arguments', async () => {
+    const handlers = fakeHandlers();
+    await expect(dispatch(handlers, 'project:load', appFrame, [['/photos/a.jpg', '/photos/b.jpg']])).resolves.toEqual({ projectId: 'p', frames: [] });
+    expect(handlers['project:load']).toHaveBeenCalledWith(['/photos/a.jpg', '/photos/b.jpg']);
+  });
+
+  it('refuses calls from other origins, sub-frames and missing frames', async () => {
+    const handlers = fakeHandlers();
+    for (const event of [
+      { senderFrame: { url: 'https://evil.example/', parent: null } },
+      { senderFrame: { url: 'app://luxfuse/index.html', parent: {} } },
+      { senderFrame: null },
+    ]) {
+      await expect(dispatch(handlers, 'dialog:open-images', event as never, [])).rejects.toThrow(/refused/);
+    }
+    expect(handlers['dialog:open-images']).not.toHaveBeenCalled();
+  });
+
+  it('refuses bad arguments before the handler runs', async () => {
+    const handlers = fakeHandlers();
+    await expect(dispatch(handlers, 'project:load', appFrame, [['relative.jpg']])).rejects.toThrow(/absolute path/);
+    await expect(dispatch(handlers, 'project:load', appFrame, ['/a.jpg'])).rejects.toThrow(/list/);
+    await expect(dispatch(handlers, 'project:merge', appFrame, [{ projectId: 'p', method: 'magic' }])).rejects.toThrow(/method/);
+    await expect(dispatch(handlers, 'dialog:save-export', appFrame, ['../../x.exr'])).rejects.toThrow(/file name/);
+    expect(handlers['project:load']).not.toHaveBeenCalled();
+  });
+
+  it('passes the service error message through, marked for the user', async () => {
+    await expect(dispatch(fakeHandlers(), 'project:merge', appFrame, [{ projectId: 'p', method: 'mertens' }])).rejects.toThrow(
+      'luxfuse: a.jpg is 10x10 but b.jpg is 20x20',
+    );
+  });
+});

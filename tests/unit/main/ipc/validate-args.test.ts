@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { validators } from '../../../../src-main/ipc/validate-args';
+
+describe('IPC argument validation', () => {
+  it('accepts a well-formed export request and drops unknown fields', () => {
+    const [req] = validators['project:export']([
+      { projectId: 'abc-1', tone: { exposure: 1.5, contrast: -0.2, mode: 'radiance', key: 3.2 }, exrPath: '/out/a.exr', extra: 'x' },
+    ]);
+    expect(req).toEqual({ projectId: 'abc-1', tone: { exposure: 1.5, contrast: -0.2, mode: 'radiance', key: 3.2 }, exrPath: '/out/a.exr', jpegPath: undefined });
+  });
+
+  it('rejects out-of-range and wrongly typed values', () => {
+    const tone = { exposure: 0, contrast: 0, mode: 'display' };
+    expect(() => validators['project:export']([{ projectId: 'p', tone, exrPath: 'rel.exr' }])).toThrow(/absolute/);
+    expect(() => validators['project:export']([{ projectId: 'p', tone }])).toThrow(/exrPath, jpegPath/);
+    expect(() => validators['project:export']([{ projectId: 'p', tone: { ...tone, exposure: Number.NaN }, jpegPath: '/a.jpg' }])).toThrow(/exposure/);
+    expect(() => validators['project:export']([{ projectId: 'P!', tone, jpegPath: '/a.jpg' }])).toThrow(/projectId/);
+    expect(() => validators['project:merge']([{ projectId: 'p', method: 'radiance', exposureTimes: [0.01, -1] }])).toThrow(/exposureTimes\[1\]/);
+    expect(() => validators['project:load']([Array.from({ length: 65 }, (_, i) => `/f${i}.jpg`)])).toThrow(/1 to 64/);
+    expect(() => validators['project:load']([['/a\0.jpg']])).toThrow(/path/);
+    expect(() => validators['dialog:open-images'](['x'])).toThrow(/0 argument/);
+  });
+});
