@@ -1,0 +1,218 @@
+/**
+ * ShotInfo for one file from its headers only: EXIF through exifr (which reads the file in
+ * chunks), capture time built from the raw strings (independent of the machine's time zone),
+ * pixel size from the image header. CR3 and RAF keep their EXIF in containers exifr does not
+ * walk; raw-containers.ts finds the blocks and exifr reads them.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import exifr from 'exifr';
+import { fileKind } from '../../src-shared/bracket/file-kind';
+import { parseExifDateTime, type ShotInfo } from '../../src-shared/bracket/shot-info';
+import { LuxfuseError } from '../../src-shared/errors';
+import { ByteSource } from './byte-source';
+import { headerSize, jpegSize, sniffFormat, type HeaderFormat, type PixelSize } from './image-header';
+import { findCr3Blocks, findRafJpeg } from './raw-containers';
+
+/** The file is missing, unreadable or not an image: the message names it and says which. */
+export class UnreadableImageError extends LuxfuseError {}
+
+/** Tags by exifr's names; exifr enables only the IFDs these live in. */
+const TAGS = [
+  'Make',
+  'Model',
+  'SerialNumber', // Exif BodySerialNumber (0xA431)
+  'CameraSerialNumber', // DNG, IFD0 (0xC62F)
+  'LensModel',
+  'FocalLength',
+  'ExposureTime',
+  'FNumber',
+  'ISO',
+  'RecommendedExposureIndex',
+  'ISOSpeed',
+  'ExposureCompensation', // ExposureBiasValue
+  'ExposureMode',
+  'DateTimeOriginal',
+  'SubSecTimeOriginal',
+  'OffsetTimeOriginal',
+  'ExifImageWidth', // PixelXDimension
+  'ExifImageHeight',
+] as const;
+
+type Tags = Partial<Record<(typeof TAGS)[number], unknown>>;
+
+/** Raw values: dates stay strings (no Date in the machine's zone), enums stay numbers. */
+const EXIFR_OPTIONS = {
+  pick: [...TAGS],
+  translateValues: false,
+  reviveValues: false,
+  mergeOutput: true,
+  makerNote: false,
+  userComment: false,
+  xmp: false,
+  icc: false,
+  iptc: false,
+  jfif: false,
+  ihdr: false,
+  gps: false,
+  interop: false,
+  ifd1: false,
+};
+
+/** Exif IFD tag numbers, for CR3's CMT2 block, which is an Exif IFD stored as a TIFF's IFD0. */
+const EXIF_TAG_NAMES: ReadonlyMap<number, (typeof TAGS)[number]> = new Map([
+  [0x829a, 'ExposureTime'],
+  [0x829d, 'FNumber'],
+  [0x8827, 'ISO'],
+  [0x8832, 'RecommendedExposureIndex'],
+  [0x8833, 'ISOSpeed'],
+  [0x9003, 'DateTimeOriginal'],
+  [0x9011, 'OffsetTimeOriginal'],
+  [0x9204, 'ExposureCompensation'],
+  [0x920a, 'FocalLength'],
+  [0x9291, 'SubSecTimeOriginal'],
+  [0xa002, 'ExifImageWidth'],
+  [0xa003, 'ExifImageHeight'],
+  [0xa402, 'ExposureMode'],
+  [0xa431, 'SerialNumber'],
+  [0xa434, 'LensModel'],
+]);
+
+function why(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a folder, not an image';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EMFILE' || code === 'ENFILE') return 'too many open files';
+  return (error as Error)?.message ?? String(error);
+}
+
+const num = (v: unknown): number | undefined => {
+  const x = Array.isArray(v) ? v[0] : v;
+  return typeof x === 'number' && Number.isFinite(x) ? x : undefined;
+};
+const positive = (v: unknown): number | undefined => {
+  const x = num(v);
+  return x !== undefined && x > 0 ? x : undefined;
+};
+const text = (v: unknown): string | undefined => {
+  if (typeof v === 'number') return String(v);
+  if (typeof v !== 'string') return undefined;
+  const s = v.replace(/\0/g, '').trim();
+  return s || undefined;
+};
+/** SubSecTime is ASCII digits; keep them as text so '05' stays 50 ms. */
+const digits = (v: unknown): string | undefined => text(v);
+
+/** ISO 65535 means "too large for the SHORT": the real value is in RecommendedExposureIndex or ISOSpeed. */
+function isoOf(t: Tags): number | undefined {
+  const iso = positive(t.ISO);
+  if (iso !== undefined && iso < 65535) return iso;
+  return positive(t.RecommendedExposureIndex) ?? positive(t.ISOSpeed) ?? iso;
+}
+
+function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferExifSize: boolean): ShotInfo {
+  const exifSize =
+    positive(t.ExifImageWidth) && positive(t.ExifImageHeight)
+      ? { width: positive(t.ExifImageWidth)!, height: positive(t.ExifImageHeight)! }
+      : undefined;
+  const dims = preferExifSize ? (exifSize ?? size) : (size ?? exifSize);
+  const mode = num(t.ExposureMode);
+  const info: ShotInfo = {
+    file,
+    exposureTime: positive(t.ExposureTime),
+    fNumber: positive(t.FNumber),
+    iso: isoOf(t),
+    exposureBias: num(t.ExposureCompensation),
+    exposureMode: mode !== undefined && Number.isInteger(mode) ? mode : undefined,
+    captureTime: parseExifDateTime(text(t.DateTimeOriginal), digits(t.SubSecTimeOriginal), text(t.OffsetTimeOriginal)),
+    make: text(t.Make),
+    model: text(t.Model),
+    serial: text(t.SerialNumber) ?? text(t.CameraSerialNumber),
+    lensModel: text(t.LensModel),
+    focalLength: positive(t.FocalLength),
+    width: dims?.width,
+    height: dims?.height,
+  };
+  // Only the fields the file had: keeps JSON and test expectations free of undefined keys.
+  for (const key of Object.keys(info) as (keyof ShotInfo)[]) if (info[key] === undefined) delete info[key];
+  return info;
+}
+
+async function parseTags(input: string | Uint8Array): Promise<Tags> {
+  try {
+    return ((await exifr.parse(input, EXIFR_OPTIONS)) as Tags | undefined) ?? {};
+  } catch {
+    // A damaged or absent EXIF block does not make the image unreadable; its shot is just anonymous.
+    return {};
+  }
+}
+
+/** CR3: CMT1 holds IFD0 (names as usual); CMT2 is the Exif IFD stored as a TIFF's IFD0, read by tag number. */
+async function cr3Tags(src: ByteSource): Promise<Tags> {
+  const { cmt1, cmt2 } = await findCr3Blocks(src);
+  const tags: Tags = cmt1 ? await parseTags(cmt1) : {};
+  if (cmt2) {
+    const raw = (await exifr
+      .parse(cmt2, { ...EXIFR_OPTIONS, pick: undefined, translateKeys: false, ifd0: {}, exif: false })
+      .catch(() => undefined)) as Record<string, unknown> | undefined;
+    for (const [key, value] of Object.entries(raw ?? {})) {
+      const name = EXIF_TAG_NAMES.get(Number(key));
+      if (name) tags[name] = value;
+    }
+  }
+  return tags;
+}
+
+async function rafTags(src: ByteSource): Promise<{ tags: Tags; size?: PixelSize }> {
+  const jpeg = await findRafJpeg(src);
+  if (!jpeg) return { tags: {} };
+  return { tags: await parseTags(jpeg.bytes), size: await jpegSize(src, jpeg.offset) };
+}
+
+async function tagsAndSize(path: string, src: ByteSource, format: HeaderFormat): Promise<{ tags: Tags; size?: PixelSize }> {
+  switch (format) {
+    case 'cr3':
+      return { tags: await cr3Tags(src) };
+    case 'raf':
+      return rafTags(src);
+    case 'exr':
+    case 'bigtiff':
+      return { tags: {}, size: await headerSize(src, format) };
+    default:
+      return { tags: await parseTags(path), size: await headerSize(src, format) };
+  }
+}
+
+/**
+ * What grouping needs from one file. Rejects with UnreadableImageError ('cannot read
+ * street/a.jpg: no such file') when the file cannot be opened or is not an image; a file
+ * without EXIF resolves with just file, width and height.
+ */
+export async function readShotInfo(path: string): Promise<ShotInfo> {
+  let handle: FileHandle | undefined;
+  try {
+    let src: ByteSource;
+    try {
+      handle = await open(path, 'r');
+      src = await ByteSource.open(handle);
+    } catch (error) {
+      throw new UnreadableImageError(`cannot read ${path}: ${why(error)}`, path);
+    }
+    if (src.size === 0) throw new UnreadableImageError(`cannot read ${path}: the file is empty`, path);
+    const format = sniffFormat(src.head);
+    if (!format) {
+      throw new UnreadableImageError(
+        `cannot read ${path}: not an image Luxfuse reads (the header is not JPEG, PNG, TIFF, EXR, CR3 or RAF)`,
+        path,
+      );
+    }
+    try {
+      const { tags, size } = await tagsAndSize(path, src, format);
+      return toShotInfo(path, tags, size, fileKind(path) === 'raw');
+    } catch (error) {
+      throw new UnreadableImageError(`cannot read ${path}: ${why(error)}`, path);
+    }
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Files and folders the user gave, expanded into the image files Luxfuse imports: supported
+ * extensions only, no hidden files, natural order. Problems are collected, not thrown, so one
+ * bad path does not hide the rest.
+ */
+import type { Dirent, Stats } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { extensionOf, isSupportedImage } from '../../src-shared/bracket/file-kind';
+import { compareNatural } from '../../src-shared/bracket/natural-sort';
+
+export interface ScanError {
+  file: string;
+  message: string;
+}
+
+export interface ScanResult {
+  /** Image files, each once, in natural order. */
+  files: string[];
+  errors: ScanError[];
+}
+
+export interface ScanOptions {
+  /** Descend into sub-folders (hidden ones excepted). Default false. */
+  recursive?: boolean;
+}
+
+function why(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOTDIR') return 'a parent of this path is not a folder';
+  if (code === 'ELOOP') return 'too many levels of symbolic links';
+  return (error as Error).message;
+}
+
+const isHidden = (name: string): boolean => name.startsWith('.');
+
+export async function listImageFiles(paths: string[], options: ScanOptions = {}): Promise<ScanResult> {
+  const files: string[] = [];
+  const errors: ScanError[] = [];
+  /** Absolute paths already listed: a file given alone and through its folder is listed once. */
+  const seenFiles = new Set<string>();
+  /** Real paths of folders already walked: guards against symlink loops. */
+  const seenFolders = new Set<string>();
+
+  const addFile = (path: string) => {
+    const key = resolve(path);
+    if (seenFiles.has(key)) return;
+    seenFiles.add(key);
+    files.push(path);
+  };
+
+  const walk = async (folder: string): Promise<void> => {
+    let real: string;
+    let entries: Dirent[];
+    try {
+      real = await realpath(folder);
+      if (seenFolders.has(real)) return;
+      seenFolders.add(real);
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      errors.push({ file: folder, message: `cannot read folder: ${why(error)}` });
+      return;
+    }
+    const subfolders: string[] = [];
+    for (const entry of entries) {
+      if (isHidden(entry.name)) continue;
+      const path = join(folder, entry.name);
+      let isFile = entry.isFile();
+      let isDir = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(path);
+          isFile = target.isFile();
+          isDir = target.isDirectory();
+        } catch {
+          continue; // a dangling link in a folder is not the user's input; skip it quietly
+        }
+      }
+      if (isFile && isSupportedImage(entry.name)) addFile(path);
+      else if (isDir && options.recursive) subfolders.push(path);
+    }
+    for (const sub of subfolders.sort(compareNatural)) await walk(sub);
+  };
+
+  for (const path of paths) {
+    let info: Stats;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      errors.push({ file: path, message: why(error) });
+      continue;
+    }
+    if (info.isDirectory()) {
+      await walk(path);
+    } else if (!info.isFile()) {
+      errors.push({ file: path, message: 'not a regular file' });
+    } else if (isSupportedImage(path)) {
+      addFile(path);
+    } else {
+      const ext = extensionOf(path);
+      errors.push({ file: path, message: `not a supported image type (${ext ? `.${ext}` : 'no extension'})` });
+    }
+  }
+  return { files: files.sort(compareNatural), errors };
+}

@@ -1,0 +1,209 @@
+/**
+ * Finding brackets among shots: same body, lens and size; consecutive capture times; an
+ * exposure pattern. O(n log n): one sort per body, linear scans and a bounded DP per run.
+ */
+
+import { mergeCompanions, type MergedShot } from './companions';
+import { dirName } from './file-kind';
+import { compareNatural } from './natural-sort';
+import { describeGroup } from './reason';
+import { segmentRun, type SegmentFit } from './segment';
+import { SAME_EXPOSURE_STOPS } from './pattern';
+import { shotExposure, type ShotInfo } from './shot-info';
+
+export interface BracketGroup {
+  /** In capture order (file-name order when there are no capture times). */
+  files: string[];
+  /** log2 relative exposure of each frame (+1 = one stop brighter), 0 for the middle frame. */
+  exposureValues: number[];
+  /** One sentence saying why these files belong together. */
+  reason: string;
+  /** 0..1: how sure the grouping is. */
+  confidence: number;
+}
+
+export interface GroupResult {
+  groups: BracketGroup[];
+  /** Files that belong to no bracket (singles, bursts, files without exposure data), in natural order. */
+  ungrouped: string[];
+}
+
+export interface GroupOptions {
+  /** Idle seconds between frames (after the previous exposure ends) that always split a sequence. Default 3. */
+  maxGapSeconds?: number;
+  /** A gap this many times the typical gap of its sequence splits it. Default 4. */
+  gapFactor?: number;
+  /** Gaps up to this many seconds never split by the relative rule. Default 1. */
+  minSplitGapSeconds?: number;
+  /** Most frames in one bracket. Default 15. */
+  maxFrames?: number;
+  /** Exposures closer than this (stops) are the same exposure. Default 1/6. */
+  sameExposureStops?: number;
+}
+
+/** One shot on its way through grouping. */
+export interface Frame {
+  merged: MergedShot;
+  file: string;
+  time?: number;
+  ev?: number;
+  evSource?: 'settings' | 'bias';
+  bias?: number;
+  mode?: number;
+  /** Idle seconds since the previous frame (by time) ended, whole-second timestamps given the benefit of the doubt. */
+  gapBefore?: number;
+}
+
+/** A bracket found in a run, with what describeGroup needs to explain it. */
+export interface FoundBracket {
+  frames: Frame[];
+  fit: SegmentFit;
+  timeless: boolean;
+  /** Another bracket of the same run touches this one: the exposure pattern, not time, split them. */
+  splitByPattern: boolean;
+}
+
+const norm = (s: string | undefined): string => (s ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/** Same camera body, lens, focal length and image size. */
+function bodyKey(s: ShotInfo): string {
+  const focal = s.focalLength === undefined ? '' : (Math.round(s.focalLength * 10) / 10).toString();
+  const size = s.width && s.height ? `${s.width}x${s.height}` : '';
+  return [norm(s.make), norm(s.model), norm(s.serial), norm(s.lensModel), focal, size].join('\u0000');
+}
+
+function byTimeThenName(a: Frame, b: Frame): number {
+  return a.time! - b.time! || compareNatural(a.file, b.file);
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Split time-sorted frames where the idle gap is too long, absolutely or against the run's typical gap. */
+function splitByTime(frames: Frame[], o: Required<GroupOptions>): Frame[][] {
+  const n = frames.length;
+  const exposure = new Float64Array(n);
+  frames.forEach((f, i) => (exposure[i] = f.merged.shot.exposureTime ?? 0));
+  // idle[i]: seconds between the end of frame i-1 and the start of frame i
+  const idle = new Float64Array(n);
+  // Whole-second timestamps (no SubSecTime) make a 0.2 s gap look like up to 1 s.
+  const slack = new Float64Array(n);
+  for (let i = 1; i < n; i++) {
+    idle[i] = Math.max(0, (frames[i].time! - frames[i - 1].time!) / 1000 - exposure[i - 1]);
+    slack[i] = frames[i].time! % 1000 === 0 && frames[i - 1].time! % 1000 === 0 ? 1 : 0;
+    frames[i].gapBefore = Math.max(0, idle[i] - slack[i]);
+  }
+  // Absolute splits first, as [start, end) index ranges. Long exposures may be followed by a
+  // dark frame as long (long-exposure noise reduction), so they earn their length again.
+  const runs: [number, number][] = [];
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    if (i === n || idle[i] > o.maxGapSeconds + exposure[i - 1] + slack[i]) {
+      runs.push([start, i]);
+      start = i;
+    }
+  }
+  // Then gaps much longer than the run's typical gap.
+  const out: Frame[][] = [];
+  for (const [a, b] of runs) {
+    const limit = b - a >= 3 ? Math.max(o.gapFactor * median(Array.from(idle.subarray(a + 1, b))), o.minSplitGapSeconds) : Infinity;
+    out.push([frames[a]]);
+    for (let i = a + 1; i < b; i++) {
+      if (idle[i] > limit + slack[i]) out.push([]);
+      out[out.length - 1].push(frames[i]);
+    }
+  }
+  return out;
+}
+
+/** Split where a frame has no exposure or its exposure is on another scale (bias vs settings). */
+function splitByExposureSource(frames: Frame[]): Frame[][] {
+  const out: Frame[][] = [];
+  let run: Frame[] = [];
+  for (const f of frames) {
+    if (f.ev === undefined || (run.length && run[0].evSource !== f.evSource)) {
+      if (run.length) out.push(run);
+      run = [];
+      if (f.ev === undefined) continue;
+    }
+    run.push(f);
+  }
+  if (run.length) out.push(run);
+  return out;
+}
+
+function findInRun(run: Frame[], timeless: boolean, o: Required<GroupOptions>): FoundBracket[] {
+  const segs = segmentRun(
+    run.map((f, i) => ({ ev: f.ev!, bias: f.bias, mode: f.mode, gapBefore: i > 0 ? f.gapBefore : undefined })),
+    { timeless, tolerance: o.sameExposureStops },
+    o.maxFrames,
+  );
+  return segs.map((s, i) => ({
+    frames: run.slice(s.start, s.end),
+    fit: s.fit,
+    timeless,
+    splitByPattern: (i > 0 && segs[i - 1].end === s.start) || (i + 1 < segs.length && segs[i + 1].start === s.end),
+  }));
+}
+
+export function groupBrackets(shots: readonly ShotInfo[], opts: GroupOptions = {}): GroupResult {
+  const o: Required<GroupOptions> = {
+    maxGapSeconds: opts.maxGapSeconds ?? 3,
+    gapFactor: opts.gapFactor ?? 4,
+    minSplitGapSeconds: opts.minSplitGapSeconds ?? 1,
+    maxFrames: opts.maxFrames ?? 15,
+    sameExposureStops: opts.sameExposureStops ?? SAME_EXPOSURE_STOPS,
+  };
+  const seen = new Set<string>();
+  const unique = shots.filter((s) => !seen.has(s.file) && seen.add(s.file));
+
+  const bodies = new Map<string, Frame[]>();
+  for (const merged of mergeCompanions(unique)) {
+    const s = merged.shot;
+    const exposure = shotExposure(s);
+    const frame: Frame = {
+      merged,
+      file: s.file,
+      time: s.captureTime !== undefined && Number.isFinite(s.captureTime) ? s.captureTime : undefined,
+      ev: exposure?.ev,
+      evSource: exposure?.source,
+      bias: s.exposureBias !== undefined && Number.isFinite(s.exposureBias) ? s.exposureBias : undefined,
+      mode: s.exposureMode,
+    };
+    const key = bodyKey(s);
+    const list = bodies.get(key);
+    if (list) list.push(frame);
+    else bodies.set(key, [frame]);
+  }
+
+  const found: FoundBracket[] = [];
+  for (const frames of bodies.values()) {
+    const timed = frames.filter((f) => f.time !== undefined).sort(byTimeThenName);
+    for (const run of splitByTime(timed, o)) {
+      for (const sub of splitByExposureSource(run)) found.push(...findInRun(sub, false, o));
+    }
+    const timeless = frames.filter((f) => f.time === undefined).sort((a, b) => compareNatural(a.file, b.file));
+    const byFolder: Frame[][] = [];
+    timeless.forEach((f, i) => {
+      if (i === 0 || dirName(f.file) !== dirName(timeless[i - 1].file)) byFolder.push([]);
+      byFolder[byFolder.length - 1].push(f);
+    });
+    for (const folder of byFolder) {
+      for (const sub of splitByExposureSource(folder)) found.push(...findInRun(sub, true, o));
+    }
+  }
+
+  const grouped = new Set<string>();
+  for (const b of found) for (const f of b.frames) grouped.add(f.file);
+  found.sort(
+    (a, b) =>
+      (a.frames[0].time ?? Infinity) - (b.frames[0].time ?? Infinity) || compareNatural(a.frames[0].file, b.frames[0].file),
+  );
+  const ungrouped: string[] = [];
+  for (const frames of bodies.values()) for (const f of frames) if (!grouped.has(f.file)) ungrouped.push(f.file);
+  return { groups: found.map(describeGroup), ungrouped: ungrouped.sort(compareNatural) };
+}

@@ -1,0 +1,98 @@
+/** Turning a found bracket into what the user sees: relative exposures, a sentence, a confidence. */
+
+import type { BracketGroup, FoundBracket, Frame } from './group';
+import { isClassicAeb } from './pattern';
+import type { ShotInfo } from './shot-info';
+
+/** Relative exposure to 0.01 stop (and never -0). */
+function roundStops(ev: number): number {
+  return Math.round(ev * 100) / 100 || 0;
+}
+
+/** 'NIKON D750 #1234', without repeating a make the model already names. */
+export function cameraLabel(s: ShotInfo): string {
+  const make = s.make?.trim() ?? '';
+  const model = s.model?.trim() ?? '';
+  const makeWord = make.split(/\s+/)[0]?.toLowerCase() ?? '';
+  let name = model && makeWord && model.toLowerCase().startsWith(makeWord) ? model : [make, model].filter(Boolean).join(' ');
+  if (!name) name = 'an unknown camera';
+  const serial = s.serial?.trim();
+  return serial ? `${name} #${serial}` : name;
+}
+
+function formatStops(ev: number): string {
+  const text = Number.isInteger(ev) ? String(ev) : ev.toFixed(1);
+  return ev > 0 ? `+${text}` : text;
+}
+
+function formatSeconds(ms: number, wholeSeconds: boolean): string {
+  const s = ms / 1000;
+  return wholeSeconds ? `${Math.round(s)} s` : `${s < 10 ? s.toFixed(1) : Math.round(s)} s`;
+}
+
+const KIND_TEXT = {
+  'auto-bracket': 'auto-bracket',
+  compensation: 'exposure compensation bracket',
+  manual: 'manual bracket',
+  metered: 'no bracketing tag but a regular exposure ladder',
+} as const;
+
+const ORDER_TEXT = {
+  'center-first': 'metered frame first',
+  ascending: 'dark to bright',
+  descending: 'bright to dark',
+  other: 'unusual order',
+} as const;
+
+function confidenceOf(b: FoundBracket, frames: Frame[]): number {
+  const p = b.fit.pattern;
+  let c: number;
+  if (isClassicAeb(p)) c = 0.8;
+  else if (p.count >= 3 && p.evenSteps && p.order !== 'other') c = 0.72;
+  else if (p.count >= 3 && p.order !== 'other') c = 0.62;
+  else if (p.count === 2) c = 0.55;
+  else c = 0.5;
+  if (b.fit.kind === 'auto-bracket') c += 0.15;
+  if (b.fit.kind === 'compensation') c += 0.05;
+  if (b.fit.kind === 'metered') c -= 0.15;
+  const s = frames[0].merged.shot;
+  if (!s.make && !s.model) c -= 0.05;
+  if (b.timeless) {
+    c *= 0.6;
+  } else {
+    let maxIdle = 0;
+    for (let i = 1; i < frames.length; i++) {
+      const idle = (frames[i].time! - frames[i - 1].time!) / 1000 - (frames[i - 1].merged.shot.exposureTime ?? 0);
+      maxIdle = Math.max(maxIdle, idle);
+    }
+    if (maxIdle <= 1) c += 0.03;
+  }
+  return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
+}
+
+export function describeGroup(b: FoundBracket): BracketGroup {
+  const frames = b.frames;
+  const evs = frames.map((f) => f.ev!);
+  // The middle exposure is 0; of a pair, the first (a 2-frame AEB starts at the metered exposure).
+  const reference = evs.length === 2 ? evs[0] : [...evs].sort((x, y) => x - y)[(evs.length - 1) >> 1];
+  const exposureValues = evs.map((ev) => roundStops(ev - reference));
+  const first = frames[0].merged.shot;
+  const parts: string[] = [];
+  if (b.timeless) {
+    parts.push(`${frames.length} frames from ${cameraLabel(first)}`, 'no capture times, consecutive by file name');
+  } else {
+    const span = frames[frames.length - 1].time! - frames[0].time!;
+    const wholeSeconds = frames.every((f) => f.time! % 1000 === 0);
+    parts.push(`${frames.length} frames from ${cameraLabel(first)} within ${formatSeconds(span, wholeSeconds)}`);
+  }
+  const source = frames[0].evSource === 'bias' ? ' (exposure bias)' : '';
+  parts.push(`exposures ${exposureValues.map(formatStops).join('/')} EV${source}`);
+  const p = b.fit.pattern;
+  let kind: string = KIND_TEXT[b.fit.kind];
+  if (isClassicAeb(p) || p.order !== 'other') kind += `, ${ORDER_TEXT[p.order]}`;
+  parts.push(kind);
+  if (b.splitByPattern) parts.push('split from a neighbouring set by its exposure pattern');
+  const companions = frames.reduce((n, f) => n + f.merged.companions.length, 0);
+  if (companions) parts.push(`${companions} same-shot ${companions === 1 ? 'copy' : 'copies'} (e.g. JPEG beside RAW) left out`);
+  return { files: frames.map((f) => f.file), exposureValues, reason: parts.join(', '), confidence: confidenceOf(b, frames) };
+}

@@ -1,0 +1,150 @@
+/**
+ * Splitting one time-ordered run of shots into brackets and single frames by the exposure
+ * pattern: the best-scoring partition, found by dynamic programming in O(n x maxFrames^2).
+ */
+
+import { AEB_COUNTS, describePattern, isLadderOrder, type ExposurePattern } from './pattern';
+import { EXPOSURE_MODE_AUTO, EXPOSURE_MODE_AUTO_BRACKET } from './shot-info';
+
+export interface SegmentFrame {
+  /** Exposure in stops on a scale shared by the whole run. */
+  ev: number;
+  /** ExposureBiasValue, when the file has one. */
+  bias?: number;
+  /** EXIF ExposureMode, when the file has one. */
+  mode?: number;
+  /** Idle seconds since the previous frame of the run ended; undefined without capture times. */
+  gapBefore?: number;
+}
+
+/**
+ * 'auto-bracket': the camera says so (ExposureMode 2); 'compensation': auto exposure with the
+ * exposure compensation changed between frames; 'manual': manual or unknown mode with
+ * changed settings; 'metered': auto exposure with equal compensation, accepted only as a
+ * strict ladder (the meter, not the photographer, may have changed the exposure).
+ */
+export type BracketKind = 'auto-bracket' | 'compensation' | 'manual' | 'metered';
+
+export interface SegmentFit {
+  /** Higher is more plausible; compared across partitions of the same run. */
+  score: number;
+  /** Pattern of the exposures the decision was made on (biases for 'compensation'). */
+  pattern: ExposurePattern;
+  kind: BracketKind;
+}
+
+export interface SegmentContext {
+  /** No capture times: frames are consecutive only by file name, so demand an even ladder. */
+  timeless: boolean;
+  /** Exposures closer than this (stops) are the same. */
+  tolerance: number;
+}
+
+/** Longest idle gap (s) inside an untagged auto exposure ladder. */
+const METERED_MAX_GAP_S = 1;
+
+/** Cost of one more group: ties between one bracket and two smaller ones go to the one. */
+const GROUP_COST = 0.5;
+
+/** How plausible it is that these consecutive frames, and no others, form one bracket; null when they cannot. */
+export function evaluateSegment(frames: readonly SegmentFrame[], ctx: SegmentContext): SegmentFit | null {
+  const k = frames.length;
+  if (k < 2) return null;
+  let mode: number | undefined;
+  for (const f of frames) {
+    if (f.mode === undefined) continue;
+    if (mode === undefined) mode = f.mode;
+    else if (mode !== f.mode) return null; // a bracket is shot in one exposure mode
+  }
+  let kind: BracketKind = 'manual';
+  let values = frames.map((f) => f.ev);
+  if (mode === EXPOSURE_MODE_AUTO_BRACKET) {
+    kind = 'auto-bracket';
+  } else if (mode === EXPOSURE_MODE_AUTO) {
+    const biases = frames.map((f) => f.bias);
+    const known = biases.every((b): b is number => b !== undefined);
+    if (known && Math.max(...biases) - Math.min(...biases) >= ctx.tolerance) {
+      kind = 'compensation';
+      values = biases;
+    } else {
+      kind = 'metered';
+    }
+  }
+  const pattern = describePattern(values, ctx.tolerance);
+  if (!pattern.distinct) return null;
+  const ladder = isLadderOrder(pattern.order);
+  if ((ctx.timeless || kind === 'metered') && !(k >= 3 && ladder && pattern.evenSteps)) return null;
+  // Auto exposure without a bracketing tag: only whole-stop ladders shot in one quick sequence
+  // (a camera's AEB that does not say so), not a walk where the meter followed the scene.
+  if (kind === 'metered') {
+    if (pattern.step < 0.9) return null;
+    for (let i = 1; i < k; i++) if (!(frames[i].gapBefore !== undefined && frames[i].gapBefore! <= METERED_MAX_GAP_S)) return null;
+  }
+  if (!ladder && kind !== 'auto-bracket') return null;
+
+  let perFrame = k === 2 ? 0.9 : 1;
+  if (k >= 3) {
+    if (pattern.evenSteps) perFrame += 0.3;
+    if (pattern.order === 'center-first') perFrame += 0.3;
+    else if (ladder) perFrame += 0.2;
+    else perFrame -= 0.4;
+  }
+  if (kind === 'auto-bracket') {
+    perFrame += 0.3;
+    if (!AEB_COUNTS.has(k)) perFrame -= 0.3;
+  }
+  if (kind === 'metered') perFrame -= 0.3;
+  return { score: k * perFrame - GROUP_COST, pattern, kind };
+}
+
+export interface Segment {
+  /** First frame index in the run. */
+  start: number;
+  /** One past the last frame. */
+  end: number;
+  fit: SegmentFit;
+}
+
+/**
+ * Frame `first` cannot share a bracket with frames first+1..end-1: a different exposure mode,
+ * or the same exposure by settings and by bias.
+ */
+function clashesWithLater(frames: readonly SegmentFrame[], first: number, end: number, tolerance: number): boolean {
+  const f = frames[first];
+  for (let j = first + 1; j < end; j++) {
+    const g = frames[j];
+    if (f.mode !== undefined && g.mode !== undefined && f.mode !== g.mode) return true;
+    const sameEv = Math.abs(f.ev - g.ev) < tolerance;
+    const sameBias = f.bias === undefined || g.bias === undefined || Math.abs(f.bias - g.bias) < tolerance;
+    if (sameEv && sameBias) return true;
+  }
+  return false;
+}
+
+/** The best partition of a run into brackets (returned) and single frames (the indices not covered). */
+export function segmentRun(frames: readonly SegmentFrame[], ctx: SegmentContext, maxFrames: number): Segment[] {
+  const n = frames.length;
+  const best = new Float64Array(n + 1);
+  const choice = new Int32Array(n + 1); // frames in the segment ending here; 1 = a single
+  const fits: (SegmentFit | null)[] = new Array(n + 1).fill(null);
+  for (let i = 1; i <= n; i++) {
+    best[i] = best[i - 1];
+    choice[i] = 1;
+    for (let k = 2; k <= Math.min(maxFrames, i); k++) {
+      if (clashesWithLater(frames, i - k, i, ctx.tolerance)) break; // so would every longer segment
+      const fit = evaluateSegment(frames.slice(i - k, i), ctx);
+      if (fit && best[i - k] + fit.score > best[i] + 1e-9) {
+        best[i] = best[i - k] + fit.score;
+        choice[i] = k;
+        fits[i] = fit;
+      }
+    }
+  }
+  const segments: Segment[] = [];
+  for (let i = n; i > 0; ) {
+    const k = choice[i];
+    if (k > 1) segments.push({ start: i - k, end: i, fit: fits[i]! });
+    i -= k;
+  }
+  return segments.reverse();
+}

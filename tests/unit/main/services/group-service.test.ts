@@ -1,0 +1,124 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExifFields } from '../../../../src-shared/codecs/exif-write';
+import { groupFiles, mapLimit } from '../../../../src-main/services/group-service';
+import { cr3WithExif, jpegWithExif, pngWithExif } from './shot-fixtures';
+
+let dir: string;
+const at = (...parts: string[]) => join(dir, ...parts);
+
+const D750: ExifFields = {
+  make: 'NIKON CORPORATION',
+  model: 'NIKON D750',
+  bodySerialNumber: '1234',
+  lensModel: '24.0-70.0 mm f/2.8',
+  focalLength: 24,
+  fNumber: 8,
+  iso: 100,
+};
+const R5: ExifFields = { make: 'Canon', model: 'Canon EOS R5', bodySerialNumber: '0820', lensModel: 'RF35mm F1.8', focalLength: 35, fNumber: 4, iso: 100 };
+
+/** Exposure time `stops` from 1/125 s, on the nominal dial. */
+const SPEED: Record<number, number> = { [-2]: 1 / 500, 0: 1 / 125, 2: 1 / 30 };
+
+function frame(body: ExifFields, second: number, centis: number, stops: number, mode: 0 | 1 | 2 = 2): ExifFields {
+  return {
+    ...body,
+    exposureTime: SPEED[stops],
+    exposureBias: mode === 2 ? stops : 0,
+    exposureMode: mode,
+    dateTimeOriginal: `2024:06:01 18:30:${String(second).padStart(2, '0')}`,
+    subSecTimeOriginal: String(centis).padStart(2, '0'),
+    offsetTimeOriginal: '+02:00',
+  };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'luxfuse-group-'));
+  await mkdir(at('street'));
+  const write = (name: string, bytes: Uint8Array) => writeFile(at('street', name), bytes);
+  // two AEB sets back to back (0,-2,+2 twice), 0.2 s between frames and between sets
+  const offsets = [0, -2, 2, 0, -2, 2];
+  for (let i = 0; i < 6; i++) {
+    const t = i * 20;
+    await write(`DSC_${1001 + i}.jpg`, jpegWithExif(frame(D750, Math.floor(t / 100), t % 100, offsets[i]), 24, 16));
+  }
+  // a single frame half a minute later
+  await write('DSC_1007.jpg', jpegWithExif(frame(D750, 40, 0, 0, 0), 24, 16));
+  // RAW+JPEG from a second body: -2,0,+2
+  for (const [i, stops] of [-2, 0, 2].entries()) {
+    const fields = frame(R5, 50, i * 30, stops);
+    await write(`IMG_${2001 + i}.CR3`, cr3WithExif(fields));
+    await write(`IMG_${2001 + i}.JPG`, jpegWithExif(fields, 32, 20));
+  }
+  await write('export.png', pngWithExif(undefined));
+  await write('broken.jpg', new TextEncoder().encode('not a jpeg'));
+  await write('notes.txt', new TextEncoder().encode('ignored'));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('groupFiles', () => {
+  it('scans, reads and groups a folder into the shape luxfuse group --json prints', async () => {
+    const result = await groupFiles([at('street'), at('nowhere')]);
+    const json = JSON.parse(JSON.stringify(result));
+    expect(Object.keys(json)).toEqual(['groups', 'ungrouped', 'errors']);
+    for (const g of json.groups) expect(Object.keys(g).sort()).toEqual(['confidence', 'exposureValues', 'files', 'reason']);
+
+    const s = (n: string) => at('street', n);
+    expect(result.groups.map((g) => g.files)).toEqual([
+      [s('DSC_1001.jpg'), s('DSC_1002.jpg'), s('DSC_1003.jpg')],
+      [s('DSC_1004.jpg'), s('DSC_1005.jpg'), s('DSC_1006.jpg')],
+      [s('IMG_2001.CR3'), s('IMG_2002.CR3'), s('IMG_2003.CR3')],
+    ]);
+    expect(result.groups.map((g) => g.exposureValues)).toEqual([
+      [0, -2, 2],
+      [0, -2, 2],
+      [-2, 0, 2],
+    ]);
+    expect(result.groups[0].reason).toMatch(/^3 frames from NIKON D750 #1234 within 0\.4 s, exposures 0\/-2\/\+2 EV, auto-bracket/);
+    expect(result.groups[2].reason).toContain('Canon EOS R5 #0820');
+    expect(result.groups[2].reason).toContain('3 same-shot copies');
+    for (const g of result.groups) expect(g.confidence).toBeGreaterThan(0.9);
+    expect(result.ungrouped).toEqual([s('DSC_1007.jpg'), s('export.png')]);
+    expect(result.errors).toEqual([
+      { file: at('nowhere'), message: 'no such file or folder' },
+      { file: s('broken.jpg'), message: expect.stringMatching(new RegExp(`^cannot read ${s('broken.jpg').replace(/[.\\/]/g, '\\$&')}: not an image`)) },
+    ]);
+  });
+
+  it('reports progress for every file read, at any concurrency', async () => {
+    const seen: number[] = [];
+    const result = await groupFiles([at('street')], { concurrency: 2, onProgress: (done, total) => seen.push(done / total) });
+    expect(seen).toHaveLength(15); // 7 DSC + 3 CR3 + 3 JPG + export.png + broken.jpg
+    expect(seen.at(-1)).toBe(1);
+    expect(result.groups).toHaveLength(3);
+  });
+
+  it('stops when aborted', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    await expect(groupFiles([at('street')], { signal: controller.signal })).rejects.toThrow();
+  });
+});
+
+describe('mapLimit', () => {
+  it('keeps order and never runs more than the limit at once', async () => {
+    let running = 0;
+    let peak = 0;
+    const out = await mapLimit([5, 1, 4, 2, 3, 0, 6], 3, async (x) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise((r) => setTimeout(r, x * 2));
+      running--;
+      return x * 10;
+    });
+    expect(out).toEqual([50, 10, 40, 20, 30, 0, 60]);
+    expect(peak).toBe(3);
+    expect(await mapLimit([], 4, async (x) => x)).toEqual([]);
+  });
+});
