@@ -1,0 +1,96 @@
+/**
+ * Speed and memory of `luxfuse merge` against Debian's `enfuse` on the same files, in the same
+ * run, as ratios. Cases: 3 real frames from ../shared/datasets/brackets/street (2 stops apart),
+ * and the procedural sample scene rendered at 24 MP (6000x4000) as 8-bit PNG frames.
+ * Each command runs RUNS times; the median wall time and the peak RSS (from /usr/bin/time) are
+ * reported. Usage: npm run bench [-- --runs 3] [-- --skip-24mp]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { encodePng } from '../src-shared/codecs/png';
+import { photograph, renderScene } from '../scripts/make-sample';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SHARED = resolve(ROOT, '../shared/datasets/brackets/street');
+const BIN = join(ROOT, 'bin/luxfuse.mjs');
+const args = process.argv.slice(2);
+const RUNS = Number(args[args.indexOf('--runs') + 1]) || 3;
+
+interface Timing {
+  seconds: number;
+  peakMiB: number;
+}
+
+/** Runs a command under /usr/bin/time; median wall seconds and max peak RSS over RUNS runs. */
+function measure(command: string, argv: string[]): Timing {
+  const seconds: number[] = [];
+  let peak = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.stderr}`);
+    const [wall, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+    seconds.push(wall);
+    peak = Math.max(peak, kb / 1024);
+  }
+  seconds.sort((a, b) => a - b);
+  return { seconds: seconds[Math.floor(seconds.length / 2)], peakMiB: peak };
+}
+
+function row(name: string, t: Timing, reference: Timing): string {
+  return `| ${name} | ${t.seconds.toFixed(2)} s | ${t.peakMiB.toFixed(0)} MiB | ${(t.seconds / reference.seconds).toFixed(2)} |`;
+}
+
+function benchCase(title: string, files: string[], times: number[], work: string): string[] {
+  const enfuse = measure('enfuse', ['-o', join(work, 'enfuse.tif'), ...files]);
+  const timesArg = times.map((t) => String(t)).join(',');
+  const mertens = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--jpeg', join(work, 'm.jpg')]);
+  const radiance = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'radiance', '--exposure-times', timesArg, '--exr', join(work, 'r.exr'), '--jpeg', join(work, 'r.jpg')]);
+  const both = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--exposure-times', timesArg, '--exr', join(work, 'b.exr'), '--jpeg', join(work, 'b.jpg')]);
+  return [
+    `### ${title}`,
+    '',
+    '| command | median wall | peak RSS | time / enfuse |',
+    '|---|---|---|---|',
+    row('enfuse (defaults) → TIFF', enfuse, enfuse),
+    row('luxfuse merge --method mertens → JPEG', mertens, enfuse),
+    row('luxfuse merge --method radiance → EXR + JPEG', radiance, enfuse),
+    row('luxfuse merge --method mertens → EXR (radiance) + JPEG (fused)', both, enfuse),
+    '',
+  ];
+}
+
+function main(): void {
+  for (const tool of ['enfuse', '/usr/bin/time']) {
+    if (spawnSync('which', [tool]).status !== 0) throw new Error(`bench needs ${tool}: apt-get install enfuse time`);
+  }
+  const work = mkdtempSync(join(tmpdir(), 'luxfuse-bench-'));
+  const out: string[] = [];
+  const enfuseVersion = execFileSync('enfuse', ['--version'], { encoding: 'utf8' }).split('\n')[0];
+  out.push(`Machine: ${cpus().length} × ${cpus()[0].model}, Node ${process.version}, ${enfuseVersion}; ${RUNS} runs each, median.`, '');
+  try {
+    if (existsSync(SHARED)) {
+      const names = ['DSC_0098.png', 'DSC_0096.png', 'DSC_0094.png'];
+      out.push(...benchCase('street (../shared), 3 × 1024x680 8-bit PNG, 2 stops apart', names.map((n) => join(SHARED, n)), [0.0625, 0.015625, 0.00390625], work));
+    } else {
+      out.push(`(skipped the street case: ${SHARED} is missing)`, '');
+    }
+    if (!args.includes('--skip-24mp')) {
+      const [w, h] = [6000, 4000];
+      const scene = renderScene(w, h);
+      const times = [1 / 250, 1 / 60, 1 / 15];
+      const files = times.map((t, i) => {
+        const path = join(work, `big-${i}.png`);
+        writeFileSync(path, encodePng({ width: w, height: h, channels: 4, bits: 8, data: photograph(scene, w, h, t, 7 + i) }));
+        return path;
+      });
+      out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 8-bit PNG', files, times, work));
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(out.join('\n'));
+}
+
+main();

@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { defineConfig } from '@playwright/test';
+
+// Debian's Chromium, never a downloaded browser (`playwright install` cannot run here).
+const CHROMIUM = process.env.LUXFUSE_CHROMIUM ?? '/usr/bin/chromium';
+if (!existsSync(CHROMIUM)) {
+  throw new Error(`e2e tests need Chromium at ${CHROMIUM}: run 'apt-get install chromium' (or set LUXFUSE_CHROMIUM)`);
+}
+
+export default defineConfig({
+  testDir: 'tests/e2e',
+  outputDir: 'artifacts/test-results',
+  timeout: 180_000,
+  expect: { timeout: 60_000 },
+  workers: 1,
+  reporter: [['list']],
+  projects: [
+    {
+      name: 'chromium',
+      testIgnore: /electron\//,
+      use: {
+        viewport: { width: 1360, height: 880 },
+        launchOptions: {
+          executablePath: CHROMIUM,
+          args: [
+            '--no-sandbox',
+            '--no-first-run',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--disable-sync',
+            '--disable-quic',
+            '--enable-unsafe-webgpu',
+            '--enable-unsafe-swiftshader',
+          ],
+        },
+      },
+    },
+    { name: 'electron', testMatch: /electron\/.*\.spec\.ts/ },
+  ],
+});

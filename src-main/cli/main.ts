@@ -1,0 +1,93 @@
+/** The `luxfuse` command line: the engine without the window, same services as the app. */
+import { parseArgs } from 'node:util';
+import { groupFiles } from '../services/group-service';
+import { describeMerge, LearnedModelMissingError, mergeCommand } from './merge-command';
+import { UsageError } from './parse-values';
+import { USAGE } from './usage';
+
+const VERSION = '0.1.0';
+
+interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  json: { type: 'boolean' },
+  recursive: { type: 'boolean' },
+  method: { type: 'string' },
+  'exposure-times': { type: 'string' },
+  'exposures-from-pixels': { type: 'boolean' },
+  exr: { type: 'string' },
+  'exr-float': { type: 'boolean' },
+  jpeg: { type: 'string' },
+  png: { type: 'string' },
+  tonemap: { type: 'string' },
+  exposure: { type: 'string' },
+  contrast: { type: 'string' },
+  quality: { type: 'string' },
+} as const;
+
+/** Runs one invocation; returns the exit status. Never throws. */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    io.err(`luxfuse: ${(error as Error).message}\nRun 'luxfuse --help' for usage.`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if (values.version) {
+    io.out(VERSION);
+    return 0;
+  }
+  const [command, ...files] = positionals;
+  try {
+    if (command === 'group') {
+      if (files.length === 0) throw new UsageError('group needs files or folders');
+      const result = await groupFiles(files, { recursive: values.recursive === true });
+      io.out(values.json ? JSON.stringify(result, null, 2) : describeGroups(result));
+      return 0;
+    }
+    if (command === 'merge') {
+      const report = await mergeCommand({ files, values });
+      io.out(values.json ? JSON.stringify(report, null, 2) : describeMerge(report));
+      return 0;
+    }
+    throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`luxfuse: ${error.message}\nRun 'luxfuse --help' for usage.`);
+      return 2;
+    }
+    if (process.env.LUXFUSE_DEBUG) io.err(String((error as Error).stack));
+    const message = error instanceof Error ? error.message : String(error);
+    io.err(`luxfuse: ${error instanceof LearnedModelMissingError || isKnown(error) ? '' : 'internal error: '}${message.split('\n')[0]}`);
+    return 1;
+  }
+}
+
+/** Errors that describe bad input rather than a bug in Luxfuse. */
+function isKnown(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name !== 'Error' && error.name !== 'TypeError' && error.name !== 'ReferenceError';
+}
+
+function describeGroups(result: Awaited<ReturnType<typeof groupFiles>>): string {
+  const lines: string[] = [];
+  result.groups.forEach((group, i) => {
+    lines.push(`bracket ${i + 1} (confidence ${group.confidence.toFixed(2)}): ${group.reason}`);
+    group.files.forEach((file, j) => lines.push(`  ${file}  ${group.exposureValues[j] >= 0 ? '+' : ''}${group.exposureValues[j].toFixed(2)} EV`));
+  });
+  if (result.ungrouped.length > 0) lines.push(`not in a bracket: ${result.ungrouped.join(', ')}`);
+  for (const e of result.errors) lines.push(`error: ${e.file}: ${e.message}`);
+  if (lines.length === 0) lines.push('no images found');
+  return lines.join('\n');
+}

@@ -1,0 +1,34 @@
+/** The CLI's help text: the contract other tools script against. */
+export const USAGE = `luxfuse — merge exposure brackets into HDR (OpenEXR) and display images (JPEG/PNG)
+
+Usage:
+  luxfuse group <files or folders...> [--json] [--recursive]
+  luxfuse merge <files...> [options]
+  luxfuse --help | --version
+
+group   Finds brackets among the files (EXIF: body, lens, capture time, exposure pattern).
+        --json          print {"groups":[{"files","exposureValues","reason","confidence"}],
+                        "ungrouped":[...],"errors":[{"file","message"}]}
+        --recursive     descend into sub-folders
+
+merge   Merges the frames of one bracket (JPEG, PNG, TIFF 8/16/32-bit, EXR).
+        --method NAME            mertens (exposure fusion, default) | radiance (HDR merge) |
+                                 learned (the learned fusion model; not bundled yet)
+        --exposure-times LIST    seconds per frame in the given order, e.g. 1/250,1/60,1/15
+                                 (overrides EXIF; still checked against the pixels)
+        --exposures-from-pixels  estimate missing exposures from the pixels instead of failing
+        --exr FILE               scene-referred linear radiance, half float, ZIP compressed
+                                 (needs exposures: from EXIF, --exposure-times or pixels)
+        --exr-float              write 32-bit float EXR instead of half
+        --jpeg FILE              display image: the fused image (mertens) or the tone-mapped
+                                 radiance (radiance)
+        --png FILE               the same display image as 8-bit PNG
+        --tonemap NAME           global (default): tone operator for the display image
+        --exposure STOPS         exposure compensation of the display image (default 0)
+        --contrast N             contrast -1..1 of the display image (default 0)
+        --quality N              JPEG quality 1-100 (default 92)
+        --json                   print a JSON report (exposures used, consistency, timings)
+
+Exit status: 0 success; 1 bad input (one line 'luxfuse: ...' on stderr); 2 usage error.
+Outputs are written to a temporary file and renamed: never half-written. Inputs are never written.
+`;

@@ -1,0 +1,96 @@
+/** Electron main: the app:// protocol, one locked-down window, IPC to the services. */
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { APP_ORIGIN, APP_SCHEME, isAppUrl, mimeType, resolveRendererPath, securityHeaders } from './app-protocol';
+import { createHandlers, type Dialogs } from './ipc/handlers';
+import { registerIpc } from './ipc/register-ipc';
+import { ProjectService } from './services/project-service';
+import { secureWebPreferences } from './web-preferences';
+
+const RENDERER_ROOT = join(import.meta.dirname, '../renderer');
+const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
+const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'exr', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'pef'];
+
+// Must run before 'ready': app:// behaves like https (secure context, fetch, CORS, service of WASM).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
+]);
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const path = resolveRendererPath(RENDERER_ROOT, new URL(request.url).pathname);
+    if (!path || !isAppUrl(request.url)) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(path).toString()).catch(() => null);
+    if (!response || !response.ok) return new Response('Not found', { status: 404 });
+    return new Response(response.body, { status: 200, headers: securityHeaders(mimeType(path)) });
+  });
+}
+
+function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs {
+  return {
+    async openImages() {
+      const win = getWindow();
+      const options: Electron.OpenDialogOptions = {
+        title: 'Open a bracket',
+        properties: ['openFile', 'multiSelections'],
+        filters: [{ name: 'Images', extensions: IMAGE_EXTENSIONS }],
+      };
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
+    async saveExport(suggestedName) {
+      const win = getWindow();
+      const options: Electron.SaveDialogOptions = {
+        title: 'Export',
+        defaultPath: join(app.getPath('pictures'), suggestedName),
+        filters: [{ name: 'OpenEXR + JPEG', extensions: ['exr', 'jpg'] }],
+      };
+      const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? null : result.filePath;
+    },
+  };
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1360,
+    height: 880,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Luxfuse',
+    backgroundColor: '#16181c',
+    show: false,
+    webPreferences: secureWebPreferences(PRELOAD),
+  });
+  win.once('ready-to-show', () => win.show());
+  // No new windows; links to the web open in the browser, never inside the app.
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  void win.loadURL(`${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+app.enableSandbox();
+
+void app.whenReady().then(() => {
+  // The app needs no camera, microphone, notifications or geolocation.
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  serveRenderer();
+  let mainWindow: BrowserWindow | null = null;
+  registerIpc(ipcMain, createHandlers({ project: new ProjectService(), dialogs: electronDialogs(() => mainWindow) }));
+  mainWindow = createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,44 @@
+/** Encodes a merge outcome to the requested files and writes each atomically. */
+import { encodeExr } from '../../src-shared/codecs/exr';
+import type { ExifFields } from '../../src-shared/codecs/exif-write';
+import { encodeJpeg } from '../../src-shared/codecs/jpeg';
+import { encodePng } from '../../src-shared/codecs/png';
+import { renderDisplay, type MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
+import type { ToneParams } from '../../src-shared/tonemap/tone-params';
+import { writeFileAtomic } from './atomic-write';
+
+export interface ExportTargets {
+  exrPath?: string;
+  jpegPath?: string;
+  pngPath?: string;
+  /** JPEG quality 1-100 (default 92). */
+  quality?: number;
+  exrPixelType?: 'half' | 'float';
+}
+
+/** Writes what was asked; returns the paths written, in order EXR, JPEG, PNG. */
+export async function exportOutcome(
+  outcome: MergeOutcome,
+  tone: Omit<ToneParams, 'mode' | 'key'>,
+  targets: ExportTargets,
+  exif?: ExifFields,
+): Promise<string[]> {
+  const written: string[] = [];
+  if (targets.exrPath) {
+    if (!outcome.radiance) throw new Error('no radiance map to write to EXR');
+    await writeFileAtomic(targets.exrPath, encodeExr(outcome.radiance, { pixelType: targets.exrPixelType ?? 'half', compression: 'zip' }));
+    written.push(targets.exrPath);
+  }
+  if (targets.jpegPath || targets.pngPath) {
+    const display = renderDisplay(outcome, tone);
+    if (targets.jpegPath) {
+      await writeFileAtomic(targets.jpegPath, encodeJpeg(display, { quality: targets.quality ?? 92, exif }));
+      written.push(targets.jpegPath);
+    }
+    if (targets.pngPath) {
+      await writeFileAtomic(targets.pngPath, encodePng({ width: display.width, height: display.height, channels: 4, bits: 8, data: display.data }));
+      written.push(targets.pngPath);
+    }
+  }
+  return written;
+}

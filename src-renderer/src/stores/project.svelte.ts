@@ -1,0 +1,97 @@
+/** The open bracket, its merge and the tone controls: state and actions; components only render. */
+import type { FrameInfo, MergeMethod, MergeResult } from '../../../src-preload/contract';
+import { getBridge } from '../lib/bridge';
+
+export type Status = 'empty' | 'loading' | 'loaded' | 'merging' | 'merged' | 'exporting';
+
+export class ProjectStore {
+  status = $state<Status>('empty');
+  frames = $state.raw<FrameInfo[]>([]);
+  projectId = $state<string | null>(null);
+  method = $state<MergeMethod>('mertens');
+  /** The merged preview; raw because it holds a large Float32Array. */
+  result = $state.raw<MergeResult | null>(null);
+  exposure = $state(0);
+  contrast = $state(0);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+
+  busy = $derived(this.status === 'loading' || this.status === 'merging' || this.status === 'exporting');
+  canMerge = $derived(this.projectId !== null && !this.busy);
+  canExport = $derived(this.result !== null && !this.busy);
+
+  async openDialog(): Promise<void> {
+    const paths = await this.guard(() => getBridge()['dialog:open-images']());
+    if (paths && paths.length > 0) await this.load(paths);
+  }
+
+  /** Files dropped on the window: keep those with a path on disk. */
+  async drop(files: File[]): Promise<void> {
+    const bridge = getBridge();
+    const paths = files.map((f) => bridge.pathForFile(f)).filter((p) => p.length > 0);
+    if (paths.length === 0) {
+      this.error = 'Nothing to open: drop image files from your disk';
+      return;
+    }
+    await this.load(paths);
+  }
+
+  async load(paths: string[]): Promise<void> {
+    this.status = 'loading';
+    this.result = null;
+    this.notice = null;
+    const loaded = await this.guard(() => getBridge()['project:load'](paths));
+    if (!loaded) {
+      this.status = this.projectId ? 'loaded' : 'empty';
+      return;
+    }
+    this.projectId = loaded.projectId;
+    this.frames = loaded.frames;
+    this.status = 'loaded';
+    await this.merge();
+  }
+
+  async merge(): Promise<void> {
+    if (!this.projectId) return;
+    this.status = 'merging';
+    const result = await this.guard(() =>
+      getBridge()['project:merge']({ projectId: this.projectId!, method: this.method, previewMaxSide: 1280 }),
+    );
+    if (result) {
+      this.result = result;
+      this.notice = result.warnings.join(' ') || null;
+    }
+    this.status = this.result ? 'merged' : 'loaded';
+  }
+
+  async export(): Promise<void> {
+    if (!this.result || !this.projectId) return;
+    const base = this.frames[0]?.name.replace(/\.[^.]+$/, '') ?? 'merge';
+    const bridge = getBridge();
+    const chosen = await this.guard(() => bridge['dialog:save-export'](`${base}-hdr.exr`));
+    if (!chosen) return;
+    const stem = chosen.replace(/\.(exr|jpe?g)$/i, '');
+    this.status = 'exporting';
+    const done = await this.guard(() =>
+      bridge['project:export']({
+        projectId: this.projectId!,
+        tone: { exposure: this.exposure, contrast: this.contrast, mode: this.result!.mode, key: this.result!.key },
+        exrPath: `${stem}.exr`,
+        jpegPath: `${stem}.jpg`,
+      }),
+    );
+    this.status = 'merged';
+    if (done) this.notice = `Exported ${done.written.map((p) => p.split(/[\\/]/).pop()).join(' and ')}`;
+  }
+
+  /** Runs a bridge call; a failure becomes the visible error instead of an unhandled rejection. */
+  private async guard<T>(call: () => Promise<T>): Promise<T | null> {
+    this.error = null;
+    try {
+      return await call();
+    } catch (error) {
+      this.error = error instanceof Error ? error.message : String(error);
+      return null;
+    }
+  }
+}

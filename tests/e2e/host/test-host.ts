@@ -1,0 +1,84 @@
+/**
+ * The e2e test host: serves the built renderer like app:// does (same files, same CSP and
+ * COOP/COEP headers) and answers the contract's channels with main's real validators, handlers
+ * and services over HTTP. Only the OS dialogs are scripted by the test.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CHANNELS, type Channel } from '../../../src-preload/contract';
+import { mimeType, resolveRendererPath, securityHeaders } from '../../../src-main/app-protocol';
+import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
+import { validators } from '../../../src-main/ipc/validate-args';
+import { ProjectService } from '../../../src-main/services/project-service';
+import { decodeWire, encodeWire } from './wire';
+
+/** Dialog answers queued by the test, consumed in order; an empty queue answers 'cancelled'. */
+export class ScriptedDialogs implements Dialogs {
+  readonly opens: string[][] = [];
+  readonly saves: (string | null)[] = [];
+  async openImages(): Promise<string[]> {
+    return this.opens.shift() ?? [];
+  }
+  async saveExport(): Promise<string | null> {
+    return this.saves.shift() ?? null;
+  }
+}
+
+export interface TestHost {
+  url: string;
+  dialogs: ScriptedDialogs;
+  /** Channels called, in order, for assertions. */
+  calls: string[];
+  close(): Promise<void>;
+}
+
+async function body(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startTestHost(rendererRoot: string): Promise<TestHost> {
+  const dialogs = new ScriptedDialogs();
+  const handlers = createHandlers({ project: new ProjectService(), dialogs });
+  const calls: string[] = [];
+  let origin = '';
+  const server: Server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', origin);
+    if (request.method === 'POST' && url.pathname.startsWith('/__ipc/')) {
+      const channel = decodeURIComponent(url.pathname.slice('/__ipc/'.length)) as Channel;
+      let payload: { ok: boolean; result?: unknown; error?: string };
+      // The HTTP analogue of main's sender-frame check: only the page's own origin may call.
+      if (request.headers.origin !== origin || !CHANNELS.includes(channel)) {
+        response.writeHead(403).end();
+        return;
+      }
+      calls.push(channel);
+      try {
+        const args = validators[channel](decodeWire(await body(request)) as unknown[]);
+        const result = await (handlers[channel] as (...a: unknown[]) => Promise<unknown>)(...args);
+        payload = { ok: true, result };
+      } catch (error) {
+        payload = { ok: false, error: error instanceof Error ? error.message : String(error) };
+      }
+      response.writeHead(200, { 'Content-Type': 'application/json' }).end(encodeWire(payload));
+      return;
+    }
+    const path = resolveRendererPath(rendererRoot, url.pathname);
+    const file = path ? await readFile(path).catch(() => null) : null;
+    if (!path || !file) {
+      response.writeHead(404).end('Not found');
+      return;
+    }
+    response.writeHead(200, securityHeaders(mimeType(path))).end(file);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url: origin,
+    dialogs,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

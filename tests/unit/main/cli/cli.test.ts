@@ -1,0 +1,143 @@
+/** The luxfuse command line, run in-process (runCli) and once as the real bin script. */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../../src-main/cli/main';
+import { decodeExr } from '../../../../src-shared/codecs/exr-read';
+import { FIXTURE_TIMES, writeBracket } from '../../helpers/bracket-fixture';
+import { externalCommand } from '../../helpers/external-tools';
+
+let dir: string;
+let jpegs: string[];
+let pngs: string[];
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await runCli(argv, { out: (t) => (out += t + '\n'), err: (t) => (err += t + '\n') });
+  return { code, out, err };
+}
+
+const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'luxfuse-cli-'));
+  jpegs = writeBracket(dir, { format: 'jpeg' });
+  pngs = writeBracket(dir, { format: 'png', prefix: 'noexif' });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('luxfuse merge', () => {
+  it('writes an EXR and a JPEG whose radiance agrees with every frame', async () => {
+    const hashes = jpegs.map(sha);
+    const exr = join(dir, 'out.exr');
+    const jpg = join(dir, 'out.jpg');
+    const { code, out, err } = await cli('merge', ...jpegs, '--method', 'radiance', '--exr', exr, '--jpeg', jpg, '--json');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.outputs).toEqual([exr, jpg]);
+    expect(report.frames.map((f: { evSource: string }) => f.evSource)).toEqual(['metadata', 'metadata', 'metadata']);
+    for (const c of report.consistency) expect(c).toBeLessThan(0.05);
+    const image = decodeExr(readFileSync(exr));
+    expect([image.width, image.height]).toEqual([160, 112]);
+    expect(readFileSync(jpg).subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+    expect(jpegs.map(sha)).toEqual(hashes); // inputs untouched
+  });
+
+  it('EXR output is read in full by the OpenEXR library', async () => {
+    externalCommand('exrheader', 'openexr').requireAvailable();
+    const exr = join(dir, 'full.exr');
+    expect((await cli('merge', ...jpegs, '--exr', exr)).code).toBe(0);
+    const header = execFileSync('exrheader', [exr], { encoding: 'utf8' });
+    expect(header).toMatch(/compression.*zip/i);
+    expect(header).toMatch(/half/);
+  });
+
+  it('fuses frames without exposure data with Mertens, and explains what the radiance merge needs', async () => {
+    const jpg = join(dir, 'fused.jpg');
+    expect((await cli('merge', ...pngs, '--jpeg', jpg)).code).toBe(0);
+    const failed = await cli('merge', ...pngs, '--method', 'radiance', '--exr', join(dir, 'no.exr'));
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(/^luxfuse: .*noexif-1\.png.*no exposure time.*--exposure-times/);
+    const times = FIXTURE_TIMES.map((t) => `1/${Math.round(1 / t)}`).join(',');
+    const given = await cli('merge', ...pngs, '--method', 'radiance', '--exr', join(dir, 'given.exr'), '--exposure-times', times, '--json');
+    expect(given.code).toBe(0);
+    expect(JSON.parse(given.out).frames[0].evSource).toBe('user');
+    const estimated = await cli('merge', ...pngs, '--method', 'radiance', '--png', join(dir, 'est.png'), '--exposures-from-pixels', '--json');
+    expect(estimated.code).toBe(0);
+    const evs = JSON.parse(estimated.out).frames.map((f: { ev: number }) => f.ev);
+    expect(evs[2] - evs[0]).toBeCloseTo(Math.log2(FIXTURE_TIMES[2] / FIXTURE_TIMES[0]), 0);
+  });
+
+  it('names the bad file: missing, corrupt, not an image, mixed sizes', async () => {
+    const out = ['--jpeg', join(dir, 'x.jpg')];
+    const missing = await cli('merge', jpegs[0], join(dir, 'ghost.jpg'), ...out);
+    expect(missing).toMatchObject({ code: 1 });
+    expect(missing.err).toMatch(/^luxfuse: cannot read .*ghost\.jpg: no such file\n$/);
+
+    const truncated = join(dir, 'truncated.jpg');
+    writeFileSync(truncated, readFileSync(jpegs[1]).subarray(0, 600));
+    const bad = await cli('merge', jpegs[0], truncated, ...out);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/truncated\.jpg/);
+
+    const text = join(dir, 'notes.jpg');
+    writeFileSync(text, 'these are not pixels');
+    const notImage = await cli('merge', jpegs[0], text, ...out);
+    expect(notImage.code).toBe(1);
+    expect(notImage.err).toMatch(/notes\.jpg/);
+
+    const [big] = writeBracket(dir, { width: 200, height: 112, prefix: 'big' });
+    const mixed = await cli('merge', jpegs[0], big, ...out);
+    expect(mixed.code).toBe(1);
+    expect(mixed.err).toMatch(/big-1\.jpg is 200x112 but .*frame-1\.jpg is 160x112/);
+    expect(readdirSync(dir)).not.toContain('x.jpg');
+  });
+
+  it('fails before any work when an output folder is missing, and never writes over an input', async () => {
+    const r = await cli('merge', ...jpegs, '--jpeg', join(dir, 'missing', 'o.jpg'));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/folder .*missing does not exist/);
+    const before = sha(jpegs[0]);
+    const over = await cli('merge', ...jpegs, '--jpeg', jpegs[0]);
+    expect(over.code).toBe(1);
+    expect(over.err).toMatch(/originals are never written/);
+    expect(sha(jpegs[0])).toBe(before);
+  });
+
+  it('usage errors exit 2; learned fails clearly until the model exists', async () => {
+    expect((await cli('merge', ...jpegs)).code).toBe(2);
+    expect((await cli('merge', ...jpegs, '--bogus')).code).toBe(2);
+    expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--quality', '101')).code).toBe(2);
+    expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--method', 'magic')).code).toBe(2);
+    expect((await cli('frobnicate')).code).toBe(2);
+    const learned = await cli('merge', ...jpegs, '--jpeg', join(dir, 'l.jpg'), '--method', 'learned');
+    expect(learned.code).toBe(1);
+    expect(learned.err).toMatch(/^luxfuse: the learned fusion model is not bundled yet/);
+  });
+
+  it('--help documents every command and option', async () => {
+    const { code, out } = await cli('--help');
+    expect(code).toBe(0);
+    for (const word of ['group', 'merge', '--method', '--exposure-times', '--exr', '--jpeg', '--png', '--tonemap', '--quality', '--json']) {
+      expect(out).toContain(word);
+    }
+  });
+});
+
+describe('the luxfuse bin script', () => {
+  it('runs as a program: exit codes and one-line errors, no stack traces', () => {
+    const bin = resolve(import.meta.dirname, '../../../../bin/luxfuse.mjs');
+    const ok = spawnSync(process.execPath, [bin, 'merge', ...jpegs, '--jpeg', join(dir, 'bin.jpg')], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('wrote');
+    const bad = spawnSync(process.execPath, [bin, 'merge', jpegs[0], join(dir, 'nothing.jpg'), '--jpeg', join(dir, 'b.jpg')], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).not.toMatch(/\s+at /);
+  });
+});
