@@ -12,7 +12,7 @@ const forbiddenInShared = [
 ];
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', 'artifacts/', 'training/', 'build/', 'resources/'] },
+  { ignores: ['out/', 'dist/', 'node_modules/', 'artifacts/', 'training/', 'build/', 'resources/', 'tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],

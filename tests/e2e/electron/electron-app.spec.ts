@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import type { LuxfuseBridge } from '../../../src-preload/contract';
 import { ROOT, SAMPLE_DIR } from '../paths';
 
 function electronBinary(): string | null {
@@ -42,7 +43,7 @@ test.describe('Electron window', () => {
     expect(facts.require).toBe('undefined');
     expect(facts.bridge).toContain('project:merge');
     const samples = ['sample-1.jpg', 'sample-2.jpg', 'sample-3.jpg'].map((f) => join(SAMPLE_DIR, f));
-    const loaded = await page.evaluate((paths) => (window as any).luxfuse['project:load'](paths), samples);
+    const loaded = await page.evaluate((paths) => (window as unknown as { luxfuse: LuxfuseBridge }).luxfuse['project:load'](paths), samples);
     expect(loaded.frames).toHaveLength(3);
     await app.close();
   });

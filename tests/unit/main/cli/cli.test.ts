@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
 import { decodeExr } from '../../../../src-shared/codecs/exr-read';
 import { FIXTURE_TIMES, writeBracket } from '../../helpers/bracket-fixture';
-import { externalCommand } from '../../helpers/external-tools';
+import { externalCommand, opencvTool, runOpencv } from '../../helpers/external-tools';
 
 let dir: string;
 let jpegs: string[];
@@ -54,7 +54,21 @@ describe('luxfuse merge', () => {
     expect((await cli('merge', ...jpegs, '--exr', exr)).code).toBe(0);
     const header = execFileSync('exrheader', [exr], { encoding: 'utf8' });
     expect(header).toMatch(/compression.*zip/i);
-    expect(header).toMatch(/half/);
+    expect(header).toMatch(/16-bit floating-point/);
+    // A full pixel read through OpenCV's OpenEXR decoder agrees with what we wrote.
+    opencvTool().requireAvailable();
+    const stats = JSON.parse(
+      runOpencv(
+        'import cv2, sys, json; a = cv2.imread(sys.argv[1], cv2.IMREAD_UNCHANGED); print(json.dumps([list(a.shape), float(a[:, :, 2].mean()), float(a[50, 80, 1])]))',
+        [exr],
+      ).stdout,
+    );
+    const ours = decodeExr(readFileSync(exr));
+    let meanR = 0;
+    for (let i = 0; i < ours.width * ours.height; i++) meanR += ours.data[i * 3];
+    expect(stats[0]).toEqual([112, 160, 3]);
+    expect(stats[1]).toBeCloseTo(meanR / (ours.width * ours.height), 4);
+    expect(stats[2]).toBeCloseTo(ours.data[(50 * 160 + 80) * 3 + 1], 5);
   });
 
   it('fuses frames without exposure data with Mertens, and explains what the radiance merge needs', async () => {
