@@ -1,0 +1,99 @@
+/** Parses the header of a single-part scanline OpenEXR file: the attributes the reader needs, bounds-checked. */
+import { DecodeError, UnsupportedFormatError } from '../errors';
+import { EXR_FLAG_DEEP, EXR_FLAG_LONG_NAMES, EXR_FLAG_MULTIPART, EXR_FLAG_TILED, EXR_MAGIC } from './exr-format';
+
+export interface ExrChannel {
+  name: string;
+  /** 0 uint, 1 half, 2 float. */
+  pixelType: number;
+  xSampling: number;
+  ySampling: number;
+}
+
+export interface ExrHeader {
+  channels: ExrChannel[];
+  compression: number;
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+  /** All attributes by name, raw value bytes, for anything else a caller wants to look at. */
+  attributes: Map<string, { type: string; value: Uint8Array }>;
+  /** Byte offset just past the header: where the offset table starts. */
+  end: number;
+}
+
+/** Reads header fields; throws DecodeError for malformed bytes and UnsupportedFormatError for variants we do not read. */
+export function parseExrHeader(bytes: Uint8Array, file?: string): ExrHeader {
+  const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt EXR: ${why}`, file);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (bytes.length < 8 || view.getUint32(0, true) !== EXR_MAGIC) throw new DecodeError('not an OpenEXR file', file);
+  const version = view.getUint32(4, true);
+  if ((version & 0xff) !== 2) throw new UnsupportedFormatError(`OpenEXR version ${version & 0xff} is not supported`, file);
+  if (version & EXR_FLAG_MULTIPART) throw new UnsupportedFormatError('multi-part OpenEXR files are not supported', file);
+  if (version & EXR_FLAG_DEEP) throw new UnsupportedFormatError('deep OpenEXR files are not supported', file);
+  if (version & EXR_FLAG_TILED) throw new UnsupportedFormatError('tiled OpenEXR files are not supported', file);
+  const maxName = version & EXR_FLAG_LONG_NAMES ? 255 : 31;
+
+  let at = 8;
+  const readName = (): string => {
+    let s = '';
+    for (;;) {
+      if (at >= bytes.length) throw corrupt('header runs past the end of the file');
+      const c = bytes[at++];
+      if (c === 0) return s;
+      if (s.length >= maxName) throw corrupt('attribute name too long');
+      s += String.fromCharCode(c);
+    }
+  };
+  const attributes = new Map<string, { type: string; value: Uint8Array }>();
+  for (;;) {
+    const name = readName();
+    if (name === '') break;
+    const type = readName();
+    if (at + 4 > bytes.length) throw corrupt('header runs past the end of the file');
+    const size = view.getInt32(at, true);
+    at += 4;
+    if (size < 0 || at + size > bytes.length) throw corrupt(`attribute ${name} runs past the end of the file`);
+    attributes.set(name, { type, value: bytes.subarray(at, at + size) });
+    at += size;
+  }
+
+  const need = (name: string, type: string, minSize: number): DataView => {
+    const a = attributes.get(name);
+    if (!a) throw corrupt(`missing required attribute ${name}`);
+    if (a.type !== type || a.value.length < minSize) throw corrupt(`attribute ${name} has type ${a.type}, size ${a.value.length}`);
+    return new DataView(a.value.buffer, a.value.byteOffset, a.value.byteLength);
+  };
+  const compression = need('compression', 'compression', 1).getUint8(0);
+  const dw = need('dataWindow', 'box2i', 16);
+  const [xMin, yMin, xMax, yMax] = [0, 4, 8, 12].map((o) => dw.getInt32(o, true));
+  if (xMax < xMin || yMax < yMin) throw corrupt(`empty data window (${xMin},${yMin})-(${xMax},${yMax})`);
+
+  const cl = need('channels', 'chlist', 1);
+  const channels: ExrChannel[] = [];
+  let p = 0;
+  for (;;) {
+    if (p >= cl.byteLength) throw corrupt('channel list is not terminated');
+    if (cl.getUint8(p) === 0) break;
+    let name = '';
+    while (p < cl.byteLength && cl.getUint8(p) !== 0) name += String.fromCharCode(cl.getUint8(p++));
+    p++;
+    if (p + 16 > cl.byteLength) throw corrupt('channel list is cut short');
+    channels.push({
+      name,
+      pixelType: cl.getInt32(p, true),
+      xSampling: cl.getInt32(p + 8, true),
+      ySampling: cl.getInt32(p + 12, true),
+    });
+    p += 16;
+  }
+  if (channels.length === 0) throw corrupt('no channels');
+  for (const c of channels) {
+    if (c.pixelType < 0 || c.pixelType > 2) throw corrupt(`channel ${c.name} has unknown pixel type ${c.pixelType}`);
+    if (c.xSampling !== 1 || c.ySampling !== 1) {
+      throw new UnsupportedFormatError(`subsampled EXR channels (${c.name}) are not supported`, file);
+    }
+  }
+  return { channels, compression, xMin, yMin, xMax, yMax, attributes, end: at };
+}

@@ -1,0 +1,78 @@
+/** Reads and checks the image layout of one TIFF directory: size, samples, compression, strips or tiles. */
+import { DecodeError, UnsupportedFormatError } from '../errors';
+import { tagValue, tagValues, type TiffIfd } from './tiff-check';
+
+const COMPRESSIONS: Record<number, string> = { 1: 'none', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
+const PHOTOMETRIC_NAMES: Record<number, string> = { 3: 'palette', 4: 'mask', 5: 'CMYK', 6: 'YCbCr', 8: 'CIELab', 32844: 'LogL', 32845: 'LogLuv' };
+
+export interface TiffImageLayout {
+  width: number;
+  height: number;
+  /** Samples per pixel in the file, alpha and extra samples included. */
+  spp: number;
+  bits: number;
+  float: boolean;
+  compression: number;
+  /** 0 WhiteIsZero, 1 BlackIsZero, 2 RGB. */
+  photometric: number;
+  /** Samples kept per pixel: 1 grey or 3 RGB. */
+  keep: 1 | 3;
+  predictor: number;
+  tiled: boolean;
+  /** Tile width, or the image width for strips. */
+  tileW: number;
+  /** Tile height, or rows per strip. */
+  tileH: number;
+}
+
+/**
+ * The layout of a directory we can decode, or UnsupportedFormatError naming the variant we cannot.
+ * Also checks every strip or tile lies inside the file: utif2 would silently read zeros past the end.
+ */
+export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?: string): TiffImageLayout {
+  const unsupported = (what: string): UnsupportedFormatError => new UnsupportedFormatError(`${what} TIFF files are not supported`, fileName);
+  const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt TIFF: ${why}`, fileName);
+  const width = tagValue(ifd, 256) ?? 0;
+  const height = tagValue(ifd, 257) ?? 0;
+  if (!(width > 0 && height > 0)) throw corrupt(`image size ${width}x${height}`);
+  if (width * height > 400e6) throw unsupported(`${width}x${height}`);
+  const spp = tagValue(ifd, 277, 0, 1)!;
+  const bitList = tagValues(ifd, 258);
+  const bits = bitList[0] ?? 1;
+  if (bitList.some((b) => b !== bits)) throw unsupported('mixed bits-per-sample');
+  const format = tagValue(ifd, 339, 0, 1)!;
+  const float = format === 3;
+  if (format !== 1 && format !== 3) throw unsupported(format === 2 ? 'signed-integer' : `sample-format ${format}`);
+  if (float ? bits !== 16 && bits !== 32 : bits !== 8 && bits !== 16) throw unsupported(`${bits}-bit ${float ? 'float' : 'integer'}`);
+  const compression = tagValue(ifd, 259, 0, 1)!;
+  if (!(compression in COMPRESSIONS)) throw unsupported(compression === 7 ? 'JPEG-compressed' : `compression-${compression}`);
+  if (tagValue(ifd, 284, 0, 1) === 2) throw unsupported('planar (separate-plane)');
+  const photometric = tagValue(ifd, 262, 0, spp >= 3 ? 2 : 1)!;
+  if (photometric > 2) throw unsupported(PHOTOMETRIC_NAMES[photometric] ?? `photometric-${photometric}`);
+  if (photometric === 0 && float) throw unsupported('float WhiteIsZero');
+  const keep = photometric === 2 ? 3 : 1;
+  if (spp < keep) throw corrupt(`${spp} samples per pixel for ${keep === 3 ? 'RGB' : 'grey'}`);
+  const predictor = tagValue(ifd, 317, 0, 1)!;
+  if (predictor !== 1 && !(predictor === 2 && !float) && !(predictor === 3 && float)) {
+    throw unsupported(`predictor-${predictor} with ${bits}-bit ${float ? 'float' : 'integer'}`);
+  }
+
+  const tiled = ifd.t322 !== undefined;
+  const tileW = tiled ? tagValue(ifd, 322)! : width;
+  const tileH = tiled ? tagValue(ifd, 323)! : Math.min(height, tagValue(ifd, 278, 0, height)!);
+  if (!(tileW > 0 && tileH > 0)) throw corrupt('tile or strip size');
+  const offsets = tagValues(ifd, tiled ? 324 : 273);
+  const counts = tagValues(ifd, tiled ? 325 : 279);
+  const chunks = Math.ceil(width / tileW) * Math.ceil(height / tileH);
+  if (offsets.length < chunks || counts.length < chunks) throw corrupt(`${offsets.length} of ${chunks} ${tiled ? 'tiles' : 'strips'} listed`);
+  const chunkBytes = Math.ceil((tileW * spp * bits) / 8) * tileH;
+  const lastStripBytes = (height - (chunks - 1) * tileH) * Math.ceil((width * spp * bits) / 8);
+  for (let i = 0; i < chunks; i++) {
+    if (offsets[i] + counts[i] > fileLength) throw corrupt(`${tiled ? 'tile' : 'strip'} ${i} runs past the end of the file`);
+    const need = compression === 1 ? (!tiled && i === chunks - 1 ? lastStripBytes : chunkBytes) : 1;
+    if (counts[i] < need) throw corrupt(`${tiled ? 'tile' : 'strip'} ${i} holds ${counts[i]} bytes, needs ${need}`);
+  }
+  if (predictor === 3 && tiled && width % tileW !== 0) throw unsupported('tiled float-predictor with partial tiles');
+
+  return { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileW, tileH };
+}
