@@ -1,0 +1,92 @@
+/** Area (box) downsampling of a LinearImage so its longer side is at most maxSide: each output pixel is the mean of the source area it covers. */
+import { createLinearImage, type LinearImage } from './linear-image';
+
+/** Source span of every output sample along one axis, with coverage weights summing to 1. */
+interface AxisPlan {
+  start: Int32Array;
+  count: Int32Array;
+  /** Offset of each output sample's weights in `weight`. */
+  offset: Int32Array;
+  weight: Float64Array;
+}
+
+function planAxis(src: number, dst: number): AxisPlan {
+  const scale = src / dst;
+  const start = new Int32Array(dst);
+  const count = new Int32Array(dst);
+  const offset = new Int32Array(dst);
+  const weights: number[] = [];
+  for (let o = 0; o < dst; o++) {
+    const a = o * scale;
+    const b = Math.min(src, (o + 1) * scale);
+    const i0 = Math.floor(a);
+    const i1 = Math.min(src - 1, Math.ceil(b) - 1);
+    start[o] = i0;
+    count[o] = i1 - i0 + 1;
+    offset[o] = weights.length;
+    for (let i = i0; i <= i1; i++) {
+      // Partial coverage at both ends is what makes non-integer factors an exact area average.
+      weights.push((Math.min(i + 1, b) - Math.max(i, a)) / (b - a));
+    }
+  }
+  return { start, count, offset, weight: Float64Array.from(weights) };
+}
+
+function resampleRow(src: Float32Array, rowStart: number, ch: number, plan: AxisPlan, out: Float64Array): void {
+  const { start, count, offset, weight } = plan;
+  for (let o = 0, n = start.length; o < n; o++) {
+    const base = rowStart + start[o] * ch;
+    const w0 = offset[o];
+    const k = count[o];
+    for (let c = 0; c < ch; c++) {
+      let s = 0;
+      for (let j = 0; j < k; j++) s += weight[w0 + j] * src[base + j * ch + c];
+      out[o * ch + c] = s;
+    }
+  }
+}
+
+/**
+ * Returns a new image whose longer side is maxSide (the other rounded, at least 1), or a copy
+ * when the image is already that small. Integer factors average whole blocks exactly.
+ */
+export function downsample(img: LinearImage, maxSide: number): LinearImage {
+  if (!Number.isInteger(maxSide) || maxSide < 1) {
+    throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
+  }
+  const { width: w, height: h, channels: ch } = img;
+  if (img.data.length !== w * h * ch) throw new RangeError(`image data has ${img.data.length} samples, expected ${w * h * ch}`);
+  const long = Math.max(w, h);
+  if (long <= maxSide) {
+    return { ...img, data: img.data.slice(), meta: { ...img.meta } };
+  }
+  const ow = w >= h ? maxSide : Math.max(1, Math.round((w * maxSide) / h));
+  const oh = h > w ? maxSide : Math.max(1, Math.round((h * maxSide) / w));
+  const out = createLinearImage(ow, oh, ch, { ...img.meta }, img.ev);
+  const px = planAxis(w, ow);
+  const py = planAxis(h, oh);
+  const rowLen = ow * ch;
+  const row = new Float64Array(rowLen);
+  const acc = new Float64Array(rowLen);
+  const dst = out.data;
+  const src = img.data;
+  // Rows are resampled horizontally once each, then accumulated into the output row they cover;
+  // memory stays at two rows whatever the image size.
+  let cachedRow = -1;
+  for (let oy = 0; oy < oh; oy++) {
+    acc.fill(0);
+    const y0 = py.start[oy];
+    const wOff = py.offset[oy];
+    for (let j = 0, k = py.count[oy]; j < k; j++) {
+      const y = y0 + j;
+      if (y !== cachedRow) {
+        resampleRow(src, y * w * ch, ch, px, row);
+        cachedRow = y;
+      }
+      const wy = py.weight[wOff + j];
+      for (let i = 0; i < rowLen; i++) acc[i] += wy * row[i];
+    }
+    dst.set(acc, oy * rowLen);
+  }
+  return out;
+}

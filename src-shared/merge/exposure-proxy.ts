@@ -1,0 +1,61 @@
+/** A small block-averaged grey proxy of a frame, with each block's brightest sample, for exposure estimation. */
+import type { LinearImage } from '../image/linear-image';
+
+/** Longer side of the block grid: ~100k blocks is plenty of samples and reads each pixel once. */
+const PROXY_SIDE = 384;
+
+export interface ExposureProxy {
+  /** Mean grey ((R+G+B)/3) of each block, linear as in the frame. */
+  mean: Float32Array;
+  /** Largest channel value in each block: a block with any clipped sample is not usable. */
+  max: Float32Array;
+  /** The level clipping starts at: the frame's clipLevel, or its brightest value when it has none. */
+  clip: number;
+}
+
+/** Block size shared by every frame of a bracket so blocks line up. */
+export function proxyBlockSize(width: number, height: number): number {
+  return Math.max(1, Math.ceil(Math.max(width, height) / PROXY_SIDE));
+}
+
+/** The clip level thresholds refer to; frames without one (float files) use their brightest sample. */
+function effectiveClip(frame: LinearImage): number {
+  const clip = frame.meta.clipLevel;
+  if (clip !== undefined && Number.isFinite(clip) && clip > 0) return clip;
+  let m = 0;
+  const d = frame.data;
+  for (let i = 0; i < d.length; i++) if (d[i] > m) m = d[i];
+  return m > 0 ? m : 1;
+}
+
+export function exposureProxy(frame: LinearImage, block: number): ExposureProxy {
+  const { width: w, height: h, channels: ch, data } = frame;
+  if (!(block >= 1) || !Number.isInteger(block)) throw new RangeError(`block size must be a positive integer, got ${block}`);
+  const gw = Math.max(1, Math.floor(w / block));
+  const gh = Math.max(1, Math.floor(h / block));
+  const bw = Math.min(block, w);
+  const bh = Math.min(block, h);
+  const mean = new Float32Array(gw * gh);
+  const max = new Float32Array(gw * gh);
+  const colour = ch >= 3 ? 3 : 1;
+  const norm = 1 / (colour * bw * bh);
+  for (let gy = 0; gy < gh; gy++) {
+    for (let gx = 0; gx < gw; gx++) {
+      let s = 0;
+      let m = 0;
+      for (let y = gy * bh, ye = y + bh; y < ye; y++) {
+        for (let i = (y * w + gx * bw) * ch, ie = i + bw * ch; i < ie; i += ch) {
+          for (let c = 0; c < colour; c++) {
+            const v = data[i + c];
+            s += v;
+            // NaN must not pass as unclipped: treat it as clipped.
+            if (!(v <= m)) m = v === v ? v : Infinity;
+          }
+        }
+      }
+      mean[gy * gw + gx] = s * norm;
+      max[gy * gw + gx] = m;
+    }
+  }
+  return { mean, max, clip: effectiveClip(frame) };
+}
