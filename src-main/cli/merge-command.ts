@@ -48,7 +48,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     throw new UsageError(`--exposure-times: ${exposureTimes.length} times for ${files.length} files`);
   }
   const tone = {
-    exposure: parseNumber('exposure', values.exposure as string | undefined, -10, 10, 0),
+    exposure: parseNumber('exposure', values.exposure as string | undefined, -5, 5, 0),
     contrast: parseNumber('contrast', values.contrast as string | undefined, -1, 1, 0),
   };
   const quality = Math.round(parseNumber('quality', values.quality as string | undefined, 1, 100, 92));

@@ -24,7 +24,7 @@ merge   Merges the frames of one bracket (JPEG, PNG, TIFF 8/16/32-bit, EXR).
                                  radiance (radiance)
         --png FILE               the same display image as 8-bit PNG
         --tonemap NAME           global (default): tone operator for the display image
-        --exposure STOPS         exposure compensation of the display image (default 0)
+        --exposure STOPS         exposure compensation -5..5 of the display image (default 0)
         --contrast N             contrast -1..1 of the display image (default 0)
         --quality N              JPEG quality 1-100 (default 92)
         --json                   print a JSON report (exposures used, consistency, timings)

@@ -57,7 +57,7 @@ function toneParams(channel: string, value: unknown): ToneParams {
   const mode = value.mode;
   if (mode !== 'radiance' && mode !== 'display') throw new IpcArgumentError(channel, "tone.mode must be 'radiance' or 'display'");
   const tone: ToneParams = {
-    exposure: finiteIn(channel, value.exposure, 'tone.exposure', -10, 10),
+    exposure: finiteIn(channel, value.exposure, 'tone.exposure', -5, 5),
     contrast: finiteIn(channel, value.contrast, 'tone.contrast', -1, 1),
     mode,
   };

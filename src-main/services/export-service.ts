@@ -36,9 +36,21 @@ export async function exportOutcome(
       written.push(targets.jpegPath);
     }
     if (targets.pngPath) {
-      await writeFileAtomic(targets.pngPath, encodePng({ width: display.width, height: display.height, channels: 4, bits: 8, data: display.data }));
+      await writeFileAtomic(targets.pngPath, encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data) }));
       written.push(targets.pngPath);
     }
   }
   return written;
+}
+
+/** The display image is always opaque: an RGB PNG is smaller and reads the same everywhere. */
+function dropAlpha(rgba: Uint8ClampedArray): Uint8Array {
+  const n = rgba.length >> 2;
+  const rgb = new Uint8Array(n * 3);
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    rgb[j] = rgba[i * 4];
+    rgb[j + 1] = rgba[i * 4 + 1];
+    rgb[j + 2] = rgba[i * 4 + 2];
+  }
+  return rgb;
 }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
+import { decodeImage } from '../../../../src-shared/codecs/decode';
 import { decodeExr } from '../../../../src-shared/codecs/exr-read';
 import { FIXTURE_TIMES, writeBracket } from '../../helpers/bracket-fixture';
 import { externalCommand, opencvTool, runOpencv } from '../../helpers/external-tools';
@@ -85,6 +86,11 @@ describe('luxfuse merge', () => {
     expect(estimated.code).toBe(0);
     const evs = JSON.parse(estimated.out).frames.map((f: { ev: number }) => f.ev);
     expect(evs[2] - evs[0]).toBeCloseTo(Math.log2(FIXTURE_TIMES[2] / FIXTURE_TIMES[0]), 0);
+    // The display PNG is opaque RGB (colour type 2), 8 bits, decodable.
+    const png = readFileSync(join(dir, 'est.png'));
+    expect(png.subarray(24, 26)).toEqual(Buffer.from([8, 2]));
+    const decoded = decodeImage(new Uint8Array(png), 'est.png');
+    expect(decoded.channels).toBe(3);
   });
 
   it('names the bad file: missing, corrupt, not an image, mixed sizes', async () => {
@@ -127,6 +133,7 @@ describe('luxfuse merge', () => {
     expect((await cli('merge', ...jpegs)).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--bogus')).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--quality', '101')).code).toBe(2);
+    expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--exposure', '6')).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--method', 'magic')).code).toBe(2);
     expect((await cli('frobnicate')).code).toBe(2);
     const learned = await cli('merge', ...jpegs, '--jpeg', join(dir, 'l.jpg'), '--method', 'learned');

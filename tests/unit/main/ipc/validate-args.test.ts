@@ -14,6 +14,7 @@ describe('IPC argument validation', () => {
     expect(() => validators['project:export']([{ projectId: 'p', tone, exrPath: 'rel.exr' }])).toThrow(/absolute/);
     expect(() => validators['project:export']([{ projectId: 'p', tone }])).toThrow(/exrPath, jpegPath/);
     expect(() => validators['project:export']([{ projectId: 'p', tone: { ...tone, exposure: Number.NaN }, jpegPath: '/a.jpg' }])).toThrow(/exposure/);
+    expect(() => validators['project:export']([{ projectId: 'p', tone: { ...tone, exposure: 5.5 }, jpegPath: '/a.jpg' }])).toThrow(/exposure/);
     expect(() => validators['project:export']([{ projectId: 'P!', tone, jpegPath: '/a.jpg' }])).toThrow(/projectId/);
     expect(() => validators['project:merge']([{ projectId: 'p', method: 'radiance', exposureTimes: [0.01, -1] }])).toThrow(/exposureTimes\[1\]/);
     expect(() => validators['project:load']([Array.from({ length: 65 }, (_, i) => `/f${i}.jpg`)])).toThrow(/1 to 64/);
