@@ -1,18 +1,27 @@
 /**
  * Scene-referred radiance from a bracket: per pixel, the weighted mean of each frame's value
  * divided by 2^ev (so the result is relative to exposure ev 0), trusting well-exposed,
- * unclipped pixels and, among those, longer exposures.
+ * unclipped pixels and, among those, longer exposures. With a recovered camera response the
+ * frames are read through it (radiance-response.ts) instead of the decoders' sRGB curve.
  */
 import { BracketMismatchError } from '../errors';
 import { createLinearImage, type LinearImage } from '../image/linear-image';
 import { linearToSrgb } from '../image/srgb';
 import { buildUnitTable, readTable } from '../image/srgb-tables';
+import { mergeWithResponse } from './radiance-response';
+import { responseApplies, type CameraResponse } from './response';
 
 export interface MergeRadianceOptions {
   /** sRGB-encoded level of the brightest channel where trust starts to fall; default 0.8. */
   highlightStart?: number;
   /** Encoded level from which a pixel counts as clipped (weight 0); default 0.96 (code 245: JPEG rolls off before 255). */
   clipThreshold?: number;
+  /**
+   * The camera's recovered response (recoverResponse). When every frame is a tone-mapped integer
+   * file (responseApplies), frames are read through it instead of the sRGB curve and weighted by
+   * its slope; otherwise (linear frames, mixed brackets) it is not used.
+   */
+  response?: CameraResponse | null;
 }
 
 /** Trust rises from black to this encoded level: below it quantisation and noise dominate. */
@@ -55,6 +64,11 @@ export function mergeRadiance(frames: LinearImage[], ev: number[], opts: MergeRa
     throw new RangeError(`need ${SHADOW_END} < highlightStart < clipThreshold <= 1, got ${highlightStart}, ${clipThreshold}`);
   }
   const { width, height } = frames[0];
+  if (opts.response && frames.every(responseApplies)) {
+    const merged = createLinearImage(width, height, 3, { sourceTransfer: 'linear', clipLevel: Infinity }, 0);
+    mergeWithResponse(frames, ev, opts.response, merged);
+    return merged;
+  }
   const k = frames.length;
   const hat = hatTable(highlightStart, clipThreshold);
   const read = readTable;

@@ -208,7 +208,8 @@ describe('readShotInfo: errors name the file and the problem', () => {
     await expect(readShotInfo(text)).rejects.toThrow(`cannot read ${text}: not an image Luxfuse reads`);
   });
 
-  it.skipIf(process.getuid?.() === 0)('rejects a file it may not read', async () => {
+  const isRoot = process.getuid?.() === 0;
+  it.skipIf(isRoot)(`rejects a file it may not read${isRoot ? ' [skipped: running as root, which reads any file]' : ''}`, async () => {
     const path = await fixture('secret.jpg', jpegWithExif(NIKON));
     await chmod(path, 0o000);
     await expect(readShotInfo(path)).rejects.toThrow(`cannot read ${path}: permission denied`);
