@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages the tests need that npm cannot provide: Chromium for the e2e tests (never a
 # downloaded browser), the OpenEXR and pfstools readers that validate exported EXR files,
-# ImageMagick/exiftool for fixture variants, OpenCV (python3) for reference comparisons.
+# ImageMagick/exiftool for fixture variants, OpenCV (python3) for reference comparisons, LibRaw's
+# dcraw_emu as an independent RAW decoder.
 # Installs only what is missing; needs root (or sudo) on Debian/Ubuntu.
 set -euo pipefail
 
@@ -12,6 +13,7 @@ declare -A WANT=(
   [imagemagick]=/usr/bin/convert
   [libimage-exiftool-perl]=/usr/bin/exiftool
   [python3-opencv]=/usr/lib/python3/dist-packages/cv2
+  [libraw-bin]=/usr/bin/dcraw_emu
 )
 
 missing=()

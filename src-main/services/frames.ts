@@ -1,10 +1,12 @@
 /** Reads bracket frames from disk: bytes -> linear float image, with exposure metadata from EXIF. */
 import { readFile } from 'node:fs/promises';
+import { fileKind } from '../../src-shared/bracket/file-kind';
 import { decodeImage } from '../../src-shared/codecs/decode';
-import { LuxfuseError } from '../../src-shared/errors';
+import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import { readShotInfo } from './exif';
+import { decodeRaw } from './raw-decode';
 
 export class InputFileError extends LuxfuseError {}
 
@@ -14,6 +16,20 @@ function reason(error: unknown): string {
   if (code === 'EISDIR') return 'it is a folder, not an image';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   return (error as Error).message;
+}
+
+/**
+ * RAW files (by extension) go to LibRaw; everything else to the pure decoders, and to LibRaw after all when
+ * they recognise camera RAW data under another extension (a DNG saved as .tif, an ORF renamed).
+ */
+async function decodeFile(bytes: Uint8Array, path: string): Promise<LinearImage> {
+  if (fileKind(path) === 'raw') return decodeRaw(bytes, path);
+  try {
+    return decodeImage(bytes, path);
+  } catch (error) {
+    if (error instanceof UnsupportedFormatError && /camera RAW/.test(error.message)) return decodeRaw(bytes, path);
+    throw error;
+  }
 }
 
 /** One frame, decoded; `path` is used as given in every message so the user recognises it. */
@@ -27,7 +43,7 @@ export async function readFrame(path: string): Promise<LinearImage> {
   }
   let image: LinearImage;
   try {
-    image = decodeImage(bytes, path);
+    image = await decodeFile(bytes, path);
   } catch (error) {
     // Every message must say which file it is about.
     if (error instanceof LuxfuseError && !error.message.includes(path)) {
@@ -39,14 +55,15 @@ export async function readFrame(path: string): Promise<LinearImage> {
   image.meta.sourceName = path;
   try {
     const shot = await readShotInfo(path);
+    // EXIF first; what the decoder read itself (LibRaw, for RAW files) where EXIF has nothing.
     image.meta = {
       ...image.meta,
-      exposureTime: shot.exposureTime,
-      fNumber: shot.fNumber,
-      iso: shot.iso,
-      exposureBias: shot.exposureBias,
-      make: shot.make,
-      model: shot.model,
+      exposureTime: shot.exposureTime ?? image.meta.exposureTime,
+      fNumber: shot.fNumber ?? image.meta.fNumber,
+      iso: shot.iso ?? image.meta.iso,
+      exposureBias: shot.exposureBias ?? image.meta.exposureBias,
+      make: shot.make ?? image.meta.make,
+      model: shot.model ?? image.meta.model,
     };
     if (shot.exposureTime && shot.exposureTime > 0) image.ev = evFromSettings(shot.exposureTime, shot.iso, shot.fNumber);
   } catch {

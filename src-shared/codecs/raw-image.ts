@@ -1,0 +1,61 @@
+/** LibRaw's linear 16-bit output (see raw-libraw.ts) to a LinearImage: 1.0 = white level after black subtraction. */
+import { DecodeError } from '../errors';
+import { evFromSettings, type ImageMeta, type LinearImage } from '../image/linear-image';
+import type { LibRawImage, LibRawMetadata } from './raw-libraw';
+
+/** LibRaw keeps exposure settings as C floats: 1/125 s comes back as 0.00800000038. Seven digits is what a float holds. */
+const fromFloat32 = (v: unknown): number | undefined =>
+  typeof v === 'number' && Number.isFinite(v) && v > 0 ? Number(v.toPrecision(7)) : undefined;
+
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * LibRaw turns DateTimeOriginal into epoch seconds with mktime(), reading the wall time as local time
+ * (in WASM: the JS engine's zone); reading it back in the same zone gives the wall time the camera wrote.
+ */
+export function rawWallTime(timestamp: unknown): string | undefined {
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp) || timestamp <= 0) return undefined;
+  const d = new Date(timestamp * 1000);
+  return `${pad(d.getFullYear(), 4)}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}
+
+/** What LibRaw read from the file's headers, including formats exifr does not walk (RAF, CR3). */
+export function rawImageMeta(meta: LibRawMetadata, fileName?: string): ImageMeta {
+  const out: ImageMeta = {
+    sourceName: fileName,
+    sourceTransfer: 'linear',
+    sourceBits: 16,
+    clipLevel: 1,
+    exposureTime: fromFloat32(meta.shutter),
+    fNumber: fromFloat32(meta.aperture),
+    iso: fromFloat32(meta.iso_speed),
+    make: text(meta.camera_make),
+    model: text(meta.camera_model),
+    dateTimeOriginal: rawWallTime(meta.timestamp),
+  };
+  for (const key of Object.keys(out) as (keyof ImageMeta)[]) if (out[key] === undefined) delete out[key];
+  return out;
+}
+
+/** The frame's exposure from the metadata, null when the file has no exposure time. */
+export function rawEv(meta: ImageMeta): number | null {
+  return meta.exposureTime ? evFromSettings(meta.exposureTime, meta.iso, meta.fNumber) : null;
+}
+
+/** Interleaved 16-bit RGB to float, 65535 -> 1.0. Throws DecodeError when the result is not what was asked for. */
+export function rawToLinearImage(image: LibRawImage, meta: LibRawMetadata, fileName?: string): LinearImage {
+  const { width, height, colors, bits, data } = image;
+  if (bits !== 16 || colors !== 3 || !(data instanceof Uint16Array)) {
+    throw new DecodeError(`LibRaw returned ${colors} colours at ${bits} bits, expected 3 at 16`, fileName);
+  }
+  if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
+    throw new DecodeError(`LibRaw returned ${data.length} samples for a ${width}x${height} image`, fileName);
+  }
+  const out = new Float32Array(data.length);
+  const scale = 1 / 65535;
+  for (let i = 0; i < data.length; i++) out[i] = data[i] * scale;
+  const imageMeta = rawImageMeta(meta, fileName);
+  return { width, height, channels: 3, data: out, ev: rawEv(imageMeta), meta: imageMeta };
+}
