@@ -4,7 +4,8 @@
  * from it, so a renamed channel or a changed argument fails to compile everywhere.
  * Type-only imports: this file has no runtime dependencies.
  */
-import type { ToneParams } from '../src-shared/tonemap/tone-params';
+import type { OutputSpace } from '../src-shared/tonemap/output-space';
+import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 
 export type MergeMethod = 'mertens' | 'radiance';
 
@@ -70,7 +71,10 @@ export interface MergeResult {
 
 export interface ExportRequest {
   projectId: string;
-  tone: ToneParams;
+  /** Operator and controls of the display image (JPEG); a fused merge uses the controls only. */
+  tone: ToneSettings;
+  /** Colour space of the JPEG: sRGB (default) or Display P3, tagged with its ICC profile. */
+  output?: OutputSpace;
   exrPath?: string;
   jpegPath?: string;
   /** JPEG quality 1-100. */

@@ -27,6 +27,14 @@ const OPTIONS = {
   tonemap: { type: 'string' },
   exposure: { type: 'string' },
   contrast: { type: 'string' },
+  highlights: { type: 'string' },
+  shadows: { type: 'string' },
+  whites: { type: 'string' },
+  blacks: { type: 'string' },
+  saturation: { type: 'string' },
+  vibrance: { type: 'string' },
+  detail: { type: 'string' },
+  colorspace: { type: 'string' },
   quality: { type: 'string' },
 } as const;
 

@@ -6,6 +6,7 @@ import { checkOutputPath } from '../services/atomic-write';
 import { exportOutcome } from '../services/export-service';
 import { readBracket } from '../services/frames';
 import { parseNumber, parseSecondsList, UsageError } from './parse-values';
+import { parseToneFlags } from './tone-options';
 
 export interface MergeArgs {
   files: string[];
@@ -36,8 +37,6 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     throw new LearnedModelMissingError('the learned fusion model is not bundled yet; use --method mertens or --method radiance');
   }
   if (method !== 'mertens' && method !== 'radiance') throw new UsageError(`--method: '${method}' is not one of mertens, radiance, learned`);
-  const tonemap = (values.tonemap as string | undefined) ?? 'global';
-  if (tonemap !== 'global') throw new UsageError(`--tonemap: '${tonemap}' is not a tone operator; available: global`);
   if (files.length < 2) throw new UsageError('merge needs at least 2 files');
   const exrPath = values.exr as string | undefined;
   const jpegPath = values.jpeg as string | undefined;
@@ -47,10 +46,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   if (exposureTimes && exposureTimes.length !== files.length) {
     throw new UsageError(`--exposure-times: ${exposureTimes.length} times for ${files.length} files`);
   }
-  const tone = {
-    exposure: parseNumber('exposure', values.exposure as string | undefined, -5, 5, 0),
-    contrast: parseNumber('contrast', values.contrast as string | undefined, -1, 1, 0),
-  };
+  const { tone, output } = parseToneFlags(values);
   const quality = Math.round(parseNumber('quality', values.quality as string | undefined, 1, 100, 92));
 
   // Every output must be writable before any work starts, and never one of the inputs.
@@ -65,6 +61,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   });
   const merged = performance.now();
   const outputs = await exportOutcome(outcome, tone, {
+    output,
     exrPath,
     jpegPath,
     pngPath,

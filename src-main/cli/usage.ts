@@ -11,7 +11,7 @@ group   Finds brackets among the files (EXIF: body, lens, capture time, exposure
                         "ungrouped":[...],"errors":[{"file","message"}]}
         --recursive     descend into sub-folders
 
-merge   Merges the frames of one bracket (JPEG, PNG, TIFF 8/16/32-bit, EXR).
+merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bit, EXR).
         --method NAME            mertens (exposure fusion, default) | radiance (HDR merge) |
                                  learned (the learned fusion model; not bundled yet)
         --exposure-times LIST    seconds per frame in the given order, e.g. 1/250,1/60,1/15
@@ -23,9 +23,14 @@ merge   Merges the frames of one bracket (JPEG, PNG, TIFF 8/16/32-bit, EXR).
         --jpeg FILE              display image: the fused image (mertens) or the tone-mapped
                                  radiance (radiance)
         --png FILE               the same display image as 8-bit PNG
-        --tonemap NAME           global (default): tone operator for the display image
-        --exposure STOPS         exposure compensation -5..5 of the display image (default 0)
-        --contrast N             contrast -1..1 of the display image (default 0)
+        --tonemap NAME           tone operator of a radiance merge's display image:
+                                 local-contrast (default) | reinhard | reinhard-local | drago |
+                                 filmic (a fused image keeps its tones; the controls still apply)
+        --exposure STOPS         exposure compensation -5..5 (default 0)
+        --contrast N, --highlights N, --shadows N, --whites N, --blacks N,
+        --saturation N, --vibrance N, --detail N
+                                 tone controls, each -1..1, 0 = neutral (default)
+        --colorspace NAME        srgb (default) | display-p3: colour space of the JPEG/PNG
         --quality N              JPEG quality 1-100 (default 92)
         --json                   print a JSON report (exposures used, consistency, timings)
 

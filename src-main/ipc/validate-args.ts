@@ -4,7 +4,7 @@
  */
 import { isAbsolute } from 'node:path';
 import type { Channel, ChannelArgs, ExportRequest, MergeRequest } from '../../src-preload/contract';
-import type { ToneParams } from '../../src-shared/tonemap/tone-params';
+import { validateToneSettings, type ToneSettings } from '../../src-shared/tonemap/tone-settings';
 
 export class IpcArgumentError extends Error {
   constructor(channel: string, problem: string) {
@@ -52,17 +52,15 @@ function finiteIn(channel: string, value: unknown, what: string, min: number, ma
   return value;
 }
 
-function toneParams(channel: string, value: unknown): ToneParams {
-  if (!isRecord(value)) throw new IpcArgumentError(channel, 'tone must be an object');
-  const mode = value.mode;
-  if (mode !== 'radiance' && mode !== 'display') throw new IpcArgumentError(channel, "tone.mode must be 'radiance' or 'display'");
-  const tone: ToneParams = {
-    exposure: finiteIn(channel, value.exposure, 'tone.exposure', -5, 5),
-    contrast: finiteIn(channel, value.contrast, 'tone.contrast', -1, 1),
-    mode,
-  };
-  if (value.key !== undefined) tone.key = finiteIn(channel, value.key, 'tone.key', 1e-12, 1e12);
-  return tone;
+function toneSettings(channel: string, value: unknown): ToneSettings {
+  try {
+    validateToneSettings(value);
+  } catch (err) {
+    throw new IpcArgumentError(channel, (err as Error).message);
+  }
+  // A copy of the validated fields only: nothing the renderer sent beyond them reaches the engine.
+  const { options, ...controls } = value;
+  return (options ? { ...controls, options: { ...options } } : { ...controls }) as ToneSettings;
 }
 
 export const validators: { [K in Channel]: Validator<K> } = {
@@ -110,11 +108,15 @@ export const validators: { [K in Channel]: Validator<K> } = {
     if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
     const out: ExportRequest = {
       projectId: projectId(channel, req.projectId),
-      tone: toneParams(channel, req.tone),
+      tone: toneSettings(channel, req.tone),
       exrPath: optionalPath(channel, req.exrPath, 'exrPath'),
       jpegPath: optionalPath(channel, req.jpegPath, 'jpegPath'),
     };
     if (!out.exrPath && !out.jpegPath) throw new IpcArgumentError(channel, 'give exrPath, jpegPath or both');
+    if (req.output !== undefined) {
+      if (req.output !== 'srgb' && req.output !== 'display-p3') throw new IpcArgumentError(channel, "output must be 'srgb' or 'display-p3'");
+      out.output = req.output;
+    }
     if (req.quality !== undefined) out.quality = Math.round(finiteIn(channel, req.quality, 'quality', 1, 100));
     return [out];
   },

@@ -3,8 +3,9 @@ import { encodeExr } from '../../src-shared/codecs/exr';
 import type { ExifFields } from '../../src-shared/codecs/exif-write';
 import { encodeJpeg } from '../../src-shared/codecs/jpeg';
 import { encodePng } from '../../src-shared/codecs/png';
-import { renderDisplay, type MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
-import type { ToneParams } from '../../src-shared/tonemap/tone-params';
+import type { MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
+import { renderOutcome, type OutputSpace } from '../../src-shared/pipeline/render-display';
+import type { ToneSettings } from '../../src-shared/tonemap/tone-settings';
 import { writeFileAtomic } from './atomic-write';
 
 export interface ExportTargets {
@@ -14,12 +15,14 @@ export interface ExportTargets {
   /** JPEG quality 1-100 (default 92). */
   quality?: number;
   exrPixelType?: 'half' | 'float';
+  /** Colour space of the display image (default sRGB). */
+  output?: OutputSpace;
 }
 
 /** Writes what was asked; returns the paths written, in order EXR, JPEG, PNG. */
 export async function exportOutcome(
   outcome: MergeOutcome,
-  tone: Omit<ToneParams, 'mode' | 'key'>,
+  tone: ToneSettings,
   targets: ExportTargets,
   exif?: ExifFields,
 ): Promise<string[]> {
@@ -30,7 +33,7 @@ export async function exportOutcome(
     written.push(targets.exrPath);
   }
   if (targets.jpegPath || targets.pngPath) {
-    const display = renderDisplay(outcome, tone);
+    const display = renderOutcome(outcome, tone, targets.output ?? 'srgb');
     if (targets.jpegPath) {
       await writeFileAtomic(targets.jpegPath, encodeJpeg(display, { quality: targets.quality ?? 92, exif }));
       written.push(targets.jpegPath);

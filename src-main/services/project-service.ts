@@ -84,11 +84,12 @@ export class ProjectService {
     if (request.exrPath && !outcome.radiance) {
       addRadiance(outcome, project.frames, planExposures(project.frames, { exposureTimes: project.exposureTimes, allowPixelEstimate: true }));
     }
-    const written = await exportOutcome(
-      outcome,
-      { exposure: request.tone.exposure, contrast: request.tone.contrast },
-      { exrPath: request.exrPath, jpegPath: request.jpegPath, quality: request.quality },
-    );
+    const written = await exportOutcome(outcome, request.tone, {
+      exrPath: request.exrPath,
+      jpegPath: request.jpegPath,
+      quality: request.quality,
+      output: request.output,
+    });
     return { written };
   }
 

@@ -1,6 +1,7 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
 import type { FrameInfo, MergeMethod, MergeResult } from '../../../src-preload/contract';
 import { getBridge } from '../lib/bridge';
+import { ToneStore } from './tone.svelte';
 
 export type Status = 'empty' | 'loading' | 'loaded' | 'merging' | 'merged' | 'exporting';
 
@@ -11,8 +12,8 @@ export class ProjectStore {
   method = $state<MergeMethod>('mertens');
   /** The merged preview; raw because it holds a large Float32Array. */
   result = $state.raw<MergeResult | null>(null);
-  exposure = $state(0);
-  contrast = $state(0);
+  /** Operator, options and controls of the display image: the preview and the export both read it. */
+  readonly tone = new ToneStore();
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
 
@@ -75,7 +76,8 @@ export class ProjectStore {
     const done = await this.guard(() =>
       bridge['project:export']({
         projectId: this.projectId!,
-        tone: { exposure: this.exposure, contrast: this.contrast, mode: this.result!.mode, key: this.result!.key },
+        tone: this.tone.settings,
+        output: this.tone.output,
         exrPath: `${stem}.exr`,
         jpegPath: `${stem}.jpg`,
       }),

@@ -91,7 +91,7 @@ test('open a bracket, merge, move exposure, export EXR and JPEG', async ({ page 
   // Exposure up by two stops brightens the preview; back to zero restores it.
   const before = await previewMean(page);
   await setRange(page, 'exposure', 2);
-  await expect(page.getByTestId('exposure-value')).toHaveText('2.00 EV');
+  await expect(page.getByTestId('exposure-value')).toHaveValue('2.00');
   await expect.poll(() => previewMean(page)).toBeGreaterThan(before + 20);
   await setRange(page, 'exposure', 0);
   await expect.poll(() => previewMean(page)).toBeCloseTo(before, 0);
@@ -100,6 +100,16 @@ test('open a bracket, merge, move exposure, export EXR and JPEG', async ({ page 
   await page.getByTestId('method').selectOption('radiance');
   await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
   await expect(page.getByTestId('ev-list').locator('li')).toHaveCount(3);
+
+  // A radiance merge offers the tone operators; changing one re-renders the preview and its histogram.
+  await expect(page.getByTestId('operator')).toHaveValue('local-contrast');
+  await expect(page.getByTestId('histogram').locator('path')).toHaveCount(3);
+  const localContrast = await previewMean(page);
+  await page.getByTestId('operator').selectOption('filmic');
+  await expect.poll(async () => Math.abs((await previewMean(page)) - localContrast)).toBeGreaterThan(1);
+  await page.getByTestId('shadows-value').fill('0.5');
+  await page.getByTestId('shadows-value').press('Enter');
+  await expect(page.getByTestId('shadows')).toHaveValue('0.5');
 
   await page.screenshot({ path: join(ARTIFACTS, 'after-merge.png') });
 

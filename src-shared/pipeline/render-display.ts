@@ -1,0 +1,33 @@
+/**
+ * The display image of a merge, identical for the export (main, CLI) and the preview (renderer):
+ * a radiance map goes through the chosen tone operator with the merge's auto-exposure key; a fused
+ * (display-referred) image keeps its tones and takes only the controls (operator 'none').
+ */
+import type { Rgba8Image } from '../image/linear-image';
+import type { OutputSpace } from '../tonemap/output-space';
+import { toneMap } from '../tonemap/tone-map';
+import type { ToneSettings } from '../tonemap/tone-settings';
+import type { MergeOutcome } from './merge-bracket';
+
+export type { OutputSpace } from '../tonemap/output-space';
+
+/** What a radiance merge is shown with until the user picks otherwise: local contrast keeps detail in both ends. */
+export const DEFAULT_RADIANCE_TONE: ToneSettings = { operator: 'local-contrast' };
+/** A fused image is already display-referred. */
+export const DEFAULT_FUSED_TONE: ToneSettings = { operator: 'none' };
+
+/** The settings that apply to an image of this kind: a fused image keeps the controls but not the operator. */
+export function settingsFor(kind: 'radiance' | 'display', settings: ToneSettings): ToneSettings {
+  if (kind === 'radiance') return settings;
+  const { operator: _operator, options: _options, ...controls } = settings;
+  return { ...controls, operator: 'none' };
+}
+
+export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb'): Rgba8Image {
+  if (outcome.method === 'radiance') {
+    if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
+    return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output });
+  }
+  if (!outcome.fused) throw new Error('fusion merge has no fused image');
+  return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output });
+}
