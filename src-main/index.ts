@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, mimeType, resolveRendererPath, securityHeaders } from './app-protocol';
 import { createHandlers, type Dialogs } from './ipc/handlers';
+import { LibraryService } from './services/library-service';
 import { registerIpc } from './ipc/register-ipc';
 import { ProjectService } from './services/project-service';
 import { secureWebPreferences } from './web-preferences';
@@ -36,6 +37,12 @@ function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs {
         properties: ['openFile', 'multiSelections'],
         filters: [{ name: 'Images', extensions: IMAGE_EXTENSIONS }],
       };
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled ? [] : result.filePaths;
+    },
+    async openFolder() {
+      const win = getWindow();
+      const options: Electron.OpenDialogOptions = { title: 'Import a folder', properties: ['openDirectory', 'multiSelections'] };
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return result.canceled ? [] : result.filePaths;
     },
@@ -84,7 +91,7 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   serveRenderer();
   let mainWindow: BrowserWindow | null = null;
-  registerIpc(ipcMain, createHandlers({ project: new ProjectService(), dialogs: electronDialogs(() => mainWindow) }));
+  registerIpc(ipcMain, createHandlers({ project: new ProjectService(), library: new LibraryService(), dialogs: electronDialogs(() => mainWindow) }));
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();

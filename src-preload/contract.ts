@@ -37,6 +37,31 @@ export interface FrameInfo {
   thumbnail: Thumbnail;
 }
 
+/** A file of the library: one frame of a bracket, or a single shot. */
+export interface LibraryFrame {
+  path: string;
+  name: string;
+  /** Relative exposure within its bracket (stops, 0 = middle frame); null for singles. */
+  ev: number | null;
+}
+
+/** A bracket found by the grouping, with the reason it gives for it. */
+export interface LibraryGroup {
+  id: string;
+  frames: LibraryFrame[];
+  reason: string;
+  /** 0..1. */
+  confidence: number;
+}
+
+export interface LibraryScan {
+  groups: LibraryGroup[];
+  /** Files that belong to no bracket (singles, bursts, files without exposure data). */
+  singles: LibraryFrame[];
+  /** Files that could not be read, each with a specific message. */
+  errors: { file: string; message: string }[];
+}
+
 export interface LoadResult {
   /** Identifies the loaded bracket in later calls. */
   projectId: string;
@@ -89,6 +114,9 @@ export interface ExportResult {
 export interface Channels {
   'dialog:open-images': { args: []; result: string[] };
   'dialog:save-export': { args: [suggestedName: string]; result: string | null };
+  'dialog:open-folder': { args: []; result: string[] };
+  'library:scan': { args: [paths: string[]]; result: LibraryScan };
+  'library:thumbnail': { args: [path: string]; result: Thumbnail };
   'project:load': { args: [paths: string[]]; result: LoadResult };
   'project:merge': { args: [request: MergeRequest]; result: MergeResult };
   'project:export': { args: [request: ExportRequest]; result: ExportResult };
@@ -102,6 +130,9 @@ export type ChannelResult<K extends Channel> = Channels[K]['result'];
 export const CHANNELS = [
   'dialog:open-images',
   'dialog:save-export',
+  'dialog:open-folder',
+  'library:scan',
+  'library:thumbnail',
   'project:load',
   'project:merge',
   'project:export',

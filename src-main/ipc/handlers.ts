@@ -3,21 +3,26 @@
  * ipcMain (register-ipc.ts) and the e2e test host, so both run the real services.
  */
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract';
+import type { LibraryService } from '../services/library-service';
 import type { ProjectService } from '../services/project-service';
 
 /** The OS dialogs: Electron's in the app, scripted ones in the test host. */
 export interface Dialogs {
   openImages(): Promise<string[]>;
+  openFolder(): Promise<string[]>;
   saveExport(suggestedName: string): Promise<string | null>;
 }
 
 export type Handlers = { [K in Channel]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
 
-export function createHandlers(deps: { project: ProjectService; dialogs: Dialogs }): Handlers {
-  const { project, dialogs } = deps;
+export function createHandlers(deps: { project: ProjectService; library: LibraryService; dialogs: Dialogs }): Handlers {
+  const { project, library, dialogs } = deps;
   return {
     'dialog:open-images': () => dialogs.openImages(),
     'dialog:save-export': (name) => dialogs.saveExport(name),
+    'dialog:open-folder': () => dialogs.openFolder(),
+    'library:scan': (paths) => library.scan(paths),
+    'library:thumbnail': (path) => library.thumbnail(path),
     'project:load': (paths) => project.load(paths),
     'project:merge': (request) => project.merge(request),
     'project:export': (request) => project.export(request),

@@ -15,6 +15,8 @@ export class IpcArgumentError extends Error {
 
 type Validator<K extends Channel> = (args: unknown[]) => ChannelArgs<K>;
 
+/** Files and folders dropped at once. */
+const MAX_SCAN_PATHS = 10_000;
 const MAX_FRAMES = 64;
 const MAX_PATH = 4096;
 
@@ -75,6 +77,23 @@ export const validators: { [K in Channel]: Validator<K> } = {
       throw new IpcArgumentError('dialog:save-export', 'suggestedName must be a file name without folders');
     }
     return [name];
+  },
+  'dialog:open-folder': (args) => {
+    arity('dialog:open-folder', args, 0);
+    return [];
+  },
+  'library:scan': (args) => {
+    const channel = 'library:scan';
+    arity(channel, args, 1);
+    const paths = args[0];
+    if (!Array.isArray(paths) || paths.length === 0 || paths.length > MAX_SCAN_PATHS) {
+      throw new IpcArgumentError(channel, `paths must be a list of 1 to ${MAX_SCAN_PATHS} files or folders`);
+    }
+    return [paths.map((p, i) => absolutePath(channel, p, `paths[${i}]`))];
+  },
+  'library:thumbnail': (args) => {
+    arity('library:thumbnail', args, 1);
+    return [absolutePath('library:thumbnail', args[0], 'path')];
   },
   'project:load': (args) => {
     arity('project:load', args, 1);

@@ -1,6 +1,7 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
 import type { FrameInfo, MergeMethod, MergeResult } from '../../../src-preload/contract';
 import { getBridge } from '../lib/bridge';
+import type { LibraryStore } from './library.svelte';
 import { ToneStore } from './tone.svelte';
 
 export type Status = 'empty' | 'loading' | 'loaded' | 'merging' | 'merged' | 'exporting';
@@ -21,19 +22,53 @@ export class ProjectStore {
   canMerge = $derived(this.projectId !== null && !this.busy);
   canExport = $derived(this.result !== null && !this.busy);
 
+  constructor(private readonly library: LibraryStore) {}
+
   async openDialog(): Promise<void> {
     const paths = await this.guard(() => getBridge()['dialog:open-images']());
-    if (paths && paths.length > 0) await this.load(paths);
+    if (paths && paths.length > 0) await this.importPaths(paths);
   }
 
-  /** Files dropped on the window: keep those with a path on disk. */
+  async openFolderDialog(): Promise<void> {
+    const paths = await this.guard(() => getBridge()['dialog:open-folder']());
+    if (paths && paths.length > 0) await this.importPaths(paths);
+  }
+
+  /** Files or folders dropped on the window: keep those with a path on disk. */
   async drop(files: File[]): Promise<void> {
     const bridge = getBridge();
     const paths = files.map((f) => bridge.pathForFile(f)).filter((p) => p.length > 0);
     if (paths.length === 0) {
-      this.error = 'Nothing to open: drop image files from your disk';
+      this.error = 'Nothing to open: drop image files or folders from your disk';
       return;
     }
+    await this.importPaths(paths);
+  }
+
+  /** Into the library; when the import is one bracket, open it straight away. */
+  async importPaths(paths: string[]): Promise<void> {
+    this.status = 'loading';
+    const group = await this.guard(() => this.library.import(paths));
+    this.status = this.projectId ? (this.result ? 'merged' : 'loaded') : 'empty';
+    if (group) {
+      await this.openGroup(group.id);
+      return;
+    }
+    // Nothing opened: say why here too (the library panel lists every unreadable file).
+    const errors = this.library.errors;
+    if (errors.length > 0) {
+      this.error = errors.length === 1 ? errors[0].message : `${errors.length} files could not be read; first: ${errors[0].message}`;
+    }
+  }
+
+  /** Loads the frames of a library group the user kept, and merges them. */
+  async openGroup(id: string): Promise<void> {
+    const paths = this.library.included(id);
+    if (paths.length < 2) {
+      this.error = 'A bracket needs at least two frames: include more, or drag frames into it';
+      return;
+    }
+    this.library.activeId = id;
     await this.load(paths);
   }
 

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { CHANNELS, type Channel } from '../../../src-preload/contract';
 import { mimeType, resolveRendererPath, securityHeaders } from '../../../src-main/app-protocol';
 import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
+import { LibraryService } from '../../../src-main/services/library-service';
 import { validators } from '../../../src-main/ipc/validate-args';
 import { ProjectService } from '../../../src-main/services/project-service';
 import { decodeWire, encodeWire } from './wire';
@@ -16,9 +17,13 @@ import { decodeWire, encodeWire } from './wire';
 /** Dialog answers queued by the test, consumed in order; an empty queue answers 'cancelled'. */
 export class ScriptedDialogs implements Dialogs {
   readonly opens: string[][] = [];
+  readonly folders: string[][] = [];
   readonly saves: (string | null)[] = [];
   async openImages(): Promise<string[]> {
     return this.opens.shift() ?? [];
+  }
+  async openFolder(): Promise<string[]> {
+    return this.folders.shift() ?? [];
   }
   async saveExport(): Promise<string | null> {
     return this.saves.shift() ?? null;
@@ -41,7 +46,7 @@ async function body(request: IncomingMessage): Promise<string> {
 
 export async function startTestHost(rendererRoot: string): Promise<TestHost> {
   const dialogs = new ScriptedDialogs();
-  const handlers = createHandlers({ project: new ProjectService(), dialogs });
+  const handlers = createHandlers({ project: new ProjectService(), library: new LibraryService(), dialogs });
   const calls: string[] = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {

@@ -1,0 +1,90 @@
+/**
+ * The import step of the app: scan files and folders into brackets (the same grouping as
+ * `luxfuse group`) and serve small thumbnails, embedded previews first so a card of files shows fast.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import exifr from 'exifr';
+import type { LibraryFrame, LibraryGroup, LibraryScan, Thumbnail } from '../../src-preload/contract';
+import { decodeJpeg } from '../../src-shared/codecs/jpeg';
+import { fileKind } from '../../src-shared/bracket/file-kind';
+import { downsample } from '../../src-shared/image/resample';
+import type { LinearImage } from '../../src-shared/image/linear-image';
+import { toneMapGlobal } from '../../src-shared/tonemap/global';
+import { groupFiles } from './group-service';
+import { readFrame } from './frames';
+import { extractRawThumbnail } from './raw-decode';
+
+export const THUMBNAIL_SIDE = 240;
+
+export interface ScanProgress {
+  (done: number, total: number): void;
+}
+
+export class UnknownLibraryFileError extends Error {
+  constructor(path: string) {
+    super(`${path} is not in the library: scan its folder first`);
+    this.name = 'UnknownLibraryFileError';
+  }
+}
+
+/** The library's state in main: which files the user brought in, so thumbnails are served for those only. */
+export class LibraryService {
+  private readonly known = new Set<string>();
+
+  async scan(paths: string[], onProgress?: ScanProgress): Promise<LibraryScan> {
+    const scan = await scanLibrary(paths, onProgress);
+    for (const g of scan.groups) for (const f of g.frames) this.known.add(f.path);
+    for (const f of scan.singles) this.known.add(f.path);
+    return scan;
+  }
+
+  async thumbnail(path: string): Promise<Thumbnail> {
+    if (!this.known.has(path)) throw new UnknownLibraryFileError(path);
+    return thumbnailFor(path);
+  }
+}
+
+export async function scanLibrary(paths: string[], onProgress?: ScanProgress): Promise<LibraryScan> {
+  const result = await groupFiles(paths, { recursive: true, onProgress });
+  const groups: LibraryGroup[] = result.groups.map((g, i) => ({
+    id: `g${i + 1}`,
+    reason: g.reason,
+    confidence: g.confidence,
+    frames: g.files.map((path, j): LibraryFrame => ({ path, name: basename(path), ev: g.exposureValues[j] })),
+  }));
+  const singles: LibraryFrame[] = result.ungrouped.map((path) => ({ path, name: basename(path), ev: null }));
+  return { groups, singles, errors: result.errors.map((e) => ({ file: e.file, message: e.message })) };
+}
+
+/** A thumbnail of at most THUMBNAIL_SIDE px: the file's embedded preview when it has one, else a reduced decode. */
+export async function thumbnailFor(path: string): Promise<Thumbnail> {
+  const embedded = await embeddedPreview(path).catch(() => null);
+  const image = embedded ?? (await readFrame(path));
+  const small = downsample(image, THUMBNAIL_SIDE);
+  const toned = toneMapGlobal(small, { exposure: 0, contrast: 0, mode: 'display' });
+  return { width: toned.width, height: toned.height, data: toned.data };
+}
+
+async function embeddedPreview(path: string): Promise<LinearImage | null> {
+  if (fileKind(path) === 'raw') {
+    const bytes = new Uint8Array(await readFile(path));
+    const thumb = await extractRawThumbnail(bytes, path);
+    if (!thumb) return null;
+    if (thumb.format === 'jpeg') return decodeJpeg(thumb.data, path);
+    return bitmapToLinear(thumb.data, thumb.width, thumb.height);
+  }
+  // JPEG/TIFF: the EXIF IFD1 thumbnail (about 160x120) is a few kB and decodes in a millisecond.
+  const jpeg = (await exifr.thumbnail(path)) as Uint8Array | Buffer | undefined;
+  if (!jpeg || jpeg.length < 100) return null;
+  return decodeJpeg(new Uint8Array(jpeg), path);
+}
+
+function bitmapToLinear(rgb: Uint8Array, width: number, height: number): LinearImage {
+  const data = new Float32Array(width * height * 3);
+  for (let i = 0; i < data.length; i++) {
+    const v = rgb[i] / 255;
+    data[i] = v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }
+  return { width, height, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } };
+}

@@ -1,0 +1,135 @@
+/**
+ * The library: brackets found among the imported files, as the user sees and corrects them.
+ * Grouping comes from main (same as `luxfuse group`); moving frames between groups, splitting,
+ * joining and excluding frames are edits here, and opening a group loads its included frames.
+ */
+import type { LibraryFrame, LibraryScan } from '../../../src-preload/contract';
+import { getBridge } from '../lib/bridge';
+
+export interface GroupFrame extends LibraryFrame {
+  excluded: boolean;
+}
+
+export interface GroupView {
+  id: string;
+  frames: GroupFrame[];
+  reason: string;
+  confidence: number;
+}
+
+let nextId = 1;
+const newId = (): string => `u${nextId++}`;
+
+export class LibraryStore {
+  groups = $state<GroupView[]>([]);
+  singles = $state<LibraryFrame[]>([]);
+  errors = $state.raw<LibraryScan['errors']>([]);
+  activeId = $state<string | null>(null);
+  scanning = $state(false);
+
+  fileCount = $derived(this.groups.reduce((n, g) => n + g.frames.length, 0) + this.singles.length);
+
+  /** Adds what a scan found; files already in the library are not added twice. */
+  add(scan: LibraryScan): void {
+    const paths = [...this.groups.flatMap((g) => g.frames.map((f) => f.path)), ...this.singles.map((f) => f.path)];
+    const have = { has: (p: string) => paths.includes(p) };
+    for (const g of scan.groups) {
+      const frames = g.frames.filter((f) => !have.has(f.path));
+      if (frames.length > 0) this.groups.push({ id: newId(), reason: g.reason, confidence: g.confidence, frames: frames.map((f) => ({ ...f, excluded: false })) });
+    }
+    this.singles.push(...scan.singles.filter((f) => !have.has(f.path)));
+    this.errors = scan.errors;
+  }
+
+  /** Imports files or folders; returns the group to open when the import is one bracket (or files opened together). */
+  async import(paths: string[]): Promise<GroupView | null> {
+    this.scanning = true;
+    try {
+      const scan = await getBridge()['library:scan'](paths);
+      const before = this.groups.length;
+      this.add(scan);
+      const added = this.groups.slice(before);
+      if (added.length === 1 && scan.singles.length === 0) return added[0];
+      // Files picked together without a bracket pattern (no EXIF, say): the user meant them as one.
+      if (added.length === 0 && scan.groups.length === 0 && scan.singles.length >= 2) {
+        return this.groupOf(scan.singles.map((f) => f.path), 'Opened together; no bracket pattern found in their metadata');
+      }
+      return null;
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  group(id: string): GroupView | undefined {
+    return this.groups.find((g) => g.id === id);
+  }
+
+  /** Paths of a group's frames the user kept. */
+  included(id: string): string[] {
+    return this.group(id)?.frames.filter((f) => !f.excluded).map((f) => f.path) ?? [];
+  }
+
+  /** Moves a frame (from a group or the singles) to another group, or to a new group when `to` is null. */
+  move(path: string, to: string | null): void {
+    const frame = this.take(path);
+    if (!frame) return;
+    if (to === null) {
+      this.groups.push({ id: newId(), reason: 'Made by hand', confidence: 1, frames: [{ ...frame, excluded: false }] });
+      return;
+    }
+    const target = this.group(to);
+    if (!target) return;
+    target.frames.push({ ...frame, ev: null, excluded: false });
+    target.reason = 'Edited by hand';
+  }
+
+  /** Frames from `index` on become a new group right after this one. */
+  split(id: string, index: number): void {
+    const i = this.groups.findIndex((g) => g.id === id);
+    if (i < 0 || index <= 0 || index >= this.groups[i].frames.length) return;
+    const tail = this.groups[i].frames.splice(index);
+    this.groups.splice(i + 1, 0, { id: newId(), reason: 'Split by hand', confidence: 1, frames: tail });
+    this.groups[i].reason = 'Split by hand';
+  }
+
+  /** Joins group `b` into group `a`. */
+  join(a: string, b: string): void {
+    const ga = this.group(a);
+    const ib = this.groups.findIndex((g) => g.id === b);
+    if (!ga || ib < 0 || a === b) return;
+    ga.frames.push(...this.groups[ib].frames);
+    ga.reason = 'Joined by hand';
+    this.groups.splice(ib, 1);
+  }
+
+  toggleExclude(id: string, path: string): void {
+    const f = this.group(id)?.frames.find((x) => x.path === path);
+    if (f) f.excluded = !f.excluded;
+  }
+
+  private groupOf(paths: string[], reason: string): GroupView {
+    const frames: GroupFrame[] = [];
+    for (const p of paths) {
+      const f = this.take(p);
+      if (f) frames.push({ ...f, excluded: false });
+    }
+    const g: GroupView = { id: newId(), reason, confidence: 0.5, frames };
+    this.groups.push(g);
+    return this.groups[this.groups.length - 1];
+  }
+
+  /** Removes a frame from wherever it is; empty groups disappear. */
+  private take(path: string): LibraryFrame | null {
+    const s = this.singles.findIndex((f) => f.path === path);
+    if (s >= 0) return this.singles.splice(s, 1)[0];
+    for (let i = 0; i < this.groups.length; i++) {
+      const j = this.groups[i].frames.findIndex((f) => f.path === path);
+      if (j < 0) continue;
+      const [f] = this.groups[i].frames.splice(j, 1);
+      if (this.groups[i].frames.length === 0) this.groups.splice(i, 1);
+      else this.groups[i].reason = 'Edited by hand';
+      return { path: f.path, name: f.name, ev: f.ev };
+    }
+    return null;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Importing a folder into the library: brackets found from EXIF, shown with thumbnails and the
+ * reason; the user splits, joins, moves and excludes frames, then opens a bracket and merges it.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { BRIDGE_GLOBAL, CHANNELS } from '../../../src-preload/contract';
+import { writeBracket } from '../../unit/helpers/bracket-fixture';
+import { installBridgeShim } from '../host/bridge-shim';
+import { startTestHost, type TestHost } from '../host/test-host';
+import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
+
+let host: TestHost;
+let work: string;
+let shoot: string;
+
+test.beforeAll(async () => {
+  host = await startTestHost(RENDERER_OUT);
+  work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-library-'));
+  shoot = join(work, 'card');
+  mkdirSync(join(shoot, 'DCIM'), { recursive: true });
+  // Two brackets a few minutes apart, and one file that is not an image Luxfuse reads.
+  writeBracket(shoot, { prefix: 'a', minute: 0 });
+  writeBracket(join(shoot, 'DCIM'), { prefix: 'b', minute: 5 });
+  copyFileSync(join(SAMPLE_DIR, '..', '..', 'README.md'), join(shoot, 'notes.jpg'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await host?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function openApp(page: Page): Promise<void> {
+  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: SAMPLE_DIR });
+  await page.goto(host.url);
+  await expect(page.getByTestId('empty-state')).toBeVisible();
+}
+
+test('import a folder, correct the grouping by hand, open a bracket and merge it', async ({ page }) => {
+  await openApp(page);
+  host.dialogs.folders.push([shoot]);
+  await page.getByTestId('import-folder').click();
+
+  const groups = page.getByTestId('group');
+  await expect(groups).toHaveCount(2);
+  await expect(groups.nth(0).getByTestId('library-frame')).toHaveCount(3);
+  await expect(groups.nth(0).getByTestId('group-reason')).toContainText('3 frames');
+  // The unreadable file is listed with its name, the rest of the import went on.
+  await expect(page.getByTestId('library-errors')).toContainText('notes.jpg');
+  // Thumbnails arrive from main.
+  await expect(groups.nth(0).locator('canvas[data-loaded="true"]')).toHaveCount(3);
+  await page.screenshot({ path: join(ARTIFACTS, 'library.png') });
+
+  // Split the first bracket after its first frame, then join it back.
+  await groups.nth(0).getByTestId('split-here').first().click();
+  await expect(groups).toHaveCount(3);
+  await expect(groups.nth(0).getByTestId('library-frame')).toHaveCount(1);
+  await groups.nth(1).getByTestId('join-up').click();
+  await expect(groups).toHaveCount(2);
+  await expect(groups.nth(0).getByTestId('library-frame')).toHaveCount(3);
+
+  // Drag the last frame of the second bracket into the first.
+  await groups.nth(1).getByTestId('library-frame').last().dragTo(groups.nth(0));
+  await expect(groups.nth(0).getByTestId('library-frame')).toHaveCount(4);
+  await expect(groups.nth(1).getByTestId('library-frame')).toHaveCount(2);
+  await expect(groups.nth(0).getByTestId('group-reason')).toHaveText('Edited by hand');
+
+  // Exclude the moved frame again, open the bracket: three frames are merged.
+  await groups.nth(0).getByTestId('include-frame').last().uncheck();
+  await groups.nth(0).getByTestId('open-group').click();
+  await expect(page.getByTestId('frame')).toHaveCount(3);
+  await expect(page.getByTestId('preview')).toBeVisible();
+  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await page.screenshot({ path: join(ARTIFACTS, 'library-merged.png') });
+});

@@ -1,0 +1,58 @@
+/** The library's import service: brackets from a folder, thumbnails only for files it scanned. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LibraryService, THUMBNAIL_SIDE } from '../../../../src-main/services/library-service';
+import { validators } from '../../../../src-main/ipc/validate-args';
+import { writeBracket } from '../../helpers/bracket-fixture';
+
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'luxfuse-library-'));
+  mkdirSync(join(dir, 'sub'));
+  writeBracket(dir, { prefix: 'a', minute: 0, width: 400, height: 280 });
+  writeBracket(join(dir, 'sub'), { prefix: 'b', minute: 7, format: 'png' });
+  writeFileSync(join(dir, 'broken.jpg'), 'shopping list, not a photo');
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('LibraryService', () => {
+  it('groups a folder recursively: the EXIF bracket, PNG singles without EXIF, a named error per bad file', async () => {
+    const library = new LibraryService();
+    const scan = await library.scan([dir]);
+    expect(scan.groups).toHaveLength(1);
+    expect(scan.groups[0].frames.map((f) => f.name)).toEqual(['a-1.jpg', 'a-2.jpg', 'a-3.jpg']);
+    expect(scan.groups[0].frames.map((f) => f.ev)).toEqual([-2, 0, 2].map((v) => expect.closeTo(v, 0)));
+    expect(scan.groups[0].reason).toMatch(/3 frames/);
+    expect(scan.singles.map((f) => f.name)).toEqual(['b-1.png', 'b-2.png', 'b-3.png']);
+    expect(scan.errors).toEqual([{ file: join(dir, 'broken.jpg'), message: expect.stringContaining('broken.jpg') }]);
+  });
+
+  it('serves thumbnails at most THUMBNAIL_SIDE px for scanned files only', async () => {
+    const library = new LibraryService();
+    await library.scan([dir]);
+    const jpeg = await library.thumbnail(join(dir, 'a-2.jpg'));
+    expect(Math.max(jpeg.width, jpeg.height)).toBeLessThanOrEqual(THUMBNAIL_SIDE);
+    expect(jpeg.data.length).toBe(jpeg.width * jpeg.height * 4);
+    // A mid exposure is neither black nor white.
+    let sum = 0;
+    for (let i = 0; i < jpeg.data.length; i += 4) sum += jpeg.data[i + 1];
+    const mean = sum / (jpeg.data.length / 4);
+    expect(mean).toBeGreaterThan(30);
+    expect(mean).toBeLessThan(230);
+    const png = await library.thumbnail(join(dir, 'sub', 'b-1.png'));
+    expect(png.width).toBe(160);
+    await expect(library.thumbnail('/etc/passwd')).rejects.toThrow(/not in the library/);
+  });
+
+  it('IPC arguments of the library channels are checked', () => {
+    expect(validators['library:scan']([['/photos/card']])).toEqual([['/photos/card']]);
+    expect(() => validators['library:scan']([[]])).toThrow(/1 to/);
+    expect(() => validators['library:scan']([['relative/dir']])).toThrow(/absolute/);
+    expect(() => validators['library:thumbnail'](['x.jpg'])).toThrow(/absolute/);
+    expect(() => validators['dialog:open-folder'](['x'])).toThrow(/0 argument/);
+  });
+});
