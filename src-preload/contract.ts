@@ -4,6 +4,7 @@
  * from it, so a renamed channel or a changed argument fails to compile everywhere.
  * Type-only imports: this file has no runtime dependencies.
  */
+import type { AlignMode, FrameAlignment } from '../src-shared/pipeline/align-bracket';
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 
@@ -75,6 +76,8 @@ export interface MergeRequest {
   exposureTimes?: number[];
   /** Long side of the preview sent back, in pixels. */
   previewMaxSide?: number;
+  /** How frames are aligned before the merge (default 'similarity'). */
+  align?: AlignMode;
 }
 
 export interface MergeResult {
@@ -91,6 +94,8 @@ export interface MergeResult {
   ev: number[];
   evSource: ('metadata' | 'pixels' | 'user')[];
   warnings: string[];
+  /** Per frame: how it was moved onto the reference frame. */
+  alignment: FrameAlignment[];
   millis: number;
 }
 

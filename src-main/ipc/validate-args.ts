@@ -117,6 +117,12 @@ export const validators: { [K in Channel]: Validator<K> } = {
       }
       out.exposureTimes = req.exposureTimes.map((t, i) => finiteIn(channel, t, `exposureTimes[${i}]`, 1e-6, 3600));
     }
+    if (req.align !== undefined) {
+      if (req.align !== 'similarity' && req.align !== 'translation' && req.align !== 'off') {
+        throw new IpcArgumentError(channel, "align must be 'similarity', 'translation' or 'off'");
+      }
+      out.align = req.align;
+    }
     if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
     return [out];
   },

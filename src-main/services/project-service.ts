@@ -7,6 +7,7 @@ import { basename } from 'node:path';
 import type { ExportRequest, ExportResult, FrameInfo, LoadResult, MergeRequest, MergeResult } from '../../src-preload/contract';
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
+import { alignBracket, type AlignedBracket, type AlignMode } from '../../src-shared/pipeline/align-bracket';
 import { addRadiance, mergeBracket, type MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { toneMapGlobal } from '../../src-shared/tonemap/global';
@@ -19,6 +20,8 @@ interface Project {
   frames: LinearImage[];
   outcome: MergeOutcome | null;
   exposureTimes?: number[];
+  /** Frames on the reference grid for the last alignment mode asked for (alignment runs once per mode). */
+  aligned?: AlignedBracket;
 }
 
 export class UnknownProjectError extends Error {
@@ -50,7 +53,10 @@ export class ProjectService {
     const project = this.get(request.projectId);
     const started = performance.now();
     // The app has no flags to ask for: a frame without exposure data gets a pixel estimate and a warning.
-    const outcome = mergeBracket(project.frames, request.method, {
+    const mode: AlignMode = request.align ?? 'similarity';
+    if (!project.aligned || project.aligned.mode !== mode) project.aligned = alignBracket(project.frames, mode);
+    const frames = project.aligned.frames;
+    const outcome = mergeBracket(frames, request.method, {
       exposureTimes: request.exposureTimes,
       allowPixelEstimate: true,
     });
@@ -70,6 +76,7 @@ export class ProjectService {
       ev: plan?.ev ?? project.frames.map((f) => f.ev ?? Number.NaN),
       evSource: plan?.source ?? project.frames.map(() => 'metadata' as const),
       warnings: plan?.warnings ?? [],
+      alignment: project.aligned.alignment,
       millis: Math.round(performance.now() - started),
     };
   }
@@ -82,7 +89,8 @@ export class ProjectService {
       if (path) await checkOutputPath(path, project.paths);
     }
     if (request.exrPath && !outcome.radiance) {
-      addRadiance(outcome, project.frames, planExposures(project.frames, { exposureTimes: project.exposureTimes, allowPixelEstimate: true }));
+      const frames = project.aligned?.frames ?? project.frames;
+      addRadiance(outcome, frames, planExposures(frames, { exposureTimes: project.exposureTimes, allowPixelEstimate: true }));
     }
     const written = await exportOutcome(outcome, request.tone, {
       exrPath: request.exrPath,

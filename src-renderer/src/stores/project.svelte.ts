@@ -1,5 +1,6 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
 import type { FrameInfo, MergeMethod, MergeResult } from '../../../src-preload/contract';
+import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
 import type { LibraryStore } from './library.svelte';
 import { ToneStore } from './tone.svelte';
@@ -11,6 +12,7 @@ export class ProjectStore {
   frames = $state.raw<FrameInfo[]>([]);
   projectId = $state<string | null>(null);
   method = $state<MergeMethod>('mertens');
+  align = $state<AlignMode>('similarity');
   /** The merged preview; raw because it holds a large Float32Array. */
   result = $state.raw<MergeResult | null>(null);
   /** Operator, options and controls of the display image: the preview and the export both read it. */
@@ -91,7 +93,7 @@ export class ProjectStore {
     if (!this.projectId) return;
     this.status = 'merging';
     const result = await this.guard(() =>
-      getBridge()['project:merge']({ projectId: this.projectId!, method: this.method, previewMaxSide: 1280 }),
+      getBridge()['project:merge']({ projectId: this.projectId!, method: this.method, align: this.align, previewMaxSide: 1280 }),
     );
     if (result) {
       this.result = result;
