@@ -7,6 +7,7 @@ import { BracketMismatchError, MissingExposureError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { exposureProxy, proxyBlockSize } from './exposure-proxy';
 import { pairRatio, responseSlope } from './exposure-pairs';
+import { applyResponse, responseApplies, type CameraResponse } from './response';
 
 export interface ExposureEstimate {
   ev: number[];
@@ -21,7 +22,16 @@ export const METADATA_TOLERANCE_STOPS = 1 / 3;
 
 const stops = (v: number): string => `${v >= 0 ? '' : '-'}${Math.abs(v).toFixed(2)}`;
 
-export function estimateRelativeExposures(frames: LinearImage[], metadataEv: (number | null)[]): ExposureEstimate {
+export interface EstimateOptions {
+  /**
+   * The camera's recovered response: frames it applies to are linearised through it before their
+   * ratios are measured, so the ratios are true exposure ratios (slope 1) rather than ratios of
+   * sRGB-decoded values stretched by the camera's tone curve.
+   */
+  response?: CameraResponse | null;
+}
+
+export function estimateRelativeExposures(frames: LinearImage[], metadataEv: (number | null)[], opts: EstimateOptions = {}): ExposureEstimate {
   const n = frames.length;
   if (n === 0) throw new RangeError('no frames to estimate exposures for');
   if (metadataEv.length !== n) throw new RangeError(`${metadataEv.length} metadata exposures for ${n} frames`);
@@ -34,7 +44,9 @@ export function estimateRelativeExposures(frames: LinearImage[], metadataEv: (nu
   }
   const name = (i: number): string => frames[i].meta.sourceName ?? `frame ${i + 1}`;
   const block = proxyBlockSize(width, height);
-  const proxies = frames.map((f) => exposureProxy(f, block));
+  const response = opts.response && frames.every(responseApplies) ? opts.response : null;
+  // One linearised frame at a time: only its proxy is kept.
+  const proxies = frames.map((f) => exposureProxy(response ? applyResponse(f, response) : f, block));
   const brightness = proxies.map((p) => p.mean.reduce((s, v) => s + Math.min(v, p.clip), 0));
   // Darkest first; ties (identical frames) fall back to metadata, then input order.
   const order = [...Array(n).keys()].sort((a, b) => brightness[a] - brightness[b] || (meta[a] ?? 0) - (meta[b] ?? 0) || a - b);
@@ -47,7 +59,7 @@ export function estimateRelativeExposures(frames: LinearImage[], metadataEv: (nu
     pixelSteps.push(pairRatio(proxies[a], proxies[b]));
     metaSteps.push(meta[a] !== null && meta[b] !== null ? (meta[b] as number) - (meta[a] as number) : null);
   }
-  const slope = responseSlope(pixelSteps, metaSteps);
+  const slope = response ? 1 : responseSlope(pixelSteps, metaSteps);
   const warnings: string[] = [];
   if (Math.abs(slope - 1) > 0.1) {
     warnings.push(

@@ -1,5 +1,7 @@
 /** How well a radiance map explains its frames: per frame, the median relative error of value / 2^ev against the map over well-exposed pixels. */
 import type { LinearImage } from '../image/linear-image';
+import { responseOfMerge } from './radiance-response';
+import { applyResponse, type CameraResponse } from './response';
 
 /** Pixels checked per frame at most: a regular subsample keeps 24 MP frames fast and the median stable. */
 const MAX_SAMPLES = 200_000;
@@ -10,14 +12,18 @@ const HIGH = 0.8;
 /**
  * Median over the frame's well-exposed pixels of |sum_c(v_c) / 2^ev - sum_c(M_c)| / sum_c(M_c).
  * NaN for a frame with no well-exposed pixel. Frames without a clip level use their brightest value.
+ * Frames are read through the camera response the map was merged with (given, or remembered by
+ * mergeRadiance), so a film-like camera curve does not show up as disagreement.
  */
-export function radianceConsistency(frames: LinearImage[], ev: number[], merged: LinearImage): number[] {
+export function radianceConsistency(frames: LinearImage[], ev: number[], merged: LinearImage, response?: CameraResponse | null): number[] {
   if (ev.length !== frames.length) throw new RangeError(`${ev.length} exposures for ${frames.length} frames`);
+  const through = response === undefined ? responseOfMerge(merged) : response;
   const n = merged.width * merged.height;
   if (merged.channels < 3) throw new RangeError('the radiance map must have 3 channels');
   const step = Math.max(1, Math.floor(n / MAX_SAMPLES));
   const errors = new Float64Array(Math.ceil(n / step));
-  return frames.map((f, k) => {
+  return frames.map((frame, k) => {
+    const f = through ? applyResponse(frame, through) : frame;
     if (f.width !== merged.width || f.height !== merged.height) throw new RangeError(`${f.meta.sourceName ?? 'a frame'} does not match the radiance map's size`);
     let clip = f.meta.clipLevel ?? Infinity;
     if (!(Number.isFinite(clip) && clip > 0)) clip = f.data.reduce((a, v) => (v > a ? v : a), 0) || 1;

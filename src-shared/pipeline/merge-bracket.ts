@@ -2,11 +2,10 @@
  * The merge as one pure function, used identically by the app and the CLI:
  * frames -> fused display image (Mertens) and/or scene-referred radiance map.
  */
-import type { LinearImage, Rgba8Image } from '../image/linear-image';
+import type { LinearImage } from '../image/linear-image';
 import { mertensFuse } from '../merge/mertens';
 import { mergeRadiance } from '../merge/radiance';
-import { autoKey, toneMapGlobal } from '../tonemap/global';
-import type { ToneParams } from '../tonemap/tone-params';
+import { autoKey } from '../tonemap/global';
 import { checkBracket } from './check-bracket';
 import { planExposures, type ExposurePlan, type PlanOptions } from './plan-exposures';
 
@@ -52,17 +51,7 @@ export function mergeBracket(frames: LinearImage[], method: Method, options: Mer
 /** Computes the radiance map of an outcome that does not have one yet. */
 export function addRadiance(outcome: MergeOutcome, frames: LinearImage[], plan: ExposurePlan): MergeOutcome {
   outcome.plan = plan;
-  outcome.radiance = mergeRadiance(frames, plan.ev);
+  outcome.radiance = mergeRadiance(frames, plan.ev, { response: plan.response });
   if (outcome.method === 'radiance') outcome.key = autoKey(outcome.radiance);
   return outcome;
-}
-
-/** The display image of an outcome with the user's tone settings: the JPEG/PNG and the preview. */
-export function renderDisplay(outcome: MergeOutcome, tone: Omit<ToneParams, 'mode' | 'key'>): Rgba8Image {
-  if (outcome.method === 'radiance') {
-    if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
-    return toneMapGlobal(outcome.radiance, { ...tone, mode: 'radiance', key: outcome.key });
-  }
-  if (!outcome.fused) throw new Error('fusion merge has no fused image');
-  return toneMapGlobal(outcome.fused, { ...tone, mode: 'display' });
 }

@@ -5,7 +5,8 @@
  */
 import { MissingExposureError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
-import { estimateRelativeExposures } from '../merge/exposure-estimate';
+import { estimateRelativeExposures, type ExposureEstimate } from '../merge/exposure-estimate';
+import { recoverResponse, summariseResponse, type CameraResponse, type ResponseSummary } from '../merge/response';
 
 export type EvSource = 'metadata' | 'pixels' | 'user';
 
@@ -22,6 +23,13 @@ export interface ExposurePlan {
   absoluteEv: number[];
   source: EvSource[];
   warnings: string[];
+  /**
+   * The camera response recovered from the frames (tone-mapped integer files only), which the
+   * radiance merge reads them through; null for linear sources or when it could not be recovered.
+   */
+  response: CameraResponse | null;
+  /** A short description of the response for reports; null with no response. */
+  responseSummary: ResponseSummary | null;
 }
 
 export interface PlanOptions {
@@ -55,7 +63,7 @@ export function planExposures(frames: readonly LinearImage[], options: PlanOptio
       missing[0],
     );
   }
-  const estimate = estimateRelativeExposures(frames as LinearImage[], given);
+  const { estimate, response } = estimateWithResponse(frames as LinearImage[], given);
   const order = estimate.ev.map((_, i) => i).sort((a, b) => estimate.ev[a] - estimate.ev[b]);
   const referenceIndex = order[(order.length - 1) >> 1];
   const reference = estimate.ev[referenceIndex];
@@ -65,5 +73,31 @@ export function planExposures(frames: readonly LinearImage[], options: PlanOptio
     absoluteEv: estimate.ev,
     source: estimate.source.map((s) => (s === 'metadata' ? givenSource : 'pixels')),
     warnings: estimate.warnings,
+    response,
+    responseSummary: response ? summariseResponse(response) : null,
   };
+}
+
+/** Exposures in stops this close count as the same when iterating response and exposures. */
+const SETTLED = 0.01;
+
+/**
+ * Exposures and camera response depend on each other: the response is fitted to exposures, and
+ * exposures are checked on frames linearised through the response. Start the response from the
+ * given exposures (metadata or the user's; the pixels alone where those are missing), check the
+ * exposures through it, and refit once if the check moved any of them (a lying frame).
+ */
+function estimateWithResponse(frames: LinearImage[], given: (number | null)[]): { estimate: ExposureEstimate; response: CameraResponse | null } {
+  const plain = estimateRelativeExposures(frames, given);
+  let fitted = given.every((v) => v !== null) ? (given as number[]) : plain.ev;
+  let response = recoverResponse(frames, fitted);
+  if (!response) return { estimate: plain, response: null };
+  let estimate = estimateRelativeExposures(frames, given, { response });
+  const settled = (ev: number[]): boolean => ev.every((v, i) => Math.abs(v - ev[0] - (fitted[i] - fitted[0])) <= SETTLED);
+  for (let round = 0; round < 2 && !settled(estimate.ev); round++) {
+    fitted = estimate.ev;
+    response = recoverResponse(frames, fitted) ?? response;
+    estimate = estimateRelativeExposures(frames, given, { response });
+  }
+  return { estimate, response };
 }

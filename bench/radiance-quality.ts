@@ -1,0 +1,106 @@
+/**
+ * Radiance merge quality against OpenCV's CalibrateDebevec + MergeDebevec, on real radiance maps:
+ * each ../shared/datasets/radiance/*.hdr (middle band) is photographed as a bracket through a
+ * film-like camera curve the merges are not told (shot and read noise, clipping, 8-bit PNG), then
+ * merged by our pipeline (mergeBracket, the CLI's code path) and by OpenCV from the same PNGs.
+ * Score: median relative error per channel sample over pixels unclipped in at least one frame,
+ * after one global scale (the median ratio). Usage: npx tsx bench/radiance-quality.ts
+ * [--curves gamma-s,filmic] [--brackets 3x2,5x1.5]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { decodeHdr } from '../src-shared/codecs/hdr-read';
+import { decodePng, encodePng } from '../src-shared/codecs/png';
+import type { LinearImage } from '../src-shared/image/linear-image';
+import { mergeBracket } from '../src-shared/pipeline/merge-bracket';
+import { CURVES, photograph, radianceError } from '../tests/unit/shared/merge/camera-curves';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const DATA = resolve(ROOT, '../shared/datasets/radiance');
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const curveNames = opt('--curves', 'gamma-s,filmic,per-channel,gn-like').split(',');
+/** "NxS": N frames S stops apart, centred on the exposure that puts the scene's median at 0.18. */
+const brackets = opt('--brackets', '3x2,5x1.5').split(',').map((b) => b.split('x').map(Number) as [number, number]);
+
+const OPENCV = `
+import sys, json, numpy as np, cv2
+cfg = json.load(open(sys.argv[1]))
+imgs = [cv2.imread(p, cv2.IMREAD_COLOR) for p in cfg['files']]
+times = np.array(cfg['times'], dtype=np.float32)
+resp = cv2.createCalibrateDebevec().process(imgs, times)
+hdr = cv2.createMergeDebevec().process(imgs, times, resp)
+hdr[..., ::-1].astype('<f4').tofile(cfg['out'])
+`;
+
+/** The middle half of the rows: the least distorted band of an equirectangular panorama. */
+function middleBand(img: LinearImage): LinearImage {
+  const y0 = Math.floor(img.height / 4);
+  const h = Math.floor(img.height / 2);
+  const data = img.data.slice(y0 * img.width * 3, (y0 + h) * img.width * 3);
+  return { ...img, height: h, data };
+}
+
+function medianLuminance(img: LinearImage): number {
+  const n = img.width * img.height;
+  const l = new Float64Array(n);
+  for (let p = 0; p < n; p++) l[p] = 0.2126 * img.data[p * 3] + 0.7152 * img.data[p * 3 + 1] + 0.0722 * img.data[p * 3 + 2];
+  l.sort();
+  return l[n >> 1];
+}
+
+function main(): void {
+  if (!existsSync(DATA)) {
+    console.log(`no radiance maps at ${DATA}: nothing to benchmark`);
+    return;
+  }
+  const files = readdirSync(DATA).filter((f) => f.endsWith('.hdr')).sort();
+  const work = mkdtempSync(join(tmpdir(), 'luxfuse-rq-'));
+  const rows: string[] = ['| scene | curve | bracket | luxfuse | OpenCV | luxfuse / OpenCV | response |', '|---|---|---|---|---|---|---|'];
+  let worstOurs = 0;
+  let losses = 0;
+  try {
+    for (const file of files) {
+      const truth = middleBand(decodeHdr(readFileSync(join(DATA, file)), file));
+      const mid = Math.log2(0.18 / medianLuminance(truth));
+      for (const curveName of curveNames) {
+        for (const [count, step] of brackets) {
+          const evs = Array.from({ length: count }, (_, i) => mid + (i - (count - 1) / 2) * step);
+          const paths: string[] = [];
+          const frames = evs.map((ev, i) => {
+            const shot = photograph(truth, ev, { curve: CURVES[curveName], shot: 0.006, read: 0.0006, seed: 17 + i });
+            const path = join(work, `f${i}.png`);
+            writeFileSync(path, encodePng({ width: truth.width, height: truth.height, channels: 3, bits: 8, data: shot.codes as Uint8Array }));
+            paths.push(path);
+            // Decoded from the PNG, as the CLI would; ev 0 for the darkest is arbitrary, only ratios matter.
+            return { ...decodePng(readFileSync(path), `f${i}.png`), ev: ev - evs[0] };
+          });
+          const ours = mergeBracket(frames, 'radiance');
+          const e1 = radianceError(ours.radiance!, truth, frames);
+          const out = join(work, 'cv.f32');
+          writeFileSync(join(work, 'cfg.json'), JSON.stringify({ files: paths, times: evs.map((e) => 2 ** e), out }));
+          writeFileSync(join(work, 'cv.py'), OPENCV);
+          const r = spawnSync('/usr/bin/python3', [join(work, 'cv.py'), join(work, 'cfg.json')], { encoding: 'utf8' });
+          if (r.status !== 0) throw new Error(`OpenCV merge failed: ${r.stderr}`);
+          const buf = readFileSync(out);
+          const cv: LinearImage = { ...truth, data: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
+          const e2 = radianceError(cv, truth, frames);
+          worstOurs = Math.max(worstOurs, e1.median);
+          if (e1.median >= e2.median) losses++;
+          const contrast = ours.plan?.responseSummary?.contrast.map((c) => c.toFixed(2)).join('/') ?? 'none';
+          const pct = (v: number): string => `${(v * 100).toFixed(2)} %`;
+          rows.push(`| ${basename(file, '.hdr')} | ${curveName} | ${count} x ${step} EV | ${pct(e1.median)} | ${pct(e2.median)} | ${(e1.median / e2.median).toFixed(2)} | ${contrast} |`);
+          console.log(rows[rows.length - 1]);
+        }
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(`\n${rows.join('\n')}\n`);
+  console.log(`worst luxfuse median error ${(worstOurs * 100).toFixed(2)} %; cases where OpenCV is as good or better: ${losses}`);
+}
+
+main();

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import type { LinearImage } from '../../../../src-shared/image/linear-image';
+import { mergeRadiance } from '../../../../src-shared/merge/radiance';
+import { radianceConsistency } from '../../../../src-shared/merge/radiance-consistency';
+import { recoverResponse, responseApplies, summariseResponse } from '../../../../src-shared/merge/response';
+import { mergeBracket } from '../../../../src-shared/pipeline/merge-bracket';
+import { CURVES, photographBracket, radianceError } from './camera-curves';
+import { radianceField } from './synthetic-bracket';
+
+// A 14-stop scene photographed 4 times, 1.5-2 stops apart (unevenly, so no ripple of the curve
+// fits every pair by accident), with shot and read noise, clipping and 8-bit quantisation.
+const EV = [-2.5, -0.8, 1, 2.7];
+const truth = radianceField(200, 150, 14, 5);
+const shoot = (curve: string): LinearImage[] => photographBracket(truth, EV, { curve: CURVES[curve], shot: 0.006, read: 0.0006 });
+const withEv = (frames: LinearImage[], ev: number[]): LinearImage[] => frames.map((f, i) => ({ ...f, ev: ev[i] }));
+
+/** The camera's true inverse curve per channel, normalised like ours (the level below clip reads as sRGB does). */
+function trueInverse(curve: string, c: number): Float64Array {
+  const f = CURVES[curve];
+  const inv = (e: number): number => {
+    let lo = 0;
+    let hi = 1;
+    for (let k = 0; k < 50; k++) {
+      const m = (lo + hi) / 2;
+      if (f(m, c) < e) lo = m;
+      else hi = m;
+    }
+    return (lo + hi) / 2;
+  };
+  return Float64Array.from({ length: 256 }, (_, z) => inv(z / 255));
+}
+
+/** Largest |ln(recovered / true)| over levels 10%-95%, after one scale per channel (the median ratio). */
+function curveError(recovered: Float64Array, truthCurve: Float64Array): number {
+  const logs: number[] = [];
+  for (let z = 26; z <= 242; z++) logs.push(Math.log(recovered[z] / truthCurve[z]));
+  const sorted = [...logs].sort((a, b) => a - b);
+  const mid = sorted[sorted.length >> 1];
+  return Math.max(...logs.map((l) => Math.abs(l - mid)));
+}
+
+describe('camera response recovery', () => {
+  for (const curve of ['gamma-s', 'filmic', 'per-channel', 'gn-like']) {
+    it(`recovers a ${curve} film-like curve within 3% and merges within 2% (the sRGB assumption is 4-13% off)`, () => {
+      const frames = shoot(curve);
+      const r = recoverResponse(frames, EV);
+      expect(r).not.toBeNull();
+      for (let c = 0; c < 3; c++) expect(curveError(r!.curves[c], trueInverse(curve, c))).toBeLessThan(0.03);
+      const outcome = mergeBracket(withEv(frames, EV), 'radiance');
+      expect(outcome.plan?.source).toEqual(['metadata', 'metadata', 'metadata', 'metadata']);
+      expect(outcome.plan?.responseSummary?.method).toBe('debevec');
+      const ours = radianceError(outcome.radiance!, truth, frames);
+      const assumed = radianceError(mergeRadiance(frames, EV), truth, frames);
+      expect(ours.pixels).toBeGreaterThan(0.8 * truth.width * truth.height);
+      expect(ours.median).toBeLessThan(0.02);
+      expect(assumed.median).toBeGreaterThan(2 * ours.median);
+    });
+  }
+
+  it('checks frames against a merge through the same response (the CLI consistency report)', () => {
+    const frames = shoot('filmic');
+    const r = recoverResponse(frames, EV)!;
+    const merged = mergeRadiance(frames, EV, { response: r });
+    // Remembered from the merge, or given: every frame agrees within 2%; read as sRGB they would not.
+    for (const e of radianceConsistency(frames, EV, merged)) expect(e).toBeLessThan(0.02);
+    expect(radianceConsistency(frames, EV, merged, r)).toEqual(radianceConsistency(frames, EV, merged));
+    expect(Math.max(...radianceConsistency(frames, EV, merged, null))).toBeGreaterThan(0.05);
+  });
+
+  it('keeps channels that do not share a curve in balance: white meets at the same exposure', () => {
+    const frames = shoot('per-channel');
+    const r = recoverResponse(frames, EV)!;
+    // Top of the curve equal across channels (white balance before the curve), mid-tones apart as the gammas are.
+    expect(Math.abs(r.curves[0][254] / r.curves[2][254] - 1)).toBeLessThan(1e-6);
+    expect(r.curves[2][128] / r.curves[0][128]).toBeLessThan(0.85);
+    const { contrast } = summariseResponse(r);
+    expect(contrast[2]).toBeGreaterThan(contrast[0]);
+  });
+
+  it('finds a camera that really writes sRGB to be sRGB, and merges as well as the plain sRGB merge', () => {
+    const frames = shoot('srgb');
+    const outcome = mergeBracket(withEv(frames, EV), 'radiance');
+    const s = outcome.plan!.responseSummary!;
+    for (const c of s.contrast) expect(Math.abs(c - 1)).toBeLessThan(0.03);
+    for (const d of s.maxStopsFromSrgb) expect(d).toBeLessThan(0.06);
+    const ours = radianceError(outcome.radiance!, truth, frames).median;
+    const plain = radianceError(mergeRadiance(frames, EV), truth, frames).median;
+    expect(ours).toBeLessThan(0.02);
+    expect(ours).toBeLessThan(plain * 1.15);
+  });
+
+  it('leaves linear frames alone: no response, the exact exposure-weighted merge', () => {
+    const lin = EV.map((ev) => ({ ...truth, data: truth.data.map((v) => v * 2 ** ev), ev, meta: { sourceTransfer: 'linear' as const, clipLevel: Infinity } }));
+    expect(lin.some(responseApplies)).toBe(false);
+    expect(recoverResponse(lin, EV)).toBeNull();
+    const outcome = mergeBracket(lin, 'radiance');
+    expect(outcome.plan?.response).toBeNull();
+    expect(outcome.plan?.responseSummary).toBeNull();
+    const m = outcome.radiance!;
+    const ref = 2 ** outcome.plan!.absoluteEv[outcome.plan!.referenceIndex];
+    for (let i = 0; i < m.data.length; i += 37) expect(m.data[i] / ref).toBeCloseTo(truth.data[i], 4);
+  });
+
+  it('still catches a frame whose metadata is 2x off, and merges as if it were right', () => {
+    const frames = shoot('gamma-s');
+    const lying = [...EV];
+    lying[2] += 1; // the camera wrote twice the real exposure time
+    const outcome = mergeBracket(withEv(frames, lying), 'radiance');
+    const plan = outcome.plan!;
+    expect(plan.source).toEqual(['metadata', 'metadata', 'pixels', 'metadata']);
+    expect(plan.warnings.some((w) => /metadata says .*frame2\.png.*using the pixels/.test(w))).toBe(true);
+    // Relative exposures back to the truth within 0.05 stop.
+    plan.absoluteEv.forEach((e, i) => expect(Math.abs(e - plan.absoluteEv[0] - (EV[i] - EV[0]))).toBeLessThan(0.05));
+    expect(radianceError(outcome.radiance!, truth, frames).median).toBeLessThan(0.02);
+  });
+
+  it('fills in exposures from the pixels through the response when metadata is missing', () => {
+    const frames = shoot('filmic');
+    const outcome = mergeBracket(withEv(frames, [EV[0], EV[1], null as unknown as number, EV[3]]), 'radiance', { allowPixelEstimate: true });
+    const plan = outcome.plan!;
+    expect(plan.source[2]).toBe('pixels');
+    expect(Math.abs(plan.absoluteEv[2] - plan.absoluteEv[0] - (EV[2] - EV[0]))).toBeLessThan(0.05);
+  });
+
+  it('offers Robertson as an option, and returns null with fewer than two usable frames', () => {
+    const frames = shoot('gamma-s');
+    const r = recoverResponse(frames, EV, { method: 'robertson' })!;
+    expect(r.method).toBe('robertson');
+    for (let c = 0; c < 3; c++) expect(curveError(r.curves[c], trueInverse('gamma-s', c))).toBeLessThan(0.1);
+    expect(recoverResponse([frames[0]], [0])).toBeNull();
+    expect(() => recoverResponse(frames, [0])).toThrow(RangeError);
+  });
+});
