@@ -2,7 +2,7 @@
 # Debian packages the tests need that npm cannot provide: Chromium for the e2e tests (never a
 # downloaded browser), the OpenEXR and pfstools readers that validate exported EXR files,
 # ImageMagick/exiftool for fixture variants, OpenCV (python3) for reference comparisons, LibRaw's
-# dcraw_emu as an independent RAW decoder.
+# dcraw_emu as an independent RAW decoder, LittleCMS (through PIL) for ICC profiles, tiffinfo.
 # Installs only what is missing; needs root (or sudo) on Debian/Ubuntu.
 set -euo pipefail
 
@@ -14,6 +14,8 @@ declare -A WANT=(
   [libimage-exiftool-perl]=/usr/bin/exiftool
   [python3-opencv]=/usr/lib/python3/dist-packages/cv2
   [libraw-bin]=/usr/bin/dcraw_emu
+  [python3-pil]=/usr/lib/python3/dist-packages/PIL
+  [libtiff-tools]=/usr/bin/tiffinfo
 )
 
 missing=()

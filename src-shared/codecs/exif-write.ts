@@ -29,6 +29,8 @@ export interface ExifFields {
   /** 1..8, TIFF orientation. */
   orientation?: number;
   software?: string;
+  /** EXIF ColorSpace: 'srgb' (default) or 'uncalibrated' (65535) for pixels in another space, e.g. Display P3 with an ICC profile. */
+  colorSpace?: 'srgb' | 'uncalibrated';
 }
 
 function check(ok: boolean, what: string, value: unknown): void {
@@ -97,12 +99,13 @@ export function exifEntries(f: ExifFields, jpeg?: ExifJpegInfo): { ifd0: TiffEnt
     exif.push({ tag: 37121, type: TIFF_UNDEFINED, value: new Uint8Array([1, 2, 3, 0]) });
     exif.push({ tag: 40962, type: TIFF_LONG, value: [jpeg.width] }, { tag: 40963, type: TIFF_LONG, value: [jpeg.height] });
   }
-  if (exif.length) {
+  check(f.colorSpace === undefined || f.colorSpace === 'srgb' || f.colorSpace === 'uncalibrated', 'color space', f.colorSpace);
+  if (exif.length || f.colorSpace !== undefined) {
     // Mandatory in an Exif IFD: ExifVersion "0232" (2.32 defines OffsetTime* and the lens/serial tags),
-    // FlashpixVersion "0100", and ColorSpace 1: our pixels are in sRGB primaries.
+    // FlashpixVersion "0100", and ColorSpace: 1 for sRGB, 65535 (uncalibrated) when an ICC profile says what they are.
     exif.push({ tag: 36864, type: TIFF_UNDEFINED, value: new Uint8Array([0x30, 0x32, 0x33, 0x32]) });
     exif.push({ tag: 40960, type: TIFF_UNDEFINED, value: new Uint8Array([0x30, 0x31, 0x30, 0x30]) });
-    exif.push({ tag: 40961, type: TIFF_SHORT, value: [1] });
+    exif.push({ tag: 40961, type: TIFF_SHORT, value: [f.colorSpace === 'uncalibrated' ? 65535 : 1] });
   }
   return { ifd0, exif };
 }

@@ -33,7 +33,7 @@ export function exrCompressionName(code: number): string {
 
 /** Scanlines per chunk for the compressions we read and write. */
 export function exrLinesPerBlock(code: number): number {
-  return code === EXR_COMPRESSION.zip ? 16 : 1;
+  return code === EXR_COMPRESSION.piz ? 32 : code === EXR_COMPRESSION.zip ? 16 : 1;
 }
 
 /** Pixel type codes in the channel list, and their sizes in bytes. */

@@ -1,8 +1,9 @@
-/** OpenEXR reader: single-part scanline files, NONE/ZIPS/ZIP, half/float/uint channels, to a LinearImage. */
+/** OpenEXR reader: single-part scanline files, NONE/ZIPS/ZIP/PIZ, half/float/uint channels, to a LinearImage. */
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, exrCompressionName, exrLinesPerBlock } from './exr-format';
 import { parseExrHeader, type ExrChannel } from './exr-header';
+import { pizDecompressBlock } from './exr-piz';
 import { zipDecompressBlock } from './exr-zip';
 import { halfToFloatTable } from './half';
 
@@ -24,8 +25,9 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt EXR: ${why}`, fileName);
   const header = parseExrHeader(bytes, fileName);
   const { channels, compression, xMin, yMin, xMax, yMax } = header;
-  if (compression !== EXR_COMPRESSION.none && compression !== EXR_COMPRESSION.zips && compression !== EXR_COMPRESSION.zip) {
-    throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, ZIPS, ZIP are)`, fileName);
+  const { none, zips, zip, piz } = EXR_COMPRESSION;
+  if (compression !== none && compression !== zips && compression !== zip && compression !== piz) {
+    throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, ZIPS, ZIP, PIZ are)`, fileName);
   }
   const width = xMax - xMin + 1;
   const height = yMax - yMin + 1;
@@ -42,7 +44,8 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const done = new Uint8Array(blockCount);
   // Block bytes land in a fresh (aligned) buffer so typed views can read samples directly.
   const raw = new Uint8Array(new ArrayBuffer(Math.ceil((linesPerBlock * lineBytes) / 4) * 4), 0, linesPerBlock * lineBytes);
-  const scratch = compression === EXR_COMPRESSION.none ? raw : new Uint8Array(raw.length + 1);
+  const scratch = compression === none || compression === piz ? raw : new Uint8Array(raw.length + 1);
+  const channelBytes = channels.map((c) => EXR_PIXEL_BYTES[c.pixelType]);
   const rawView = new DataView(raw.buffer);
   const halfTable = halfToFloatTable();
 
@@ -60,10 +63,11 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
     const packed = bytes.subarray(offset + 8, offset + 8 + size);
     // A block stored at full size is raw: OpenEXR writes raw bytes whenever compression does not help.
     if (size === expected) raw.set(packed);
-    else if (size > expected || compression === EXR_COMPRESSION.none) throw corrupt(`chunk for scanline ${y} has ${size} bytes, expected ${expected}`);
+    else if (size > expected || compression === none) throw corrupt(`chunk for scanline ${y} has ${size} bytes, expected ${expected}`);
     else {
       try {
-        zipDecompressBlock(packed, expected, raw, scratch);
+        if (compression === piz) pizDecompressBlock(packed, raw, width, lines, channelBytes);
+        else zipDecompressBlock(packed, expected, raw, scratch);
       } catch (e) {
         throw corrupt(`chunk for scanline ${y}: ${(e as Error).message}`);
       }

@@ -1,4 +1,4 @@
-/** JPEG codec via jpeg-js: decode to linear RGB (sRGB-linearised), encode 8-bit sRGB RGBA with optional EXIF. */
+/** JPEG codec via jpeg-js: decode to linear RGB (sRGB-linearised), encode 8-bit RGBA with optional EXIF and ICC profile. */
 import jpeg from 'jpeg-js';
 import { DecodeError } from '../errors';
 import type { LinearImage, Rgba8Image } from '../image/linear-image';
@@ -41,6 +41,29 @@ export interface JpegEncodeOptions {
   quality?: number;
   /** Written as an Exif APP1 segment straight after SOI. */
   exif?: ExifFields;
+  /** An ICC profile (e.g. from iccProfile()) written as APP2 ICC_PROFILE segments after the APP1 EXIF. */
+  icc?: Uint8Array;
+}
+
+/** Profile bytes per APP2 segment: 65535 less the length field (2), "ICC_PROFILE\0" (12) and the sequence bytes (2). */
+export const ICC_CHUNK_BYTES = 65519;
+
+/** APP2 segments (marker and length included) carrying an ICC profile, as ICC.1 Annex B.4 splits it. */
+export function iccApp2Segments(icc: Uint8Array): Uint8Array[] {
+  const count = Math.ceil(icc.length / ICC_CHUNK_BYTES);
+  if (count === 0) throw new RangeError('empty ICC profile');
+  if (count > 255) throw new RangeError(`ICC profile of ${icc.length} bytes needs more than 255 APP2 segments`);
+  const segments: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const part = icc.subarray(i * ICC_CHUNK_BYTES, (i + 1) * ICC_CHUNK_BYTES);
+    const length = 2 + 14 + part.length;
+    const seg = new Uint8Array(2 + length);
+    seg.set([0xff, 0xe2, length >> 8, length & 0xff]);
+    seg.set([0x49, 0x43, 0x43, 0x5f, 0x50, 0x52, 0x4f, 0x46, 0x49, 0x4c, 0x45, 0, i + 1, count], 4); // "ICC_PROFILE\0", n, of
+    seg.set(part, 18);
+    segments.push(seg);
+  }
+  return segments;
 }
 
 type BufferShim = { from(bytes: ArrayLike<number>): Uint8Array };
@@ -60,7 +83,10 @@ function withBuffer<T>(run: () => T): T {
   }
 }
 
-/** Encodes an 8-bit sRGB RGBA image (alpha ignored) as a baseline JPEG. */
+/**
+ * Encodes an 8-bit RGBA image (alpha ignored) as a baseline JPEG. Pixels are sRGB unless opts.icc says
+ * otherwise; with a non-sRGB profile set exif.colorSpace to 'uncalibrated', as EXIF asks.
+ */
 export function encodeJpeg(img: Rgba8Image, opts: JpegEncodeOptions = {}): Uint8Array {
   const { width, height, data } = img;
   const quality = opts.quality ?? 92;
@@ -72,14 +98,23 @@ export function encodeJpeg(img: Rgba8Image, opts: JpegEncodeOptions = {}): Uint8
   const exif = opts.exif ? exifApp1Segment(opts.exif, { width, height }) : null;
   if (exif && exif.length > 65533) throw new RangeError(`EXIF block of ${exif.length} bytes does not fit one APP1 segment`);
 
+  const icc = opts.icc ? iccApp2Segments(opts.icc) : [];
+
   const encoded = withBuffer(() => jpeg.encode({ width, height, data }, quality).data as Uint8Array);
-  if (!exif) return new Uint8Array(encoded); // a plain Uint8Array that owns its memory, not a pooled Buffer
-  // jpeg-js writes SOI then a JFIF APP0; an Exif file carries APP1 first and no JFIF, so APP0 is dropped.
-  const hasApp0 = encoded[2] === 0xff && encoded[3] === 0xe0;
-  const rest = encoded.subarray(hasApp0 ? 4 + ((encoded[4] << 8) | encoded[5]) : 2);
-  const out = new Uint8Array(2 + 4 + exif.length + rest.length);
-  out.set([0xff, 0xd8, 0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff]);
-  out.set(exif, 6);
-  out.set(rest, 6 + exif.length);
+  if (!exif && !icc.length) return new Uint8Array(encoded); // a plain Uint8Array that owns its memory, not a pooled Buffer
+  // jpeg-js writes SOI then a JFIF APP0. An Exif file carries APP1 first and no JFIF, so APP0 goes when EXIF
+  // is written; without EXIF it stays first and the profile follows it.
+  const app0Length = encoded[2] === 0xff && encoded[3] === 0xe0 ? 2 + ((encoded[4] << 8) | encoded[5]) : 0;
+  const head: Uint8Array[] = [encoded.subarray(0, 2)];
+  if (exif) head.push(new Uint8Array([0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff]), exif);
+  else if (app0Length) head.push(encoded.subarray(2, 2 + app0Length));
+  head.push(...icc);
+  const rest = encoded.subarray(2 + app0Length);
+  const out = new Uint8Array(head.reduce((n, h) => n + h.length, 0) + rest.length);
+  let at = 0;
+  for (const h of [...head, rest]) {
+    out.set(h, at);
+    at += h.length;
+  }
   return out;
 }

@@ -1,8 +1,9 @@
-/** TIFF writer: 8/16-bit integer or 32-bit float, grey or RGB, strips (raw or Deflate), either byte order, optional EXIF. */
+/** TIFF writer: 8/16-bit integer or 32-bit float, grey or RGB, strips (raw or Deflate), either byte order, optional EXIF and ICC profile. */
 import { zlibSync } from 'fflate';
 import { zlibRle } from './deflate-rle';
+import { linearToSrgb } from '../image/srgb';
 import { exifEntries, type ExifFields } from './exif-write';
-import { TIFF_LONG, TIFF_RATIONAL, TIFF_SHORT, writeTiffStructure, type TiffEntry } from './tiff-structure';
+import { TIFF_LONG, TIFF_RATIONAL, TIFF_SHORT, TIFF_UNDEFINED, writeTiffStructure, type TiffEntry } from './tiff-structure';
 
 export interface TiffEncodeOptions {
   width: number;
@@ -18,6 +19,25 @@ export interface TiffEncodeOptions {
   compression?: 'none' | 'deflate';
   /** Rows per strip; default: strips of about 8 KB, as libtiff writes them. */
   rowsPerStrip?: number;
+  /** An ICC profile (e.g. iccProfile('srgb', { transfer: 'linear' }) for linear samples), as tag 34675. */
+  icc?: Uint8Array;
+}
+
+/**
+ * 16-bit samples from linear float samples (clipped to 0..1): 'srgb' encodes with the sRGB curve (display
+ * files, the convention of 16-bit TIFFs without a profile), 'linear' keeps linear light (pair it with a linear
+ * ICC profile). Rounds to nearest; NaN becomes 0.
+ */
+export function toUint16Samples(linear: Float32Array, transfer: 'srgb' | 'linear'): Uint16Array {
+  if (transfer !== 'srgb' && transfer !== 'linear') throw new RangeError(`unknown transfer ${String(transfer)}`);
+  const out = new Uint16Array(linear.length);
+  for (let i = 0; i < linear.length; i++) {
+    const v = linear[i];
+    if (!(v > 0)) continue;
+    const e = v >= 1 ? 1 : transfer === 'linear' ? v : linearToSrgb(v);
+    out[i] = Math.round(e * 65535);
+  }
+  return out;
 }
 
 /** Encodes an image as a baseline TIFF (plus SampleFormat, and Adobe Deflate when asked). */
@@ -82,6 +102,7 @@ export function encodeTiff(opts: TiffEncodeOptions): Uint8Array {
     ...(predictor ? [{ tag: 317, type: TIFF_SHORT, value: [2] }] : []), // horizontal differencing
     { tag: 296, type: TIFF_SHORT, value: [2] }, // inches
     { tag: 339, type: TIFF_SHORT, value: perSample(bits === 32 ? 3 : 1) }, // IEEE float or unsigned int
+    ...(opts.icc ? [{ tag: 34675, type: TIFF_UNDEFINED, value: opts.icc }] : []), // InterColorProfile
     ...exifIfd0,
   ];
   return writeTiffStructure({ littleEndian: le, ifd0, exif, strips });

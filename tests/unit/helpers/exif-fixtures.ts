@@ -17,4 +17,5 @@ export const FULL_FIELDS: Required<ExifFields> = {
   bodySerialNumber: '012345678901',
   orientation: 6,
   software: 'Luxfuse 0.1.0',
+  colorSpace: 'srgb',
 };
