@@ -7,7 +7,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import exifr from 'exifr';
 import { fileKind } from '../../src-shared/bracket/file-kind';
-import { parseExifDateTime, type ShotInfo } from '../../src-shared/bracket/shot-info';
+import { exifLocalTime, parseExifDateTime, type ShotInfo } from '../../src-shared/bracket/shot-info';
 import { LuxfuseError } from '../../src-shared/errors';
 import { ByteSource } from './byte-source';
 import { headerSize, jpegSize, sniffFormat, type HeaderFormat, type PixelSize } from './image-header';
@@ -125,6 +125,7 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
     exposureBias: num(t.ExposureCompensation),
     exposureMode: mode !== undefined && Number.isInteger(mode) ? mode : undefined,
     captureTime: parseExifDateTime(text(t.DateTimeOriginal), digits(t.SubSecTimeOriginal), text(t.OffsetTimeOriginal)),
+    localTime: exifLocalTime(text(t.DateTimeOriginal), digits(t.SubSecTimeOriginal), text(t.OffsetTimeOriginal)),
     make: text(t.Make),
     model: text(t.Model),
     serial: text(t.SerialNumber) ?? text(t.CameraSerialNumber),

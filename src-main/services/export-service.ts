@@ -1,5 +1,9 @@
 /** Encodes a merge outcome to the requested files and writes each atomically. */
-import { encodeExr } from '../../src-shared/codecs/exr';
+import { encodeExr, type ExrEncodeOptions } from '../../src-shared/codecs/exr';
+import type { ExrMetadata } from '../../src-shared/codecs/exr-header-write';
+import { encodeHdr } from '../../src-shared/codecs/hdr-write';
+import { iccProfile } from '../../src-shared/codecs/icc';
+import type { ImageMeta } from '../../src-shared/image/linear-image';
 import type { ExifFields } from '../../src-shared/codecs/exif-write';
 import { encodeJpeg } from '../../src-shared/codecs/jpeg';
 import { encodePng } from '../../src-shared/codecs/png';
@@ -8,34 +12,97 @@ import { renderOutcome, type OutputSpace } from '../../src-shared/pipeline/rende
 import type { ToneSettings } from '../../src-shared/tonemap/tone-settings';
 import { writeFileAtomic } from './atomic-write';
 
+/** Named in the files we write (EXIF Software, EXR software). */
+export const SOFTWARE = 'Luxfuse 0.1.0';
+
 export interface ExportTargets {
   exrPath?: string;
+  /** Radiance RGBE (.hdr) of the radiance map, for tools that do not read EXR. */
+  hdrPath?: string;
   jpegPath?: string;
   pngPath?: string;
   /** JPEG quality 1-100 (default 92). */
   quality?: number;
   exrPixelType?: 'half' | 'float';
+  exrCompression?: ExrEncodeOptions['compression'];
   /** Colour space of the display image (default sRGB). */
   output?: OutputSpace;
 }
 
-/** Writes what was asked; returns the paths written, in order EXR, JPEG, PNG. */
+/** 'YYYY-MM-DDTHH:MM:SS(.sss)(±HH:MM)' -> EXIF's 'YYYY:MM:DD HH:MM:SS', sub-seconds and offset apart. */
+function exifTime(iso: string | undefined): Pick<ExifFields, 'dateTimeOriginal' | 'subSecTimeOriginal' | 'offsetTimeOriginal'> {
+  const m = iso ? /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([+-]\d{2}:\d{2}|Z)?$/.exec(iso) : null;
+  if (!m) return {};
+  return {
+    dateTimeOriginal: `${m[1]}:${m[2]}:${m[3]} ${m[4]}:${m[5]}:${m[6]}`,
+    ...(m[7] ? { subSecTimeOriginal: m[7] } : {}),
+    ...(m[8] && m[8] !== 'Z' ? { offsetTimeOriginal: m[8] } : {}),
+  };
+}
+
+/** EXIF of a display image: the reference frame's shot, our software, the colour space tag. */
+export function exifFromReference(meta: ImageMeta | undefined, output: OutputSpace): ExifFields {
+  const m = meta ?? {};
+  return {
+    ...(m.exposureTime ? { exposureTime: m.exposureTime } : {}),
+    ...(m.fNumber ? { fNumber: m.fNumber } : {}),
+    ...(m.iso ? { iso: Math.round(m.iso) } : {}),
+    ...(m.make ? { make: m.make } : {}),
+    ...(m.model ? { model: m.model } : {}),
+    ...exifTime(m.dateTimeOriginal),
+    software: SOFTWARE,
+    colorSpace: output === 'srgb' ? 'srgb' : 'uncalibrated',
+  };
+}
+
+/** EXR header attributes from the reference frame: when it was taken and how. */
+export function exrMetadataFromReference(meta: ImageMeta | undefined): ExrMetadata {
+  const m = meta ?? {};
+  const t = exifTime(m.dateTimeOriginal);
+  const offset = t.offsetTimeOriginal ? /^([+-])(\d{2}):(\d{2})$/.exec(t.offsetTimeOriginal) : null;
+  return {
+    ...(t.dateTimeOriginal ? { capDate: t.dateTimeOriginal } : {}),
+    ...(offset ? { utcOffset: -(offset[1] === '-' ? -1 : 1) * (Number(offset[2]) * 3600 + Number(offset[3]) * 60) } : {}),
+    ...(m.exposureTime ? { expTime: m.exposureTime } : {}),
+    ...(m.fNumber ? { aperture: m.fNumber } : {}),
+    ...(m.iso ? { isoSpeed: m.iso } : {}),
+    software: SOFTWARE,
+  };
+}
+
+/**
+ * Writes what was asked; returns the paths written, in order EXR, HDR, JPEG, PNG. `reference` is
+ * the metadata of the frame the merge is normalised to: it goes into the EXIF and the EXR header.
+ */
 export async function exportOutcome(
   outcome: MergeOutcome,
   tone: ToneSettings,
   targets: ExportTargets,
-  exif?: ExifFields,
+  reference?: ImageMeta,
 ): Promise<string[]> {
   const written: string[] = [];
+  const output = targets.output ?? 'srgb';
+  if (targets.exrPath || targets.hdrPath) {
+    if (!outcome.radiance) throw new Error('no radiance map to write');
+  }
   if (targets.exrPath) {
-    if (!outcome.radiance) throw new Error('no radiance map to write to EXR');
-    await writeFileAtomic(targets.exrPath, encodeExr(outcome.radiance, { pixelType: targets.exrPixelType ?? 'half', compression: 'zip' }));
+    const exr = encodeExr(outcome.radiance!, {
+      pixelType: targets.exrPixelType ?? 'half',
+      compression: targets.exrCompression ?? 'zip',
+      metadata: exrMetadataFromReference(reference),
+    });
+    await writeFileAtomic(targets.exrPath, exr);
     written.push(targets.exrPath);
   }
+  if (targets.hdrPath) {
+    await writeFileAtomic(targets.hdrPath, encodeHdr(outcome.radiance!, { comment: `written by ${SOFTWARE}` }));
+    written.push(targets.hdrPath);
+  }
   if (targets.jpegPath || targets.pngPath) {
-    const display = renderOutcome(outcome, tone, targets.output ?? 'srgb');
+    const display = renderOutcome(outcome, tone, output);
     if (targets.jpegPath) {
-      await writeFileAtomic(targets.jpegPath, encodeJpeg(display, { quality: targets.quality ?? 92, exif }));
+      const jpeg = encodeJpeg(display, { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: iccProfile(output) });
+      await writeFileAtomic(targets.jpegPath, jpeg);
       written.push(targets.jpegPath);
     }
     if (targets.pngPath) {

@@ -64,6 +64,7 @@ export async function readFrame(path: string): Promise<LinearImage> {
       exposureBias: shot.exposureBias ?? image.meta.exposureBias,
       make: shot.make ?? image.meta.make,
       model: shot.model ?? image.meta.model,
+      dateTimeOriginal: shot.localTime ?? image.meta.dateTimeOriginal,
     };
     if (shot.exposureTime && shot.exposureTime > 0) image.ev = evFromSettings(shot.exposureTime, shot.iso, shot.fNumber);
   } catch {

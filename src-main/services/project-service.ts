@@ -88,16 +88,17 @@ export class ProjectService {
     for (const path of [request.exrPath, request.jpegPath]) {
       if (path) await checkOutputPath(path, project.paths);
     }
+    const frames = project.aligned?.frames ?? project.frames;
     if (request.exrPath && !outcome.radiance) {
-      const frames = project.aligned?.frames ?? project.frames;
       addRadiance(outcome, frames, planExposures(frames, { exposureTimes: project.exposureTimes, allowPixelEstimate: true }));
     }
-    const written = await exportOutcome(outcome, request.tone, {
-      exrPath: request.exrPath,
-      jpegPath: request.jpegPath,
-      quality: request.quality,
-      output: request.output,
-    });
+    const reference = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
+    const written = await exportOutcome(
+      outcome,
+      request.tone,
+      { exrPath: request.exrPath, jpegPath: request.jpegPath, quality: request.quality, output: request.output },
+      reference,
+    );
     return { written };
   }
 

@@ -17,6 +17,8 @@ export interface ShotInfo {
    * but comparable with other times from the same camera.
    */
   captureTime?: number;
+  /** The capture time as the camera wrote it, ISO 8601 local time ('2026-01-01T12:00:01.25+02:00'), for the outputs' metadata. */
+  localTime?: string;
   make?: string;
   model?: string;
   serial?: string;
@@ -111,4 +113,14 @@ export function shotExposure(shot: ShotInfo): { ev: number; source: 'settings' |
     return { ev: shot.exposureBias, source: 'bias' };
   }
   return undefined;
+}
+
+/** EXIF 'YYYY:MM:DD HH:MM:SS' + sub-seconds + offset -> ISO 8601 local time; undefined when the date is not one. */
+export function exifLocalTime(dateTime: string | undefined | null, subSec?: string | number | null, offset?: string | null): string | undefined {
+  if (parseExifDateTime(dateTime, subSec, offset) === undefined || typeof dateTime !== 'string') return undefined;
+  const m = /^(\d{4}):(\d{2}):(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(dateTime.trim());
+  if (!m) return undefined;
+  const sub = subSec === undefined || subSec === null ? '' : String(subSec).replace(/\0/g, '').trim();
+  const zone = typeof offset === 'string' && /^[+-]\d{2}:\d{2}$/.test(offset.trim()) ? offset.trim() : '';
+  return `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${/^\d+$/.test(sub) ? `.${sub}` : ''}${zone}`;
 }

@@ -51,6 +51,7 @@ const SONY = {
   exposureBias: 1.3,
   exposureMode: 2,
   captureTime: Date.UTC(2024, 0, 1, 4, 59, 59) + 123,
+  localTime: '2023-12-31T23:59:59.123-05:00',
 };
 
 describe.skipIf(exiftool.skip)('readShotInfo on exiftool-tagged files', () => {

@@ -65,6 +65,7 @@ describe('readShotInfo: EXIF', () => {
       exposureBias: expect.closeTo(-2 / 3, 9),
       exposureMode: 2,
       captureTime: NIKON_TIME,
+      localTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/),
       width: 24,
       height: 16,
     });
@@ -111,6 +112,7 @@ describe('readShotInfo: EXIF', () => {
       exposureBias: expect.closeTo(-2 / 3, 9),
       exposureMode: 2,
       captureTime: NIKON_TIME,
+      localTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}/),
     });
   });
 
