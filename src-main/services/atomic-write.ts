@@ -3,7 +3,7 @@
  * write a temporary sibling, flush it to disk, rename it over the target.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputPathError extends Error {
@@ -36,8 +36,50 @@ export async function checkOutputPath(path: string, inputs: readonly string[] = 
   }
 }
 
+/** Temporary siblings of `name` written by writeFileAtomic: `.name.<pid>.<hex>.tmp`. */
+function tempPattern(name: string): RegExp {
+  const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^\\.${escaped}\\.(\\d+)\\.[0-9a-f]{8}\\.tmp$`);
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temporary files a killed export left beside `target` (their writer is no longer running),
+ * so a crash mid-export leaves nothing behind once the next export to the same file starts.
+ */
+export async function removeStaleTemps(target: string): Promise<string[]> {
+  const folder = dirname(target);
+  const pattern = tempPattern(basename(target));
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(folder);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const m = pattern.exec(name);
+    if (!m || processAlive(Number(m[1]))) continue;
+    await unlink(join(folder, name)).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const target = resolve(path);
+  await removeStaleTemps(target);
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let handle;
   try {

@@ -49,3 +49,42 @@ describe('atomic writes', () => {
     expect(readdirSync(dir)).toEqual(['keep.jpg']);
   });
 });
+
+describe('an export killed at a random moment', () => {
+  it('leaves the previous file whole, the original untouched, and its temporary removed by the next export', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createHash } = await import('node:crypto');
+    const original = join(dir, 'frame.jpg');
+    writeFileSync(original, 'original bytes of a photograph');
+    const hash = () => createHash('sha256').update(readFileSync(original)).digest('hex');
+    const before = hash();
+    const target = join(dir, 'merge.exr');
+    const size = 8 * 1024 * 1024;
+    const child = join(import.meta.dirname, 'fixtures/export-loop.ts');
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const trials = 8;
+    let killedMidWrite = 0;
+    for (let t = 0; t < trials; t++) {
+      const proc = spawn(process.execPath, ['--import', 'tsx', child, target, String(size)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise<void>((ok) => proc.stdout!.once('data', () => ok()));
+      await new Promise((ok) => setTimeout(ok, 20 + random() * 400));
+      proc.kill('SIGKILL');
+      await new Promise((ok) => proc.once('exit', ok));
+      // The target is absent (killed before the first rename) or one whole version, never a mix or a part.
+      const names = readdirSync(dir);
+      if (names.some((n) => n.endsWith('.tmp'))) killedMidWrite++;
+      if (names.includes('merge.exr')) {
+        const bytes = readFileSync(target);
+        expect(bytes.length).toBe(size);
+        expect(bytes.every((b) => b === bytes[0])).toBe(true);
+      }
+    }
+    expect(hash()).toBe(before);
+    // The kills must have hit writes in progress, or the clean-up below proves nothing.
+    expect(killedMidWrite).toBeGreaterThan(0);
+    await writeFileAtomic(target, new Uint8Array([7]));
+    expect(readdirSync(dir).sort()).toEqual(['frame.jpg', 'merge.exr']);
+    expect([...readFileSync(target)]).toEqual([7]);
+  }, 120_000);
+});
