@@ -8,7 +8,11 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        input: { index: resolve(import.meta.dirname, 'src-main/index.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'src-main/index.ts'),
+          // The engine thread (ProjectService in a worker): decoding and merging never block the main process.
+          'project-worker': resolve(import.meta.dirname, 'src-main/services/project-worker.ts'),
+        },
       },
     },
   },

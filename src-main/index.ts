@@ -6,11 +6,14 @@ import { APP_ORIGIN, APP_SCHEME, isAppUrl, mimeType, resolveRendererPath, securi
 import { createHandlers, type Dialogs } from './ipc/handlers';
 import { LibraryService } from './services/library-service';
 import { registerIpc } from './ipc/register-ipc';
-import { ProjectService } from './services/project-service';
+import { Worker } from 'node:worker_threads';
+import { WorkerProjectService } from './services/project-client';
 import { secureWebPreferences } from './web-preferences';
 
 const RENDERER_ROOT = join(import.meta.dirname, '../renderer');
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
+/** The engine thread, built as its own entry beside index.js (electron.vite.config.ts). */
+const PROJECT_WORKER = join(import.meta.dirname, 'project-worker.js');
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'exr', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'pef'];
 
 // Must run before 'ready': app:// behaves like https (secure context, fetch, CORS, service of WASM).
@@ -91,7 +94,9 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   serveRenderer();
   let mainWindow: BrowserWindow | null = null;
-  registerIpc(ipcMain, createHandlers({ project: new ProjectService(), library: new LibraryService(), dialogs: electronDialogs(() => mainWindow) }));
+  const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER));
+  app.on('will-quit', () => void project.close());
+  registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow) }));
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();

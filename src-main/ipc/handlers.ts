@@ -4,7 +4,7 @@
  */
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract';
 import type { LibraryService } from '../services/library-service';
-import type { ProjectService } from '../services/project-service';
+import type { ProjectApi } from '../services/project-client';
 
 /** The OS dialogs: Electron's in the app, scripted ones in the test host. */
 export interface Dialogs {
@@ -15,7 +15,7 @@ export interface Dialogs {
 
 export type Handlers = { [K in Channel]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
 
-export function createHandlers(deps: { project: ProjectService; library: LibraryService; dialogs: Dialogs }): Handlers {
+export function createHandlers(deps: { project: ProjectApi; library: LibraryService; dialogs: Dialogs }): Handlers {
   const { project, library, dialogs } = deps;
   return {
     'dialog:open-images': () => dialogs.openImages(),

@@ -11,7 +11,9 @@ import { mimeType, resolveRendererPath, securityHeaders } from '../../../src-mai
 import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
 import { LibraryService } from '../../../src-main/services/library-service';
 import { validators } from '../../../src-main/ipc/validate-args';
-import { ProjectService } from '../../../src-main/services/project-service';
+import { Worker } from 'node:worker_threads';
+import { resolve as resolvePath } from 'node:path';
+import { WorkerProjectService } from '../../../src-main/services/project-client';
 import { decodeWire, encodeWire } from './wire';
 
 /** Dialog answers queued by the test, consumed in order; an empty queue answers 'cancelled'. */
@@ -46,7 +48,14 @@ async function body(request: IncomingMessage): Promise<string> {
 
 export async function startTestHost(rendererRoot: string): Promise<TestHost> {
   const dialogs = new ScriptedDialogs();
-  const handlers = createHandlers({ project: new ProjectService(), library: new LibraryService(), dialogs });
+  // The engine runs in a worker thread, as in the app (there from the bundled project-worker.js).
+  const project = new WorkerProjectService(
+    () =>
+      new Worker(resolvePath(import.meta.dirname, '../../unit/helpers/ts-worker.mjs'), {
+        workerData: { tsEntry: resolvePath(import.meta.dirname, '../../../src-main/services/project-worker.ts') },
+      }),
+  );
+  const handlers = createHandlers({ project, library: new LibraryService(), dialogs });
   const calls: string[] = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {
@@ -84,6 +93,9 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
     url: origin,
     dialogs,
     calls,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await project.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -7,6 +7,9 @@ function fakeHandlers(): Handlers {
   return {
     'dialog:open-images': vi.fn(async () => ['/a.jpg']),
     'dialog:save-export': vi.fn(async () => null),
+    'dialog:open-folder': vi.fn(async () => []),
+    'library:scan': vi.fn(async () => ({ groups: [], singles: [], errors: [] })),
+    'library:thumbnail': vi.fn(async () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) })),
     'project:load': vi.fn(async () => ({ projectId: 'p', frames: [] })),
     'project:merge': vi.fn(async () => {
       throw new Error('a.jpg is 10x10 but b.jpg is 20x20');

@@ -1,0 +1,91 @@
+/**
+ * ProjectService's interface, answered by a ProjectService in a worker thread (project-worker.ts).
+ * If the worker dies (out of memory, a crash in a decoder), pending calls fail with a clear message,
+ * and the next call starts a fresh worker; the user reopens the bracket.
+ */
+import type { Worker } from 'node:worker_threads';
+import type { ExportRequest, ExportResult, LoadResult, MergeRequest, MergeResult } from '../../src-preload/contract';
+import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
+
+/** What the IPC handlers need of a project service, in-process or in a worker. */
+export interface ProjectApi {
+  load(paths: string[]): Promise<LoadResult>;
+  merge(request: MergeRequest): Promise<MergeResult>;
+  export(request: ExportRequest): Promise<ExportResult>;
+}
+
+export class EngineStoppedError extends Error {
+  constructor(why: string) {
+    super(`the merge engine stopped (${why}); open the bracket again`);
+    this.name = 'EngineStoppedError';
+  }
+}
+
+export class WorkerProjectService implements ProjectApi {
+  private worker: Worker | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly createWorker: () => Worker) {}
+
+  load(paths: string[]): Promise<LoadResult> {
+    return this.call('load', [paths]) as Promise<LoadResult>;
+  }
+
+  merge(request: MergeRequest): Promise<MergeResult> {
+    return this.call('merge', [request]) as Promise<MergeResult>;
+  }
+
+  export(request: ExportRequest): Promise<ExportResult> {
+    return this.call('export', [request]) as Promise<ExportResult>;
+  }
+
+  /** Stops the worker; pending calls fail. */
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w) await w.terminate();
+    this.failAll('the app is closing');
+  }
+
+  private call(method: ProjectMethod, args: unknown[]): Promise<unknown> {
+    const worker = this.ensureWorker();
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args } satisfies ProjectCall);
+    });
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const worker = this.createWorker();
+    worker.on('message', (reply: ProjectReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (reply.ok) p.resolve(reply.result);
+      else {
+        const error = new Error(reply.error.message);
+        error.name = reply.error.name;
+        p.reject(error);
+      }
+    });
+    worker.on('error', (error) => this.stopped(worker, error.message));
+    worker.on('exit', (code) => this.stopped(worker, `exit code ${code}`));
+    this.worker = worker;
+    return worker;
+  }
+
+  private stopped(worker: Worker, why: string): void {
+    if (this.worker !== worker) return;
+    this.worker = null;
+    this.failAll(why);
+  }
+
+  private failAll(why: string): void {
+    const error = new EngineStoppedError(why);
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * The engine thread of the app: a ProjectService living in a worker, so decoding and merging a
+ * 24 MP bracket never blocks Electron's main thread (menus, IPC, window events stay live).
+ * Messages: { id, method, args } in; { id, ok, result } or { id, ok: false, error } out.
+ */
+import { parentPort } from 'node:worker_threads';
+import { ProjectService } from './project-service';
+
+export type ProjectMethod = 'load' | 'merge' | 'export';
+
+export interface ProjectCall {
+  id: number;
+  method: ProjectMethod;
+  args: unknown[];
+}
+
+export type ProjectReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+
+/** The large typed arrays of a result move to the main thread instead of being copied. */
+function transferables(value: unknown, out: ArrayBuffer[] = [], depth = 0): ArrayBuffer[] {
+  if (depth > 4 || value === null || typeof value !== 'object') return out;
+  if (ArrayBuffer.isView(value)) {
+    const buffer = value.buffer;
+    if (buffer instanceof ArrayBuffer && !out.includes(buffer) && value.byteLength === buffer.byteLength) out.push(buffer);
+    return out;
+  }
+  for (const v of Array.isArray(value) ? value : Object.values(value)) transferables(v, out, depth + 1);
+  return out;
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const service = new ProjectService();
+  port.on('message', async ({ id, method, args }: ProjectCall) => {
+    try {
+      const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
+      if (typeof fn !== 'function') throw new Error(`unknown engine call ${String(method)}`);
+      const result = await fn.apply(service, args);
+      port.postMessage({ id, ok: true, result } satisfies ProjectReply, transferables(result));
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      port.postMessage({ id, ok: false, error: { name: e.name, message: e.message } } satisfies ProjectReply);
+    }
+  });
+}

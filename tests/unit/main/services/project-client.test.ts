@@ -1,0 +1,66 @@
+/** The app's engine thread: ProjectService answered from a worker gives the in-process results, and survives the worker dying. */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EngineStoppedError, WorkerProjectService } from '../../../../src-main/services/project-client';
+import { ProjectService } from '../../../../src-main/services/project-service';
+
+const ENTRY = resolve(import.meta.dirname, '../../../../src-main/services/project-worker.ts');
+const BOOT = resolve(import.meta.dirname, '../../helpers/ts-worker.mjs');
+const SAMPLES = resolve(import.meta.dirname, '../../../../resources/samples');
+const samples = readdirSync(SAMPLES)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort()
+  .map((f) => join(SAMPLES, f));
+
+let dir: string;
+const workers: Worker[] = [];
+const spawnWorker = (): Worker => {
+  const w = new Worker(BOOT, { workerData: { tsEntry: ENTRY } });
+  workers.push(w);
+  return w;
+};
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'luxfuse-engine-'));
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.terminate()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('WorkerProjectService', () => {
+  it('loads, merges and exports in the worker with the same numbers as in-process', async () => {
+    const remote = new WorkerProjectService(spawnWorker);
+    const local = new ProjectService();
+    const [a, b] = await Promise.all([remote.load(samples), local.load(samples)]);
+    expect(a.frames.map((f) => f.name)).toEqual(b.frames.map((f) => f.name));
+    expect(a.frames[0].thumbnail.data).toBeInstanceOf(Uint8ClampedArray);
+    const request = { method: 'radiance' as const, align: 'off' as const, previewMaxSide: 200 };
+    const ma = await remote.merge({ projectId: a.projectId, ...request });
+    const mb = await local.merge({ projectId: b.projectId, ...request });
+    expect(ma.preview.data).toBeInstanceOf(Float32Array);
+    expect(ma.preview.data).toEqual(mb.preview.data);
+    expect(ma.ev).toEqual(mb.ev);
+    const out = join(dir, 'remote');
+    const done = await remote.export({ projectId: a.projectId, tone: { operator: 'filmic' }, exrPath: `${out}.exr`, jpegPath: `${out}.jpg` });
+    expect(done.written).toEqual([`${out}.exr`, `${out}.jpg`]);
+    expect(statSync(`${out}.exr`).size).toBeGreaterThan(1000);
+    await remote.close();
+  }, 60_000);
+
+  it('an error in the engine arrives with its message; a dead worker fails pending calls and the next call starts a new one', async () => {
+    const remote = new WorkerProjectService(spawnWorker);
+    await expect(remote.merge({ projectId: 'nope', method: 'mertens' })).rejects.toThrow(/project nope is not loaded/);
+    const loading = remote.load(samples);
+    // Kill the engine while it decodes.
+    await new Promise((ok) => setTimeout(ok, 50));
+    await workers[workers.length - 1].terminate();
+    await expect(loading).rejects.toBeInstanceOf(EngineStoppedError);
+    const again = await remote.load(samples);
+    expect(again.frames).toHaveLength(3);
+    await remote.close();
+  }, 60_000);
+});
