@@ -17,7 +17,7 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      testIgnore: /electron\//,
+      testIgnore: /(electron|gpu)\//,
       use: {
         viewport: { width: 1360, height: 880 },
         launchOptions: {
@@ -32,6 +32,17 @@ export default defineConfig({
             '--enable-unsafe-webgpu',
             '--enable-unsafe-swiftshader',
           ],
+        },
+      },
+    },
+    {
+      // WebGPU on SwiftShader's Vulkan: without the Vulkan/ANGLE switches a WebGPU canvas loses its device on present.
+      name: 'chromium-webgpu',
+      testMatch: /gpu\/.*\.spec\.ts/,
+      use: {
+        launchOptions: {
+          executablePath: CHROMIUM,
+          args: ['--no-sandbox', '--no-first-run', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader'],
         },
       },
     },

@@ -4,23 +4,18 @@
  * detail (guided-filter layers of log luminance), the operator on luminance, the display curve
  * (contrast, highlights, shadows, white/black point), colour by the luminance ratio, saturation,
  * vibrance, output primaries, gamut mapping at constant luminance, transfer curve.
- * prepareTone does the per-image work once; applyTone is the per-slider-move pass.
+ * prepareTone does the per-image work once; applyTone is the per-slider-move pass, its tables and
+ * constants planned by tone-plan.ts (which the WebGPU pass shares).
  */
 import type { LinearImage, Rgba8Image } from '../image/linear-image';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
-import { displayCurve, isNeutralCurve } from './display-curve';
-import { dragoCurve, filmicCurve, LOG2_MID_GREY, reinhardCurve, softShoulder } from './operators';
-import { chromaScale, SOFT_KNEE, SRGB_TO_DISPLAY_P3, type GamutMode, type OutputSpace } from './output-space';
-import { DETAIL_LAYER_OPTIONS, ToneCache, type DetailLayers } from './tone-cache';
-import { buildGainTable, buildLogTable, readGain, readLog } from './tone-tables';
-import { resolveToneSettings, type ResolvedToneSettings, type ToneSettings } from './tone-settings';
+import { chromaScale, type GamutMode, type OutputSpace } from './output-space';
+import { ToneCache } from './tone-cache';
+import { layerOptions, planTone, type TonePlan } from './tone-plan';
+import { readGain, readLog } from './tone-tables';
+import { resolveToneSettings, type ToneSettings } from './tone-settings';
 
 export { ToneCache } from './tone-cache';
-
-/** The detail control d gives the detail layer a gain of DETAIL_BASE^d (1/3 .. 3). */
-const DETAIL_BASE = 3;
-/** Stops of base-layer range that the local-contrast operator aims to fit on the display. */
-const TARGET_STOPS = 6;
 
 export interface ToneOutputOptions {
   output: OutputSpace;
@@ -42,47 +37,17 @@ export function prepareTone(img: LinearImage, key: number, settings?: ToneSettin
   return cache;
 }
 
-/** The guided-filter layers the settings need: always for local-contrast, for any operator when detail is not neutral. */
-function layerOptions(s: ResolvedToneSettings): { radius: number; eps: number } | null {
-  if (s.operator === 'local-contrast') return s.options;
-  return s.detail !== 0 ? DETAIL_LAYER_OPTIONS : null;
-}
-
-/** The global operator's luminance curve (key-scaled scene luminance after exposure -> display 0..1). */
-function globalCurve(s: ResolvedToneSettings, cache: ToneCache): (l: number) => number {
-  switch (s.operator) {
-    case 'none':
-      return (l) => (l < 1 ? l : 1);
-    case 'reinhard':
-      return reinhardCurve(s.options.whiteStops);
-    case 'drago':
-      return dragoCurve(s.options.bias, cache.whiteLum);
-    case 'filmic':
-      return filmicCurve(s.options.curve);
-    default:
-      throw new RangeError(`${s.operator} is not a global operator`);
-  }
-}
-
-/** Fills cache.gain with display luminance / image luminance per pixel. */
-function gainPass(cache: ToneCache, s: ResolvedToneSettings): void {
-  const { lum, gain, key } = cache;
+/** Fills cache.gain with display luminance / image luminance per pixel, by the plan's formula. */
+function gainPass(cache: ToneCache, plan: TonePlan): void {
+  const { lum, gain } = cache;
   const n = lum.length;
-  const ev = s.exposure;
-  const curve = displayCurve(s);
-  const detailGain = DETAIL_BASE ** s.detail;
-  const lo = layerOptions(s);
-  const layers: DetailLayers | null = lo ? cache.detailLayers(lo.radius, lo.eps) : null;
+  const { layers, detailGain } = plan;
   const gainAt = readGain;
   const logAt = readLog;
 
-  if (s.operator === 'reinhard-local') {
-    const v = cache.localAdaptation(s.options);
-    const white = 0.18 * 2 ** s.options.whiteStops;
-    const invW2 = 1 / (white * white);
-    const e = 2 ** ev;
-    const scale = key * e;
-    const t = isNeutralCurve(s) ? null : buildGainTable(curve, cache.table);
+  if (plan.mode === 'reinhard-local') {
+    const v = plan.adaptation!;
+    const { ev, invWhite2: invW2, exposureGain: e, scale, table: t } = plan;
     for (let p = 0; p < n; p++) {
       const y = lum[p];
       if (!(y > 0 && y < Infinity)) {
@@ -98,23 +63,10 @@ function gainPass(cache: ToneCache, s: ResolvedToneSettings): void {
     return;
   }
 
-  if (layers) {
-    const { base, detail } = layers;
-    let a = 1;
-    let b = ev;
-    let table: Float32Array;
-    if (s.operator === 'local-contrast') {
-      const c = layers.baseRange > TARGET_STOPS ? (TARGET_STOPS / layers.baseRange) ** s.options.compression : 1;
-      // Compress the base around mid-grey (where the key put the log-average); exposure after it.
-      a = c;
-      b = (1 - c) * LOG2_MID_GREY + ev;
-      table = buildLogTable((l) => curve(softShoulder(l)), cache.table);
-    } else {
-      const op = globalCurve(s, cache);
-      // 'none' is display-referred: undo the key the layers were built with.
-      if (s.operator === 'none') b -= Math.log2(key);
-      table = buildLogTable((l) => curve(op(l)), cache.table);
-    }
+  const table = plan.table!;
+  if (plan.mode === 'log-table') {
+    const { base, detail } = layers!;
+    const { a, b } = plan;
     for (let p = 0; p < n; p++) {
       const y = lum[p];
       gain[p] = y > 0 && y < Infinity ? logAt(table, a * base[p] + b + detailGain * detail[p]) / y : y > 0 ? 1 : 0;
@@ -122,9 +74,6 @@ function gainPass(cache: ToneCache, s: ResolvedToneSettings): void {
     return;
   }
 
-  const op = globalCurve(s, cache);
-  const scale = (s.operator === 'none' ? 1 : key) * 2 ** ev;
-  const table = buildGainTable((y) => curve(op(y * scale)), cache.table);
   for (let p = 0; p < n; p++) gain[p] = gainAt(table, lum[p]);
 }
 
@@ -139,24 +88,18 @@ function skinGuard(r: number, g: number, b: number): number {
 /** Re-renders the image for new settings from a prepared cache; only per-pixel work unless layers for new options are needed. */
 export function applyTone(cache: ToneCache, settings: ToneSettings, opts: ToneOutputOptions): Rgba8Image {
   const s = resolveToneSettings(settings);
-  if (opts.output !== 'srgb' && opts.output !== 'display-p3') throw new RangeError(`unknown output space ${String(opts.output)}`);
-  const gamut = opts.gamut ?? 'soft';
-  if (gamut !== 'soft' && gamut !== 'hard') throw new RangeError(`unknown gamut mode ${String(gamut)}`);
   const { width, height, image, lum, gain } = cache;
   const n = width * height;
+  const plan = planTone(cache, s, opts.output, opts.gamut);
   const dst = opts.out ?? new Uint8ClampedArray(n * 4);
   if (dst.length !== n * 4) throw new RangeError(`output must hold ${n * 4} bytes, got ${dst.length}`);
-  gainPass(cache, s);
+  gainPass(cache, plan);
 
   const { data, channels: ch } = image;
   const g1 = ch >= 3 ? 1 : 0;
   const g2 = ch >= 3 ? 2 : 0;
-  const sat = 1 + s.saturation;
-  const vib = s.vibrance;
-  const adjust = sat !== 1 || vib !== 0;
-  const p3 = opts.output === 'display-p3';
-  const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = SRGB_TO_DISPLAY_P3;
-  const knee = gamut === 'soft' ? SOFT_KNEE : 1;
+  const { saturation: sat, vibrance: vib, adjust, p3, knee } = plan.colour;
+  const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = plan.colour.matrix;
   const enc = srgbEncodeTable();
   const read = readTable;
   const squeeze = chromaScale;

@@ -1,0 +1,80 @@
+/**
+ * The app's preview picks its tone path: WebGPU when the browser has a device it accepts, the CPU
+ * (with the reason on the canvas) when it only has a software adapter, unless told to take that.
+ * Runs against the built renderer and the test host, like tests/e2e/renderer.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { BRIDGE_GLOBAL, CHANNELS } from '../../../src-preload/contract';
+import { installBridgeShim } from '../host/bridge-shim';
+import { startTestHost, type TestHost } from '../host/test-host';
+import { RENDERER_OUT, SAMPLE_DIR } from '../paths';
+
+const SAMPLES = readdirSync(SAMPLE_DIR)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort()
+  .map((f) => join(SAMPLE_DIR, f));
+
+let host: TestHost;
+
+test.beforeAll(async () => {
+  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
+  host = await startTestHost(RENDERER_OUT);
+});
+
+test.afterAll(async () => {
+  await host?.close();
+});
+
+async function openAndMerge(page: Page, gpuSetting: string | null): Promise<void> {
+  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: SAMPLE_DIR });
+  if (gpuSetting) await page.addInitScript((v) => localStorage.setItem('luxfuse:gpu', v), gpuSetting);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+  host.dialogs.opens.push(SAMPLES);
+  await page.getByTestId('open').click();
+  await expect(page.getByTestId('frame')).toHaveCount(3);
+  await expect(page.getByTestId('preview')).toBeVisible();
+  expect(errors).toEqual([]);
+}
+
+function previewMean(page: Page): Promise<number> {
+  return page.getByTestId('preview').evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += data[i] + data[i + 1] + data[i + 2];
+    return sum / ((data.length / 4) * 3);
+  });
+}
+
+test('with only a software adapter the preview stays on the CPU and says why', async ({ page }) => {
+  await openAndMerge(page, null);
+  const preview = page.getByTestId('preview');
+  await expect(preview).toHaveAttribute('data-tone-path', 'cpu');
+  await expect(preview).toHaveAttribute('data-tone-fallback', /software adapter|no WebGPU|no GPU adapter/);
+});
+
+test('allowed a software adapter, the preview renders on the GPU and follows the controls', async ({ page }) => {
+  await openAndMerge(page, 'software');
+  const preview = page.getByTestId('preview');
+  const probe = await page.evaluate(async () => !!(await (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+  if (!probe) {
+    if (process.env.CI) throw new Error('WebGPU is not available in Chromium, and CI requires it');
+    console.warn('[preview-path] WebGPU is not available in Chromium: the GPU preview test is skipped');
+    test.skip(true, 'WebGPU unavailable');
+  }
+  await expect(preview).toHaveAttribute('data-tone-path', 'gpu');
+  await expect(preview).not.toHaveAttribute('data-tone-fallback');
+  const before = await previewMean(page);
+  expect(before).toBeGreaterThan(5);
+  await page.getByTestId('exposure').evaluate((el: HTMLInputElement) => {
+    el.value = '2';
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+  await expect.poll(() => previewMean(page)).toBeGreaterThan(before + 20);
+  await expect(preview).toHaveAttribute('data-tone-path', 'gpu');
+  // The histogram comes from the GPU pass too.
+  await expect(page.getByTestId('histogram').locator('path')).toHaveCount(3);
+});
