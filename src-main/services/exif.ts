@@ -207,12 +207,19 @@ export async function readShotInfo(path: string): Promise<ShotInfo> {
         path,
       );
     }
+    let read: { tags: Tags; size?: PixelSize };
     try {
-      const { tags, size } = await tagsAndSize(path, src, format);
-      return toShotInfo(path, tags, size, fileKind(path) === 'raw');
+      read = await tagsAndSize(path, src, format);
     } catch (error) {
       throw new UnreadableImageError(`cannot read ${path}: ${why(error)}`, path);
     }
+    const raw = fileKind(path) === 'raw';
+    // Every JPEG, PNG, TIFF and EXR states its size up front: without one the header is cut short or damaged,
+    // and the file would only fail later, at decoding. (RAW layouts vary too much to insist.)
+    if (!read.size && !raw && format !== 'bigtiff' && format !== 'cr3' && format !== 'raf') {
+      throw new UnreadableImageError(`cannot read ${path}: the ${format.toUpperCase()} header is cut short or damaged (it gives no image size)`, path);
+    }
+    return toShotInfo(path, read.tags, read.size, raw);
   } finally {
     await handle?.close().catch(() => undefined);
   }

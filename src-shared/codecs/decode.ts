@@ -1,12 +1,16 @@
 /** Decodes any image file Luxfuse reads (JPEG, PNG, TIFF, EXR) to linear RGB, chosen by magic bytes, not by name. */
 import { DecodeError, LuxfuseError, UnsupportedFormatError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
+import { parseExrHeader } from './exr-header';
 import { decodeExr } from './exr-read';
 import { decodeJpeg } from './jpeg';
 import { decodePng } from './png';
 import { decodeTiff } from './tiff';
 
 export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'exr';
+
+/** Largest image decodeImage accepts (250 MP: 3 GB as float RGB); larger headers are refused before any pixel is read. */
+export const MAX_DECODE_PIXELS = 250e6;
 
 const startsWith = (bytes: Uint8Array, sig: number[], at = 0): boolean =>
   bytes.length >= at + sig.length && sig.every((b, i) => bytes[at + i] === b);
@@ -33,6 +37,76 @@ function isNonTiffRaw(bytes: Uint8Array): boolean {
     startsWith(bytes, ascii('FUJIFILMCCD-RAW')) ||
     startsWith(bytes, ascii('FOVb'))
   );
+}
+
+/** The largest width x height a header claims (PNG IHDR, JPEG SOF, TIFF IFDs, EXR dataWindow), or null when it says none. */
+function claimedSize(bytes: Uint8Array, format: ImageFormat): { width: number; height: number } | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (format === 'png') return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : null;
+  if (format === 'exr') {
+    try {
+      const { xMin, yMin, xMax, yMax } = parseExrHeader(bytes);
+      return { width: xMax - xMin + 1, height: yMax - yMin + 1 };
+    } catch {
+      return null; // the decoder reports what is wrong with the header
+    }
+  }
+  if (format === 'jpeg') {
+    for (let at = 2, segments = 0; at + 9 <= bytes.length && segments < 4096 && bytes[at] === 0xff; segments++) {
+      const marker = bytes[at + 1];
+      if (marker === 0xff) at++; // fill byte
+      else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+        return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
+      } else if (marker === 0xda) return null;
+      else at += 2 + view.getUint16(at + 2);
+    }
+    return null;
+  }
+  const le = bytes[0] === 0x49;
+  let largest: { width: number; height: number } | null = null;
+  const seen = new Set<number>();
+  for (let at = bytes.length >= 8 ? view.getUint32(4, le) : 0; at !== 0 && at + 2 <= bytes.length && !seen.has(at) && seen.size < 64; ) {
+    seen.add(at);
+    const n = view.getUint16(at, le);
+    if (at + 6 + n * 12 > bytes.length) break;
+    let width = 0;
+    let height = 0;
+    for (let e = at + 2; e < at + 2 + n * 12; e += 12) {
+      const tag = view.getUint16(e, le);
+      const type = view.getUint16(e + 2, le);
+      if ((tag !== 256 && tag !== 257) || (type !== 3 && type !== 4)) continue;
+      const v = type === 3 ? view.getUint16(e + 8, le) : view.getUint32(e + 8, le);
+      if (tag === 256) width = v;
+      else height = v;
+    }
+    if (!largest || width * height > largest.width * largest.height) largest = { width, height };
+    at = view.getUint32(at + 2 + n * 12, le);
+  }
+  return largest;
+}
+
+/**
+ * The most pixels one byte of JPEG data can stand for: every 8x8 block of every scan costs at least one bit
+ * (a 1-bit Huffman code for its DC value), so 64 pixels per bit.
+ */
+const JPEG_MAX_PIXELS_PER_BYTE = 512;
+
+/**
+ * Refuses, from the header alone and before a decoder allocates anything, an image over MAX_DECODE_PIXELS
+ * or a JPEG claiming more pixels than its bytes can code.
+ */
+function checkClaimedSize(bytes: Uint8Array, format: ImageFormat, fileName: string): void {
+  const size = claimedSize(bytes, format);
+  if (!size) return;
+  const pixels = size.width * size.height;
+  const says = `the ${format.toUpperCase()} header says ${size.width} x ${size.height} pixels`;
+  if (pixels > MAX_DECODE_PIXELS) {
+    const mp = Math.round(pixels / 1e6);
+    throw new UnsupportedFormatError(`${says} (${mp} MP), over the pixel limit of ${MAX_DECODE_PIXELS / 1e6} MP`, fileName);
+  }
+  if (format === 'jpeg' && pixels > bytes.length * JPEG_MAX_PIXELS_PER_BYTE + 65536) {
+    throw new DecodeError(`truncated or corrupt JPEG: ${says}, more than ${bytes.length} bytes can hold`, fileName);
+  }
 }
 
 const DECODERS: Record<ImageFormat, (bytes: Uint8Array, file?: string) => LinearImage> = {
@@ -71,6 +145,7 @@ export function decodeImage(bytes: Uint8Array, fileName: string): LinearImage {
     if (isNonTiffRaw(bytes)) throw new UnsupportedFormatError('this is a camera RAW file; RAW decoding is not supported yet', fileName);
     throw new DecodeError('not an image Luxfuse can read (JPEG, PNG, TIFF, EXR)', fileName);
   }
+  checkClaimedSize(bytes, format, fileName);
   let img: LinearImage;
   try {
     img = DECODERS[format](bytes, fileName);

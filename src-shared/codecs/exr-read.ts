@@ -39,6 +39,12 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const lineBytes = channels.reduce((n, c) => n + width * EXR_PIXEL_BYTES[c.pixelType], 0);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (header.end + blockCount * 8 > bytes.length) throw corrupt('offset table runs past the end of the file');
+  // Blocks are raw or zlib/PIZ-coded, which expand at most about 1032:1: refuse a data window the file cannot hold
+  // before allocating it.
+  const pixelBytes = bytes.length - header.end - blockCount * 8;
+  if (height * lineBytes > pixelBytes * (compression === none ? 1 : 1100) + 4096) {
+    throw corrupt(`the data window of ${width} x ${height} pixels needs more than the ${pixelBytes} bytes of pixel data can hold`);
+  }
 
   const out = new Float32Array(width * height * outChannels);
   const done = new Uint8Array(blockCount);

@@ -5,6 +5,54 @@ import type { LinearImage, Rgba8Image } from '../image/linear-image';
 import { srgb8ToLinearLut } from '../image/srgb';
 import { exifApp1Segment, type ExifFields } from './exif-write';
 
+/**
+ * What is inconsistent in a JPEG's headers up to its first scan, as jpeg-js would trip over it: a scan before
+ * the frame header, a scan or quantization reference to a component or table never defined. Null when the
+ * headers fit together.
+ */
+function jpegInconsistency(bytes: Uint8Array): string | null {
+  const components = new Map<number, number>(); // id -> quantization table
+  const quant = new Set<number>();
+  const dc = new Set<number>();
+  const ac = new Set<number>();
+  let frame = false;
+  for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff; ) {
+    const marker = bytes[at + 1];
+    const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    const body = bytes.subarray(at + 4, at + 2 + length);
+    if (marker === 0xdb) {
+      for (let p = 0; p < body.length; p += 1 + ((body[p] >> 4) === 1 ? 128 : 64)) quant.add(body[p] & 15);
+    } else if (marker === 0xc4) {
+      for (let p = 0; p + 17 <= body.length; ) {
+        (body[p] >> 4 === 0 ? dc : ac).add(body[p] & 15);
+        let n = 0;
+        for (let k = 1; k <= 16; k++) n += body[p + k];
+        p += 17 + n;
+      }
+    } else if (marker >= 0xc0 && marker <= 0xc2) {
+      frame = true;
+      for (let i = 0, p = 6; i < body[5] && p + 3 <= body.length; i++, p += 3) components.set(body[p], body[p + 2]);
+    } else if (marker === 0xda) {
+      if (!frame) return 'a scan comes before the frame header';
+      const n = body[0];
+      const [ss, se, a] = [body[1 + 2 * n], body[2 + 2 * n], body[3 + 2 * n]];
+      for (let i = 0; i < n; i++) {
+        const id = body[1 + 2 * i];
+        const tables = body[2 + 2 * i];
+        if (!components.has(id)) return `the scan refers to component ${id}, which the frame header does not define`;
+        if (ss === 0 && a >> 4 === 0 && !dc.has(tables >> 4)) return `the scan uses DC Huffman table ${tables >> 4}, which is not defined`;
+        if (se > 0 && !ac.has(tables & 15)) return `the scan uses AC Huffman table ${tables & 15}, which is not defined`;
+      }
+      for (const [id, table] of components) {
+        if (!quant.has(table)) return `component ${id} uses quantization table ${table}, which is not defined`;
+      }
+      return null;
+    }
+    at += 2 + length;
+  }
+  return null;
+}
+
 /** Decodes a baseline or progressive JPEG to 3-channel linear RGB. Truncated or corrupt files throw DecodeError. */
 export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
   let decoded: { width: number; height: number; data: Uint8Array };
@@ -16,8 +64,11 @@ export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
       maxMemoryUsageInMB: 4096,
     });
   } catch (e) {
-    // jpeg-js throws strings as well as Errors ("marker was not found" when the file is cut short).
-    throw new DecodeError(`truncated or corrupt JPEG: ${String((e as Error)?.message ?? e)}`, fileName);
+    // jpeg-js throws strings as well as Errors ("marker was not found" when the file is cut short), and
+    // TypeErrors when tables or components the scan refers to are missing: say which instead.
+    const internal = e instanceof TypeError || e instanceof RangeError;
+    const why = internal ? (jpegInconsistency(bytes) ?? 'tables and scan data do not fit together') : String((e as Error)?.message ?? e);
+    throw new DecodeError(`truncated or corrupt JPEG: ${why}`, fileName);
   }
   const { width, height, data } = decoded;
   if (!(width > 0 && height > 0) || data.length !== width * height * 3) {

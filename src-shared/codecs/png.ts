@@ -22,14 +22,54 @@ function unpackLowDepthGrey(png: DecodedPng): Float32Array {
   return out;
 }
 
+/** Samples per pixel of each PNG colour type. */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+/**
+ * Checks the chunk layout and the size the IHDR claims before fast-png runs: fast-png reads past the end of a
+ * file cut before IEND, and allocates and unfilters the claimed image even when the IDAT chunks, which zlib
+ * expands at most 1032:1, cannot hold it.
+ */
+function checkPngStructure(bytes: Uint8Array, fileName?: string): void {
+  const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt PNG: ${why}`, fileName);
+  const signature = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+  if (bytes.length < 8 || signature.some((b, i) => bytes[i] !== b)) return; // fast-png says what is wrong
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let idat = 0;
+  for (let at = 8; ; ) {
+    if (at + 12 > bytes.length) throw corrupt('the file ends before its IEND chunk');
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+    if (at + 12 + length > bytes.length) throw corrupt(`the ${type.replace(/[^\x20-\x7e]/g, '?')} chunk runs past the end of the file`);
+    if (type === 'IDAT') idat += length;
+    if (type === 'IEND') break;
+    at += 12 + length;
+  }
+  if (String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') throw corrupt('the first chunk is not IHDR');
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  if (width === 0 || height === 0) throw corrupt(`image size ${width} x ${height}`);
+  const bitsPerPixel = Math.max(1, bytes[24]) * (PNG_CHANNELS[bytes[25]] ?? 4);
+  const raw = height * (Math.ceil((width * bitsPerPixel) / 8) + 1);
+  if (raw > idat * 1032 + 1024) {
+    throw corrupt(`the header says ${width} x ${height} pixels, more than its ${idat} bytes of image data can hold`);
+  }
+}
+
 /** Decodes a PNG to linear light: grey (with or without alpha) to 1 channel, everything else to RGB. */
 export function decodePng(bytes: Uint8Array, fileName?: string): LinearImage {
+  checkPngStructure(bytes, fileName);
   let png: DecodedPng;
   try {
     // CRCs on: a flipped bit should fail loudly, not decode to wrong pixels.
     png = decode(bytes, { checkCrc: true });
   } catch (e) {
-    throw new DecodeError(`truncated or corrupt PNG: ${String((e as Error)?.message ?? e)}`, fileName);
+    const message = String((e as Error)?.message ?? e);
+    // fast-png reads the filter byte of a row the inflated data does not reach as "undefined".
+    const why = /filter: undefined/.test(message)
+      ? 'the image data ends before the last row'
+      : e instanceof TypeError || e instanceof RangeError ? 'chunks and image data do not fit together' : message;
+    throw new DecodeError(`truncated or corrupt PNG: ${why}`, fileName);
   }
   const { width, height } = png;
   const meta = { sourceName: fileName, sourceTransfer: 'srgb' as const, sourceBits: png.depth, clipLevel: 1 };

@@ -3,6 +3,12 @@ import { DecodeError, UnsupportedFormatError } from '../errors';
 import { tagValue, tagValues, type TiffIfd } from './tiff-check';
 
 const COMPRESSIONS: Record<number, string> = { 1: 'none', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
+/**
+ * The most a compressed chunk can expand per byte: Deflate 1032 (258-byte matches in under 2 bits), LZW 3641
+ * (a 4096-byte string per 9-bit code), PackBits 64. A header asking for more is corrupt, and is refused
+ * before utif2 allocates the image it claims.
+ */
+const MAX_EXPANSION: Record<number, number> = { 5: 3700, 8: 1100, 32946: 1100, 32773: 65 };
 const PHOTOMETRIC_NAMES: Record<number, string> = { 3: 'palette', 4: 'mask', 5: 'CMYK', 6: 'YCbCr', 8: 'CIELab', 32844: 'LogL', 32845: 'LogLuv' };
 
 export interface TiffImageLayout {
@@ -34,7 +40,8 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt TIFF: ${why}`, fileName);
   const width = tagValue(ifd, 256) ?? 0;
   const height = tagValue(ifd, 257) ?? 0;
-  if (!(width > 0 && height > 0)) throw corrupt(`image size ${width}x${height}`);
+  const whole = (v: number): boolean => Number.isInteger(v) && v > 0;
+  if (!(whole(width) && whole(height))) throw corrupt(`image size ${width}x${height}`);
   if (width * height > 400e6) throw unsupported(`${width}x${height}`);
   const spp = tagValue(ifd, 277, 0, 1)!;
   const bitList = tagValues(ifd, 258);
@@ -60,17 +67,22 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   const tiled = ifd.t322 !== undefined;
   const tileW = tiled ? tagValue(ifd, 322)! : width;
   const tileH = tiled ? tagValue(ifd, 323)! : Math.min(height, tagValue(ifd, 278, 0, height)!);
-  if (!(tileW > 0 && tileH > 0)) throw corrupt('tile or strip size');
+  if (!(whole(tileW) && whole(tileH) && whole(spp))) throw corrupt(`${tiled ? 'tile' : 'strip'} size ${tileW}x${tileH}, ${spp} samples per pixel`);
   const offsets = tagValues(ifd, tiled ? 324 : 273);
   const counts = tagValues(ifd, tiled ? 325 : 279);
   const chunks = Math.ceil(width / tileW) * Math.ceil(height / tileH);
   if (offsets.length < chunks || counts.length < chunks) throw corrupt(`${offsets.length} of ${chunks} ${tiled ? 'tiles' : 'strips'} listed`);
   const chunkBytes = Math.ceil((tileW * spp * bits) / 8) * tileH;
   const lastStripBytes = (height - (chunks - 1) * tileH) * Math.ceil((width * spp * bits) / 8);
+  const kind = tiled ? 'tile' : 'strip';
   for (let i = 0; i < chunks; i++) {
-    if (offsets[i] + counts[i] > fileLength) throw corrupt(`${tiled ? 'tile' : 'strip'} ${i} runs past the end of the file`);
-    const need = compression === 1 ? (!tiled && i === chunks - 1 ? lastStripBytes : chunkBytes) : 1;
-    if (counts[i] < need) throw corrupt(`${tiled ? 'tile' : 'strip'} ${i} holds ${counts[i]} bytes, needs ${need}`);
+    if (!Number.isInteger(offsets[i]) || !Number.isInteger(counts[i])) throw corrupt(`${kind} ${i} has offset ${offsets[i]}, size ${counts[i]}`);
+    if (offsets[i] + counts[i] > fileLength) throw corrupt(`${kind} ${i} runs past the end of the file`);
+    const size = !tiled && i === chunks - 1 ? lastStripBytes : chunkBytes;
+    if (compression === 1 ? counts[i] < size : counts[i] === 0) throw corrupt(`${kind} ${i} holds ${counts[i]} bytes, needs ${compression === 1 ? size : 'some'}`);
+    if (compression !== 1 && size > counts[i] * MAX_EXPANSION[compression]) {
+      throw corrupt(`${kind} ${i} of ${counts[i]} compressed bytes cannot hold the ${size} bytes the header claims`);
+    }
   }
   if (predictor === 3 && tiled && width % tileW !== 0) throw unsupported('tiled float-predictor with partial tiles');
 

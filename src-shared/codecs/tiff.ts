@@ -1,4 +1,5 @@
 /** TIFF reader (via utif2): 8/16-bit integer (sRGB) or 16/32-bit float (linear), grey or RGB, to a LinearImage. */
+import { inflateSync } from 'fflate';
 import UTIF from 'utif2';
 import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
@@ -21,6 +22,102 @@ function withoutUtifLogging<T>(f: () => T): T {
   }
 }
 
+/**
+ * TIFF LZW (codes of 9 to 12 bits, most significant bit first, "early change") into out: stops at the
+ * end-of-information code, at the end of the input or when out is full, so it can neither hang nor run
+ * past a buffer. Returns the number of bytes written; throws on a code the table does not hold.
+ * utif2's own decoder loops forever once a corrupt stream overflows its code table.
+ */
+export function decodeTiffLzw(src: Uint8Array, out: Uint8Array): number {
+  const prefix = new Uint16Array(4096);
+  const suffix = new Uint8Array(4096);
+  const length = new Uint16Array(4096);
+  for (let i = 0; i < 256; i++) {
+    suffix[i] = i;
+    length[i] = 1;
+  }
+  const bits = src.length * 8;
+  let width = 9;
+  let next = 258;
+  let prev = -1;
+  let pos = 0;
+  let o = 0;
+  /** Writes the string of `code` at o (clipped to out); returns its first byte. */
+  const put = (code: number): number => {
+    let c = code;
+    for (let i = length[code] - 1; i > 0; i--) {
+      if (o + i < out.length) out[o + i] = suffix[c];
+      c = prefix[c];
+    }
+    if (o < out.length) out[o] = suffix[c];
+    o += length[code];
+    return suffix[c];
+  };
+  while (pos + width <= bits && o < out.length) {
+    const at = pos >>> 3;
+    const word = (src[at] << 16) | ((src[at + 1] ?? 0) << 8) | (src[at + 2] ?? 0);
+    const code = (word >>> (24 - (pos & 7) - width)) & ((1 << width) - 1);
+    pos += width;
+    if (code === 257) break;
+    if (code === 256) {
+      width = 9;
+      next = 258;
+      prev = -1;
+      continue;
+    }
+    if (prev < 0) {
+      if (code > 255) throw new Error(`LZW data starts with code ${code}`);
+      put(code);
+      prev = code;
+      continue;
+    }
+    let first: number;
+    if (code < next) first = put(code);
+    else if (code === next) {
+      first = put(prev);
+      if (o < out.length) out[o] = first;
+      o++;
+    } else throw new Error(`LZW code ${code} is not in the table (${next} entries)`);
+    if (next < 4096) {
+      prefix[next] = prev;
+      suffix[next] = first;
+      length[next] = length[prev] + 1;
+      next++;
+      if (next + 1 >= 1 << width && width < 12) width++;
+    }
+    prev = code;
+  }
+  return Math.min(o, out.length);
+}
+
+type Decompress = (
+  img: TiffIfd, ifds: TiffIfd[], data: Uint8Array, off: number, len: number, cmpr: number,
+  tgt: Uint8Array, toff: number, fo: number, w: number, h: number,
+) => void;
+
+/**
+ * Routes utif2's LZW and Deflate strips and tiles through bounded decoders: its LZW can loop forever on
+ * corrupt codes, and its Deflate inflates without a size limit (a small file could expand to gigabytes).
+ * Each chunk expands into a buffer of exactly the size it should have; utif2 then copies it as if uncompressed
+ * and applies the predictor and byte order itself.
+ */
+function boundUtifDecompression(): void {
+  const decode = UTIF.decode as unknown as { _decompress: Decompress; luxfuseBounded?: boolean };
+  if (decode.luxfuseBounded) return;
+  const original = decode._decompress;
+  decode._decompress = function (this: unknown, img, ifds, data, off, len, cmpr, tgt, toff, fo, w, h) {
+    if (cmpr !== 5 && cmpr !== 8 && cmpr !== 32946) return original.call(this, img, ifds, data, off, len, cmpr, tgt, toff, fo, w, h);
+    const bps = Math.min(32, tagValue(img, 258, 0, 1)!);
+    const spp = tagValue(img, 277, 0, 1)!;
+    const out = new Uint8Array(Math.ceil((bps * spp * w) / 8) * h);
+    const src = data.subarray(off, off + len);
+    // Adobe Deflate is a zlib stream: skip its 2-byte header (the Adler-32 at the end is not checked, as in libtiff).
+    const n = cmpr === 5 ? decodeTiffLzw(src, out) : inflateSync(src.subarray(2), { out }).length;
+    return original.call(this, img, ifds, out, 0, n, 1, tgt, toff, fo, w, h);
+  };
+  decode.luxfuseBounded = true;
+}
+
 /** Decodes the first full-resolution image of a TIFF. RAW files (DNG, CR2, NEF...) give UnsupportedFormatError. */
 export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
   const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt TIFF: ${why}`, fileName);
@@ -31,7 +128,9 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
     : bytes.slice().buffer;
   let ifds: TiffIfd[];
   try {
-    ifds = UTIF.decode(buffer) as unknown as TiffIfd[];
+    // No maker notes: we do not need them, and utif2 parses some as whole nested TIFFs.
+    const decode = UTIF.decode as unknown as (b: ArrayBuffer, prm: { parseMN: boolean; debug: boolean }) => TiffIfd[];
+    ifds = decode(buffer, { parseMN: false, debug: false });
   } catch (e) {
     throw corrupt(String((e as Error)?.message ?? e));
   }
@@ -42,6 +141,9 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
 
   const { width, height, spp, bits, float, photometric, keep, predictor, tiled, tileW } = readTiffImageLayout(ifd, bytes.length, fileName);
 
+  // utif2 dereferences PhotometricInterpretation without checking it is there; the layout has its default.
+  ifd.t262 ??= [photometric];
+  boundUtifDecompression();
   try {
     withoutUtifLogging(() => UTIF.decodeImage(buffer, ifd as unknown as UTIF.IFD));
   } catch (e) {
