@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { encodePng } from '../src-shared/codecs/png';
+import { encodeTiff } from '../src-shared/codecs/tiff-write';
 import { photograph, renderScene } from '../scripts/make-sample';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -42,8 +43,19 @@ function row(name: string, t: Timing, reference: Timing): string {
   return `| ${name} | ${t.seconds.toFixed(2)} s | ${t.peakMiB.toFixed(0)} MiB | ${(t.seconds / reference.seconds).toFixed(2)} |`;
 }
 
+/** OpenCV's MergeMertens (default weights) on the same files: read, fuse, write a JPEG, as one timed command. */
+const OPENCV_MERTENS = `
+import sys, cv2, numpy as np
+out, files = sys.argv[1], sys.argv[2:]
+imgs = [cv2.imread(f, cv2.IMREAD_UNCHANGED) for f in files]
+imgs = [(i / 257).astype(np.uint8) if i.dtype == np.uint16 else i for i in imgs]
+fused = cv2.createMergeMertens().process(imgs)
+cv2.imwrite(out, np.clip(fused * 255, 0, 255).astype(np.uint8))
+`;
+
 function benchCase(title: string, files: string[], times: number[], work: string): string[] {
   const enfuse = measure('enfuse', ['-o', join(work, 'enfuse.tif'), ...files]);
+  const opencv = existsSync('/usr/bin/python3') ? measure('/usr/bin/python3', ['-c', OPENCV_MERTENS, join(work, 'cv.jpg'), ...files]) : null;
   const timesArg = times.map((t) => String(t)).join(',');
   // enfuse does not align: the like-for-like rows pass --align off; one row shows alignment's cost.
   const mertens = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--align', 'off', '--jpeg', join(work, 'm.jpg')]);
@@ -56,6 +68,7 @@ function benchCase(title: string, files: string[], times: number[], work: string
     '| command | median wall | peak RSS | time / enfuse |',
     '|---|---|---|---|',
     row('enfuse (defaults) → TIFF', enfuse, enfuse),
+    ...(opencv ? [row('OpenCV MergeMertens (python3, defaults) → JPEG', opencv, enfuse)] : []),
     row('luxfuse merge --method mertens --align off → JPEG', mertens, enfuse),
     row('luxfuse merge --method mertens (aligned, the default) → JPEG', aligned, enfuse),
     row('luxfuse merge --method radiance --align off → EXR + JPEG', radiance, enfuse),
@@ -89,6 +102,20 @@ function main(): void {
         return path;
       });
       out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 8-bit PNG', files, times, work));
+      // The same frames as 16-bit TIFF, the issue's reference case (enfuse ~15.6 s here).
+      const tiffs = files.map((_, i) => {
+        const rgba = photograph(scene, w, h, times[i], 7 + i);
+        const rgb = new Uint16Array(w * h * 3);
+        for (let p = 0, q = 0; p < rgba.length; p += 4, q += 3) {
+          rgb[q] = rgba[p] * 257;
+          rgb[q + 1] = rgba[p + 1] * 257;
+          rgb[q + 2] = rgba[p + 2] * 257;
+        }
+        const path = join(work, `big-${i}.tif`);
+        writeFileSync(path, encodeTiff({ width: w, height: h, channels: 3, bits: 16, data: rgb }));
+        return path;
+      });
+      out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 16-bit TIFF', tiffs, times, work));
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
