@@ -47,7 +47,7 @@ function row(name: string, t: Timing, reference: Timing): string {
 const OPENCV_MERTENS = `
 import sys, cv2, numpy as np
 out, files = sys.argv[1], sys.argv[2:]
-imgs = [cv2.imread(f, cv2.IMREAD_UNCHANGED) for f in files]
+imgs = [cv2.imread(f, cv2.IMREAD_ANYDEPTH | cv2.IMREAD_COLOR) for f in files]
 imgs = [(i / 257).astype(np.uint8) if i.dtype == np.uint16 else i for i in imgs]
 fused = cv2.createMergeMertens().process(imgs)
 cv2.imwrite(out, np.clip(fused * 255, 0, 255).astype(np.uint8))
