@@ -5,6 +5,7 @@
  * src-shared/codecs/decode.ts). Scenes whose long side exceeds --max-side are downscaled first and
  * the downscaled 8-bit frames are what every method, internal or external, gets.
  * Usage: npm run bench:quality [-- --json out.json] [-- --max-side 1280] [-- --scenes Flowers,street]
+ *   [-- --fusion-model resources/models/fusion.onnx[,other.onnx]] (the learned rows; a missing file is skipped)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { decodeImage } from '../src-shared/codecs/decode';
 import { encodePng } from '../src-shared/codecs/png';
+import { blendFrames } from '../src-shared/fusion/blend';
 import type { LinearImage, Rgba8Image } from '../src-shared/image/linear-image';
 import { downsample } from '../src-shared/image/resample';
 import { linearToSrgb } from '../src-shared/image/srgb';
@@ -21,6 +23,7 @@ import { prepareMefSsim, scoreMefSsim, type MefSsimResult } from '../src-shared/
 import { mergeBracket } from '../src-shared/pipeline/merge-bracket';
 import { DEFAULT_FUSED_TONE, DEFAULT_RADIANCE_TONE, renderOutcome } from '../src-shared/pipeline/render-display';
 import { toneMap } from '../src-shared/tonemap/tone-map';
+import { defaultModelPath, fuseLearned } from '../src-main/services/fusion-model';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -30,6 +33,7 @@ const MAX_SIDE = Number(arg('--max-side') ?? 1280);
 const JSON_OUT = arg('--json');
 const ONLY = arg('--scenes')?.split(',');
 const PYTHON = '/usr/bin/python3';
+const FUSION_MODELS = (arg('--fusion-model')?.split(',') ?? [defaultModelPath()]).map((p) => resolve(p)).filter((p) => existsSync(p));
 
 /** Writes OpenCV's MergeMertens (default weights: contrast 1, saturation 1, exposure 0) of argv[2:] to argv[1]. */
 const OPENCV_MERTENS = `
@@ -114,7 +118,7 @@ function run(command: string, argv: string[]): void {
 const haveOpenCv = spawnSync(PYTHON, ['-c', 'import cv2, numpy'], { encoding: 'utf8' }).status === 0;
 const haveEnfuse = spawnSync('enfuse', ['--version'], { encoding: 'utf8' }).status === 0;
 
-function benchScene(scene: Scene, work: string): SceneReport {
+async function benchScene(scene: Scene, work: string): Promise<SceneReport> {
   let frames = scene.files.map((f) => decodeImage(new Uint8Array(readFileSync(f)), basename(f)));
   const { width: sw, height: sh } = frames[0];
   const downscaled = Math.max(sw, sh) > MAX_SIDE;
@@ -144,6 +148,16 @@ function benchScene(scene: Scene, work: string): SceneReport {
 
   add('luxfuse mertens (default weights, as the app)', rgbaToImage8(renderOutcome(mergeBracket(frames, 'mertens'), DEFAULT_FUSED_TONE)));
   add('luxfuse mertens, OpenCV weights (exposedness 0)', rgbaToImage8(toneMap(mertensFuse(frames, { exposedness: 0 }), DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' })));
+  for (const model of FUSION_MODELS) {
+    const t0 = performance.now();
+    const learned = await fuseLearned(frames, { modelPath: model });
+    const ms = (n: number): string => `${Math.round(n)}`;
+    console.error(`  learned ${basename(model)}: network ${ms(learned.millis.network)} ms, lift ${ms(learned.millis.lift)} ms, blend ${ms(learned.millis.blend)} ms (${ms(performance.now() - t0)} ms)`);
+    const tag = basename(model) === 'fusion.onnx' ? '' : ` ${basename(model)}`;
+    add(`luxfuse learned${tag} (pyramid blend, as the app)`, rgbaToImage8(toneMap(learned.fused, DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' })));
+    const sum = blendFrames(frames, learned.weights, 'weighted-sum');
+    add(`luxfuse learned${tag}, per-pixel weighted sum`, rgbaToImage8(toneMap(sum, DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' })));
+  }
   const radiance = mergeBracket(frames, 'radiance', { exposureTimes: scene.times, allowPixelEstimate: true });
   add(`luxfuse radiance + default tone, local contrast (${scene.times ? 'tsv times, checked' : 'pixel-estimated ev'})`, rgbaToImage8(renderOutcome(radiance, DEFAULT_RADIANCE_TONE)));
   if (haveOpenCv) {
@@ -191,7 +205,7 @@ function means(reports: SceneReport[]): Record<string, { mean: number; scenes: n
   return Object.fromEntries([...acc].map(([k, v]) => [k, { mean: v.reduce((a, b) => a + b, 0) / v.length, scenes: v.length }]));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(DATASETS)) {
     console.log(`No datasets at ${DATASETS}: nothing to benchmark (see ../shared/datasets/README.md).`);
     return;
@@ -201,6 +215,7 @@ function main(): void {
   const out: string[] = [
     `MEF-SSIM (Ma et al. 2015; 3 scales, 11x11 Gaussian window) on ${DATASETS}. Machine: ${cpus().length} x ${cpus()[0].model}, Node ${process.version}.`,
     `Scenes with a long side over ${MAX_SIDE} px are downscaled to ${MAX_SIDE} first (every method then gets the downscaled frames).`,
+    `Learned fusion models: ${FUSION_MODELS.length ? FUSION_MODELS.join(', ') : 'none found'}.`,
     `External tools get our decoded 8-bit frames as PNG. OpenCV: ${haveOpenCv ? 'yes' : `no (${PYTHON} with cv2 not found)`}; enfuse: ${haveEnfuse ? 'yes' : 'no (not installed)'}.`,
     '',
   ];
@@ -209,7 +224,7 @@ function main(): void {
   try {
     for (const scene of scenes) {
       const t0 = Date.now();
-      const r = benchScene(scene, work);
+      const r = await benchScene(scene, work);
       reports.push(r);
       out.push(...sceneTable(r));
       console.error(`${scene.name}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -236,4 +251,4 @@ function main(): void {
   }
 }
 
-main();
+await main();

@@ -8,7 +8,8 @@ import type { AlignMode, FrameAlignment } from '../src-shared/pipeline/align-bra
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 
-export type MergeMethod = 'mertens' | 'radiance';
+/** 'learned' is the fusion CNN (resources/models/fusion.onnx). */
+export type MergeMethod = 'mertens' | 'radiance' | 'learned';
 
 /** A float image small enough to cross IPC: the preview the renderer tone maps live. */
 export interface PreviewImage {

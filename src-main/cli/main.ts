@@ -22,6 +22,8 @@ const OPTIONS = {
   'exposures-from-pixels': { type: 'boolean' },
   exr: { type: 'string' },
   'exr-float': { type: 'boolean' },
+  'exr-compression': { type: 'string' },
+  hdr: { type: 'string' },
   jpeg: { type: 'string' },
   png: { type: 'string' },
   tonemap: { type: 'string' },
@@ -35,6 +37,7 @@ const OPTIONS = {
   vibrance: { type: 'string' },
   detail: { type: 'string' },
   colorspace: { type: 'string' },
+  align: { type: 'string' },
   quality: { type: 'string' },
 } as const;
 

@@ -1,19 +1,24 @@
 /** `luxfuse merge`: decode a bracket, merge it, write EXR / JPEG / PNG, report. */
 import { basename } from 'node:path';
-import { mergeBracket, type Method } from '../../src-shared/pipeline/merge-bracket';
 import { radianceConsistency } from '../../src-shared/merge/radiance-consistency';
+import { alignBracket, ALIGN_MODES, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
+import type { MergeOptions, Method } from '../../src-shared/pipeline/merge-bracket';
 import { checkOutputPath } from '../services/atomic-write';
 import { exportOutcome } from '../services/export-service';
 import { readBracket } from '../services/frames';
+import { mergeFrames } from '../services/merge-service';
 import { parseNumber, parseSecondsList, UsageError } from './parse-values';
 import { parseToneFlags } from './tone-options';
+
+type ExrCompression = 'none' | 'zips' | 'zip' | 'piz';
+const EXR_COMPRESSIONS: readonly ExrCompression[] = ['zip', 'piz', 'zips', 'none'];
 
 export interface MergeArgs {
   files: string[];
   values: Record<string, string | boolean | undefined>;
 }
 
-export class LearnedModelMissingError extends Error {}
+export { FusionModelMissingError as LearnedModelMissingError } from '../services/fusion-model';
 
 export interface MergeReport {
   method: Method;
@@ -27,47 +32,68 @@ export interface MergeReport {
   warnings: string[];
   /** Per frame: median relative difference between its exposure-normalised well-exposed pixels and the merge. */
   consistency: number[] | null;
-  millis: { decode: number; merge: number; write: number; total: number };
+  /** Per frame: how it was moved onto the reference frame's grid (mode 'off': not at all). */
+  alignment: { mode: AlignMode; reference: number; frames: FrameAlignment[] };
+  millis: { decode: number; align: number; merge: number; write: number; total: number };
 }
 
 export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeReport> {
   const started = performance.now();
   const method = (values.method as string | undefined) ?? 'mertens';
-  if (method === 'learned') {
-    throw new LearnedModelMissingError('the learned fusion model is not bundled yet; use --method mertens or --method radiance');
-  }
-  if (method !== 'mertens' && method !== 'radiance') throw new UsageError(`--method: '${method}' is not one of mertens, radiance, learned`);
+  if (method !== 'mertens' && method !== 'radiance' && method !== 'learned') throw new UsageError(`--method: '${method}' is not one of mertens, radiance, learned`);
   if (files.length < 2) throw new UsageError('merge needs at least 2 files');
   const exrPath = values.exr as string | undefined;
   const jpegPath = values.jpeg as string | undefined;
   const pngPath = values.png as string | undefined;
-  if (!exrPath && !jpegPath && !pngPath) throw new UsageError('merge: give at least one output: --exr, --jpeg or --png');
+  const hdrPath = values.hdr as string | undefined;
+  if (!exrPath && !jpegPath && !pngPath && !hdrPath) throw new UsageError('merge: give at least one output: --exr, --hdr, --jpeg or --png');
+  const exrCompression = (values['exr-compression'] as string | undefined) ?? 'zip';
+  if (!EXR_COMPRESSIONS.includes(exrCompression as ExrCompression)) {
+    throw new UsageError(`--exr-compression: '${exrCompression}' is not one of ${EXR_COMPRESSIONS.join(', ')}`);
+  }
   const exposureTimes = typeof values['exposure-times'] === 'string' ? parseSecondsList(values['exposure-times']) : undefined;
   if (exposureTimes && exposureTimes.length !== files.length) {
     throw new UsageError(`--exposure-times: ${exposureTimes.length} times for ${files.length} files`);
   }
   const { tone, output } = parseToneFlags(values);
+  if (pngPath && output !== 'srgb') throw new UsageError('--png: PNG output is sRGB only; use --jpeg for Display P3 (it carries the ICC profile)');
   const quality = Math.round(parseNumber('quality', values.quality as string | undefined, 1, 100, 92));
 
   // Every output must be writable before any work starts, and never one of the inputs.
-  for (const path of [exrPath, jpegPath, pngPath]) if (path) await checkOutputPath(path, files);
+  for (const path of [exrPath, hdrPath, jpegPath, pngPath]) if (path) await checkOutputPath(path, files);
 
-  const frames = await readBracket(files);
+  const align = ((values.align as string | undefined) ?? 'similarity') as AlignMode;
+  if (!ALIGN_MODES.includes(align)) throw new UsageError(`--align: '${align}' is not one of ${ALIGN_MODES.join(', ')}`);
+
+  const decodedFrames = await readBracket(files);
   const decoded = performance.now();
-  const outcome = mergeBracket(frames, method, {
+  const aligned = alignBracket(decodedFrames, align);
+  const frames = aligned.frames;
+  const alignedAt = performance.now();
+  const mergeOptions: MergeOptions = {
     exposureTimes,
     allowPixelEstimate: values['exposures-from-pixels'] === true,
-    withRadiance: Boolean(exrPath),
-  });
+    withRadiance: Boolean(exrPath || hdrPath),
+  };
+  const outcome = await mergeFrames(frames, method, mergeOptions);
   const merged = performance.now();
-  const outputs = await exportOutcome(outcome, tone, {
-    output,
-    exrPath,
-    jpegPath,
-    pngPath,
-    quality,
-    exrPixelType: values['exr-float'] === true ? 'float' : 'half',
-  });
+  // The frame the radiance is normalised to (the middle one for fusion) lends its EXIF to the outputs.
+  const referenceMeta = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
+  const outputs = await exportOutcome(
+    outcome,
+    tone,
+    {
+      output,
+      exrPath,
+      hdrPath,
+      jpegPath,
+      pngPath,
+      quality,
+      exrPixelType: values['exr-float'] === true ? 'float' : 'half',
+      exrCompression: exrCompression as ExrCompression,
+    },
+    referenceMeta,
+  );
   const written = performance.now();
   const plan = outcome.plan;
   return {
@@ -83,22 +109,27 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     outputs,
     warnings: plan?.warnings ?? [],
     consistency: plan && outcome.radiance ? radianceConsistency(frames, plan.ev, outcome.radiance) : null,
+    alignment: { mode: aligned.mode, reference: aligned.reference, frames: aligned.alignment },
     millis: {
       decode: Math.round(decoded - started),
-      merge: Math.round(merged - decoded),
+      align: Math.round(alignedAt - decoded),
+      merge: Math.round(merged - alignedAt),
       write: Math.round(written - merged),
       total: Math.round(written - started),
     },
   };
 }
 
+/** mergeBracket's outcome for the learned fusion model (run here: the model runtime is Node's, not src-shared's). */
 export function describeMerge(report: MergeReport): string {
   const lines = [`${report.method} merge of ${report.frames.length} frames, ${report.width}x${report.height}, ${report.millis.total} ms`];
   for (const [i, frame] of report.frames.entries()) {
     const reference = i === report.referenceFrame ? ', reference' : '';
     const ev = frame.ev === null ? 'exposure not used' : `${frame.ev >= 0 ? '+' : ''}${frame.ev.toFixed(2)} EV (${frame.evSource}${reference})`;
     const agree = report.consistency ? `, agrees with the merge within ${(report.consistency[i] * 100).toFixed(1)}%` : '';
-    lines.push(`  ${basename(frame.file)}: ${ev}${agree}`);
+    const a = report.alignment.frames[i];
+    const moved = a && (a.method === 'translation' || a.method === 'similarity') ? `, aligned by ${a.dx.toFixed(1)},${a.dy.toFixed(1)} px ${a.rotationDeg.toFixed(2)}°` : '';
+    lines.push(`  ${basename(frame.file)}: ${ev}${agree}${moved}`);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   for (const output of report.outputs) lines.push(`wrote ${output}`);

@@ -13,15 +13,20 @@ group   Finds brackets among the files (EXIF: body, lens, capture time, exposure
 
 merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bit, EXR).
         --method NAME            mertens (exposure fusion, default) | radiance (HDR merge) |
-                                 learned (the learned fusion model; not bundled yet)
+                                 learned (the fusion CNN, resources/models/fusion.onnx)
         --exposure-times LIST    seconds per frame in the given order, e.g. 1/250,1/60,1/15
                                  (overrides EXIF; still checked against the pixels)
         --exposures-from-pixels  estimate missing exposures from the pixels instead of failing
+        --align MODE             similarity (default: shift, rotation, scale) | translation | off;
+                                 frames are moved onto the reference frame, never made worse
         --exr FILE               scene-referred linear radiance, half float, ZIP compressed
                                  (needs exposures: from EXIF, --exposure-times or pixels)
         --exr-float              write 32-bit float EXR instead of half
+        --exr-compression NAME   zip (default) | piz | zips | none
+        --hdr FILE               the radiance map as Radiance RGBE (.hdr)
         --jpeg FILE              display image: the fused image (mertens) or the tone-mapped
-                                 radiance (radiance)
+                                 radiance (radiance), with the reference frame's EXIF and
+                                 an ICC profile of its colour space
         --png FILE               the same display image as 8-bit PNG
         --tonemap NAME           tone operator of a radiance merge's display image:
                                  local-contrast (default) | reinhard | reinhard-local | drago |

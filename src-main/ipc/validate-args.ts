@@ -109,7 +109,9 @@ export const validators: { [K in Channel]: Validator<K> } = {
     const req = args[0];
     if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
     const method = req.method;
-    if (method !== 'mertens' && method !== 'radiance') throw new IpcArgumentError(channel, "method must be 'mertens' or 'radiance'");
+    if (method !== 'mertens' && method !== 'radiance' && method !== 'learned') {
+      throw new IpcArgumentError(channel, "method must be 'mertens', 'radiance' or 'learned'");
+    }
     const out: MergeRequest = { projectId: projectId(channel, req.projectId), method };
     if (req.exposureTimes !== undefined) {
       if (!Array.isArray(req.exposureTimes) || req.exposureTimes.length > MAX_FRAMES) {

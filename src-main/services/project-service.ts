@@ -8,7 +8,8 @@ import type { ExportRequest, ExportResult, FrameInfo, LoadResult, MergeRequest, 
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, type AlignedBracket, type AlignMode } from '../../src-shared/pipeline/align-bracket';
-import { addRadiance, mergeBracket, type MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
+import { addRadiance, type MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
+import { mergeFrames } from './merge-service';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { toneMapGlobal } from '../../src-shared/tonemap/global';
 import { checkOutputPath } from './atomic-write';
@@ -56,7 +57,7 @@ export class ProjectService {
     const mode: AlignMode = request.align ?? 'similarity';
     if (!project.aligned || project.aligned.mode !== mode) project.aligned = alignBracket(project.frames, mode);
     const frames = project.aligned.frames;
-    const outcome = mergeBracket(frames, request.method, {
+    const outcome = await mergeFrames(frames, request.method, {
       exposureTimes: request.exposureTimes,
       allowPixelEstimate: true,
     });

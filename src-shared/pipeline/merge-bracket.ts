@@ -9,7 +9,8 @@ import { autoKey } from '../tonemap/global';
 import { checkBracket } from './check-bracket';
 import { planExposures, type ExposurePlan, type PlanOptions } from './plan-exposures';
 
-export type Method = 'mertens' | 'radiance';
+/** 'learned' is the fusion CNN: its outcome is built by the Node runtime (src-main/services/merge-service.ts). */
+export type Method = 'mertens' | 'radiance' | 'learned';
 
 export interface MergeOutcome {
   method: Method;
@@ -29,7 +30,7 @@ export interface MergeOptions extends PlanOptions {
   withRadiance?: boolean;
 }
 
-export function mergeBracket(frames: LinearImage[], method: Method, options: MergeOptions = {}): MergeOutcome {
+export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
   checkBracket(frames);
   const needRadiance = method === 'radiance' || options.withRadiance === true;
   // Plan exposures first: a missing exposure must fail before seconds of fusion work.

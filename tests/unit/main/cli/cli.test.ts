@@ -129,16 +129,23 @@ describe('luxfuse merge', () => {
     expect(sha(jpegs[0])).toBe(before);
   });
 
-  it('usage errors exit 2; learned fails clearly until the model exists', async () => {
+  it('usage errors exit 2; a missing learned model is a clear bad-input error', async () => {
     expect((await cli('merge', ...jpegs)).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--bogus')).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--quality', '101')).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--exposure', '6')).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--jpeg', join(dir, 'q.jpg'), '--method', 'magic')).code).toBe(2);
     expect((await cli('frobnicate')).code).toBe(2);
-    const learned = await cli('merge', ...jpegs, '--jpeg', join(dir, 'l.jpg'), '--method', 'learned');
-    expect(learned.code).toBe(1);
-    expect(learned.err).toMatch(/^luxfuse: the learned fusion model is not bundled yet/);
+    const saved = process.env.LUXFUSE_MODELS;
+    process.env.LUXFUSE_MODELS = join(dir, 'no-models-here');
+    try {
+      const learned = await cli('merge', ...jpegs, '--jpeg', join(dir, 'l.jpg'), '--method', 'learned');
+      expect(learned.code).toBe(1);
+      expect(learned.err).toMatch(/^luxfuse: the learned fusion model is missing .*no-models-here/);
+    } finally {
+      if (saved === undefined) delete process.env.LUXFUSE_MODELS;
+      else process.env.LUXFUSE_MODELS = saved;
+    }
   });
 
   it('--help documents every command and option', async () => {

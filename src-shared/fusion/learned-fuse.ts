@@ -1,0 +1,43 @@
+/**
+ * Learned exposure fusion around an injected network: frames -> working-resolution luma ->
+ * weight maps (the caller's runtime: WASM in Node, WebGPU in the renderer) -> guided-filter lift
+ * -> blend. Pure: no runtime imports, so the CLI and the app share every number but the network's.
+ */
+import type { LinearImage } from '../image/linear-image';
+import { blendFrames } from './blend';
+import { encodedLuma, fusionInput, type FusionInput } from './fusion-input';
+import { defaultLiftRadius, liftWeights } from './lift-weights';
+import { DEFAULT_FUSION_OPTIONS, type LearnedFuseOptions } from './meta';
+
+/** Runs the network on K x paddedHeight x paddedWidth luma; returns weights of the same layout. */
+export type WeightPredictor = (input: FusionInput) => Promise<Float32Array>;
+
+export interface LearnedFuseResult {
+  fused: LinearImage;
+  /** Full-resolution weight map per frame (>= 0, summing to 1). */
+  weights: Float32Array[];
+  millis: { network: number; lift: number; blend: number };
+}
+
+export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}): Promise<LearnedFuseResult> {
+  const opts = { ...DEFAULT_FUSION_OPTIONS, ...options };
+  const input = fusionInput(frames, opts.workingSide);
+  const t0 = performance.now();
+  const maps = await predict(input);
+  const t1 = performance.now();
+  if (maps.length !== input.data.length) throw new RangeError(`the network returned ${maps.length} weights, expected ${input.data.length}`);
+  const { width: W, height: H } = frames[0];
+  // Guide: the mean luma of the frames, so edges visible in any exposure steer the lift.
+  const guide = new Float32Array(W * H);
+  const luma = new Float32Array(W * H);
+  for (const f of frames) {
+    encodedLuma(f, luma);
+    for (let p = 0; p < guide.length; p++) guide[p] += luma[p] / frames.length;
+  }
+  const radius = options.liftRadius ?? defaultLiftRadius(W, input.width);
+  const weights = liftWeights({ ...input, data: maps }, guide, W, H, { radius, eps: opts.liftEps });
+  const t2 = performance.now();
+  const fused = blendFrames(frames, weights, opts.blend);
+  const t3 = performance.now();
+  return { fused, weights, millis: { network: t1 - t0, lift: t2 - t1, blend: t3 - t2 } };
+}

@@ -1,0 +1,92 @@
+/**
+ * Lifts working-resolution weight maps to full resolution: bilinear upsampling (pixel centres
+ * aligned), then a guided filter per map with the full-resolution luma as the guide, so the
+ * weights follow full-resolution edges; then clamped to >= 0 and renormalised to sum to 1 per
+ * pixel (equal weights where every map is 0). Cost is O(K) per full-resolution pixel whatever
+ * the network did.
+ */
+import { guidedFilterPlanes } from '../filters/guided-filter';
+
+export interface WeightMaps {
+  /** K x paddedHeight x paddedWidth, planar; only the top-left width x height is the image. */
+  data: Float32Array;
+  exposures: number;
+  width: number;
+  height: number;
+  paddedWidth: number;
+  paddedHeight: number;
+}
+
+export interface LiftOptions {
+  radius: number;
+  eps: number;
+}
+
+/** Default guided-filter radius: twice the lift factor, at least 2 px. */
+export function defaultLiftRadius(fullWidth: number, workWidth: number): number {
+  return Math.max(2, Math.round((2 * fullWidth) / workWidth));
+}
+
+function upsamplePlane(src: Float32Array, offset: number, stride: number, w: number, h: number, W: number, H: number, out: Float32Array): void {
+  const fx = w / W;
+  const fy = h / H;
+  const x0 = new Int32Array(W);
+  const tx = new Float32Array(W);
+  for (let x = 0; x < W; x++) {
+    const s = Math.min(w - 1, Math.max(0, (x + 0.5) * fx - 0.5));
+    x0[x] = w === 1 ? 0 : Math.min(w - 2, Math.floor(s));
+    tx[x] = w === 1 ? 0 : s - x0[x];
+  }
+  for (let y = 0; y < H; y++) {
+    const s = Math.min(h - 1, Math.max(0, (y + 0.5) * fy - 0.5));
+    const y0 = h === 1 ? 0 : Math.min(h - 2, Math.floor(s));
+    const ty = h === 1 ? 0 : s - y0;
+    const r0 = offset + y0 * stride;
+    const r1 = h === 1 ? r0 : r0 + stride;
+    const o = y * W;
+    for (let x = 0; x < W; x++) {
+      const i = x0[x];
+      const t = tx[x];
+      const a = src[r0 + i] + t * ((w === 1 ? src[r0 + i] : src[r0 + i + 1]) - src[r0 + i]);
+      const b = src[r1 + i] + t * ((w === 1 ? src[r1 + i] : src[r1 + i + 1]) - src[r1 + i]);
+      out[o + x] = a + ty * (b - a);
+    }
+  }
+}
+
+/** Normalises planes in place so that they are >= 0 and sum to 1 at every pixel. */
+export function normaliseWeights(planes: Float32Array[]): void {
+  const n = planes[0].length;
+  const k = planes.length;
+  for (let p = 0; p < n; p++) {
+    let s = 0;
+    for (let j = 0; j < k; j++) {
+      const v = planes[j][p];
+      const c = v > 0 ? v : 0;
+      planes[j][p] = c;
+      s += c;
+    }
+    if (s > 0) {
+      const inv = 1 / s;
+      for (let j = 0; j < k; j++) planes[j][p] *= inv;
+    } else {
+      for (let j = 0; j < k; j++) planes[j][p] = 1 / k;
+    }
+  }
+}
+
+/** Full-resolution weights (one plane per exposure, each W x H) from working-resolution maps. */
+export function liftWeights(maps: WeightMaps, guide: Float32Array, W: number, H: number, opts: LiftOptions): Float32Array[] {
+  const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = maps;
+  if (maps.data.length !== K * pw * ph) throw new RangeError(`weight maps hold ${maps.data.length} samples, expected ${K}x${pw}x${ph}`);
+  if (guide.length !== W * H) throw new RangeError(`guide must hold ${W * H} samples, got ${guide.length}`);
+  const planes: Float32Array[] = [];
+  for (let k = 0; k < K; k++) {
+    const plane = new Float32Array(W * H);
+    upsamplePlane(maps.data, k * pw * ph, pw, w, h, W, H, plane);
+    planes.push(plane);
+  }
+  if (opts.radius > 0) guidedFilterPlanes(guide, planes, W, H, opts.radius, opts.eps, planes);
+  normaliseWeights(planes);
+  return planes;
+}

@@ -1,0 +1,30 @@
+/** The learned fusion model (training/fusion, resources/models/fusion.onnx): names, ranges and defaults. */
+
+export const FUSION_MODEL_FILE = 'fusion.onnx';
+/** Graph input: 1 x K x H x W luma of the sRGB-encoded frames in 0..1; H and W multiples of FUSION_MULTIPLE. */
+export const FUSION_INPUT = 'exposures';
+/** Graph output: 1 x K x H x W weights, >= 0, summing to 1 over K. */
+export const FUSION_OUTPUT = 'weights';
+export const FUSION_MULTIPLE = 4;
+export const FUSION_MIN_EXPOSURES = 2;
+/** The graph takes any K; 16 bounds memory (training saw 2..4). */
+export const FUSION_MAX_EXPOSURES = 16;
+
+export type FusionBlend = 'weighted-sum' | 'pyramid';
+
+export interface LearnedFuseOptions {
+  /** Long side of the network's working resolution; default 512 (the training resolution). */
+  workingSide?: number;
+  /** Guided-filter radius at full resolution, in full-resolution pixels; default scales with the lift factor. */
+  liftRadius?: number;
+  /** Guided-filter eps (guide in 0..1); default 1e-3. */
+  liftEps?: number;
+  /** How the lifted weights combine the frames; default chosen by MEF-SSIM on validation (see fusion.md). */
+  blend?: FusionBlend;
+}
+
+export const DEFAULT_FUSION_OPTIONS: Required<Omit<LearnedFuseOptions, 'liftRadius'>> = {
+  workingSide: 512,
+  liftEps: 1e-3,
+  blend: 'pyramid',
+};
