@@ -94,6 +94,8 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   serveRenderer();
   let mainWindow: BrowserWindow | null = null;
+  // Packaged builds carry the models in resources/ (electron-builder extraResources); the engine thread inherits env.
+  if (app.isPackaged && !process.env.LUXFUSE_MODELS) process.env.LUXFUSE_MODELS = join(process.resourcesPath, 'resources', 'models');
   const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER));
   app.on('will-quit', () => void project.close());
   registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow) }));
