@@ -96,6 +96,10 @@ test('open a bracket, merge, move exposure, export EXR and JPEG', async ({ page 
   await setRange(page, 'exposure', 0);
   await expect.poll(() => previewMean(page)).toBeCloseTo(before, 0);
 
+  // The learned fusion (the CNN, through onnxruntime-web in the engine thread) is one choice away.
+  await page.getByTestId('method').selectOption('learned');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
+
   // The radiance merge lists the exposures it used.
   await page.getByTestId('method').selectOption('radiance');
   await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
