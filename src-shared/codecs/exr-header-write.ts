@@ -1,6 +1,7 @@
 /** Writes the OpenEXR magic, version and header attributes (required ones, Rec.709 chromaticities, optional standard metadata). */
 import type { LinearImage } from '../image/linear-image';
 import { EXR_MAGIC, REC709_CHROMATICITIES } from './exr-format';
+import { utf8Bytes } from './utf8';
 
 /** Header bytes grown as attributes are added (the header is small; pixels never go through this). */
 class HeaderWriter {
@@ -82,15 +83,7 @@ export interface ExrMetadata {
 }
 
 function utf8(s: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return new Uint8Array(out);
+  return new Uint8Array(utf8Bytes(s));
 }
 
 interface Attribute {

@@ -3,7 +3,7 @@
  * chromaticities: colorants adapted from D65 to the D50 PCS with Bradford (recorded in 'chad'), and the
  * sRGB transfer curve as an exact 'para' function type 3 (or identity for linear data). About 500 bytes.
  */
-import { DISPLAY_P3_PRIMARIES, SRGB_PRIMARIES, rgbToXyz, type Mat3, type OutputSpace, type Primaries } from '../tonemap/output-space';
+import { DISPLAY_P3_PRIMARIES, invert, multiply, SRGB_PRIMARIES, rgbToXyz, type Mat3, type OutputSpace, type Primaries } from '../tonemap/output-space';
 
 /** ICC PCS illuminant D50 (ICC.1:2022 7.2.16), as the header and a v4 display profile's wtpt carry it. */
 const D50 = [0.9642, 1, 0.8249] as const;
@@ -13,21 +13,6 @@ const BRADFORD: Mat3 = [0.8951, 0.2664, -0.1614, -0.7502, 1.7135, 0.0367, 0.0389
 export interface IccOptions {
   /** Tone response of the encoded values: 'srgb' (default, IEC 61966-2-1) or 'linear' (for linear 16-bit/float files). */
   transfer?: 'srgb' | 'linear';
-}
-
-function mul(x: Mat3, y: Mat3): Mat3 {
-  const o: number[] = [];
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) o.push(x[r * 3] * y[c] + x[r * 3 + 1] * y[3 + c] + x[r * 3 + 2] * y[6 + c]);
-  return o as unknown as Mat3;
-}
-
-function inv(m: Mat3): Mat3 {
-  const [a, b, c, d, e, f, g, h, i] = m;
-  const A = e * i - f * h;
-  const B = f * g - d * i;
-  const C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  return [A / det, (c * h - b * i) / det, (b * f - c * e) / det, B / det, (a * i - c * g) / det, (c * d - a * f) / det, C / det, (b * g - a * h) / det, (a * e - b * d) / det];
 }
 
 function apply(m: Mat3, v: readonly number[]): number[] {
@@ -40,12 +25,12 @@ export function bradfordToD50(white: readonly [number, number]): Mat3 {
   const src = apply(BRADFORD, [x / y, 1, (1 - x - y) / y]);
   const dst = apply(BRADFORD, D50);
   const scale: Mat3 = [dst[0] / src[0], 0, 0, 0, dst[1] / src[1], 0, 0, 0, dst[2] / src[2]];
-  return mul(inv(BRADFORD), mul(scale, BRADFORD));
+  return multiply(invert(BRADFORD), multiply(scale, BRADFORD));
 }
 
 /** Linear RGB -> D50 PCS XYZ: rgbToXyz adapted by Bradford; its columns are the rXYZ, gXYZ, bXYZ tags. */
 export function iccColorants(p: Primaries): Mat3 {
-  return mul(bradfordToD50(p.white), rgbToXyz(p));
+  return multiply(bradfordToD50(p.white), rgbToXyz(p));
 }
 
 const s15 = (v: number): number => Math.round(v * 65536);

@@ -1,4 +1,5 @@
 /** Lays out a TIFF byte structure: header, IFD0, an optional Exif sub-IFD, and strip data with their offsets. */
+import { utf8Bytes } from './utf8';
 
 /** TIFF field types we write, with their sizes in bytes. */
 export const TIFF_BYTE = 1;
@@ -23,16 +24,7 @@ export const TAG_EXIF_IFD = 34665;
 
 /** UTF-8 bytes of a string plus NUL: EXIF says ASCII, but UTF-8 is what readers (exifr, exiftool) accept. */
 function asciiBytes(s: string): Uint8Array {
-  const out: number[] = [];
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  out.push(0);
-  return new Uint8Array(out);
+  return new Uint8Array([...utf8Bytes(s), 0]);
 }
 
 function count(e: TiffEntry): number {

@@ -6,6 +6,7 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
+import { exposureWeights } from './exposure-weights';
 import { readCurve, type CameraResponse } from './response';
 import { trust } from './response-curve';
 
@@ -38,16 +39,7 @@ export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], 
   const enc = srgbEncodeTable();
   const read = readTable;
   const weights = curves.map((_, c) => Float64Array.from(variance[c], (v, z) => trust(z, levels, BLACK_FLOOR) / v));
-  const evMax = Math.max(...ev);
-  const scale = new Float64Array(ev.map((e) => 2 ** -e));
-  // Inverse variance of value / 2^ev: the exposure's variance times 4^-ev, so weight * 4^(ev - evMax).
-  const gain = new Float64Array(ev.map((e) => 4 ** (e - evMax)));
-  let darkest = 0;
-  let brightest = 0;
-  for (let f = 1; f < k; f++) {
-    if (ev[f] < ev[darkest]) darkest = f;
-    if (ev[f] > ev[brightest]) brightest = f;
-  }
+  const { scale, gain, darkest, brightest } = exposureWeights(ev);
   const o = out.data;
   const pos = new Float64Array(k * 3);
   const n = width * height;

@@ -10,6 +10,7 @@ import { linearToSrgb } from '../image/srgb';
 import { buildUnitTable, readTable } from '../image/srgb-tables';
 import { mergeWithResponse } from './radiance-response';
 import { responseApplies, type CameraResponse } from './response';
+import { exposureWeights } from './exposure-weights';
 
 export interface MergeRadianceOptions {
   /** sRGB-encoded level of the brightest channel where trust starts to fall; default 0.8. */
@@ -72,7 +73,6 @@ export function mergeRadiance(frames: LinearImage[], ev: number[], opts: MergeRa
   const k = frames.length;
   const hat = hatTable(highlightStart, clipThreshold);
   const read = readTable;
-  const evMax = Math.max(...ev);
   const data = frames.map((f) => f.data);
   const stride = new Int32Array(frames.map((f) => f.channels));
   // 1 / clip level; 0 marks a float frame with no clip level (trusted wherever it has signal).
@@ -80,16 +80,7 @@ export function mergeRadiance(frames: LinearImage[], ev: number[], opts: MergeRa
     const c = f.meta.clipLevel;
     return c !== undefined && Number.isFinite(c) && c > 0 ? 1 / c : 0;
   }));
-  const scale = new Float64Array(ev.map((e) => 2 ** -e));
-  // Inverse variance: the same pixel noise divided by 2^ev gives a radiance variance ~ 4^-ev,
-  // so where several frames are unclipped the longest exposure dominates.
-  const gain = new Float64Array(ev.map((e) => 4 ** (e - evMax)));
-  let darkest = 0;
-  let brightest = 0;
-  for (let f = 1; f < k; f++) {
-    if (ev[f] < ev[darkest]) darkest = f;
-    if (ev[f] > ev[brightest]) brightest = f;
-  }
+  const { scale, gain, darkest, brightest } = exposureWeights(ev);
   const out = createLinearImage(width, height, 3, { sourceTransfer: 'linear', clipLevel: Infinity }, 0);
   const o = out.data;
   const n = width * height;

@@ -24,7 +24,8 @@ const D65: Xy = [0.3127, 0.329];
 export const SRGB_PRIMARIES: Primaries = { r: [0.64, 0.33], g: [0.3, 0.6], b: [0.15, 0.06], white: D65 };
 export const DISPLAY_P3_PRIMARIES: Primaries = { r: [0.68, 0.32], g: [0.265, 0.69], b: [0.15, 0.06], white: D65 };
 
-function invert(m: Mat3): Mat3 {
+/** Inverse of a 3x3 matrix (row-major). */
+export function invert(m: Mat3): Mat3 {
   const [a, b, c, d, e, f, g, h, i] = m;
   const A = e * i - f * h;
   const B = f * g - d * i;
@@ -33,7 +34,8 @@ function invert(m: Mat3): Mat3 {
   return [A / det, (c * h - b * i) / det, (b * f - c * e) / det, B / det, (a * i - c * g) / det, (c * d - a * f) / det, C / det, (b * g - a * h) / det, (a * e - b * d) / det];
 }
 
-function multiply(x: Mat3, y: Mat3): Mat3 {
+/** x * y for row-major 3x3 matrices. */
+export function multiply(x: Mat3, y: Mat3): Mat3 {
   const o: number[] = [];
   for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) o.push(x[r * 3] * y[c] + x[r * 3 + 1] * y[3 + c] + x[r * 3 + 2] * y[6 + c]);
   return o as unknown as Mat3;
