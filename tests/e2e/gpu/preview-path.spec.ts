@@ -6,8 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { BRIDGE_GLOBAL, CHANNELS } from '../../../src-preload/contract';
-import { installBridgeShim } from '../host/bridge-shim';
+import { openApp, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { RENDERER_OUT, SAMPLE_DIR } from '../paths';
 
@@ -28,25 +27,12 @@ test.afterAll(async () => {
 });
 
 async function openAndMerge(page: Page, gpuSetting: string | null): Promise<void> {
-  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: SAMPLE_DIR });
-  if (gpuSetting) await page.addInitScript((v) => localStorage.setItem('luxfuse:gpu', v), gpuSetting);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(host.url);
+  const errors = await openApp(page, host, { gpuSetting, expectEmpty: false });
   host.dialogs.opens.push(SAMPLES);
   await page.getByTestId('open').click();
   await expect(page.getByTestId('frame')).toHaveCount(3);
   await expect(page.getByTestId('preview')).toBeVisible();
   expect(errors).toEqual([]);
-}
-
-function previewMean(page: Page): Promise<number> {
-  return page.getByTestId('preview').evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum += data[i] + data[i + 1] + data[i + 2];
-    return sum / ((data.length / 4) * 3);
-  });
 }
 
 test('with only a software adapter the preview stays on the CPU and says why', async ({ page }) => {

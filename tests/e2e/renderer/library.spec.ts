@@ -6,9 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { BRIDGE_GLOBAL, CHANNELS } from '../../../src-preload/contract';
 import { writeBracket } from '../../unit/helpers/bracket-fixture';
-import { installBridgeShim } from '../host/bridge-shim';
+import { openApp as openPage } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
 
@@ -34,9 +33,7 @@ test.afterAll(async () => {
 });
 
 async function openApp(page: Page): Promise<void> {
-  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: SAMPLE_DIR });
-  await page.goto(host.url);
-  await expect(page.getByTestId('empty-state')).toBeVisible();
+  await openPage(page, host);
 }
 
 test('import a folder, correct the grouping by hand, open a bracket and merge it', async ({ page }) => {

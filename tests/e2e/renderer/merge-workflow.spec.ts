@@ -7,8 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { BRIDGE_GLOBAL, CHANNELS } from '../../../src-preload/contract';
-import { installBridgeShim } from '../host/bridge-shim';
+import { openApp as openPage, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
 
@@ -33,22 +32,8 @@ test.afterAll(async () => {
 });
 
 async function openApp(page: Page): Promise<void> {
-  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: SAMPLE_DIR });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(host.url);
-  await expect(page.getByTestId('empty-state')).toBeVisible();
+  const errors = await openPage(page, host);
   expect(errors).toEqual([]);
-}
-
-/** Mean of the preview canvas's RGB values, 0..255. */
-function previewMean(page: Page): Promise<number> {
-  return page.getByTestId('preview').evaluate((canvas: HTMLCanvasElement) => {
-    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum += data[i] + data[i + 1] + data[i + 2];
-    return sum / ((data.length / 4) * 3);
-  });
 }
 
 async function setRange(page: Page, testId: string, value: number): Promise<void> {

@@ -1,0 +1,27 @@
+/** What every renderer spec does to a page: install the bridge shim, open the app, read the preview. */
+import { expect, type Page } from '@playwright/test';
+import { BRIDGE_GLOBAL, CHANNELS } from '../../src-preload/contract';
+import { installBridgeShim } from './host/bridge-shim';
+import type { TestHost } from './host/test-host';
+import { SAMPLE_DIR } from './paths';
+
+/** Opens the app on the test host with the bridge shim; returns the page errors seen (expected to stay empty). */
+export async function openApp(page: Page, host: TestHost, options: { gpuSetting?: string | null; expectEmpty?: boolean } = {}): Promise<string[]> {
+  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: SAMPLE_DIR });
+  if (options.gpuSetting) await page.addInitScript((v) => localStorage.setItem('luxfuse:gpu', v), options.gpuSetting);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(host.url);
+  if (options.expectEmpty !== false) await expect(page.getByTestId('empty-state')).toBeVisible();
+  return errors;
+}
+
+/** Mean of the preview canvas's RGB values, 0..255. */
+export function previewMean(page: Page): Promise<number> {
+  return page.getByTestId('preview').evaluate((canvas: HTMLCanvasElement) => {
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += data[i] + data[i + 1] + data[i + 2];
+    return sum / ((data.length / 4) * 3);
+  });
+}
