@@ -27,7 +27,8 @@ export function defaultLiftRadius(fullWidth: number, workWidth: number): number 
   return Math.max(2, Math.round((2 * fullWidth) / workWidth));
 }
 
-function upsamplePlane(src: Float32Array, offset: number, stride: number, w: number, h: number, W: number, H: number, out: Float32Array): void {
+/** Bilinear upsampling (pixel centres aligned) of one w x h plane read from src at offset with row stride, into out (W x H). */
+export function upsamplePlane(src: Float32Array, offset: number, stride: number, w: number, h: number, W: number, H: number, out: Float32Array): void {
   const fx = w / W;
   const fy = h / H;
   const x0 = new Int32Array(W);
