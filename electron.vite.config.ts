@@ -1,6 +1,17 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import type { Plugin } from 'vite';
+import { META_CONTENT_SECURITY_POLICY } from './src-main/app-protocol';
+
+/** The renderer's CSP also as a <meta> in the built page (main sends it as a header too). */
+const cspMeta: Plugin = {
+  name: 'luxfuse-csp-meta',
+  transformIndexHtml: {
+    order: 'post',
+    handler: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: META_CONTENT_SECURITY_POLICY }, injectTo: 'head-prepend' }],
+  },
+};
 
 // The design card's layout (src-main, src-preload, src-renderer) instead of electron-vite's src/*,
 // so every entry is named here.
@@ -28,7 +39,7 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
-    plugins: [svelte()],
+    plugins: [svelte(), cspMeta],
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       rolldownOptions: {

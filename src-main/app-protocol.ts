@@ -25,6 +25,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The same policy as a <meta> in the built index.html (frame-ancestors is not allowed there): a
+ * second line of defence if a response ever went out without the header, and what static audits
+ * (electronegativity's CSP_GLOBAL_CHECK) can see.
+ */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((d) => !d.startsWith('frame-ancestors'))
+  .join('; ');
+
 /** Headers that make the page cross-origin isolated (SharedArrayBuffer, threaded WASM) and locked down. */
 export function securityHeaders(contentType: string): Record<string, string> {
   return {

@@ -13,6 +13,7 @@ export interface SecureWebPreferences {
   experimentalFeatures: false;
   navigateOnDragDrop: false;
   spellcheck: false;
+  disableBlinkFeatures: 'Auxclick';
 }
 
 export function secureWebPreferences(preloadPath: string): SecureWebPreferences {
@@ -30,5 +31,7 @@ export function secureWebPreferences(preloadPath: string): SecureWebPreferences 
     // A file dropped outside the drop zone must not navigate the window to file://.
     navigateOnDragDrop: false,
     spellcheck: false,
+    // Middle-click must not open links in new windows (window.open is denied anyway).
+    disableBlinkFeatures: 'Auxclick',
   };
 }

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../src-main/app-protocol';
 import { openApp as openPage, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
@@ -53,7 +54,9 @@ test('the page is cross-origin isolated and has no Node or Electron in reach', a
   }));
   expect(facts).toEqual({ isolated: true, sab: 'function', require: 'undefined', process: 'undefined' });
   const response = await page.request.get(host.url);
-  expect(response.headers()['content-security-policy']).toContain("script-src 'self'");
+  expect(response.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+  // The built page carries the same policy as a meta (all but frame-ancestors, which a meta cannot set).
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toBe(META_CONTENT_SECURITY_POLICY);
   // The CSP blocks inline scripts: an injected one must not run.
   const ran = await page.evaluate(() => {
     const s = document.createElement('script');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTENT_SECURITY_POLICY, isAppUrl, resolveRendererPath, securityHeaders } from '../../../src-main/app-protocol';
+import { CONTENT_SECURITY_POLICY, isAppUrl, META_CONTENT_SECURITY_POLICY, resolveRendererPath, securityHeaders } from '../../../src-main/app-protocol';
 
 describe('app:// protocol', () => {
   const root = '/opt/luxfuse/out/renderer';
@@ -26,6 +26,12 @@ describe('app:// protocol', () => {
     expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self' 'wasm-unsafe-eval'");
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/script-src[^;]*'unsafe-inline'/);
     expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+  });
+
+  it("repeats the policy as a meta for the page, less frame-ancestors (which a meta cannot set)", () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+    expect(META_CONTENT_SECURITY_POLICY).not.toContain('frame-ancestors');
+    expect(`${META_CONTENT_SECURITY_POLICY}; frame-ancestors 'none'`).toBe(CONTENT_SECURITY_POLICY);
   });
 
   it('recognises only its own origin', () => {
