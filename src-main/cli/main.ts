@@ -1,7 +1,9 @@
 /** The `luxfuse` command line: the engine without the window, same services as the app. */
 import { parseArgs } from 'node:util';
 import { groupFiles } from '../services/group-service';
+import { correctCommand, describeCorrect } from './correct-command';
 import { describeMerge, LearnedModelMissingError, mergeCommand } from './merge-command';
+import { CorrectModelMissingError } from '../services/correct-model';
 import { UsageError } from './parse-values';
 import { USAGE } from './usage';
 
@@ -72,6 +74,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.out(values.json ? JSON.stringify(report, null, 2) : describeMerge(report));
       return 0;
     }
+    if (command === 'correct') {
+      const report = await correctCommand({ files, values });
+      io.out(values.json ? JSON.stringify(report, null, 2) : describeCorrect(report));
+      return 0;
+    }
     throw new UsageError(command ? `unknown command '${command}'` : 'no command given');
   } catch (error) {
     if (error instanceof UsageError) {
@@ -80,7 +87,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     if (process.env.LUXFUSE_DEBUG) io.err(String((error as Error).stack));
     const message = error instanceof Error ? error.message : String(error);
-    io.err(`luxfuse: ${error instanceof LearnedModelMissingError || isKnown(error) ? '' : 'internal error: '}${message.split('\n')[0]}`);
+    io.err(`luxfuse: ${error instanceof LearnedModelMissingError || error instanceof CorrectModelMissingError || isKnown(error) ? '' : 'internal error: '}${message.split('\n')[0]}`);
     return 1;
   }
 }

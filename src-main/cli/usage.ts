@@ -4,6 +4,7 @@ export const USAGE = `luxfuse — merge exposure brackets into HDR (OpenEXR) and
 Usage:
   luxfuse group <files or folders...> [--json] [--recursive]
   luxfuse merge <files...> [options]
+  luxfuse correct <file> --png OUT.png [--jpeg OUT.jpg] [--exr OUT.exr] [options]
   luxfuse --help | --version
 
 group   Finds brackets among the files (EXIF: body, lens, capture time, exposure pattern).
@@ -38,6 +39,16 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
         --colorspace NAME        srgb (default) | display-p3: colour space of the JPEG/PNG
         --quality N              JPEG quality 1-100 (default 92)
         --json                   print a JSON report (exposures used, consistency, timings)
+
+correct Corrects one under- or over-exposed frame (single-image HDR, DRHT): a well-exposed
+        display image (scene median at 18% grey, clipped highlights reconstructed) and an HDR
+        estimate of the scene (linear, median 0.18).
+        --method NAME            learned (default: the two DRHT networks, resources/models/
+                                 correct-hdr.onnx and correct-ldr.onnx) | classical (exposure
+                                 from the pixels, highlights from a log-normal scene model)
+        --png FILE, --jpeg FILE  the corrected frame, 8-bit sRGB (JPEG with EXIF and ICC)
+        --exr FILE, --hdr FILE   the HDR estimate (--exr-float, --exr-compression as for merge)
+        --quality N, --json      as for merge
 
 Exit status: 0 success; 1 bad input (one line 'luxfuse: ...' on stderr); 2 usage error.
 Outputs are written to a temporary file and renamed: never half-written. Inputs are never written.

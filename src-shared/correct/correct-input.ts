@@ -49,21 +49,23 @@ export function luminance709<T extends Float32Array | Float64Array = Float32Arra
   return dst;
 }
 
-/** The value at quantile q (0..1) of the samples (nearest rank on a sorted copy). */
-export function quantile(values: Float32Array, q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = Float32Array.from(values).sort();
-  return quantileSorted(sorted, q);
-}
-
+/** The value at quantile q (0..1) of already sorted samples (nearest rank). */
 export function quantileSorted(sorted: Float32Array, q: number): number {
   const i = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
   return sorted[i];
 }
 
+/** Median of the values (mean of the two middle ones for an even count, as numpy's); sorts a copy. */
+export function median(values: Float32Array | Float64Array): number {
+  if (values.length === 0) throw new RangeError('median of no values');
+  const s = (values instanceof Float64Array ? Float64Array.from(values) : Float32Array.from(values)).sort();
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
 /** 0.18 over the median luminance, clamped to [PRE_GAIN_MIN, PRE_GAIN_MAX] (the largest for a black frame). */
 export function preGainOf(work: LinearImage): number {
-  const m = quantile(luminance709(work), 0.5);
+  const m = median(luminance709(work, new Float64Array(work.width * work.height)));
   if (!(m > 0)) return PRE_GAIN_MAX;
   return Math.min(PRE_GAIN_MAX, Math.max(PRE_GAIN_MIN, MIDDLE_GREY / m));
 }

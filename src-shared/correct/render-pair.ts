@@ -15,7 +15,9 @@ import { encodeJpeg } from '../codecs/jpeg';
 import type { LinearImage } from '../image/linear-image';
 import { linearToSrgb } from '../image/srgb';
 import type { Image8 } from '../metrics/grey';
-import { luminance709 as luminanceInto } from './correct-input';
+import { luminance709 as luminanceInto, median } from './correct-input';
+
+export { median };
 import { MIDDLE_GREY } from './meta';
 
 export interface CorrectionPairOptions {
@@ -44,14 +46,6 @@ export interface CorrectionPair {
 /** Rec.709 luminance of every pixel, in double precision (the median of the definition is taken on it). */
 export function luminance709(img: LinearImage): Float64Array {
   return luminanceInto(img, new Float64Array(img.width * img.height));
-}
-
-/** Median of the values (mean of the two middle ones for an even count); sorts a copy. */
-export function median(values: Float64Array): number {
-  if (values.length === 0) throw new RangeError('median of no values');
-  const s = Float64Array.from(values).sort();
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** Step 1 of the definition: the median Rec.709 luminance, or the mean of the positive ones when it is <= 0. */
