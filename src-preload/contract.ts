@@ -5,11 +5,16 @@
  * Type-only imports: this file has no runtime dependencies.
  */
 import type { AlignMode, FrameAlignment } from '../src-shared/pipeline/align-bracket';
+import type { RecoverMethod } from '../src-shared/pipeline/merge-bracket';
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 
 /** 'learned' is the fusion CNN (resources/models/fusion.onnx). */
 export type MergeMethod = 'mertens' | 'radiance' | 'learned';
+/** What a one-frame project does instead of merging: the DRHT correction (resources/models/correct-*.onnx) or the physics alone. */
+export type { RecoverMethod };
+/** Every method a project can be rendered with: merges for brackets, recoveries for single frames. */
+export type ProjectMethod = MergeMethod | RecoverMethod;
 
 /** A float image small enough to cross IPC: the preview the renderer tone maps live. */
 export interface PreviewImage {
@@ -72,7 +77,7 @@ export interface LoadResult {
 
 export interface MergeRequest {
   projectId: string;
-  method: MergeMethod;
+  method: ProjectMethod;
   /** Seconds per frame, overriding metadata (same order as the frames). */
   exposureTimes?: number[];
   /** Long side of the preview sent back, in pixels. */
@@ -83,7 +88,9 @@ export interface MergeRequest {
 
 export interface MergeResult {
   projectId: string;
-  method: MergeMethod;
+  method: ProjectMethod;
+  /** A recovered single frame: the exposure change applied, in stops (negative: it was over-exposed). */
+  correctionStops?: number;
   width: number;
   height: number;
   /** How the preview is tone mapped: fused images are display-referred, radiance is scene-referred. */

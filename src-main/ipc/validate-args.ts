@@ -3,8 +3,11 @@
  * checked for shape, type and range before a service sees it.
  */
 import { isAbsolute } from 'node:path';
-import type { Channel, ChannelArgs, ExportRequest, MergeRequest } from '../../src-preload/contract';
+import type { Channel, ChannelArgs, ExportRequest, MergeRequest, ProjectMethod } from '../../src-preload/contract';
+import { RECOVER_METHODS } from '../../src-shared/pipeline/merge-bracket';
 import { validateToneSettings, type ToneSettings } from '../../src-shared/tonemap/tone-settings';
+
+const PROJECT_METHODS: readonly ProjectMethod[] = ['mertens', 'radiance', 'learned', ...RECOVER_METHODS];
 
 export class IpcArgumentError extends Error {
   constructor(channel: string, problem: string) {
@@ -109,10 +112,10 @@ export const validators: { [K in Channel]: Validator<K> } = {
     const req = args[0];
     if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
     const method = req.method;
-    if (method !== 'mertens' && method !== 'radiance' && method !== 'learned') {
-      throw new IpcArgumentError(channel, "method must be 'mertens', 'radiance' or 'learned'");
+    if (typeof method !== 'string' || !PROJECT_METHODS.includes(method as ProjectMethod)) {
+      throw new IpcArgumentError(channel, `method must be one of ${PROJECT_METHODS.join(', ')}`);
     }
-    const out: MergeRequest = { projectId: projectId(channel, req.projectId), method };
+    const out: MergeRequest = { projectId: projectId(channel, req.projectId), method: method as ProjectMethod };
     if (req.exposureTimes !== undefined) {
       if (!Array.isArray(req.exposureTimes) || req.exposureTimes.length > MAX_FRAMES) {
         throw new IpcArgumentError(channel, 'exposureTimes must be a list of seconds');

@@ -8,17 +8,21 @@ import type { ExportRequest, ExportResult, FrameInfo, LoadResult, MergeRequest, 
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, type AlignedBracket, type AlignMode } from '../../src-shared/pipeline/align-bracket';
-import { addRadiance, type MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
+import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
+import { addRadiance, RECOVER_METHODS, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
 import { mergeFrames } from './merge-service';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
-import { toneMapGlobal } from '../../src-shared/tonemap/global';
+import { autoKey, toneMapGlobal } from '../../src-shared/tonemap/global';
 import { checkOutputPath } from './atomic-write';
 import { exportOutcome } from './export-service';
-import { readBracket } from './frames';
+import { correctImage } from './correct-service';
+import { readBracket, readFrame } from './frames';
 
 interface Project {
   paths: string[];
   frames: LinearImage[];
+  /** A one-frame project's corrections, by correction method (the two recover views share one). */
+  corrections?: Map<CorrectMethod, CorrectResult>;
   outcome: MergeOutcome | null;
   exposureTimes?: number[];
   /** Frames on the reference grid for the last alignment mode asked for (alignment runs once per mode). */
@@ -40,8 +44,9 @@ const MAX_PROJECTS = 2;
 export class ProjectService {
   private readonly projects = new Map<string, Project>();
 
+  /** One file opens as a one-frame project (to be recovered); several as a bracket. */
   async load(paths: string[]): Promise<LoadResult> {
-    const frames = await readBracket(paths);
+    const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths);
     const projectId = randomUUID();
     this.projects.set(projectId, { paths, frames, outcome: null });
     while (this.projects.size > MAX_PROJECTS) {
@@ -53,11 +58,15 @@ export class ProjectService {
   async merge(request: MergeRequest): Promise<MergeResult> {
     const project = this.get(request.projectId);
     const started = performance.now();
+    const recover = (RECOVER_METHODS as readonly string[]).includes(request.method);
+    if (project.frames.length === 1 && !recover) throw new Error('A single frame cannot be merged: choose Recover highlights/shadows, or open a bracket');
+    if (project.frames.length > 1 && recover) throw new Error('Recover works on a single frame; merge a bracket instead');
+    if (recover) return this.recover(project, request, started);
     // The app has no flags to ask for: a frame without exposure data gets a pixel estimate and a warning.
     const mode: AlignMode = request.align ?? 'similarity';
     if (!project.aligned || project.aligned.mode !== mode) project.aligned = alignBracket(project.frames, mode);
     const frames = project.aligned.frames;
-    const outcome = await mergeFrames(frames, request.method, {
+    const outcome = await mergeFrames(frames, request.method as Method, {
       exposureTimes: request.exposureTimes,
       allowPixelEstimate: true,
     });
@@ -78,6 +87,45 @@ export class ProjectService {
       evSource: plan?.source ?? project.frames.map(() => 'metadata' as const),
       warnings: plan?.warnings ?? [],
       alignment: project.aligned.alignment,
+      millis: Math.round(performance.now() - started),
+    };
+  }
+
+  /** A one-frame project: the correction networks (or the physics), shown as the corrected frame or as the tone-mapped HDR estimate. */
+  private async recover(project: Project, request: MergeRequest, started: number): Promise<MergeResult> {
+    const method = request.method as RecoverMethod;
+    const correctMethod: CorrectMethod = method === 'recover-classical' ? 'classical' : 'learned';
+    project.corrections ??= new Map();
+    let result = project.corrections.get(correctMethod);
+    if (!result) {
+      result = await correctImage(project.frames[0], { method: correctMethod });
+      project.corrections.set(correctMethod, result);
+    }
+    const hdrView = method === 'recover-hdr';
+    const outcome: MergeOutcome = {
+      method,
+      width: result.ldr.width,
+      height: result.ldr.height,
+      fused: result.ldr,
+      radiance: result.hdr,
+      plan: null,
+      key: hdrView ? autoKey(result.hdr) : 1,
+    };
+    project.outcome = outcome;
+    const preview = downsample(hdrView ? result.hdr : result.ldr, request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE);
+    return {
+      projectId: request.projectId,
+      method,
+      correctionStops: result.stops,
+      width: outcome.width,
+      height: outcome.height,
+      mode: hdrView ? 'radiance' : 'display',
+      key: outcome.key,
+      preview: { width: preview.width, height: preview.height, data: preview.data },
+      ev: [0],
+      evSource: ['pixels'],
+      warnings: result.clipped > 0.5 ? [`${Math.round(result.clipped * 100)}% of the frame is clipped: the recovered highlights there are an estimate`] : [],
+      alignment: [],
       millis: Math.round(performance.now() - started),
     };
   }

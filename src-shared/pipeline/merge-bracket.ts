@@ -2,6 +2,7 @@
  * The merge as one pure function, used identically by the app and the CLI:
  * frames -> fused display image (Mertens) and/or scene-referred radiance map.
  */
+import { deghostBracket, type DeghostOptions, type GhostSummary } from '../ghost/deghost';
 import type { LinearImage } from '../image/linear-image';
 import { mertensFuse } from '../merge/mertens';
 import { mergeRadiance } from '../merge/radiance';
@@ -11,9 +12,15 @@ import { planExposures, type ExposurePlan, type PlanOptions } from './plan-expos
 
 /** 'learned' is the fusion CNN: its outcome is built by the Node runtime (src-main/services/merge-service.ts). */
 export type Method = 'mertens' | 'radiance' | 'learned';
+/**
+ * A one-frame project is corrected, not merged (src-shared/correct): 'recover' shows the corrected
+ * frame, 'recover-hdr' tone maps its HDR estimate, 'recover-classical' is the physics alone.
+ */
+export type RecoverMethod = 'recover' | 'recover-hdr' | 'recover-classical';
+export const RECOVER_METHODS: readonly RecoverMethod[] = ['recover', 'recover-hdr', 'recover-classical'];
 
 export interface MergeOutcome {
-  method: Method;
+  method: Method | RecoverMethod;
   width: number;
   height: number;
   /** The fused image of a fusion method (linear light, display-referred, 0..1). */
@@ -23,18 +30,25 @@ export interface MergeOutcome {
   plan: ExposurePlan | null;
   /** Auto-exposure key of the radiance map (1 for fused images). */
   key: number;
+  /** The ghost mask and reference of a deghosted merge; absent when deghosting is off. */
+  ghost?: GhostSummary;
 }
 
 export interface MergeOptions extends PlanOptions {
   /** Also compute the radiance map for a fusion method (needed for EXR output). */
   withRadiance?: boolean;
+  /** Replace what moved between frames by the reference frame's content (src-shared/ghost); default off. */
+  deghost?: DeghostOptions;
 }
 
 export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
   checkBracket(frames);
   const needRadiance = method === 'radiance' || options.withRadiance === true;
+  // Deghosting replaces what moved by the reference's content before any method sees the frames.
+  const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, { ...options, ...options.deghost }, needRadiance) : null;
+  if (ghost) frames = ghost.frames;
   // Plan exposures first: a missing exposure must fail before seconds of fusion work.
-  const plan = needRadiance ? planExposures(frames, options) : null;
+  const plan = needRadiance ? (ghost?.plan ?? planExposures(frames, options)) : null;
   const fused = method === 'mertens' ? mertensFuse(frames) : null;
   const outcome: MergeOutcome = {
     method,
@@ -44,6 +58,7 @@ export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'lea
     radiance: null,
     plan,
     key: 1,
+    ...(ghost ? { ghost: ghost.summary } : {}),
   };
   if (plan) addRadiance(outcome, frames, plan);
   return outcome;

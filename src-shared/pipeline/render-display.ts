@@ -1,7 +1,8 @@
 /**
  * The display image of a merge, identical for the export (main, CLI) and the preview (renderer):
- * a radiance map goes through the chosen tone operator with the merge's auto-exposure key; a fused
- * (display-referred) image keeps its tones and takes only the controls (operator 'none').
+ * a radiance map (or a single frame's HDR estimate) goes through the chosen tone operator with the
+ * merge's auto-exposure key; a fused or corrected (display-referred) image keeps its tones and takes
+ * only the controls (operator 'none').
  */
 import type { Rgba8Image } from '../image/linear-image';
 import type { OutputSpace } from '../tonemap/output-space';
@@ -24,7 +25,7 @@ export function settingsFor(kind: 'radiance' | 'display', settings: ToneSettings
 }
 
 export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb'): Rgba8Image {
-  if (outcome.method === 'radiance') {
+  if (outcome.method === 'radiance' || outcome.method === 'recover-hdr') {
     if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
     return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output });
   }

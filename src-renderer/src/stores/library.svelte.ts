@@ -41,8 +41,11 @@ export class LibraryStore {
     this.errors = scan.errors;
   }
 
-  /** Imports files or folders; returns the group to open when the import is one bracket (or files opened together). */
-  async import(paths: string[]): Promise<GroupView | null> {
+  /**
+   * Imports files or folders; returns the group to open when the import is one bracket (or files
+   * opened together), or the one photo when a single file without a bracket was opened.
+   */
+  async import(paths: string[]): Promise<GroupView | { single: string } | null> {
     this.scanning = true;
     try {
       const scan = await getBridge()['library:scan'](paths);
@@ -50,6 +53,7 @@ export class LibraryStore {
       this.add(scan);
       const added = this.groups.slice(before);
       if (added.length === 1 && scan.singles.length === 0) return added[0];
+      if (scan.groups.length === 0 && scan.singles.length === 1 && paths.length === 1) return { single: scan.singles[0].path };
       // Files picked together without a bracket pattern (no EXIF, say): the user meant them as one.
       if (added.length === 0 && scan.groups.length === 0 && scan.singles.length >= 2) {
         return this.groupOf(scan.singles.map((f) => f.path), 'Opened together; no bracket pattern found in their metadata');

@@ -1,9 +1,17 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
-import type { FrameInfo, MergeMethod, MergeResult } from '../../../src-preload/contract';
+import type { FrameInfo, MergeResult, ProjectMethod } from '../../../src-preload/contract';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
+import { History } from '../lib/history';
 import type { LibraryStore } from './library.svelte';
-import { ToneStore } from './tone.svelte';
+import { ToneStore, type ToneState } from './tone.svelte';
+
+/** What undo/redo restores: the tone panel and the merge choices. */
+interface EditState {
+  tone: ToneState;
+  method: ProjectMethod;
+  align: AlignMode;
+}
 
 export type Status = 'empty' | 'loading' | 'loaded' | 'merging' | 'merged' | 'exporting';
 
@@ -11,7 +19,7 @@ export class ProjectStore {
   status = $state<Status>('empty');
   frames = $state.raw<FrameInfo[]>([]);
   projectId = $state<string | null>(null);
-  method = $state<MergeMethod>('mertens');
+  method = $state<ProjectMethod>('mertens');
   align = $state<AlignMode>('similarity');
   /** The merged preview; raw because it holds a large Float32Array. */
   result = $state.raw<MergeResult | null>(null);
@@ -23,8 +31,56 @@ export class ProjectStore {
   busy = $derived(this.status === 'loading' || this.status === 'merging' || this.status === 'exporting');
   canMerge = $derived(this.projectId !== null && !this.busy);
   canExport = $derived(this.result !== null && !this.busy);
+  /** A one-frame project: recovered, not merged. */
+  single = $derived(this.frames.length === 1);
 
-  constructor(private readonly library: LibraryStore) {}
+  private readonly history = new History<EditState>();
+  /** Bumped on every history change so the undo/redo buttons re-read it. */
+  private historyVersion = $state(0);
+  canUndo = $derived(this.historyVersion >= 0 && this.history.canUndo && this.result !== null && !this.busy);
+  canRedo = $derived(this.historyVersion >= 0 && this.history.canRedo && this.result !== null && !this.busy);
+  undoLabel = $derived(this.historyVersion >= 0 ? this.history.undoLabel : null);
+  redoLabel = $derived(this.historyVersion >= 0 ? this.history.redoLabel : null);
+
+  constructor(private readonly library: LibraryStore) {
+    this.tone.onchange = (key, label) => this.remember(key, label);
+  }
+
+  private editState(): EditState {
+    return { tone: this.tone.snapshot(), method: this.method, align: this.align };
+  }
+
+  /** Records the current state as one undoable step. */
+  private remember(key: string, label: string): void {
+    this.history.record(this.editState(), label, key);
+    this.historyVersion++;
+  }
+
+  /** The user picked a merge (or recovery) method or an alignment: one undoable step, then merge. */
+  async choose(change: { method?: ProjectMethod; align?: AlignMode }): Promise<void> {
+    if (change.method) this.method = change.method;
+    if (change.align) this.align = change.align;
+    this.remember(change.method ? 'method' : 'align', change.method ? 'method' : 'alignment');
+    await this.merge();
+  }
+
+  async undo(): Promise<void> {
+    if (this.canUndo) await this.apply(this.history.undo());
+  }
+
+  async redo(): Promise<void> {
+    if (this.canRedo) await this.apply(this.history.redo());
+  }
+
+  private async apply(state: EditState | null): Promise<void> {
+    this.historyVersion++;
+    if (!state) return;
+    this.tone.restore(state.tone);
+    const remerge = state.method !== this.method || state.align !== this.align;
+    this.method = state.method;
+    this.align = state.align;
+    if (remerge) await this.merge();
+  }
 
   async openDialog(): Promise<void> {
     const paths = await this.guard(() => getBridge()['dialog:open-images']());
@@ -50,10 +106,14 @@ export class ProjectStore {
   /** Into the library; when the import is one bracket, open it straight away. */
   async importPaths(paths: string[]): Promise<void> {
     this.status = 'loading';
-    const group = await this.guard(() => this.library.import(paths));
+    const opened = await this.guard(() => this.library.import(paths));
     this.status = this.projectId ? (this.result ? 'merged' : 'loaded') : 'empty';
-    if (group) {
-      await this.openGroup(group.id);
+    if (opened && 'single' in opened) {
+      await this.openSingle(opened.single);
+      return;
+    }
+    if (opened) {
+      await this.openGroup(opened.id);
       return;
     }
     // Nothing opened: say why here too (the library panel lists every unreadable file).
@@ -66,12 +126,18 @@ export class ProjectStore {
   /** Loads the frames of a library group the user kept, and merges them. */
   async openGroup(id: string): Promise<void> {
     const paths = this.library.included(id);
-    if (paths.length < 2) {
-      this.error = 'A bracket needs at least two frames: include more, or drag frames into it';
+    if (paths.length === 0) {
+      this.error = 'Every frame of this bracket is excluded: include at least one';
       return;
     }
     this.library.activeId = id;
     await this.load(paths);
+  }
+
+  /** Opens one photo as a one-frame project: it is recovered (exposure, highlights, shadows), not merged. */
+  async openSingle(path: string): Promise<void> {
+    this.library.activeId = null;
+    await this.load([path]);
   }
 
   async load(paths: string[]): Promise<void> {
@@ -85,6 +151,13 @@ export class ProjectStore {
     }
     this.projectId = loaded.projectId;
     this.frames = loaded.frames;
+    // A single frame is recovered, a bracket merged: keep the user's choice where it still applies.
+    const recovering = this.method.startsWith('recover');
+    if (loaded.frames.length === 1 && !recovering) this.method = 'recover';
+    if (loaded.frames.length > 1 && recovering) this.method = 'mertens';
+    // A new project starts a new history (its first state: the settings it opens with).
+    this.history.reset(this.editState());
+    this.historyVersion++;
     this.status = 'loaded';
     await this.merge();
   }

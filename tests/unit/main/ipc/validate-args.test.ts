@@ -27,6 +27,8 @@ describe('IPC argument validation', () => {
     expect(() => validators['project:export']([{ projectId: 'p', tone: { ...tone, options: { bias: 0.7 } }, jpegPath: '/a.jpg' }])).toThrow(/options\.bias/);
     expect(() => validators['project:export']([{ projectId: 'p', tone, output: 'adobe-rgb', jpegPath: '/a.jpg' }])).toThrow(/output/);
     expect(() => validators['project:merge']([{ projectId: 'p', method: 'radiance', exposureTimes: [0.01, -1] }])).toThrow(/exposureTimes\[1\]/);
+    expect(() => validators['project:merge']([{ projectId: 'p', method: 'magic' }])).toThrow(/method must be one of mertens, radiance, learned, recover, recover-hdr, recover-classical/);
+    expect(validators['project:merge']([{ projectId: 'p', method: 'recover-hdr' }])).toEqual([{ projectId: 'p', method: 'recover-hdr' }]);
     expect(() => validators['project:load']([Array.from({ length: 65 }, (_, i) => `/f${i}.jpg`)])).toThrow(/1 to 64/);
     expect(() => validators['project:load']([['/a\0.jpg']])).toThrow(/path/);
     expect(() => validators['dialog:open-images'](['x'])).toThrow(/0 argument/);

@@ -1,0 +1,90 @@
+/**
+ * One photo instead of a bracket, in Debian's Chromium against the built renderer with main's real
+ * services behind the test host: it opens as a one-frame project, is recovered by the correction
+ * networks, shows its HDR estimate tone mapped, and exports EXR + JPEG like a merge.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { decodeImage } from '../../../src-shared/codecs/decode';
+import { openApp, previewMean } from '../app-page';
+import { startTestHost, type TestHost } from '../host/test-host';
+import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
+
+/** The sample bracket's darkest frame: a photo two stops under. */
+const DARK = join(
+  SAMPLE_DIR,
+  readdirSync(SAMPLE_DIR)
+    .filter((f) => f.endsWith('.jpg'))
+    .sort()[0],
+);
+
+let host: TestHost;
+let work: string;
+
+test.beforeAll(async () => {
+  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
+  host = await startTestHost(RENDERER_OUT);
+  work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-recover-'));
+  mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await host?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Mean 8-bit code of the photo itself, for comparison with the preview. */
+function photoMean(): number {
+  const img = decodeImage(new Uint8Array(readFileSync(DARK)), DARK);
+  let sum = 0;
+  for (const v of img.data) sum += 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055);
+  return sum / img.data.length;
+}
+
+test('open one photo, recover it, view the HDR estimate, export EXR and JPEG', async ({ page }) => {
+  const original = readFileSync(DARK);
+  const errors = await openApp(page, host);
+  host.dialogs.opens.push([DARK]);
+  await page.getByTestId('open').click();
+  await expect(page.getByTestId('frame')).toHaveCount(1);
+  await expect(page.getByTestId('merge-info')).toContainText('Recovered (learned)');
+  await expect(page.getByTestId('method')).toHaveValue('recover');
+  await expect(page.getByTestId('align')).toBeDisabled();
+  await expect(page.getByTestId('correction')).toContainText('brightened by');
+
+  // The recovered frame is much brighter than the photo as shot.
+  const shot = photoMean();
+  await expect.poll(() => previewMean(page)).toBeGreaterThan(shot + 25);
+  await page.screenshot({ path: join(ARTIFACTS, 'recovered.png') });
+
+  // The classical recovery is one choice away; the HDR estimate offers the tone operators.
+  await page.getByTestId('method').selectOption('recover-classical');
+  await expect(page.getByTestId('merge-info')).toContainText('Recovered (classical)');
+  await page.getByTestId('method').selectOption('recover-hdr');
+  await expect(page.getByTestId('merge-info')).toContainText('HDR estimate (learned)');
+  await expect(page.getByTestId('operator')).toHaveValue('local-contrast');
+  await page.screenshot({ path: join(ARTIFACTS, 'recovered-hdr.png') });
+
+  const stem = join(work, 'recovered');
+  host.dialogs.saves.push(`${stem}.exr`);
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('notice')).toContainText('Exported recovered.exr and recovered.jpg');
+  expect(statSync(`${stem}.jpg`).size).toBeGreaterThan(1000);
+  const header = execFileSync('exrheader', [`${stem}.exr`], { encoding: 'utf8' });
+  expect(header).toMatch(/compression .*zip/i);
+  expect(readFileSync(DARK).equals(original)).toBe(true);
+  expect(errors).toEqual([]);
+});
+
+test('a single photo in the library opens alone from its Open button', async ({ page }) => {
+  await openApp(page, host);
+  host.dialogs.opens.push([DARK]);
+  await page.getByTestId('open').click();
+  await expect(page.getByTestId('frame')).toHaveCount(1);
+  await expect(page.getByTestId('single')).toHaveCount(1);
+  await page.getByTestId('single').getByTestId('open-single').click();
+  await expect(page.getByTestId('merge-info')).toContainText('Recovered');
+});

@@ -1,0 +1,68 @@
+/** The editing model in Debian's Chromium: every change is one undoable step (a slider drag is one), with buttons and shortcuts. */
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { openApp } from '../app-page';
+import { startTestHost, type TestHost } from '../host/test-host';
+import { RENDERER_OUT, SAMPLE_DIR } from '../paths';
+
+const SAMPLES = readdirSync(SAMPLE_DIR)
+  .filter((f) => f.endsWith('.jpg'))
+  .sort()
+  .map((f) => join(SAMPLE_DIR, f));
+
+let host: TestHost;
+
+test.beforeAll(async () => {
+  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
+  host = await startTestHost(RENDERER_OUT);
+});
+test.afterAll(async () => host?.close());
+
+/** Drags the exposure slider through several values, as a hand would. */
+async function dragExposure(page: Page, values: number[]): Promise<void> {
+  for (const v of values) {
+    await page.getByTestId('exposure').evaluate((el: HTMLInputElement, x) => {
+      el.value = String(x);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, v);
+  }
+}
+
+test('undo and redo walk back through method, slider and operator changes', async ({ page }) => {
+  const errors = await openApp(page, host);
+  host.dialogs.opens.push(SAMPLES);
+  await page.getByTestId('open').click();
+  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('undo')).toBeDisabled();
+
+  await page.getByTestId('method').selectOption('radiance');
+  await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
+  await dragExposure(page, [0.5, 1, 1.5, 2]);
+  await expect(page.getByTestId('exposure-value')).toHaveValue('2.00');
+  await page.getByTestId('operator').selectOption('drago');
+
+  // One undo per change: the operator, then the whole drag, then the method.
+  await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo tone operator/);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('operator')).toHaveValue('local-contrast');
+  await expect(page.getByTestId('exposure-value')).toHaveValue('2.00');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('exposure-value')).toHaveValue('0.00');
+  await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('method')).toHaveValue('mertens');
+  await expect(page.getByTestId('undo')).toBeDisabled();
+
+  // Redo brings them back in order.
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
+  await page.getByTestId('redo').click();
+  await expect(page.getByTestId('exposure-value')).toHaveValue('2.00');
+  // A new change after an undo drops the redo branch.
+  await page.getByTestId('undo').click();
+  await dragExposure(page, [-1]);
+  await expect(page.getByTestId('redo')).toBeDisabled();
+  expect(errors).toEqual([]);
+});
