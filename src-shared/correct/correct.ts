@@ -10,8 +10,7 @@
  * guided-filtered on the full-resolution frame, so fine detail comes from the input and the cost
  * at full resolution does not depend on the networks.
  */
-import { guidedFilterPlanes } from '../filters/guided-filter';
-import { defaultLiftRadius, upsamplePlane } from '../fusion/lift-weights';
+import { guidedLift } from '../filters/guided-lift';
 import { createLinearImage, type LinearImage } from '../image/linear-image';
 import { downsample } from '../image/resample';
 import { readTable, srgbDecodeTable, srgbEncodeTable } from '../image/srgb-tables';
@@ -53,6 +52,9 @@ export interface CorrectNets {
 }
 
 const LOG_EPS = 1e-4;
+/** Guided lift of the networks' corrections: window radius at working resolution, and regularisation (display luma units squared). */
+const LIFT_RADIUS = 2;
+const LIFT_EPS = 1e-3;
 
 function smoothstep(a: number, b: number, v: number): number {
   const t = Math.min(1, Math.max(0, (v - a) / (b - a)));
@@ -132,19 +134,23 @@ export async function correctLearned(frame: LinearImage, nets: CorrectNets, opti
   const n = W * H;
   const d = rgb.data;
   const enc = srgbEncodeTable();
+  // The guide: display luma of the pre-gained frame, at full and at working resolution.
   const guide = new Float32Array(n);
   for (let p = 0, i = 0; p < n; p++, i += 3) {
     guide[p] = read(enc, g0 * (0.2126 * d[i] + 0.7152 * d[i + 1] + 0.0722 * d[i + 2]));
   }
-  const radius = defaultLiftRadius(W, w);
+  const guideLow = new Float32Array(w * h);
+  for (let p = 0, i = 0; p < w * h; p++, i += 3) {
+    guideLow[p] = read(enc, g0 * (0.2126 * work.data[i] + 0.7152 * work.data[i + 1] + 0.0722 * work.data[i + 2]));
+  }
+  const unpad = (src: Float32Array, c: number): Float32Array => {
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) out.set(src.subarray(c * plane + y * pw, c * plane + y * pw + w), y * w);
+    return out;
+  };
   const lift = (src: Float32Array): Float32Array[] => {
-    const planes = [0, 1, 2].map((c) => {
-      const out = new Float32Array(n);
-      upsamplePlane(src, c * plane, pw, w, h, W, H, out);
-      return out;
-    });
-    if (W !== w || H !== h) guidedFilterPlanes(guide, planes, W, H, radius, 1e-3, planes);
-    return planes;
+    const planes = [0, 1, 2].map((c) => unpad(src, c));
+    return W === w && H === h ? planes : guidedLift(guideLow, planes, w, h, guide, W, H, LIFT_RADIUS, LIFT_EPS);
   };
 
   const hdr = createLinearImage(W, H, 3, { ...rgb.meta, sourceTransfer: 'linear' });

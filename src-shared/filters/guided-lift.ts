@@ -1,0 +1,84 @@
+/**
+ * Lifting low-resolution maps to full resolution along the full-resolution edges, as the fast
+ * guided filter does (He and Sun, "Fast Guided Filter", 2015): the per-window linear coefficients
+ * a, b of each map against the guide are solved at low resolution, smoothed, upsampled bilinearly,
+ * and applied to the full-resolution guide: out = A * I + B. The full-resolution cost is one
+ * bilinear upsampling of two planes and a multiply-add per map, whatever the radius.
+ */
+import { boxFilter, createBoxScratch } from './box-filter';
+
+export function guidedLift(
+  guideLow: Float32Array,
+  mapsLow: readonly Float32Array[],
+  w: number,
+  h: number,
+  guideFull: Float32Array,
+  W: number,
+  H: number,
+  radius: number,
+  eps: number,
+): Float32Array[] {
+  const n = w * h;
+  if (guideLow.length !== n) throw new RangeError(`low-resolution guide must hold ${n} samples, got ${guideLow.length}`);
+  if (guideFull.length !== W * H) throw new RangeError(`full-resolution guide must hold ${W * H} samples, got ${guideFull.length}`);
+  for (const m of mapsLow) if (m.length !== n) throw new RangeError(`each map must hold ${n} samples, got ${m.length}`);
+  if (!(eps > 0)) throw new RangeError(`eps must be positive, got ${eps}`);
+  const box = createBoxScratch(w, h);
+  const meanI = boxFilter(guideLow, w, h, radius, undefined, box);
+  const varI = boxFilter(guideLow.map((v) => v * v), w, h, radius, undefined, box);
+  for (let i = 0; i < n; i++) varI[i] = Math.max(0, varI[i] - meanI[i] * meanI[i]);
+  const coeffs = mapsLow.map((p) => {
+    const meanP = boxFilter(p, w, h, radius, undefined, box);
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = guideLow[i] * p[i];
+    boxFilter(a, w, h, radius, a, box);
+    const b = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const ai = (a[i] - meanI[i] * meanP[i]) / (varI[i] + eps);
+      a[i] = ai;
+      b[i] = meanP[i] - ai * meanI[i];
+    }
+    boxFilter(a, w, h, radius, a, box);
+    boxFilter(b, w, h, radius, b, box);
+    return { a, b };
+  });
+  return applyCoefficients(coeffs, w, h, guideFull, W, H);
+}
+
+/** out_k = A_k * I + B_k with A_k, B_k the bilinear upsampling (pixel centres aligned) of a_k, b_k, all maps in one pass. */
+function applyCoefficients(coeffs: { a: Float32Array; b: Float32Array }[], w: number, h: number, guide: Float32Array, W: number, H: number): Float32Array[] {
+  const outs = coeffs.map(() => new Float32Array(W * H));
+  const x0 = new Int32Array(W);
+  const tx = new Float32Array(W);
+  const fx = w / W;
+  const fy = h / H;
+  for (let x = 0; x < W; x++) {
+    const s = Math.min(w - 1, Math.max(0, (x + 0.5) * fx - 0.5));
+    x0[x] = w === 1 ? 0 : Math.min(w - 2, Math.floor(s));
+    tx[x] = w === 1 ? 0 : s - x0[x];
+  }
+  const step = w === 1 ? 0 : 1;
+  for (let y = 0; y < H; y++) {
+    const sy = Math.min(h - 1, Math.max(0, (y + 0.5) * fy - 0.5));
+    const y0 = h === 1 ? 0 : Math.min(h - 2, Math.floor(sy));
+    const ty = h === 1 ? 0 : sy - y0;
+    const r0 = y0 * w;
+    const r1 = h === 1 ? r0 : r0 + w;
+    const o = y * W;
+    for (let k = 0; k < coeffs.length; k++) {
+      const { a, b } = coeffs[k];
+      const out = outs[k];
+      for (let x = 0; x < W; x++) {
+        const i0 = r0 + x0[x];
+        const i1 = r1 + x0[x];
+        const t = tx[x];
+        const a0 = a[i0] + t * (a[i0 + step] - a[i0]);
+        const a1 = a[i1] + t * (a[i1 + step] - a[i1]);
+        const b0 = b[i0] + t * (b[i0 + step] - b[i0]);
+        const b1 = b[i1] + t * (b[i1 + step] - b[i1]);
+        out[o + x] = (a0 + ty * (a1 - a0)) * guide[o + x] + b0 + ty * (b1 - b0);
+      }
+    }
+  }
+  return outs;
+}
