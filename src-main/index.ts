@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, mimeType, resolveRendererPath, securityHeaders } from './app-protocol';
 import { createHandlers, type Dialogs } from './ipc/handlers';
+import { EditStore } from './services/edit-store';
 import { LibraryService } from './services/library-service';
 import { registerIpc } from './ipc/register-ipc';
 import { Worker } from 'node:worker_threads';
@@ -97,7 +98,8 @@ void app.whenReady().then(() => {
   if (app.isPackaged && !process.env.LUXFUSE_MODELS) process.env.LUXFUSE_MODELS = join(process.resourcesPath, 'resources', 'models');
   const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER));
   app.on('will-quit', () => void project.close());
-  registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow) }));
+  const edits = new EditStore(join(app.getPath('userData'), 'edits'));
+  registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow), edits }));
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();

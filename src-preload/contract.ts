@@ -123,6 +123,18 @@ export interface ExportResult {
   written: string[];
 }
 
+/** The editable state of a project, as saved between sessions (the app's sidecar). */
+export interface SavedEdits {
+  tone: {
+    operator: ToneSettings['operator'];
+    controls: Record<string, number>;
+    options: Record<string, number | string>;
+    output: OutputSpace;
+  };
+  method: ProjectMethod;
+  align: AlignMode;
+}
+
 /** Every channel: `domain:verb` name -> argument tuple and result. */
 export interface Channels {
   'dialog:open-images': { args: []; result: string[] };
@@ -133,6 +145,9 @@ export interface Channels {
   'project:load': { args: [paths: string[]]; result: LoadResult };
   'project:merge': { args: [request: MergeRequest]; result: MergeResult };
   'project:export': { args: [request: ExportRequest]; result: ExportResult };
+  /** The saved edits of these source files, or null. */
+  'edits:load': { args: [paths: string[]]; result: SavedEdits | null };
+  'edits:save': { args: [paths: string[], edits: SavedEdits]; result: null };
 }
 
 export type Channel = keyof Channels;
@@ -149,6 +164,8 @@ export const CHANNELS = [
   'project:load',
   'project:merge',
   'project:export',
+  'edits:load',
+  'edits:save',
 ] as const satisfies readonly Channel[];
 
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;

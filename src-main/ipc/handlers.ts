@@ -3,7 +3,9 @@
  * ipcMain (register-ipc.ts) and the e2e test host, so both run the real services.
  */
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract';
+import type { EditStore } from '../services/edit-store';
 import type { LibraryService } from '../services/library-service';
+import { checkSavedEdits } from './validate-args';
 import type { ProjectApi } from '../services/project-client';
 
 /** The OS dialogs: Electron's in the app, scripted ones in the test host. */
@@ -15,8 +17,8 @@ export interface Dialogs {
 
 export type Handlers = { [K in Channel]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
 
-export function createHandlers(deps: { project: ProjectApi; library: LibraryService; dialogs: Dialogs }): Handlers {
-  const { project, library, dialogs } = deps;
+export function createHandlers(deps: { project: ProjectApi; library: LibraryService; dialogs: Dialogs; edits: EditStore }): Handlers {
+  const { project, library, dialogs, edits } = deps;
   return {
     'dialog:open-images': () => dialogs.openImages(),
     'dialog:save-export': (name) => dialogs.saveExport(name),
@@ -26,5 +28,11 @@ export function createHandlers(deps: { project: ProjectApi; library: LibraryServ
     'project:load': (paths) => project.load(paths),
     'project:merge': (request) => project.merge(request),
     'project:export': (request) => project.export(request),
+    // What is read back is checked like what the renderer sends: the file may have been edited.
+    'edits:load': (paths) => edits.load(paths, (e) => checkSavedEdits('edits:load', e)),
+    'edits:save': async (paths, saved) => {
+      await edits.save(paths, saved);
+      return null;
+    },
   };
 }

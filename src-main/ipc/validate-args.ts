@@ -3,7 +3,7 @@
  * checked for shape, type and range before a service sees it.
  */
 import { isAbsolute } from 'node:path';
-import type { Channel, ChannelArgs, ExportRequest, MergeRequest, ProjectMethod } from '../../src-preload/contract';
+import type { Channel, ChannelArgs, ExportRequest, MergeRequest, ProjectMethod, SavedEdits } from '../../src-preload/contract';
 import { RECOVER_METHODS } from '../../src-shared/pipeline/merge-bracket';
 import { validateToneSettings, type ToneSettings } from '../../src-shared/tonemap/tone-settings';
 
@@ -66,6 +66,34 @@ function toneSettings(channel: string, value: unknown): ToneSettings {
   // A copy of the validated fields only: nothing the renderer sent beyond them reaches the engine.
   const { options, ...controls } = value;
   return (options ? { ...controls, options: { ...options } } : { ...controls }) as ToneSettings;
+}
+
+function framePaths(channel: string, value: unknown): string[] {
+  if (!Array.isArray(value) || value.length === 0 || value.length > MAX_FRAMES) {
+    throw new IpcArgumentError(channel, `paths must be a list of 1 to ${MAX_FRAMES} files`);
+  }
+  return value.map((p, i) => absolutePath(channel, p, `paths[${i}]`));
+}
+
+/** A project's saved edits: tone settings valid as the engine takes them, a known method and alignment. */
+export function checkSavedEdits(channel: string, value: unknown): SavedEdits {
+  if (!isRecord(value) || !isRecord(value.tone)) throw new IpcArgumentError(channel, 'edits must be an object with tone, method and align');
+  const tone = value.tone;
+  if (!isRecord(tone.controls) || !isRecord(tone.options)) throw new IpcArgumentError(channel, 'edits.tone needs controls and options');
+  const settings = toneSettings(channel, { ...tone.controls, operator: tone.operator, options: tone.options });
+  if (tone.output !== 'srgb' && tone.output !== 'display-p3') throw new IpcArgumentError(channel, "edits.tone.output must be 'srgb' or 'display-p3'");
+  if (typeof value.method !== 'string' || !PROJECT_METHODS.includes(value.method as ProjectMethod)) {
+    throw new IpcArgumentError(channel, `edits.method must be one of ${PROJECT_METHODS.join(', ')}`);
+  }
+  if (value.align !== 'similarity' && value.align !== 'translation' && value.align !== 'off') {
+    throw new IpcArgumentError(channel, "edits.align must be 'similarity', 'translation' or 'off'");
+  }
+  const { operator, options, ...controls } = settings;
+  return {
+    tone: { operator, controls: controls as Record<string, number>, options: { ...(options as Record<string, number | string>) }, output: tone.output },
+    method: value.method as ProjectMethod,
+    align: value.align,
+  };
 }
 
 export const validators: { [K in Channel]: Validator<K> } = {
@@ -149,5 +177,13 @@ export const validators: { [K in Channel]: Validator<K> } = {
     }
     if (req.quality !== undefined) out.quality = Math.round(finiteIn(channel, req.quality, 'quality', 1, 100));
     return [out];
+  },
+  'edits:load': (args) => {
+    arity('edits:load', args, 1);
+    return [framePaths('edits:load', args[0])];
+  },
+  'edits:save': (args) => {
+    arity('edits:save', args, 2);
+    return [framePaths('edits:save', args[0]), checkSavedEdits('edits:save', args[1])];
   },
 };

@@ -1,10 +1,14 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
-import type { FrameInfo, MergeResult, ProjectMethod } from '../../../src-preload/contract';
+import type { FrameInfo, MergeResult, ProjectMethod, SavedEdits } from '../../../src-preload/contract';
+import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
 import { History } from '../lib/history';
 import type { LibraryStore } from './library.svelte';
 import { ToneStore, type ToneState } from './tone.svelte';
+
+/** Edits are saved this long after the last change. */
+const SAVE_DELAY_MS = 300;
 
 /** What undo/redo restores: the tone panel and the merge choices. */
 interface EditState {
@@ -50,10 +54,40 @@ export class ProjectStore {
     return { tone: this.tone.snapshot(), method: this.method, align: this.align };
   }
 
-  /** Records the current state as one undoable step. */
+  /** Records the current state as one undoable step, and saves it. */
   private remember(key: string, label: string): void {
     this.history.record(this.editState(), label, key);
     this.historyVersion++;
+    this.scheduleSave();
+  }
+
+  /** Source files of the open project: the key its edits are saved under. */
+  private paths: string[] = [];
+  private saveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** Saves the edits shortly after the last change (a drag saves once), so a crash loses at most that moment. */
+  private scheduleSave(): void {
+    if (this.paths.length === 0) return;
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    const paths = this.paths;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      const state = this.editState();
+      const save = getBridge()['edits:save'];
+      save(paths, { tone: state.tone, method: state.method, align: state.align }).catch((error: unknown) => (this.notice = `Edits not saved: ${error instanceof Error ? error.message : String(error)}`));
+    }, SAVE_DELAY_MS);
+  }
+
+  private restoreSaved(saved: SavedEdits): void {
+    const current = this.tone.snapshot();
+    this.tone.restore({
+      operator: saved.tone.operator,
+      controls: { ...current.controls, ...saved.tone.controls },
+      options: { ...(defaultOptions(saved.tone.operator) as unknown as Record<string, number | string>), ...saved.tone.options },
+      output: saved.tone.output,
+    });
+    this.method = saved.method;
+    this.align = saved.align;
   }
 
   /** The user picked a merge (or recovery) method or an alignment: one undoable step, then merge. */
@@ -79,6 +113,7 @@ export class ProjectStore {
     const remerge = state.method !== this.method || state.align !== this.align;
     this.method = state.method;
     this.align = state.align;
+    this.scheduleSave();
     if (remerge) await this.merge();
   }
 
@@ -151,6 +186,10 @@ export class ProjectStore {
     }
     this.projectId = loaded.projectId;
     this.frames = loaded.frames;
+    this.paths = paths;
+    // The edits saved last time these files were open (or before a crash) come back.
+    const saved = await getBridge()['edits:load'](paths).catch(() => null);
+    if (saved) this.restoreSaved(saved);
     // A single frame is recovered, a bracket merged: keep the user's choice where it still applies.
     const recovering = this.method.startsWith('recover');
     if (loaded.frames.length === 1 && !recovering) this.method = 'recover';

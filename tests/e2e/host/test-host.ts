@@ -3,16 +3,18 @@
  * COOP/COEP headers) and answers the contract's channels with main's real validators, handlers
  * and services over HTTP. Only the OS dialogs are scripted by the test.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CHANNELS, type Channel } from '../../../src-preload/contract';
 import { mimeType, resolveRendererPath, securityHeaders } from '../../../src-main/app-protocol';
 import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
+import { EditStore } from '../../../src-main/services/edit-store';
 import { LibraryService } from '../../../src-main/services/library-service';
 import { validators } from '../../../src-main/ipc/validate-args';
 import { Worker } from 'node:worker_threads';
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { WorkerProjectService } from '../../../src-main/services/project-client';
 import { decodeWire, encodeWire } from './wire';
 
@@ -55,7 +57,9 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
         workerData: { tsEntry: resolvePath(import.meta.dirname, '../../../src-main/services/project-worker.ts') },
       }),
   );
-  const handlers = createHandlers({ project, library: new LibraryService(), dialogs });
+  // Saved edits live in a folder of this host's own, gone when it closes.
+  const editsDir = await mkdtemp(join(tmpdir(), 'luxfuse-edits-'));
+  const handlers = createHandlers({ project, library: new LibraryService(), dialogs, edits: new EditStore(editsDir) });
   const calls: string[] = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {
@@ -95,6 +99,7 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
     calls,
     close: async () => {
       await project.close();
+      await rm(editsDir, { recursive: true, force: true });
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -66,3 +66,30 @@ test('undo and redo walk back through method, slider and operator changes', asyn
   await expect(page.getByTestId('redo')).toBeDisabled();
   expect(errors).toEqual([]);
 });
+
+test('edits are saved as they are made and come back when the same files are opened again', async ({ browser }) => {
+  const first = await browser.newPage();
+  await openApp(first, host);
+  host.dialogs.opens.push(SAMPLES);
+  await first.getByTestId('open').click();
+  await first.getByTestId('method').selectOption('radiance');
+  await expect(first.getByTestId('merge-info')).toContainText('Radiance merge');
+  await first.getByTestId('operator').selectOption('filmic');
+  await dragExposure(first, [0.75, 1.5]);
+  await expect.poll(() => host.calls.filter((c) => c === 'edits:save').length).toBeGreaterThan(0);
+  await first.waitForTimeout(600);
+  // The window goes away (a crash would do the same: nothing is saved on close).
+  await first.close();
+
+  const second = await browser.newPage();
+  await openApp(second, host);
+  host.dialogs.opens.push([...SAMPLES].reverse());
+  await second.getByTestId('open').click();
+  await expect(second.getByTestId('merge-info')).toContainText('Radiance merge');
+  await expect(second.getByTestId('method')).toHaveValue('radiance');
+  await expect(second.getByTestId('operator')).toHaveValue('filmic');
+  await expect(second.getByTestId('exposure-value')).toHaveValue('1.50');
+  // The restored state is where history starts: nothing to undo yet.
+  await expect(second.getByTestId('undo')).toBeDisabled();
+  await second.close();
+});

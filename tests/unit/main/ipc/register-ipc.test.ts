@@ -15,6 +15,8 @@ function fakeHandlers(): Handlers {
       throw new Error('a.jpg is 10x10 but b.jpg is 20x20');
     }),
     'project:export': vi.fn(async () => ({ written: [] })),
+    'edits:load': vi.fn(async () => null),
+    'edits:save': vi.fn(async () => null),
   };
 }
 
