@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, mimeType, resolveRendererPath, securityHeaders } from './app-protocol';
 import { createHandlers, type Dialogs } from './ipc/handlers';
 import { EditStore } from './services/edit-store';
+import { imagePathsFromArgv, LaunchFiles } from './services/launch-files';
 import { LibraryService } from './services/library-service';
 import { registerIpc } from './ipc/register-ipc';
 import { Worker } from 'node:worker_threads';
@@ -89,7 +90,20 @@ function createWindow(): BrowserWindow {
 
 app.enableSandbox();
 
+// Files handed over by the OS (file associations, the command line), kept until the window asks.
+const launch = new LaunchFiles();
+launch.add(imagePathsFromArgv(process.argv.slice(1), process.cwd()));
+// macOS delivers double-clicked files as events, possibly before 'ready'.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  launch.add([path]);
+});
+// One instance: a second launch (opening more files) hands its files to the running one and quits.
+const primary = app.requestSingleInstanceLock();
+if (!primary) app.quit();
+
 void app.whenReady().then(() => {
+  if (!primary) return;
   // The app needs no camera, microphone, notifications or geolocation.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   serveRenderer();
@@ -99,7 +113,14 @@ void app.whenReady().then(() => {
   const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER));
   app.on('will-quit', () => void project.close());
   const edits = new EditStore(join(app.getPath('userData'), 'edits'));
-  registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow), edits }));
+  registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow), edits, launch }));
+  app.on('second-instance', (_event, argv, cwd) => {
+    launch.add(imagePathsFromArgv(argv.slice(1), cwd));
+    if (mainWindow) {
+      if (mainWindow.isMinimized()) mainWindow.restore();
+      mainWindow.focus();
+    }
+  });
   mainWindow = createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();

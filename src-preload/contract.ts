@@ -148,6 +148,8 @@ export interface Channels {
   /** The saved edits of these source files, or null. */
   'edits:load': { args: [paths: string[]]; result: SavedEdits | null };
   'edits:save': { args: [paths: string[], edits: SavedEdits]; result: null };
+  /** Image files the OS asked the app to open (command line, file association) since the last call. */
+  'app:launch-files': { args: []; result: string[] };
 }
 
 export type Channel = keyof Channels;
@@ -166,6 +168,7 @@ export const CHANNELS = [
   'project:export',
   'edits:load',
   'edits:save',
+  'app:launch-files',
 ] as const satisfies readonly Channel[];
 
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;

@@ -4,6 +4,7 @@
  */
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract';
 import type { EditStore } from '../services/edit-store';
+import type { LaunchFiles } from '../services/launch-files';
 import type { LibraryService } from '../services/library-service';
 import { checkSavedEdits } from './validate-args';
 import type { ProjectApi } from '../services/project-client';
@@ -17,8 +18,8 @@ export interface Dialogs {
 
 export type Handlers = { [K in Channel]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
 
-export function createHandlers(deps: { project: ProjectApi; library: LibraryService; dialogs: Dialogs; edits: EditStore }): Handlers {
-  const { project, library, dialogs, edits } = deps;
+export function createHandlers(deps: { project: ProjectApi; library: LibraryService; dialogs: Dialogs; edits: EditStore; launch: LaunchFiles }): Handlers {
+  const { project, library, dialogs, edits, launch } = deps;
   return {
     'dialog:open-images': () => dialogs.openImages(),
     'dialog:save-export': (name) => dialogs.saveExport(name),
@@ -34,5 +35,6 @@ export function createHandlers(deps: { project: ProjectApi; library: LibraryServ
       await edits.save(paths, saved);
       return null;
     },
+    'app:launch-files': async () => launch.take(),
   };
 }

@@ -178,6 +178,10 @@ export const validators: { [K in Channel]: Validator<K> } = {
     if (req.quality !== undefined) out.quality = Math.round(finiteIn(channel, req.quality, 'quality', 1, 100));
     return [out];
   },
+  'app:launch-files': (args) => {
+    arity('app:launch-files', args, 0);
+    return [];
+  },
   'edits:load': (args) => {
     arity('edits:load', args, 1);
     return [framePaths('edits:load', args[0])];

@@ -11,6 +11,7 @@ import { CHANNELS, type Channel } from '../../../src-preload/contract';
 import { mimeType, resolveRendererPath, securityHeaders } from '../../../src-main/app-protocol';
 import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
 import { EditStore } from '../../../src-main/services/edit-store';
+import { LaunchFiles } from '../../../src-main/services/launch-files';
 import { LibraryService } from '../../../src-main/services/library-service';
 import { validators } from '../../../src-main/ipc/validate-args';
 import { Worker } from 'node:worker_threads';
@@ -37,6 +38,8 @@ export class ScriptedDialogs implements Dialogs {
 export interface TestHost {
   url: string;
   dialogs: ScriptedDialogs;
+  /** Files "the OS" asks the app to open, as a file association or the command line would. */
+  launch: LaunchFiles;
   /** Channels called, in order, for assertions. */
   calls: string[];
   close(): Promise<void>;
@@ -59,7 +62,8 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
   );
   // Saved edits live in a folder of this host's own, gone when it closes.
   const editsDir = await mkdtemp(join(tmpdir(), 'luxfuse-edits-'));
-  const handlers = createHandlers({ project, library: new LibraryService(), dialogs, edits: new EditStore(editsDir) });
+  const launch = new LaunchFiles();
+  const handlers = createHandlers({ project, library: new LibraryService(), dialogs, edits: new EditStore(editsDir), launch });
   const calls: string[] = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {
@@ -96,6 +100,7 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
   return {
     url: origin,
     dialogs,
+    launch,
     calls,
     close: async () => {
       await project.close();

@@ -86,5 +86,14 @@ test('a single photo in the library opens alone from its Open button', async ({ 
   await expect(page.getByTestId('frame')).toHaveCount(1);
   await expect(page.getByTestId('single')).toHaveCount(1);
   await page.getByTestId('single').getByTestId('open-single').click();
-  await expect(page.getByTestId('merge-info')).toContainText('Recovered');
+  // The first test left this photo on its HDR view: the saved edits bring that back.
+  await expect(page.getByTestId('merge-info')).toContainText('HDR estimate (learned)');
+});
+
+test('a photo the OS hands over (file association, command line) opens by itself', async ({ page }) => {
+  host.launch.add([DARK]);
+  await openApp(page, host, { expectEmpty: false });
+  await expect(page.getByTestId('frame')).toHaveCount(1);
+  await expect(page.getByTestId('merge-info')).toContainText(/Recovered|HDR estimate/);
+  expect(host.calls).toContain('app:launch-files');
 });

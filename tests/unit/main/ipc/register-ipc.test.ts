@@ -17,6 +17,7 @@ function fakeHandlers(): Handlers {
     'project:export': vi.fn(async () => ({ written: [] })),
     'edits:load': vi.fn(async () => null),
     'edits:save': vi.fn(async () => null),
+    'app:launch-files': vi.fn(async () => []),
   };
 }
 
