@@ -9,23 +9,13 @@ import { join, resolve } from 'node:path';
 import { encodeJpeg } from '../src-shared/codecs/jpeg';
 import type { ExifFields } from '../src-shared/codecs/exif-write';
 import { linearToSrgb } from '../src-shared/image/srgb';
+import { mulberry32 } from '../src-shared/random';
 
 const WIDTH = 1200;
 const HEIGHT = 800;
 const TIMES = [1 / 1000, 1 / 125, 1 / 15];
 /** Seconds of the middle frame at which scene radiance 0.18 becomes pixel value 0.18. */
 const BASE_TIME = 1 / 60;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Smooth value noise in [0,1], for wood grain and plaster. */
 function valueNoise(seed: number, cells: number): (x: number, y: number) => number {

@@ -15,9 +15,10 @@ import { encodeJpeg } from '../codecs/jpeg';
 import type { LinearImage } from '../image/linear-image';
 import { linearToSrgb } from '../image/srgb';
 import type { Image8 } from '../metrics/grey';
+import { normalSampler } from '../random';
 import { luminance709 as luminanceInto, median } from './correct-input';
 
-export { median };
+export { median, normalSampler };
 import { MIDDLE_GREY } from './meta';
 
 export interface CorrectionPairOptions {
@@ -87,31 +88,6 @@ export function linearToCodes(img: LinearImage): Image8 {
     for (let c = 0; c < 3; c++) out[p * 3 + c] = Math.round(255 * linearToSrgb(Math.min(1, Math.max(0, img.data[p * ch + c]))));
   }
   return { width: img.width, height: img.height, data: out };
-}
-
-/** A seeded standard normal sampler: mulberry32 uniforms through Box-Muller, both outputs used. */
-export function normalSampler(seed: number): () => number {
-  let s = seed >>> 0;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  let spare: number | null = null;
-  return () => {
-    if (spare !== null) {
-      const v = spare;
-      spare = null;
-      return v;
-    }
-    const u1 = 1 - uniform(); // (0, 1]: log stays finite
-    const u2 = uniform();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    spare = r * Math.sin(2 * Math.PI * u2);
-    return r * Math.cos(2 * Math.PI * u2);
-  };
 }
 
 /** Steps 4-5: x * 2^stops plus Poisson-Gaussian noise per sample, in linear light, before clipping. */

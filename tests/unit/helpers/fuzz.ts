@@ -5,6 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { mulberry32 } from '../../../src-shared/random';
 
 /** The seed of a fuzz run: LUXFUSE_FUZZ_SEED when set (to replay or explore), else the fixed CI seed. */
 export function fuzzSeed(fallback = 20260314): number {
@@ -28,14 +29,7 @@ export interface Rng {
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
 export function rng(seed: number): Rng {
-  let s = seed >>> 0;
-  const next = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = mulberry32(seed);
   return { next, int: (n) => Math.floor(next() * n), pick: (items) => items[Math.floor(next() * items.length)] };
 }
 

@@ -2,22 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { denoiseDisplay, estimateNoise } from '../../../../src-shared/correct/denoise';
 import { createLinearImage } from '../../../../src-shared/image/linear-image';
 import { linearToSrgb, srgbToLinear } from '../../../../src-shared/image/srgb';
-
-function gaussian(seed: number): () => number {
-  let s = seed >>> 0;
-  const rand = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-}
+import { normalSampler } from '../../../../src-shared/random';
 
 /** A step edge (display 0.3 | 0.7) with Gaussian noise of sigma on the display values. */
 function noisyEdge(sigma: number, w = 128, h = 96) {
-  const noise = gaussian(7);
+  const noise = normalSampler(7);
   const img = createLinearImage(w, h, 3);
   const clean = createLinearImage(w, h, 3);
   for (let y = 0; y < h; y++) {
@@ -41,7 +30,7 @@ const displayRmse = (a: Float32Array, b: Float32Array): number => {
 
 describe('estimateNoise', () => {
   it('measures Gaussian noise and ignores a smooth ramp', () => {
-    const noise = gaussian(3);
+    const noise = normalSampler(3);
     const w = 200;
     const h = 150;
     const plane = new Float32Array(w * h);

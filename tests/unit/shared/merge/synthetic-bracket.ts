@@ -1,18 +1,10 @@
 // Renders synthetic exposure brackets from a known radiance field, as a camera writing 8-bit sRGB would.
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
 import { linearToSrgb, srgb8ToLinearLut } from '../../../../src-shared/image/srgb';
+import { mulberry32 } from '../../../../src-shared/random';
 
 /** Small deterministic PRNG (mulberry32) so every run renders the same pixels. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = mulberry32;
 
 export function gaussian(rand: () => number): number {
   const u = Math.max(rand(), 1e-12);

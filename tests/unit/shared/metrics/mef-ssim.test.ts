@@ -3,17 +3,7 @@ import { downsample2x2, greyFromImage8, type Image8 } from '../../../../src-shar
 import { MEF_MIN_SIDE, mefSsim, prepareMefSsim, scoreMefSsim } from '../../../../src-shared/metrics/mef-ssim';
 import { prepareMefScale, scoreMefScale } from '../../../../src-shared/metrics/mef-ssim-scale';
 import { literalMefScale, literalMefSsim } from './mef-ssim-literal';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as rng } from '../../../../src-shared/random';
 
 function rgb(width: number, height: number, pixel: (x: number, y: number) => [number, number, number]): Image8 {
   const data = new Uint8ClampedArray(width * height * 3);

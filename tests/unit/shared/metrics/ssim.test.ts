@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { greyFromImage8, type Image8 } from '../../../../src-shared/metrics/grey';
 import { SSIM_WINDOW, ssim, ssimGrey } from '../../../../src-shared/metrics/ssim';
+import { mulberry32 as rng } from '../../../../src-shared/random';
 
 const C1 = (0.01 * 255) ** 2;
 const C2 = (0.03 * 255) ** 2;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** SSIM written window by window from the paper (eqs. 13-15 with the Gaussian weights), to check the filtered one. */
 function literalSsim(x: Float64Array, y: Float64Array, width: number, height: number): { score: number; map: number[] } {
