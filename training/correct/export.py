@@ -4,7 +4,9 @@
       --fixtures tests/fixtures/models/correct-golden.json
 
 correct-hdr.onnx ('ldr' [1,5,H,W] -> 'log_hdr' [1,3,H,W]) and correct-ldr.onnx ('log_hdr' -> 'ldr'),
-opset 17, batch norm folded (eval mode), H and W dynamic (multiples of 16). Golden cases are
+opset 17, batch norm folded (eval mode), H and W dynamic (multiples of 16). Each graph must use only
+ops onnxruntime-web's WebGPU backend runs (WEBGPU_OPS) and its first Conv must have <= 3 input
+channels, or nothing is written. Golden cases are
 small seeded renders (data.render_pair on a synthetic radiance field) run through PyTorch in eval
 mode and, with onnxruntime-web's WASM backend in Node (Python here has no onnxruntime), through
 the ONNX files; only when both nets agree within TOLERANCE are the files moved into place.
@@ -69,10 +71,28 @@ def b64(a: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(a, dtype='<f4').tobytes()).decode()
 
 
-def export(net: torch.nn.Module, example: torch.Tensor, path: str, input_name: str, output_name: str) -> None:
+# Ops onnxruntime-web's WebGPU backend runs (docs/webgpu-operators.md); anything else would fall back to the CPU.
+WEBGPU_OPS = {'Abs', 'Add', 'AveragePool', 'Cast', 'Clip', 'Concat', 'Constant', 'ConstantOfShape', 'Conv', 'Div', 'Elu',
+              'Equal', 'Exp', 'Expand', 'Gather', 'Less', 'LessOrEqual', 'Log', 'MaxPool', 'Mul', 'Neg', 'Pad', 'Pow',
+              'ReduceMax', 'ReduceMean', 'Relu', 'Reshape', 'Resize', 'Shape', 'Slice', 'Sub', 'Tanh', 'Unsqueeze', 'Where'}
+
+
+def export(net: torch.nn.Module, example: torch.Tensor, path: str, input_name: str, output_name: str) -> list[str]:
+    """Exports and checks one net; returns the op types of its graph."""
     torch.onnx.export(net, example, path, opset_version=OPSET, input_names=[input_name], output_names=[output_name],
                       dynamic_axes={input_name: {2: 'H', 3: 'W'}, output_name: {2: 'H', 3: 'W'}})
-    onnx.checker.check_model(onnx.load(path))
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    ops = sorted({n.op_type for n in m.graph.node})
+    odd = [o for o in ops if o not in WEBGPU_OPS]
+    if odd:
+        raise SystemExit(f'{os.path.basename(path)}: ops outside the WebGPU list: {odd}')
+    weights = {t.name: list(t.dims) for t in m.graph.initializer}
+    first = next(n for n in m.graph.node if n.op_type == 'Conv')
+    if weights.get(first.input[1], [0, 0])[1] > 3:
+        raise SystemExit(f'{os.path.basename(path)}: first Conv has {weights[first.input[1]][1]} input channels (> 3)')
+    print(f'{os.path.basename(path)}: ops {", ".join(ops)}; first Conv weight {weights.get(first.input[1])}')
+    return ops
 
 
 def main() -> None:

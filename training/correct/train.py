@@ -2,15 +2,20 @@
 
   /usr/bin/python3 training/correct/train.py --steps 1600 --threads 1 --out tmp/correct/drht.pt
 
-Losses (both MSE, summed, as the paper trains the two nets jointly end to end):
-- LDR: the corrected sRGB frame (0..1) against sRGB(clamp(x, 0, 1)), each sample's MSE divided by
-  (the physics baseline's MSE on it + 1e-3), batch-normalised weights, so the over-exposed samples
-  (physics MSE ~0.04) do not drown the under-exposed ones (~0.0006) where the gain is denoising.
+Losses (summed, as the paper trains the two nets jointly end to end):
+- LDR, --ldr-loss logmse (default): the mean over samples of ln(MSE_i + 1e-5), MSE_i of the
+  corrected sRGB frame (0..1) against sRGB(clamp(x, 0, 1)): what is scored is the mean PSNR of 8-bit
+  sRGB, i.e. the mean of -10 log10(MSE_i), and 1e-5 is about the 8-bit quantisation floor
+  ((0.5/255)^2 ~ 4e-6). Its gradient is each sample's MSE gradient over its own MSE, so the
+  over-exposed samples (MSE ~0.04) do not drown the under-exposed ones (~0.0006).
+  --ldr-loss weighted (the first run's): each sample's MSE divided by (the physics baseline's MSE on
+  it + 1e-3), batch-normalised weights.
 - HDR: in the compressed domain ln(min(h, 64) + 0.01) of the estimate h = exp(log_hdr) and of the
   truth x: log-like above ~0.01 (the paper's log of the HDR image), flat in deep shadow where the
   input holds only noise, and capped at 64 (8.5 stops over middle grey) so suns of 10^5 x the
-  median do not dominate; weight --hdr-weight (0.02: at 0.1, a first run, the HDR term dominated
-  the sum and pushed clipped regions far brighter than the held-out scenes' truth).
+  median do not dominate; weight --hdr-weight (with the weighted LDR loss 0.02: at 0.1, a first run,
+  the HDR term dominated the sum and pushed clipped regions far brighter than the held-out scenes'
+  truth; with logmse, whose gradients are ~300 x larger, 0.3).
 Batch norm running statistics are recomputed (cumulative average over 24 fresh batches, train
 mode) before every validation and saved with the checkpoint: with momentum 0.1 they lagged the
 weights and the eval-mode net was far worse than the train-mode one.
@@ -18,7 +23,8 @@ Adam (lr 7e-4, cosine decay to 2% of it), batch 8 of 128 px working crops drawn 
 rendered pairs that is refreshed continuously (rendering at native resolution costs as much as
 a training step on one core). Fixed seeds. Validation on the held-out scenes (data.validation_set:
 whole frames and squares at the runtime's working scale, s in +-{2, 2.5, 3}, two noise levels)
-every --val-every steps; the checkpoint with the best mean of under and over net PSNR is kept.
+every --val-every steps; the checkpoint with the best mean of under and over net PSNR is kept, and
+each validation line says whether the net beats the physics on under and on over.
 """
 from __future__ import annotations
 
@@ -111,13 +117,17 @@ def main() -> None:
     ap.add_argument('--batch', type=int, default=8)
     ap.add_argument('--crop', type=int, default=128)
     ap.add_argument('--lr', type=float, default=7e-4)
-    ap.add_argument('--hdr-weight', type=float, default=0.02)
+    ap.add_argument('--hdr-weight', type=float, default=0.3)
+    ap.add_argument('--ldr-loss', choices=('logmse', 'weighted'), default='logmse')
+    ap.add_argument('--range-aug', choices=('target', 'gamma'), default='target')
     ap.add_argument('--pool', type=int, default=1024)
     ap.add_argument('--refresh', type=int, default=2)
     ap.add_argument('--val-every', type=int, default=200)
     ap.add_argument('--threads', type=int, default=1)
     ap.add_argument('--seed', type=int, default=7)
     ap.add_argument('--out', default='tmp/correct/drht.pt')
+    ap.add_argument('--init', help='start from this checkpoint\'s weights (fine-tuning; the schedule starts afresh)')
+    ap.add_argument('--stop-at', type=int, help='stop after this step of the --steps schedule (its validation included)')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -126,10 +136,14 @@ def main() -> None:
     print('train:', ', '.join(s.name for s in train_scenes))
     print('held out:', ', '.join(s.name for s in held_out))
     val = data.validation_set(held_out)
-    calib = data.Sampler(train_scenes, a.seed + 100, a.crop)
-    pool = Pool(data.Sampler(train_scenes, a.seed, a.crop), a.pool, a.refresh, a.seed + 1)
+    calib = data.Sampler(train_scenes, a.seed + 100, a.crop, range_aug=a.range_aug)
+    pool = Pool(data.Sampler(train_scenes, a.seed, a.crop, range_aug=a.range_aug), a.pool, a.refresh, a.seed + 1)
     print(f'{len(val)} validation renders, pool of {a.pool} ready in {time.time() - t0:.0f} s')
     model = DRHT()
+    if a.init:
+        init = torch.load(a.init)
+        model.load_state_dict(init['state_dict'])
+        print(f"initialised from {a.init} (step {init['step']} of {init['args'].get('steps')}, {init['args'].get('init') or 'from scratch'})")
     print(f'params: hdr {count_params(model.hdr)}, ldr {count_params(model.ldr)}')
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 0.02 + 0.98 * 0.5 * (1 + np.cos(np.pi * i / a.steps)))
@@ -137,15 +151,19 @@ def main() -> None:
     best, history = -1e9, []
     t_train = time.time()
     run_l, run_h = 0.0, 0.0
-    for step in range(1, a.steps + 1):
+    for step in range(1, (a.stop_at or a.steps) + 1):
         b = pool.batch(a.batch)
         log_hdr, ldr = model(b['input'])
-        with torch.no_grad():
-            gain = torch.exp(b['input'][:, 4:5] * (4 * np.log(2)))
-            phys = srgb_encode_t(gain * srgb_decode_t(b['input'][:, 0:3]))
-            w = 1 / (torch.mean((phys - b['ldr']) ** 2, dim=(1, 2, 3)) + 1e-3)
-            w = w / w.mean()
-        l_ldr = torch.mean(w * torch.mean((ldr - b['ldr']) ** 2, dim=(1, 2, 3)))
+        mse = torch.mean((ldr - b['ldr']) ** 2, dim=(1, 2, 3))
+        if a.ldr_loss == 'logmse':
+            l_ldr = torch.mean(torch.log(mse + 1e-5))
+        else:
+            with torch.no_grad():
+                gain = torch.exp(b['input'][:, 4:5] * (4 * np.log(2)))
+                phys = srgb_encode_t(gain * srgb_decode_t(b['input'][:, 0:3]))
+                w = 1 / (torch.mean((phys - b['ldr']) ** 2, dim=(1, 2, 3)) + 1e-3)
+                w = w / w.mean()
+            l_ldr = torch.mean(w * mse)
         l_hdr = torch.mean((hdr_domain(log_hdr) - hdr_domain(b['log_hdr'])) ** 2)
         loss = l_ldr + a.hdr_weight * l_hdr
         opt.zero_grad()
@@ -156,16 +174,18 @@ def main() -> None:
         run_l += l_ldr.item()
         run_h += l_hdr.item()
         if step % 50 == 0:
-            print(f'step {step}: ldr mse {run_l / 50:.5f} hdr mse {run_h / 50:.4f} ({time.time() - t_train:.0f} s)', flush=True)
+            print(f'step {step}: ldr loss {run_l / 50:.5f} hdr mse {run_h / 50:.4f} ({time.time() - t_train:.0f} s)', flush=True)
             run_l, run_h = 0.0, 0.0
-        if step % a.val_every == 0 or step == a.steps:
+        if step % a.val_every == 0 or step == a.steps or step == a.stop_at:
             saved = {k: v.clone() for k, v in model.state_dict().items() if 'running' in k or 'num_batches' in k}
             recalibrate_bn(model, calib)
             v = validate(model, val)
             score = (v['under']['net'] + v['over']['net']) / 2
             history.append({'step': step, **{f'{k}_{m}': x for k, r in v.items() for m, x in r.items()}})
-            line = '  '.join(f"{k}: in {r['input']:.2f} phys {r['physics']:.2f} net {r['net']:.2f}" for k, r in v.items())
-            print(f'  val @{step}: {line}', flush=True)
+            line = '  '.join(f"{k}: in {r['input']:.2f} phys {r['physics']:.2f} net {r['net']:.2f} "
+                             f"({'beats' if r['net'] > r['physics'] else 'below'} physics by {abs(r['net'] - r['physics']):.2f})"
+                             for k, r in v.items())
+            print(f'  val @{step} ({time.time() - t_train:.0f} s): {line}', flush=True)
             if score > best:
                 best = score
                 torch.save({'state_dict': model.state_dict(), 'step': step, 'val': v, 'args': vars(a),
@@ -176,6 +196,8 @@ def main() -> None:
     ck['train_seconds'] = time.time() - t0
     torch.save(ck, a.out)
     print(f"best step {ck['step']}: {ck['val']}; total {time.time() - t0:.0f} s")
+    for k, r in ck['val'].items():
+        print(f"  {k}: net {r['net']:.2f} vs physics {r['physics']:.2f}: {'beats' if r['net'] > r['physics'] else 'does NOT beat'} physics")
 
 
 if __name__ == '__main__':
