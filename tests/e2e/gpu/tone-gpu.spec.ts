@@ -1,19 +1,12 @@
 /**
  * The WebGPU tone pass against applyTone (the CPU reference) in Chromium, on SwiftShader where the
  * machine has no GPU (the chromium project's --enable-unsafe-webgpu --enable-unsafe-swiftshader).
- * beforeAll builds harness.html with Vite into a temp folder and serves it on 127.0.0.1 with the
- * app's COOP/COEP headers; the page runs both paths and returns only the differences.
+ * beforeAll builds harness.html and serves it with the app's COOP/COEP headers (harness-server.ts);
+ * the page runs both paths and returns only the differences.
  * Without WebGPU the tests skip locally with the reason printed, and fail on CI.
  */
-import { readFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { build } from 'vite';
-import { ROOT } from '../paths';
+import { serveHarness, type HarnessServer } from './harness-server';
 import type { CaseResult, ToneCase } from './harness';
 import { TONE_OPERATORS, type ToneOperatorName, type ToneSettings } from '../../../src-shared/tonemap/tone-settings';
 
@@ -47,40 +40,15 @@ function casesFor(operator: ToneOperatorName): ToneCase[] {
   }));
 }
 
-const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.map': 'application/json' };
-
-let server: Server;
+let harness: HarnessServer;
 let url = '';
-let outDir = '';
 
 test.beforeAll(async () => {
-  outDir = mkdtempSync(join(tmpdir(), 'luxfuse-gpu-harness-'));
-  await build({
-    configFile: false,
-    root: join(ROOT, 'tests/e2e/gpu'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true, rolldownOptions: { input: join(ROOT, 'tests/e2e/gpu/harness.html') } },
-  });
-  server = createServer(async (request, response) => {
-    const path = normalize(join(outDir, new URL(request.url ?? '/', 'http://x').pathname));
-    const file = path.startsWith(outDir) ? await readFile(path).catch(() => null) : null;
-    if (!file) return void response.writeHead(404).end();
-    response
-      .writeHead(200, {
-        'Content-Type': MIME[extname(path)] ?? 'application/octet-stream',
-        'Cross-Origin-Opener-Policy': 'same-origin',
-        'Cross-Origin-Embedder-Policy': 'require-corp',
-      })
-      .end(file);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/harness.html`;
+  harness = await serveHarness('harness.html');
+  url = harness.url;
 });
 
-test.afterAll(async () => {
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+test.afterAll(async () => harness?.close());
 
 /** Opens the harness; skips (locally) or fails (CI) when the browser has no WebGPU. */
 async function openHarness(page: Page): Promise<void> {

@@ -1,0 +1,91 @@
+/**
+ * The shipped ONNX models on WebGPU (onnxruntime-web's WebGPU execution provider, SwiftShader where
+ * the machine has no GPU) against the PyTorch reference outputs their exports stored: the golden
+ * test the WASM path has in tests/unit, for the GPU path the renderer can run. WebGPU computes in
+ * float32 with other summation orders and fused kernels, so the tolerance is wider than WASM's
+ * 1e-4 (a 6-channel conv net measured 0.014 here once; these must stay well inside that).
+ * Without WebGPU the tests skip locally with the reason printed, and fail on CI.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { ROOT } from '../paths';
+import { serveHarness, type HarnessServer } from './harness-server';
+import type { ModelCase, ModelResult } from './models-harness';
+
+/** Largest |WebGPU - PyTorch| allowed, as a share of the output's range over the case. */
+const RELATIVE_TOLERANCE = 2e-3;
+
+function fixture(name: string): { cases: Record<string, unknown>[]; model?: string } {
+  return JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/models', name), 'utf8'));
+}
+
+function fusionCases(): ModelCase[] {
+  const f = fixture('fusion-golden.json');
+  return f.cases.map((c) => ({
+    model: 'fusion.onnx',
+    inputName: 'exposures',
+    outputName: 'weights',
+    shape: c.shape as number[],
+    outputShape: c.shape as number[],
+    input: c.input as string,
+    output: c.output as string,
+    label: `fusion.onnx K=${(c.shape as number[])[1]}`,
+  }));
+}
+
+function correctCases(): ModelCase[] {
+  return fixture('correct-golden.json').cases.map((c) => ({
+    model: c.model as string,
+    inputName: c.input_name as string,
+    outputName: c.output_name as string,
+    shape: c.input_shape as number[],
+    outputShape: c.output_shape as number[],
+    input: c.input as string,
+    output: c.output as string,
+    label: `${c.model as string} at ${c.exposure_stops as number} stops`,
+  }));
+}
+
+let harness: HarnessServer;
+
+test.beforeAll(async () => {
+  harness = await serveHarness('models.html', { '/models/': 'resources/models', '/ort/': 'node_modules/onnxruntime-web/dist' });
+});
+test.afterAll(async () => harness?.close());
+
+/**
+ * Known failure, kept as a test so it is noticed when it changes: correct-hdr.onnx on onnxruntime-web
+ * 1.30's WebGPU provider (SwiftShader) is off by up to 0.67 in log radiance (mean 0.22 at +2.5
+ * stops) while WASM matches PyTorch to 5e-7. The app runs the correction networks on WASM in the
+ * engine thread, never on WebGPU, until the op at fault is found and avoided in the export.
+ */
+const WEBGPU_KNOWN_BAD = new Set(['correct-hdr.onnx']);
+
+for (const [name, cases, knownBad] of [
+  ['the fusion CNN', fusionCases, false],
+  ['the DRHT LDR-correction network', () => correctCases().filter((c) => !WEBGPU_KNOWN_BAD.has(c.model)), false],
+  ['the DRHT HDR-estimation network (known to fail on WebGPU)', () => correctCases().filter((c) => WEBGPU_KNOWN_BAD.has(c.model)), true],
+] as const) {
+  test(`${name} on WebGPU match the PyTorch golden outputs`, async ({ page }) => {
+    test.fail(knownBad, 'onnxruntime-web WebGPU gives wrong outputs for correct-hdr.onnx (see WEBGPU_KNOWN_BAD)');
+    test.setTimeout(240_000);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(harness.url);
+    await page.waitForFunction(() => 'modelHarness' in window);
+    const probe = await page.evaluate(() => window.modelHarness.probe());
+    if (!probe.available) {
+      if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
+      console.warn(`[models-gpu] WebGPU is not available (${probe.reason}): skipped`);
+      test.skip(true, `WebGPU unavailable: ${probe.reason}`);
+    }
+    const results: ModelResult[] = await page.evaluate((c) => window.modelHarness.run(c), cases());
+    console.log(`[models-gpu] adapter ${probe.adapter}\n${results.map((r) => `${r.label}: max ${r.maxDiff.toExponential(2)}, mean ${r.meanDiff.toExponential(2)}, output range ${r.range.toFixed(3)}`).join('\n')}`);
+    for (const r of results) {
+      expect(r.range, `${r.label}: the reference output is not constant`).toBeGreaterThan(0);
+      expect.soft(r.maxDiff, `${r.label}: largest difference`).toBeLessThanOrEqual(RELATIVE_TOLERANCE * r.range);
+    }
+    expect(errors).toEqual([]);
+  });
+}

@@ -1,0 +1,82 @@
+/**
+ * Browser half of the WebGPU model golden tests (models-gpu.spec.ts): runs the shipped ONNX models
+ * with onnxruntime-web's WebGPU execution provider on the golden inputs stored by the training
+ * exports and reports how far the outputs are from the PyTorch references.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+
+export interface ModelCase {
+  model: string;
+  inputName: string;
+  outputName: string;
+  shape: number[];
+  outputShape: number[];
+  /** base64 float32 little-endian. */
+  input: string;
+  output: string;
+  label: string;
+}
+
+export interface ModelResult {
+  label: string;
+  maxDiff: number;
+  meanDiff: number;
+  range: number;
+  samples: number;
+}
+
+function floats(b64: string): Float32Array {
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Float32Array(bytes.buffer);
+}
+
+const sessions = new Map<string, Promise<ort.InferenceSession>>();
+
+const harness = {
+  async probe(): Promise<{ available: boolean; reason: string; adapter: string }> {
+    if (!('gpu' in navigator)) return { available: false, reason: 'navigator.gpu is missing', adapter: '' };
+    const adapter = await (navigator as unknown as { gpu: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string } } | null> } }).gpu.requestAdapter();
+    if (!adapter) return { available: false, reason: 'no WebGPU adapter', adapter: '' };
+    return { available: true, reason: '', adapter: `${adapter.info?.vendor ?? '?'} ${adapter.info?.architecture ?? ''}`.trim() };
+  },
+
+  async run(cases: ModelCase[]): Promise<ModelResult[]> {
+    ort.env.wasm.wasmPaths = '/ort/';
+    ort.env.wasm.numThreads = 1;
+    const results: ModelResult[] = [];
+    for (const c of cases) {
+      let session = sessions.get(c.model);
+      if (!session) {
+        session = ort.InferenceSession.create(`/models/${c.model}`, { executionProviders: ['webgpu'] });
+        sessions.set(c.model, session);
+      }
+      const s = await session;
+      const out = (await s.run({ [c.inputName]: new ort.Tensor('float32', floats(c.input), c.shape) }))[c.outputName];
+      if (out.dims.join('x') !== c.outputShape.join('x')) throw new Error(`${c.label}: output ${out.dims.join('x')}, expected ${c.outputShape.join('x')}`);
+      const got = (await out.getData()) as Float32Array;
+      const want = floats(c.output);
+      let max = 0;
+      let sum = 0;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < want.length; i++) {
+        const d = Math.abs(got[i] - want[i]);
+        if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
+        sum += Number.isNaN(d) ? Infinity : d;
+        lo = Math.min(lo, want[i]);
+        hi = Math.max(hi, want[i]);
+      }
+      results.push({ label: c.label, maxDiff: max, meanDiff: sum / want.length, range: hi - lo, samples: want.length });
+    }
+    return results;
+  },
+};
+
+declare global {
+  interface Window {
+    modelHarness: typeof harness;
+  }
+}
+window.modelHarness = harness;
