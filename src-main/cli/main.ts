@@ -40,6 +40,9 @@ const OPTIONS = {
   detail: { type: 'string' },
   colorspace: { type: 'string' },
   align: { type: 'string' },
+  deghost: { type: 'string' },
+  reference: { type: 'string' },
+  'ghost-mask': { type: 'string' },
   quality: { type: 'string' },
 } as const;
 

@@ -1,9 +1,11 @@
 /** `luxfuse merge`: decode a bracket, merge it, write EXR / JPEG / PNG, report. */
 import { basename } from 'node:path';
+import { encodePng } from '../../src-shared/codecs/png';
+import { DEGHOST_MODES, type DeghostMode, type GhostSummary } from '../../src-shared/ghost/deghost';
 import { radianceConsistency } from '../../src-shared/merge/radiance-consistency';
 import { alignBracket, ALIGN_MODES, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
 import type { MergeOptions, Method } from '../../src-shared/pipeline/merge-bracket';
-import { checkOutputPath } from '../services/atomic-write';
+import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
 import { exportOutcome } from '../services/export-service';
 import { readBracket } from '../services/frames';
 import { mergeFrames } from '../services/merge-service';
@@ -34,6 +36,8 @@ export interface MergeReport {
   consistency: number[] | null;
   /** Per frame: how it was moved onto the reference frame's grid (mode 'off': not at all). */
   alignment: { mode: AlignMode; reference: number; frames: FrameAlignment[] };
+  /** Deghosting: the frame whose content replaced what moved (0-based index into frames, as referenceFrame; --reference counts from 1) and the share of pixels replaced. */
+  deghost: { mode: 'off' } | { mode: 'auto'; reference: number; maskArea: number; maskFile: string | null; millis: number };
   millis: { decode: number; align: number; merge: number; write: number; total: number };
 }
 
@@ -46,7 +50,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   const jpegPath = values.jpeg as string | undefined;
   const pngPath = values.png as string | undefined;
   const hdrPath = values.hdr as string | undefined;
-  if (!exrPath && !jpegPath && !pngPath && !hdrPath) throw new UsageError('merge: give at least one output: --exr, --hdr, --jpeg or --png');
+  if (!exrPath && !jpegPath && !pngPath && !hdrPath && !values['ghost-mask']) throw new UsageError('merge: give at least one output: --exr, --hdr, --jpeg, --png or --ghost-mask');
   const exrCompression = (values['exr-compression'] as string | undefined) ?? 'zip';
   if (!EXR_COMPRESSIONS.includes(exrCompression as ExrCompression)) {
     throw new UsageError(`--exr-compression: '${exrCompression}' is not one of ${EXR_COMPRESSIONS.join(', ')}`);
@@ -64,6 +68,8 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
 
   const align = ((values.align as string | undefined) ?? 'similarity') as AlignMode;
   if (!ALIGN_MODES.includes(align)) throw new UsageError(`--align: '${align}' is not one of ${ALIGN_MODES.join(', ')}`);
+  const deghost = parseDeghost(values, files.length);
+  if (deghost.maskPath) await checkOutputPath(deghost.maskPath, files);
 
   const decodedFrames = await readBracket(files);
   const decoded = performance.now();
@@ -74,6 +80,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     exposureTimes,
     allowPixelEstimate: values['exposures-from-pixels'] === true,
     withRadiance: Boolean(exrPath || hdrPath),
+    ...(deghost.mode === 'auto' ? { deghost: { mode: 'auto', reference: deghost.reference } } : {}),
   };
   const outcome = await mergeFrames(frames, method, mergeOptions);
   const merged = performance.now();
@@ -94,6 +101,10 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     },
     referenceMeta,
   );
+  if (deghost.maskPath && outcome.ghost) {
+    await writeFileAtomic(deghost.maskPath, maskPng(outcome.ghost));
+    outputs.push(deghost.maskPath);
+  }
   const written = performance.now();
   const plan = outcome.plan;
   return {
@@ -110,6 +121,9 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     warnings: plan?.warnings ?? [],
     consistency: plan && outcome.radiance ? radianceConsistency(frames, plan.ev, outcome.radiance) : null,
     alignment: { mode: aligned.mode, reference: aligned.reference, frames: aligned.alignment },
+    deghost: outcome.ghost
+      ? { mode: 'auto', reference: outcome.ghost.reference, maskArea: outcome.ghost.area, maskFile: deghost.maskPath ?? null, millis: Math.round(outcome.ghost.millis) }
+      : { mode: 'off' },
     millis: {
       decode: Math.round(decoded - started),
       align: Math.round(alignedAt - decoded),
@@ -118,6 +132,31 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
       total: Math.round(written - started),
     },
   };
+}
+
+/**
+ * --deghost, --reference (1-based, in the order the files were given) and --ghost-mask, which
+ * implies --deghost auto. A reference without deghosting would do nothing, so it is refused.
+ */
+function parseDeghost(values: MergeArgs['values'], frames: number): { mode: DeghostMode; reference?: number; maskPath?: string } {
+  const maskPath = values['ghost-mask'] as string | undefined;
+  const given = values.deghost as string | undefined;
+  if (given !== undefined && !DEGHOST_MODES.includes(given as DeghostMode)) throw new UsageError(`--deghost: '${given}' is not one of ${DEGHOST_MODES.join(', ')}`);
+  if (maskPath && given === 'off') throw new UsageError('--ghost-mask needs deghosting: drop --deghost off');
+  const mode: DeghostMode = maskPath ? 'auto' : ((given as DeghostMode | undefined) ?? 'off');
+  const text = values.reference as string | undefined;
+  if (text === undefined) return { mode, maskPath };
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > frames) throw new UsageError(`--reference: '${text}' is not a frame number from 1 to ${frames} (the files in the order given)`);
+  if (mode === 'off') throw new UsageError('--reference chooses the frame deghosting keeps: add --deghost auto');
+  return { mode, reference: n - 1, maskPath };
+}
+
+/** The mask as an 8-bit grey PNG: 255 where the reference's content was taken, 0 elsewhere. */
+function maskPng(ghost: GhostSummary): Uint8Array {
+  const data = new Uint8Array(ghost.mask.length);
+  for (let p = 0; p < data.length; p++) data[p] = ghost.mask[p] ? 255 : 0;
+  return encodePng({ width: ghost.width, height: ghost.height, channels: 1, bits: 8, data });
 }
 
 /** mergeBracket's outcome for the learned fusion model (run here: the model runtime is Node's, not src-shared's). */
@@ -130,6 +169,9 @@ export function describeMerge(report: MergeReport): string {
     const a = report.alignment.frames[i];
     const moved = a && (a.method === 'translation' || a.method === 'similarity') ? `, aligned by ${a.dx.toFixed(1)},${a.dy.toFixed(1)} px ${a.rotationDeg.toFixed(2)}°` : '';
     lines.push(`  ${basename(frame.file)}: ${ev}${agree}${moved}`);
+  }
+  if (report.deghost.mode === 'auto') {
+    lines.push(`deghosted from ${basename(report.frames[report.deghost.reference].file)}: ${(report.deghost.maskArea * 100).toFixed(1)}% of the image`);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   for (const output of report.outputs) lines.push(`wrote ${output}`);

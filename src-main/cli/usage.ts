@@ -20,6 +20,14 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
         --exposures-from-pixels  estimate missing exposures from the pixels instead of failing
         --align MODE             similarity (default: shift, rotation, scale) | translation | off;
                                  frames are moved onto the reference frame, never made worse
+        --deghost MODE           off (default) | auto: where things moved between frames, take
+                                 the reference frame's content; auto is the classical detector
+                                 (each frame against the reference through the exposure mapping
+                                 learnt from the pixels) until the judge network lands
+        --reference N            the frame deghosting keeps (1 = first file given; default the
+                                 frame with the most well-exposed pixels)
+        --ghost-mask FILE        write the deghosting mask as 8-bit grey PNG at the input size,
+                                 white = taken from the reference (implies --deghost auto)
         --exr FILE               scene-referred linear radiance, half float, ZIP compressed
                                  (needs exposures: from EXIF, --exposure-times or pixels)
         --exr-float              write 32-bit float EXR instead of half

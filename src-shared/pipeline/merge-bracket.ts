@@ -2,7 +2,7 @@
  * The merge as one pure function, used identically by the app and the CLI:
  * frames -> fused display image (Mertens) and/or scene-referred radiance map.
  */
-import { deghostBracket, type DeghostOptions, type GhostSummary } from '../ghost/deghost';
+import { deghostBracket, planWithoutGhosts, type DeghostOptions, type GhostSummary } from '../ghost/deghost';
 import type { LinearImage } from '../image/linear-image';
 import { mertensFuse } from '../merge/mertens';
 import { mergeRadiance } from '../merge/radiance';
@@ -44,11 +44,11 @@ export interface MergeOptions extends PlanOptions {
 export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
   checkBracket(frames);
   const needRadiance = method === 'radiance' || options.withRadiance === true;
-  // Deghosting replaces what moved by the reference's content before any method sees the frames.
-  const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, { ...options, ...options.deghost }, needRadiance) : null;
+  // Deghosting replaces what moved by the reference's content before any method sees the frames; exposures are planned on the rest.
+  const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, options.deghost) : null;
   if (ghost) frames = ghost.frames;
   // Plan exposures first: a missing exposure must fail before seconds of fusion work.
-  const plan = needRadiance ? (ghost?.plan ?? planExposures(frames, options)) : null;
+  const plan = needRadiance ? (ghost ? planWithoutGhosts(frames, ghost.summary.mask, options) : planExposures(frames, options)) : null;
   const fused = method === 'mertens' ? mertensFuse(frames) : null;
   const outcome: MergeOutcome = {
     method,

@@ -1,0 +1,217 @@
+/**
+ * Ghost detection and deghosting quality, the classical baseline (src-shared/ghost): brackets with
+ * motion rendered (src-shared/ghost/dynamic-bracket.ts) from held-out radiance (pedestrian_overpass_1k,
+ * rows 96..416, the band bench/correction-quality.ts holds out too; the other maps in
+ * ../shared/datasets/radiance tuned the detector), 3 frames 2 stops apart, in four motion kinds, two
+ * seeds and two noise levels. Per scene: mask precision/recall/F1 against the exact moving areas (and
+ * against those that show in the frames), the mask area on the same scene without motion, and PSNR of
+ * display images against the static truth: the radiance merge tone mapped by the engine's default path
+ * (plain, deghosted, the reference-only bound, motion-free), and Mertens against Mertens of the
+ * motion-free bracket. The reference is the generator's (the frame whose scene is the truth). Then the
+ * mask area on the real tripod brackets in ../shared/datasets/brackets (3 frames 2 stops apart around
+ * the middle, aligned as the CLI does), and the detection time per megapixel.
+ * Usage: npx tsx bench/ghost-quality.ts [--maps pedestrian_overpass_1k] [--quick]
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { suggestReference } from '../src-shared/align/suggest-reference';
+import { decodeImage } from '../src-shared/codecs/decode';
+import { decodeHdr } from '../src-shared/codecs/hdr-read';
+import { cropLinear } from '../src-shared/correct/render-pair';
+import { deghostBracket, planWithoutGhosts, replaceFromReference } from '../src-shared/ghost/deghost';
+import { detectGhosts } from '../src-shared/ghost/detect';
+import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../src-shared/ghost/dynamic-bracket';
+import type { LinearImage, Rgba8Image } from '../src-shared/image/linear-image';
+import { psnr } from '../src-shared/metrics/psnr';
+import { alignBracket } from '../src-shared/pipeline/align-bracket';
+import { mergeBracket, type MergeOutcome } from '../src-shared/pipeline/merge-bracket';
+import { mergeRadiance } from '../src-shared/merge/radiance';
+import { DEFAULT_RADIANCE_TONE, renderOutcome } from '../src-shared/pipeline/render-display';
+import { autoKey } from '../src-shared/tonemap/global';
+
+const DATA = resolve(import.meta.dirname, '../../shared/datasets');
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const QUICK = args.includes('--quick');
+const MAPS = opt('--maps', 'pedestrian_overpass_1k').split(',');
+
+const KINDS: Record<string, Pick<DynamicBracketOptions, 'objects' | 'warps' | 'flickers'>> = {
+  objects: { objects: 3 },
+  warp: { warps: 2 },
+  flicker: { flickers: 2 },
+  mixed: { objects: 2, warps: 1, flickers: 1 },
+};
+const NOISE = [
+  { name: 'low', shot: 2e-4, read: 5e-4 },
+  { name: 'high', shot: 2e-3, read: 3e-3 },
+];
+const SEEDS = QUICK ? [1] : [1, 2];
+
+interface Row {
+  scene: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  visibleF1: number;
+  truthArea: number;
+  staticArea: number;
+  radiance: { plain: number; deghosted: number; still: number; bound: number };
+  mertens: { plain: number; deghosted: number };
+  detectMsPerMp: number;
+}
+
+function scores(mask: Uint8Array, truth: Uint8Array): { precision: number; recall: number; f1: number } {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let p = 0; p < mask.length; p++) {
+    if (mask[p] && truth[p]) tp++;
+    else if (mask[p]) fp++;
+    else if (truth[p]) fn++;
+  }
+  const precision = tp + fp > 0 ? tp / (tp + fp) : 1;
+  const recall = tp + fn > 0 ? tp / (tp + fn) : 1;
+  return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
+}
+
+const area = (m: Uint8Array): number => m.reduce((s, v) => s + v, 0) / m.length;
+const display = (o: MergeOutcome): Rgba8Image => renderOutcome(o, DEFAULT_RADIANCE_TONE);
+const psnrOf = (a: Rgba8Image, b: Rgba8Image): number => psnr({ width: a.width, height: a.height, data: a.data }, { width: b.width, height: b.height, data: b.data });
+
+function crops(map: string): { label: string; image: LinearImage }[] {
+  const hdr = decodeHdr(new Uint8Array(readFileSync(join(DATA, 'radiance', `${map}.hdr`))), `${map}.hdr`);
+  // Rows 96..416 of the 1024 x 512 maps: the middle band, least distorted by the projection.
+  const band = cropLinear(hdr, 0, 96, hdr.width, 320);
+  const half = band.width >> 1;
+  const out = [
+    { label: `${map} 512x320 at 0`, image: cropLinear(band, 0, 0, half, 320) },
+    { label: `${map} 512x320 at ${half}`, image: cropLinear(band, half, 0, half, 320) },
+  ];
+  if (!QUICK) out.push({ label: `${map} ${band.width}x320`, image: band });
+  return out;
+}
+
+function runScene(label: string, image: LinearImage, kind: string, noise: (typeof NOISE)[number], seed: number): Row {
+  const evs = bracketAroundMedian(image, 3, 2);
+  const b = renderDynamicBracket(image, { evs, seed, shot: noise.shot, read: noise.read, ...KINDS[kind] });
+  const reference = b.reference;
+  const t0 = performance.now();
+  const ghost = deghostBracket(b.frames, { mode: 'auto', reference });
+  const detectMs = performance.now() - t0;
+  const s = scores(ghost.summary.mask, b.union);
+  const visible = scores(ghost.summary.mask, b.visibleUnion);
+  const staticArea = detectGhosts(b.staticFrames, { reference }).area;
+  const deghost = { mode: 'auto' as const, reference };
+  const truth = display({ method: 'radiance', width: image.width, height: image.height, fused: null, radiance: b.staticRadiance, plan: null, key: autoKey(b.staticRadiance) });
+  const radiance = {
+    plain: psnrOf(display(mergeBracket(b.frames, 'radiance')), truth),
+    deghosted: psnrOf(display(mergeBracket(b.frames, 'radiance', { deghost })), truth),
+    still: psnrOf(display(mergeBracket(b.staticFrames, 'radiance')), truth),
+    bound: psnrOf(display(referenceOnlyBound(b.staticFrames, b.union, reference)), truth),
+  };
+  const fusedTruth = display(mergeBracket(b.staticFrames, 'mertens'));
+  const mertens = {
+    plain: psnrOf(display(mergeBracket(b.frames, 'mertens')), fusedTruth),
+    deghosted: psnrOf(display(mergeBracket(b.frames, 'mertens', { deghost })), fusedTruth),
+  };
+  return {
+    scene: `${label}, ${kind}, noise ${noise.name}, seed ${seed}`,
+    ...s,
+    visibleF1: visible.f1,
+    truthArea: area(b.union),
+    staticArea,
+    radiance,
+    mertens,
+    detectMsPerMp: detectMs / ((image.width * image.height) / 1e6),
+  };
+}
+
+/**
+ * The best a deghosting that takes the reference's content can do: the motion-free bracket with the
+ * true moving area (all of it, in every frame) painted from the reference as detect.ts maps it, merged
+ * with exposures planned on the rest, as the deghosted merge is. What it loses against the
+ * motion-free merge is the other frames' view of that area (their lower noise, what the reference clips).
+ */
+function referenceOnlyBound(frames: LinearImage[], union: Uint8Array, reference: number): MergeOutcome {
+  const maps = detectGhosts(frames, { reference }).fromReference;
+  const weight = Float32Array.from(union);
+  const painted = frames.map((f, i) => (i === reference ? f : replaceFromReference(f, frames[reference], maps[i]!, weight)));
+  const plan = planWithoutGhosts(painted, union, {});
+  const radiance = mergeRadiance(painted, plan.ev, { response: plan.response });
+  return { method: 'radiance', width: radiance.width, height: radiance.height, fused: null, radiance, plan, key: autoKey(radiance) };
+}
+
+/** The real tripod brackets: 3 frames two stops apart (by exposure time) around the middle, aligned as the CLI does. */
+function realBrackets(): { scene: string; area: number; msPerMp: number }[] {
+  const dir = join(DATA, 'brackets');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((s) => existsSync(join(dir, s, 'exposures.tsv')))
+    .sort()
+    .map((scene) => {
+      const rows = readFileSync(join(dir, scene, 'exposures.tsv'), 'utf8')
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split('\t'))
+        .map(([file, t]) => ({ file, t: Number(t) }))
+        .sort((a, b) => a.t - b.t);
+      const m = rows.length >> 1;
+      const pick = [rows[Math.max(0, m - 2)], rows[m], rows[Math.min(rows.length - 1, m + 2)]];
+      const frames = pick.map((r) => ({ ...decodeImage(new Uint8Array(readFileSync(join(dir, scene, r.file))), r.file), ev: Math.log2(r.t) }));
+      const aligned = alignBracket(frames, 'similarity').frames;
+      const t0 = performance.now();
+      const d = detectGhosts(aligned, { reference: suggestReference(aligned) });
+      const ms = performance.now() - t0;
+      return { scene: `${scene} (${pick.map((r) => r.file).join(', ')})`, area: d.area, msPerMp: ms / ((frames[0].width * frames[0].height) / 1e6) };
+    });
+}
+
+const f = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : String(v));
+const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
+
+function main(): void {
+  if (!existsSync(join(DATA, 'radiance'))) {
+    console.log(`no datasets at ${DATA}: nothing to benchmark (see ../shared/datasets/README.md)`);
+    return;
+  }
+  const rows: Row[] = [];
+  for (const map of MAPS) {
+    for (const { label, image } of crops(map)) {
+      for (const kind of Object.keys(KINDS)) {
+        for (const noise of NOISE) {
+          for (const seed of SEEDS) {
+            const row = runScene(label, image, kind, noise, seed);
+            rows.push(row);
+            console.error(`${row.scene}: F1 ${f(row.f1)}, static ${f(row.staticArea * 100, 2)}%`);
+          }
+        }
+      }
+    }
+  }
+  console.log('| scene | truth area | precision | recall | F1 | F1 (visible) | static FP area | radiance PSNR plain / deghosted / reference-only bound / motion-free | Mertens PSNR plain / deghosted |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.scene} | ${f(r.truthArea * 100, 1)}% | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${f(r.visibleF1)} | ${f(r.staticArea * 100, 2)}% | ${f(r.radiance.plain, 2)} / ${f(r.radiance.deghosted, 2)} / ${f(r.radiance.bound, 2)} / ${f(r.radiance.still, 2)} | ${f(r.mertens.plain, 2)} / ${f(r.mertens.deghosted, 2)} |`,
+    );
+  }
+  const summary = (label: string, rs: Row[]): string => {
+    const gap = rs.map((r) => r.radiance.still - r.radiance.deghosted);
+    return `| ${label} (${rs.length}) | ${f(mean(rs.map((r) => r.precision)))} | ${f(mean(rs.map((r) => r.recall)))} | ${f(mean(rs.map((r) => r.f1)))} | ${f(mean(rs.map((r) => r.visibleF1)))} | ${f(mean(rs.map((r) => r.staticArea)) * 100, 2)}% / ${f(Math.max(...rs.map((r) => r.staticArea)) * 100, 2)}% | ${f(mean(rs.map((r) => r.radiance.plain)), 2)} / ${f(mean(rs.map((r) => r.radiance.deghosted)), 2)} / ${f(mean(rs.map((r) => r.radiance.bound)), 2)} / ${f(mean(rs.map((r) => r.radiance.still)), 2)} | ${f(mean(gap), 2)} / ${f(Math.max(...gap), 2)} | ${f(mean(rs.map((r) => r.mertens.plain)), 2)} / ${f(mean(rs.map((r) => r.mertens.deghosted)), 2)} |`;
+  };
+  console.log('\n| group | precision | recall | F1 | F1 (visible) | static FP area mean / max | radiance PSNR plain / deghosted / reference-only bound / motion-free | deghosted dB behind motion-free mean / worst | Mertens PSNR plain / deghosted |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const kind of Object.keys(KINDS)) console.log(summary(kind, rows.filter((r) => r.scene.includes(`, ${kind},`))));
+  for (const noise of NOISE) console.log(summary(`noise ${noise.name}`, rows.filter((r) => r.scene.includes(`noise ${noise.name},`))));
+  console.log(summary('all', rows));
+  const real = realBrackets();
+  if (real.length > 0) {
+    console.log('\n| real tripod bracket | mask area | detection ms/MP |');
+    console.log('|---|---|---|');
+    for (const r of real) console.log(`| ${r.scene} | ${f(r.area * 100, 2)}% | ${Math.round(r.msPerMp)} |`);
+  }
+  console.log(`\ndeghosting (detection + replacement) on the generated scenes: ${Math.round(mean(rows.map((r) => r.detectMsPerMp)))} ms per megapixel (mean)`);
+}
+
+main();

@@ -1,0 +1,79 @@
+/**
+ * Deghosting in the merge: off by default (byte for byte the merge it was), and when on, every merge
+ * method ends closer to the motion-free truth; the reference frame is never touched.
+ */
+import { describe, expect, it } from 'vitest';
+import { deghostBracket, featherMask, planWithoutGhosts } from '../../../../src-shared/ghost/deghost';
+import { bracketAroundMedian, renderDynamicBracket } from '../../../../src-shared/ghost/dynamic-bracket';
+import type { Rgba8Image } from '../../../../src-shared/image/linear-image';
+import { psnr } from '../../../../src-shared/metrics/psnr';
+import { mergeBracket, type MergeOutcome } from '../../../../src-shared/pipeline/merge-bracket';
+import { DEFAULT_RADIANCE_TONE, renderOutcome } from '../../../../src-shared/pipeline/render-display';
+import { autoKey } from '../../../../src-shared/tonemap/global';
+import { radianceField } from '../merge/synthetic-bracket';
+
+const radiance = radianceField(200, 150, 8, 11);
+const bracket = renderDynamicBracket(radiance, { evs: bracketAroundMedian(radiance, 3, 2), seed: 11, objects: 3, flickers: 1 });
+const { frames, staticFrames, reference } = bracket;
+const display = (o: MergeOutcome): Rgba8Image => renderOutcome(o, DEFAULT_RADIANCE_TONE);
+const score = (a: Rgba8Image, b: Rgba8Image): number => psnr(a, b);
+
+describe('deghosting', () => {
+  it('changes nothing when off: the same bytes as a merge without the option, and no ghost report', () => {
+    for (const method of ['mertens', 'radiance'] as const) {
+      const plain = mergeBracket(frames, method);
+      const off = mergeBracket(frames, method, { deghost: { mode: 'off' } });
+      expect('ghost' in plain).toBe(false);
+      expect('ghost' in off).toBe(false);
+      const image = (o: MergeOutcome) => (method === 'mertens' ? o.fused! : o.radiance!).data;
+      expect(Buffer.from(image(off).buffer).equals(Buffer.from(image(plain).buffer))).toBe(true);
+    }
+  });
+
+  it('brings the radiance merge (tone mapped) and Mertens closer to the motion-free truth', () => {
+    const deghost = { mode: 'auto' as const, reference };
+    const truth = display({ method: 'radiance', width: 200, height: 150, fused: null, radiance: bracket.staticRadiance, plan: null, key: autoKey(bracket.staticRadiance) });
+    const plain = score(display(mergeBracket(frames, 'radiance')), truth);
+    const deghosted = mergeBracket(frames, 'radiance', { deghost });
+    const still = score(display(mergeBracket(staticFrames, 'radiance')), truth);
+    expect(deghosted.ghost?.reference).toBe(reference);
+    expect(deghosted.ghost!.area).toBeGreaterThan(0.02);
+    // Most of the way from the plain merge to the merge of the same scene without motion (the rest is
+    // what only the reference shows: where it clips, the other frames' view of the scene is gone).
+    expect(score(display(deghosted), truth) - plain).toBeGreaterThan(0.75 * (still - plain));
+    const fusedTruth = display(mergeBracket(staticFrames, 'mertens'));
+    const fusedPlain = score(display(mergeBracket(frames, 'mertens')), fusedTruth);
+    expect(score(display(mergeBracket(frames, 'mertens', { deghost })), fusedTruth)).toBeGreaterThan(fusedPlain + 3);
+  });
+
+  it('never changes the reference frame, nor a frame nothing moved in', () => {
+    const result = deghostBracket(frames, { mode: 'auto', reference });
+    expect(result.frames[reference]).toBe(frames[reference]);
+    const still = deghostBracket(staticFrames, { mode: 'auto', reference });
+    still.frames.forEach((f, i) => expect(f).toBe(staticFrames[i]));
+    expect(() => deghostBracket(frames, { mode: 'auto', reference: 3 })).toThrow(RangeError);
+  });
+
+  it('feathers a mask into weights that are 1 on it and fall to 0 within the feather', () => {
+    const w = 40;
+    const mask = new Uint8Array(w * w);
+    for (let y = 15; y < 25; y++) for (let x = 15; x < 25; x++) mask[y * w + x] = 1;
+    const soft = featherMask(mask, w, w, 8);
+    for (let p = 0; p < mask.length; p++) {
+      if (mask[p]) expect(soft[p]).toBeCloseTo(1, 5);
+      expect(soft[p]).toBeGreaterThanOrEqual(0);
+      expect(soft[p]).toBeLessThanOrEqual(1 + 1e-6);
+    }
+    expect(soft[20 * w + 27]).toBeGreaterThan(0);
+    expect(soft[20 * w + 34]).toBe(0);
+  });
+
+  it('plans exposures without the ghosts and leaves the frames as they were', () => {
+    const copies = frames.map((f) => Float32Array.from(f.data));
+    const result = deghostBracket(frames, { mode: 'auto', reference });
+    const plan = planWithoutGhosts(frames, result.summary.mask, {});
+    frames.forEach((f, i) => expect(Buffer.from(f.data.buffer).equals(Buffer.from(copies[i].buffer))).toBe(true));
+    const truth = bracketAroundMedian(radiance, 3, 2).map((e) => e - bracketAroundMedian(radiance, 3, 2)[1]);
+    plan.ev.forEach((ev, i) => expect(ev).toBeCloseTo(truth[i], 1));
+  });
+});
