@@ -13,6 +13,11 @@ import { readFrame } from '../services/frames';
 import { parseNumber, UsageError } from './parse-values';
 
 type ExrCompression = 'none' | 'zips' | 'zip' | 'piz';
+/** Flags of other commands: given to correct they would be silently ignored, so they are refused. */
+const NOT_FOR_CORRECT = [
+  'exposure-times', 'exposures-from-pixels', 'tonemap', 'exposure', 'contrast', 'highlights', 'shadows', 'whites', 'blacks',
+  'saturation', 'vibrance', 'detail', 'align', 'deghost', 'reference', 'ghost-mask', 'recursive',
+];
 const EXR_COMPRESSIONS: readonly ExrCompression[] = ['zip', 'piz', 'zips', 'none'];
 
 export interface CorrectReport {
@@ -31,6 +36,8 @@ export interface CorrectReport {
 export async function correctCommand({ files, values }: { files: string[]; values: Record<string, string | boolean | undefined> }): Promise<CorrectReport> {
   const started = performance.now();
   if (files.length !== 1) throw new UsageError(`correct takes exactly one file, got ${files.length}`);
+  const foreign = NOT_FOR_CORRECT.filter((flag) => values[flag] !== undefined);
+  if (foreign.length > 0) throw new UsageError(`correct does not take ${foreign.map((f) => `--${f}`).join(', ')} (merge options)`);
   const [file] = files;
   const method = ((values.method as string | undefined) ?? 'learned') as CorrectMethod;
   if (!CORRECT_METHODS.includes(method)) throw new UsageError(`--method: '${method}' is not one of ${CORRECT_METHODS.join(', ')} for correct`);

@@ -92,6 +92,9 @@ describe('luxfuse correct', () => {
     expect((await cli(['correct', input])).err).toMatch(/give at least one output/);
     expect((await cli(['correct', input, input, '--png', join(dir, 'x.png')])).code).toBe(2);
     expect((await cli(['correct', input, '--method', 'mertens', '--png', join(dir, 'x.png')])).err).toMatch(/not one of learned, classical/);
+    const foreign = await cli(['correct', input, '--exposure', '1', '--tonemap', 'filmic', '--png', join(dir, 'x.png')]);
+    expect(foreign.code).toBe(2);
+    expect(foreign.err).toMatch(/does not take --tonemap, --exposure/);
     const same = await cli(['correct', input, '--method', 'classical', '--jpeg', input]);
     expect(same.code).not.toBe(0);
     expect(existsSync(join(dir, 'x.png'))).toBe(false);
