@@ -43,6 +43,7 @@ const OPTIONS = {
   deghost: { type: 'string' },
   reference: { type: 'string' },
   'ghost-mask': { type: 'string' },
+  synthesize: { type: 'string' },
   quality: { type: 'string' },
 } as const;
 

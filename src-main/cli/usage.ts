@@ -26,6 +26,10 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
                                  learnt from the pixels) until the judge network lands
         --reference N            the frame deghosting keeps (1 = first file given; default the
                                  frame with the most well-exposed pixels)
+        --synthesize SIDE        dark | bright: add a frame 2 stops beyond the darkest (or
+                                 brightest) one, made from its HDR estimate by the correction
+                                 networks: clipped highlights (or deep shadows) get estimated
+                                 content instead of none; marked 'synthetic' in the report
         --ghost-mask FILE        write the deghosting mask as 8-bit grey PNG at the input size,
                                  white = taken from the reference (implies --deghost auto)
         --exr FILE               scene-referred linear radiance, half float, ZIP compressed
