@@ -28,6 +28,7 @@ import { mergeBracket, type MergeOutcome } from '../src-shared/pipeline/merge-br
 import { mergeRadiance } from '../src-shared/merge/radiance';
 import { DEFAULT_RADIANCE_TONE, renderOutcome } from '../src-shared/pipeline/render-display';
 import { autoKey } from '../src-shared/tonemap/global';
+import { maskScores } from '../src-shared/metrics/mask-scores';
 
 const DATA = resolve(import.meta.dirname, '../../shared/datasets');
 const args = process.argv.slice(2);
@@ -60,19 +61,7 @@ interface Row {
   detectMsPerMp: number;
 }
 
-function scores(mask: Uint8Array, truth: Uint8Array): { precision: number; recall: number; f1: number } {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let p = 0; p < mask.length; p++) {
-    if (mask[p] && truth[p]) tp++;
-    else if (mask[p]) fp++;
-    else if (truth[p]) fn++;
-  }
-  const precision = tp + fp > 0 ? tp / (tp + fp) : 1;
-  const recall = tp + fn > 0 ? tp / (tp + fn) : 1;
-  return { precision, recall, f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0 };
-}
+const scores = maskScores;
 
 const area = (m: Uint8Array): number => m.reduce((s, v) => s + v, 0) / m.length;
 const display = (o: MergeOutcome): Rgba8Image => renderOutcome(o, DEFAULT_RADIANCE_TONE);

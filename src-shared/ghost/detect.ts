@@ -249,8 +249,8 @@ interface Hull {
   max: Float32Array;
 }
 
-/** 3-tap minimum of an interleaved RGB plane along rows (step 3) or columns (step w * 3), clipped at the borders. */
-function min3(src: Float32Array, dst: Float32Array, w: number, h: number, horizontal: boolean): void {
+/** 3-tap minimum (or maximum) of an interleaved RGB plane along rows (step 3) or columns (step w * 3), clipped at the borders. */
+function extreme3(src: Float32Array, dst: Float32Array, w: number, h: number, horizontal: boolean, maximum: boolean): void {
   const row = w * 3;
   for (let y = 0; y < h; y++) {
     const b = y * row;
@@ -261,26 +261,7 @@ function min3(src: Float32Array, dst: Float32Array, w: number, h: number, horizo
       const a = horizontal && i - 3 < b ? src[i] : src[i - up];
       const c = horizontal && i + 3 >= e ? src[i] : src[i + down];
       const v = src[i];
-      const m = a < v ? a : v;
-      dst[i] = c < m ? c : m;
-    }
-  }
-}
-
-/** 3-tap maximum, as min3. */
-function max3(src: Float32Array, dst: Float32Array, w: number, h: number, horizontal: boolean): void {
-  const row = w * 3;
-  for (let y = 0; y < h; y++) {
-    const b = y * row;
-    const e = b + row;
-    const up = horizontal ? 3 : y > 0 ? row : 0;
-    const down = horizontal ? 3 : y < h - 1 ? row : 0;
-    for (let i = b; i < e; i++) {
-      const a = horizontal && i - 3 < b ? src[i] : src[i - up];
-      const c = horizontal && i + 3 >= e ? src[i] : src[i + down];
-      const v = src[i];
-      const m = a > v ? a : v;
-      dst[i] = c > m ? c : m;
+      dst[i] = maximum ? Math.max(a, v, c) : Math.min(a, v, c);
     }
   }
 }
@@ -294,10 +275,10 @@ function hull(v: Float32Array, w: number, h: number): Hull {
   const tmp = new Float32Array(v.length);
   const min = new Float32Array(v.length);
   const max = new Float32Array(v.length);
-  min3(v, tmp, w, h, true);
-  min3(tmp, min, w, h, false);
-  max3(v, tmp, w, h, true);
-  max3(tmp, max, w, h, false);
+  extreme3(v, tmp, w, h, true, false);
+  extreme3(tmp, min, w, h, false, false);
+  extreme3(v, tmp, w, h, true, true);
+  extreme3(tmp, max, w, h, false, true);
   return { v, min, max };
 }
 

@@ -4,18 +4,9 @@ import { detectGhosts } from '../../../../src-shared/ghost/detect';
 import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../../../../src-shared/ghost/dynamic-bracket';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
 import { radianceField } from '../merge/synthetic-bracket';
+import { maskScores } from '../../../../src-shared/metrics/mask-scores';
 
-function f1(mask: Uint8Array, truth: Uint8Array): number {
-  let tp = 0;
-  let fp = 0;
-  let fn = 0;
-  for (let p = 0; p < mask.length; p++) {
-    if (mask[p] && truth[p]) tp++;
-    else if (mask[p]) fp++;
-    else if (truth[p]) fn++;
-  }
-  return (2 * tp) / (2 * tp + fp + fn);
-}
+const f1 = (mask: Uint8Array, truth: Uint8Array): number => maskScores(mask, truth).f1;
 
 function scene(seed: number, motion: Partial<DynamicBracketOptions>) {
   const radiance = radianceField(200, 150, 8, seed);
