@@ -3,17 +3,12 @@
  * (with the reason on the canvas) when it only has a software adapter, unless told to take that.
  * Runs against the built renderer and the test host, like tests/e2e/renderer.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openApp, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
-import { RENDERER_OUT, SAMPLE_DIR } from '../paths';
-
-const SAMPLES = readdirSync(SAMPLE_DIR)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort()
-  .map((f) => join(SAMPLE_DIR, f));
+import { RENDERER_OUT, SAMPLES } from '../paths';
 
 let host: TestHost;
 

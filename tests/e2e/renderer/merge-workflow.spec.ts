@@ -3,19 +3,14 @@
  * services behind the test host: open a bracket, see frames and merge, move exposure, export.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../src-main/app-protocol';
 import { openApp as openPage, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
-import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
-
-const SAMPLES = readdirSync(SAMPLE_DIR)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort()
-  .map((f) => join(SAMPLE_DIR, f));
+import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
 
 let host: TestHost;
 let work: string;

@@ -4,22 +4,17 @@
  * networks, shows its HDR estimate tone mapped, and exports EXR + JPEG like a merge.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeImage } from '../../../src-shared/codecs/decode';
 import { openApp, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
-import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
+import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
 
 /** The sample bracket's darkest frame: a photo two stops under. */
-const DARK = join(
-  SAMPLE_DIR,
-  readdirSync(SAMPLE_DIR)
-    .filter((f) => f.endsWith('.jpg'))
-    .sort()[0],
-);
+const DARK = SAMPLES[0];
 
 let host: TestHost;
 let work: string;

@@ -1,15 +1,10 @@
 /** The editing model in Debian's Chromium: every change is one undoable step (a slider drag is one), with buttons and shortcuts. */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openApp } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
-import { RENDERER_OUT, SAMPLE_DIR } from '../paths';
-
-const SAMPLES = readdirSync(SAMPLE_DIR)
-  .filter((f) => f.endsWith('.jpg'))
-  .sort()
-  .map((f) => join(SAMPLE_DIR, f));
+import { RENDERER_OUT, SAMPLES } from '../paths';
 
 let host: TestHost;
 
