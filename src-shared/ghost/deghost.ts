@@ -28,6 +28,8 @@ export interface DeghostOptions {
   feather?: number;
   /** Detection threshold in noise units (detect.ts); default detect's. */
   threshold?: number;
+  /** A detection made elsewhere (e.g. by the judge network) for this reference; default detect.ts's. */
+  detection?: GhostDetection;
 }
 
 /** What a deghosted merge reports and the app shows. */
@@ -98,7 +100,10 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
   const { width: w, height: h } = frames[0];
   const feather = options.feather ?? Math.max(2, Math.round(Math.min(w, h) / 150));
   if (!(feather >= 0) || !Number.isFinite(feather)) throw new RangeError(`feather must be a number of pixels >= 0, got ${feather}`);
-  const detection = detectGhosts(frames, { reference, threshold: options.threshold });
+  if (options.detection && options.detection.reference !== reference) {
+    throw new RangeError(`the given ghost detection is for reference ${options.detection.reference}, not ${reference}`);
+  }
+  const detection = options.detection ?? detectGhosts(frames, { reference, threshold: options.threshold });
   const out = frames.map((f, i) => {
     const m = detection.frameMasks[i];
     const map = detection.fromReference[i];
