@@ -6,6 +6,7 @@
  */
 import type { AlignMode, FrameAlignment } from '../src-shared/pipeline/align-bracket';
 import type { RecoverMethod } from '../src-shared/pipeline/merge-bracket';
+import type { SynthesizeSide } from '../src-shared/correct/synthesize';
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 
@@ -15,6 +16,8 @@ export type MergeMethod = 'mertens' | 'radiance' | 'learned';
 export type { RecoverMethod };
 /** Every method a project can be rendered with: merges for brackets, recoveries for single frames. */
 export type ProjectMethod = MergeMethod | RecoverMethod;
+/** A bracket's missing extreme exposure, synthesised from its darkest or brightest frame's HDR estimate (DRHT). */
+export type { SynthesizeSide };
 
 /** A float image small enough to cross IPC: the preview the renderer tone maps live. */
 export interface PreviewImage {
@@ -84,6 +87,8 @@ export interface MergeRequest {
   previewMaxSide?: number;
   /** How frames are aligned before the merge (default 'similarity'). */
   align?: AlignMode;
+  /** Add a synthetic frame 2 stops beyond the darkest ('dark') or brightest ('bright') one; brackets only. */
+  synthesize?: SynthesizeSide;
 }
 
 export interface MergeResult {
@@ -98,6 +103,8 @@ export interface MergeResult {
   /** Auto exposure key of the radiance map, shared by preview and export so they match. */
   key: number;
   preview: PreviewImage;
+  /** The synthetic frame merged after the loaded ones (its ev is the last of `ev`), when one was asked for. */
+  synthetic?: { name: string; source: number };
   /** Relative exposure used for each frame, and where it came from. */
   ev: number[];
   evSource: ('metadata' | 'pixels' | 'user')[];
@@ -133,6 +140,8 @@ export interface SavedEdits {
   };
   method: ProjectMethod;
   align: AlignMode;
+  /** Absent in edits saved before the choice existed: none. */
+  synthesize?: SynthesizeSide;
 }
 
 /** Every channel: `domain:verb` name -> argument tuple and result. */

@@ -2,20 +2,17 @@
 import { basename } from 'node:path';
 import { encodePng } from '../../src-shared/codecs/png';
 import { DEGHOST_MODES, type DeghostMode, type GhostSummary } from '../../src-shared/ghost/deghost';
-import { extremeFrame, synthesiseExposure } from '../../src-shared/correct/synthesize';
+import { SYNTHESIZE_SIDES, type SynthesizeSide } from '../../src-shared/correct/synthesize';
 import { radianceConsistency } from '../../src-shared/merge/radiance-consistency';
 import { alignBracket, ALIGN_MODES, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
 import type { MergeOptions, Method } from '../../src-shared/pipeline/merge-bracket';
 import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
 import { exportOutcome } from '../services/export-service';
-import { correctImage } from '../services/correct-service';
+import { synthesiseMissingFrame } from '../services/correct-service';
 import { readBracket } from '../services/frames';
 import { mergeFrames } from '../services/merge-service';
 import { parseNumber, parseSecondsList, UsageError } from './parse-values';
 import { parseToneFlags } from './tone-options';
-
-/** How far beyond the bracket's extreme frame a synthetic frame is made. */
-const SYNTHETIC_STOPS = 2;
 
 type ExrCompression = 'none' | 'zips' | 'zip' | 'piz';
 const EXR_COMPRESSIONS: readonly ExrCompression[] = ['zip', 'piz', 'zips', 'none'];
@@ -78,7 +75,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
 
   const synthesize = values.synthesize as string | undefined;
   if (synthesize !== undefined) {
-    if (synthesize !== 'dark' && synthesize !== 'bright') throw new UsageError(`--synthesize: '${synthesize}' is not one of dark, bright`);
+    if (!SYNTHESIZE_SIDES.includes(synthesize as SynthesizeSide)) throw new UsageError(`--synthesize: '${synthesize}' is not one of ${SYNTHESIZE_SIDES.join(', ')}`);
     if (exposureTimes) throw new UsageError('--synthesize: not with --exposure-times (the synthetic frame has no time of its own); use EXIF or --exposures-from-pixels');
     if (deghost.mode !== 'off') throw new UsageError('--synthesize: not with deghosting (the synthetic frame has no motion of its own to compare)');
   }
@@ -88,10 +85,8 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   const aligned = alignBracket(decodedFrames, align);
   const frames = [...aligned.frames];
   const names = [...files];
-  if (synthesize === 'dark' || synthesize === 'bright') {
-    const i = extremeFrame(frames, synthesize);
-    const correction = await correctImage(frames[i], { method: 'learned', denoise: false });
-    const synthetic = synthesiseExposure(frames[i], correction, synthesize === 'dark' ? -SYNTHETIC_STOPS : SYNTHETIC_STOPS);
+  if (synthesize !== undefined) {
+    const { frame: synthetic } = await synthesiseMissingFrame(frames, synthesize as SynthesizeSide);
     frames.push(synthetic);
     names.push(synthetic.meta.sourceName!);
   }

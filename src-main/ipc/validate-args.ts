@@ -3,7 +3,8 @@
  * checked for shape, type and range before a service sees it.
  */
 import { isAbsolute } from 'node:path';
-import type { Channel, ChannelArgs, ExportRequest, MergeRequest, ProjectMethod, SavedEdits } from '../../src-preload/contract';
+import type { Channel, ChannelArgs, ExportRequest, MergeRequest, ProjectMethod, SavedEdits, SynthesizeSide } from '../../src-preload/contract';
+import { SYNTHESIZE_SIDES } from '../../src-shared/correct/synthesize';
 import { RECOVER_METHODS } from '../../src-shared/pipeline/merge-bracket';
 import { validateToneSettings, type ToneSettings } from '../../src-shared/tonemap/tone-settings';
 
@@ -93,7 +94,13 @@ export function checkSavedEdits(channel: string, value: unknown): SavedEdits {
     tone: { operator, controls: controls as Record<string, number>, options: { ...(options as Record<string, number | string>) }, output: tone.output },
     method: value.method as ProjectMethod,
     align: value.align,
+    ...(value.synthesize !== undefined ? { synthesize: synthesizeSide(channel, value.synthesize, 'edits.synthesize') } : {}),
   };
+}
+
+function synthesizeSide(channel: string, value: unknown, name: string): SynthesizeSide {
+  if (!SYNTHESIZE_SIDES.includes(value as SynthesizeSide)) throw new IpcArgumentError(channel, `${name} must be one of ${SYNTHESIZE_SIDES.join(', ')}`);
+  return value as SynthesizeSide;
 }
 
 export const validators: { [K in Channel]: Validator<K> } = {
@@ -156,6 +163,7 @@ export const validators: { [K in Channel]: Validator<K> } = {
       }
       out.align = req.align;
     }
+    if (req.synthesize !== undefined) out.synthesize = synthesizeSide(channel, req.synthesize, 'synthesize');
     if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
     return [out];
   },

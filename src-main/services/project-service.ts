@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ExportRequest, ExportResult, FrameInfo, LoadResult, MergeRequest, MergeResult } from '../../src-preload/contract';
+import type { ExportRequest, ExportResult, FrameInfo, LoadResult, MergeRequest, MergeResult, SynthesizeSide } from '../../src-preload/contract';
+import { SYNTHETIC_STOPS } from '../../src-shared/correct/synthesize';
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, type AlignedBracket, type AlignMode } from '../../src-shared/pipeline/align-bracket';
@@ -15,7 +16,7 @@ import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { autoKey, toneMapGlobal } from '../../src-shared/tonemap/global';
 import { checkOutputPath } from './atomic-write';
 import { exportOutcome } from './export-service';
-import { correctImage } from './correct-service';
+import { correctImage, synthesiseMissingFrame } from './correct-service';
 import { readBracket, readFrame } from './frames';
 
 interface Project {
@@ -27,6 +28,10 @@ interface Project {
   exposureTimes?: number[];
   /** Frames on the reference grid for the last alignment mode asked for (alignment runs once per mode). */
   aligned?: AlignedBracket;
+  /** Synthetic extreme frames made from the aligned frames, by side (dropped when the alignment changes). */
+  synthetic?: Map<SynthesizeSide, { frame: LinearImage; source: number }>;
+  /** The frames the last merge saw (aligned, plus a synthetic one): what its export needs again. */
+  merged?: LinearImage[];
 }
 
 export class UnknownProjectError extends Error {
@@ -61,17 +66,32 @@ export class ProjectService {
     const recover = (RECOVER_METHODS as readonly string[]).includes(request.method);
     if (project.frames.length === 1 && !recover) throw new Error('A single frame cannot be merged: choose Recover highlights/shadows, or open a bracket');
     if (project.frames.length > 1 && recover) throw new Error('Recover works on a single frame; merge a bracket instead');
+    if (recover && request.synthesize) throw new Error('A missing exposure is synthesised for a bracket; a single frame is recovered instead');
     if (recover) return this.recover(project, request, started);
     // The app has no flags to ask for: a frame without exposure data gets a pixel estimate and a warning.
     const mode: AlignMode = request.align ?? 'similarity';
-    if (!project.aligned || project.aligned.mode !== mode) project.aligned = alignBracket(project.frames, mode);
-    const frames = project.aligned.frames;
-    const outcome = await mergeFrames(frames, request.method as Method, {
-      exposureTimes: request.exposureTimes,
-      allowPixelEstimate: true,
-    });
+    if (!project.aligned || project.aligned.mode !== mode) {
+      project.aligned = alignBracket(project.frames, mode);
+      project.synthetic = undefined;
+    }
+    let frames = project.aligned.frames;
+    let exposureTimes = request.exposureTimes;
+    let synthetic: { frame: LinearImage; source: number } | undefined;
+    if (request.synthesize) {
+      project.synthetic ??= new Map();
+      synthetic = project.synthetic.get(request.synthesize);
+      if (!synthetic) {
+        synthetic = await synthesiseMissingFrame(frames, request.synthesize);
+        project.synthetic.set(request.synthesize, synthetic);
+      }
+      frames = [...frames, synthetic.frame];
+      // Times the user typed cover the loaded frames; the synthetic one is its source's, moved.
+      if (exposureTimes?.length === project.frames.length) exposureTimes = [...exposureTimes, exposureTimes[synthetic.source] * 2 ** (request.synthesize === 'dark' ? -SYNTHETIC_STOPS : SYNTHETIC_STOPS)];
+    }
+    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true });
     project.outcome = outcome;
-    project.exposureTimes = request.exposureTimes;
+    project.exposureTimes = exposureTimes;
+    project.merged = frames;
     const image = outcome.method === 'radiance' ? outcome.radiance! : outcome.fused!;
     const preview = downsample(image, request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE);
     const plan = outcome.plan;
@@ -87,6 +107,7 @@ export class ProjectService {
       evSource: plan?.source ?? project.frames.map(() => 'metadata' as const),
       warnings: plan?.warnings ?? [],
       alignment: project.aligned.alignment,
+      ...(synthetic ? { synthetic: { name: synthetic.frame.meta.sourceName!, source: synthetic.source } } : {}),
       millis: Math.round(performance.now() - started),
     };
   }
@@ -137,7 +158,7 @@ export class ProjectService {
     for (const path of [request.exrPath, request.jpegPath]) {
       if (path) await checkOutputPath(path, project.paths);
     }
-    const frames = project.aligned?.frames ?? project.frames;
+    const frames = project.merged ?? project.frames;
     if (request.exrPath && !outcome.radiance) {
       addRadiance(outcome, frames, planExposures(frames, { exposureTimes: project.exposureTimes, allowPixelEstimate: true }));
     }

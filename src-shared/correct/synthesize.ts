@@ -9,6 +9,11 @@ import { createLinearImage, type LinearImage } from '../image/linear-image';
 import { srgbToLinear, linearToSrgb } from '../image/srgb';
 import type { CorrectResult } from './correct';
 
+export type SynthesizeSide = 'dark' | 'bright';
+export const SYNTHESIZE_SIDES: readonly SynthesizeSide[] = ['dark', 'bright'];
+/** How far beyond the bracket's extreme frame a synthetic frame is made. */
+export const SYNTHETIC_STOPS = 2;
+
 /** The extreme frame of a bracket: by exposure where every frame has one, else by mean brightness. */
 export function extremeFrame(frames: readonly LinearImage[], side: 'dark' | 'bright'): number {
   const sign = side === 'dark' ? 1 : -1;

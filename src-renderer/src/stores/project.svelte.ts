@@ -1,5 +1,5 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
-import type { FrameInfo, MergeResult, ProjectMethod, SavedEdits } from '../../../src-preload/contract';
+import type { FrameInfo, MergeResult, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
 import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
@@ -15,7 +15,11 @@ interface EditState {
   tone: ToneState;
   method: ProjectMethod;
   align: AlignMode;
+  synthesize: SynthesizeChoice;
 }
+
+/** A bracket's missing extreme frame: none, or synthesised beyond the darkest or brightest one. */
+export type SynthesizeChoice = 'off' | SynthesizeSide;
 
 export type Status = 'empty' | 'loading' | 'loaded' | 'merging' | 'merged' | 'exporting';
 
@@ -25,6 +29,7 @@ export class ProjectStore {
   projectId = $state<string | null>(null);
   method = $state<ProjectMethod>('mertens');
   align = $state<AlignMode>('similarity');
+  synthesize = $state<SynthesizeChoice>('off');
   /** The merged preview; raw because it holds a large Float32Array. */
   result = $state.raw<MergeResult | null>(null);
   /** Operator, options and controls of the display image: the preview and the export both read it. */
@@ -51,7 +56,7 @@ export class ProjectStore {
   }
 
   private editState(): EditState {
-    return { tone: this.tone.snapshot(), method: this.method, align: this.align };
+    return { tone: this.tone.snapshot(), method: this.method, align: this.align, synthesize: this.synthesize };
   }
 
   /** Records the current state as one undoable step, and saves it. */
@@ -74,7 +79,8 @@ export class ProjectStore {
       this.saveTimer = null;
       const state = this.editState();
       const save = getBridge()['edits:save'];
-      save(paths, { tone: state.tone, method: state.method, align: state.align }).catch((error: unknown) => (this.notice = `Edits not saved: ${error instanceof Error ? error.message : String(error)}`));
+      const edits: SavedEdits = { tone: state.tone, method: state.method, align: state.align, ...(state.synthesize !== 'off' ? { synthesize: state.synthesize } : {}) };
+      save(paths, edits).catch((error: unknown) => (this.notice = `Edits not saved: ${error instanceof Error ? error.message : String(error)}`));
     }, SAVE_DELAY_MS);
   }
 
@@ -88,13 +94,16 @@ export class ProjectStore {
     });
     this.method = saved.method;
     this.align = saved.align;
+    this.synthesize = saved.synthesize ?? 'off';
   }
 
-  /** The user picked a merge (or recovery) method or an alignment: one undoable step, then merge. */
-  async choose(change: { method?: ProjectMethod; align?: AlignMode }): Promise<void> {
+  /** The user picked a merge (or recovery) method, an alignment or a synthetic frame: one undoable step, then merge. */
+  async choose(change: { method?: ProjectMethod; align?: AlignMode; synthesize?: SynthesizeChoice }): Promise<void> {
     if (change.method) this.method = change.method;
     if (change.align) this.align = change.align;
-    this.remember(change.method ? 'method' : 'align', change.method ? 'method' : 'alignment');
+    if (change.synthesize) this.synthesize = change.synthesize;
+    const [key, label] = change.method ? ['method', 'method'] : change.align ? ['align', 'alignment'] : ['synthesize', 'synthetic frame'];
+    this.remember(key, label);
     await this.merge();
   }
 
@@ -110,9 +119,10 @@ export class ProjectStore {
     this.historyVersion++;
     if (!state) return;
     this.tone.restore(state.tone);
-    const remerge = state.method !== this.method || state.align !== this.align;
+    const remerge = state.method !== this.method || state.align !== this.align || state.synthesize !== this.synthesize;
     this.method = state.method;
     this.align = state.align;
+    this.synthesize = state.synthesize;
     this.scheduleSave();
     if (remerge) await this.merge();
   }
@@ -205,7 +215,13 @@ export class ProjectStore {
     if (!this.projectId) return;
     this.status = 'merging';
     const result = await this.guard(() =>
-      getBridge()['project:merge']({ projectId: this.projectId!, method: this.method, align: this.align, previewMaxSide: 1280 }),
+      getBridge()['project:merge']({
+        projectId: this.projectId!,
+        method: this.method,
+        align: this.align,
+        previewMaxSide: 1280,
+        ...(this.synthesize !== 'off' && !this.single ? { synthesize: this.synthesize } : {}),
+      }),
     );
     if (result) {
       this.result = result;

@@ -92,3 +92,32 @@ test('a photo the OS hands over (file association, command line) opens by itself
   await expect(page.getByTestId('merge-info')).toContainText(/Recovered|HDR estimate/);
   expect(host.calls).toContain('app:launch-files');
 });
+
+test('a bracket that lacks its darkest frame gets a synthesised one, listed with its exposure, and undo removes it', async ({ page }) => {
+  const [, middle, bright] = SAMPLES;
+  const originals = [middle, bright].map((p) => readFileSync(p));
+  const errors = await openApp(page, host);
+  host.dialogs.opens.push([middle, bright]);
+  await page.getByTestId('open').click();
+  await expect(page.getByTestId('frame')).toHaveCount(2);
+  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await page.getByTestId('method').selectOption('radiance');
+  await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
+  await expect(page.getByTestId('ev-list').locator('li')).toHaveCount(2);
+
+  await page.getByTestId('synthesize').selectOption('dark');
+  await expect(page.getByTestId('ev-list').locator('li')).toHaveCount(3);
+  await expect(page.getByTestId('ev-list').locator('li').nth(2)).toContainText(/synthetic -2 EV from .*\.jpg: -/);
+  await page.screenshot({ path: join(ARTIFACTS, 'synthesised-dark.png') });
+
+  const stem = join(work, 'synthesised');
+  host.dialogs.saves.push(`${stem}.exr`);
+  await page.getByTestId('export').click();
+  await expect(page.getByTestId('notice')).toContainText('Exported synthesised.exr and synthesised.jpg');
+
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('synthesize')).toHaveValue('off');
+  await expect(page.getByTestId('ev-list').locator('li')).toHaveCount(2);
+  [middle, bright].forEach((p, i) => expect(readFileSync(p).equals(originals[i])).toBe(true));
+  expect(errors).toEqual([]);
+});
