@@ -1,6 +1,7 @@
 /** The `luxfuse` command line: the engine without the window, same services as the app. */
 import { parseArgs } from 'node:util';
 import { groupFiles } from '../services/group-service';
+import { batchCommand, describeBatch, describeBracket } from './batch-command';
 import { correctCommand, describeCorrect } from './correct-command';
 import { describeMerge, LearnedModelMissingError, mergeCommand } from './merge-command';
 import { CorrectModelMissingError } from '../services/correct-model';
@@ -12,6 +13,8 @@ const VERSION = '0.1.0';
 interface Io {
   out(text: string): void;
   err(text: string): void;
+  /** Aborted when the user cancels (Ctrl+C): a batch stops before its next bracket. */
+  signal?: AbortSignal;
 }
 
 const OPTIONS = {
@@ -45,6 +48,9 @@ const OPTIONS = {
   'ghost-mask': { type: 'string' },
   synthesize: { type: 'string' },
   quality: { type: 'string' },
+  out: { type: 'string' },
+  formats: { type: 'string' },
+  overwrite: { type: 'boolean' },
 } as const;
 
 /** Runs one invocation; returns the exit status. Never throws. */
@@ -77,6 +83,17 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       const report = await mergeCommand({ files, values });
       io.out(values.json ? JSON.stringify(report, null, 2) : describeMerge(report));
       return 0;
+    }
+    if (command === 'batch') {
+      const report = await batchCommand({
+        paths: files,
+        values,
+        signal: io.signal,
+        onBracket: values.json ? undefined : (entry, i, total) => io.out(describeBracket(entry, i, total)),
+      });
+      io.out(values.json ? JSON.stringify(report, null, 2) : describeBatch(report));
+      if (report.cancelled) return 130;
+      return report.brackets.some((b) => b.status === 'failed') ? 1 : 0;
     }
     if (command === 'correct') {
       const report = await correctCommand({ files, values });

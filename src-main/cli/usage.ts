@@ -5,6 +5,7 @@ Usage:
   luxfuse group <files or folders...> [--json] [--recursive]
   luxfuse merge <files...> [options]
   luxfuse correct <file> --png OUT.png [--jpeg OUT.jpg] [--exr OUT.exr] [options]
+  luxfuse batch <files or folders...> --out DIR [--formats jpeg,exr] [merge options]
   luxfuse --help | --version
 
 group   Finds brackets among the files (EXIF: body, lens, capture time, exposure pattern).
@@ -51,6 +52,19 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
         --colorspace NAME        srgb (default) | display-p3: colour space of the JPEG/PNG
         --quality N              JPEG quality 1-100 (default 92)
         --json                   print a JSON report (exposures used, consistency, timings)
+
+batch   Finds the brackets (as group) and merges each into DIR, one after another, as
+        <first file>-hdr.<ext>; single shots are listed, not merged. Takes merge's options
+        except those naming one bracket's files (--exposure-times, --reference, --ghost-mask,
+        --exr/--jpeg/--png/--hdr). A failed bracket is reported and the batch goes on (exit 1
+        at the end). Ctrl+C stops before the next bracket (exit 130): every output is written
+        atomically, so DIR holds only whole files, and running the batch again resumes.
+        --out DIR               the output folder (must exist)
+        --formats LIST          jpeg (default), exr, png, hdr, comma-separated
+        --overwrite             redo brackets whose outputs exist (default: skip them)
+        --recursive             descend into sub-folders
+        --json                  print {"brackets":[{"files","status","outputs","message",
+                                "millis","rssMB"}],"ungrouped","errors","cancelled","millis"}
 
 correct Corrects one under- or over-exposed frame (single-image HDR, DRHT): a well-exposed
         display image (scene median at 18% grey, clipped highlights reconstructed) and an HDR

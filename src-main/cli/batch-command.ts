@@ -1,0 +1,128 @@
+/**
+ * `luxfuse batch`: every bracket found among files and folders, merged one after another into an
+ * output folder. Brackets are merged in sequence so memory stays that of one bracket; a failed
+ * bracket is reported and the batch goes on; a cancel (Ctrl+C) stops before the next bracket, and
+ * since every output is written atomically the folder holds only whole files. Outputs that already
+ * exist are left alone (a cancelled batch resumes where it stopped) unless --overwrite.
+ */
+import { existsSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { groupFiles } from '../services/group-service';
+import { mergeCommand, type MergeArgs } from './merge-command';
+import { UsageError } from './parse-values';
+
+export type BatchFormat = 'jpeg' | 'exr' | 'png' | 'hdr';
+const FORMATS: readonly BatchFormat[] = ['jpeg', 'exr', 'png', 'hdr'];
+const EXTENSIONS: Record<BatchFormat, string> = { jpeg: 'jpg', exr: 'exr', png: 'png', hdr: 'hdr' };
+/** Merge flags that name one bracket's files or outputs and so mean nothing for a whole batch. */
+const PER_BRACKET_FLAGS = ['exposure-times', 'reference', 'ghost-mask', 'exr', 'jpeg', 'png', 'hdr'];
+
+export interface BatchArgs {
+  paths: string[];
+  values: MergeArgs['values'];
+  signal?: AbortSignal;
+  /** Called after each bracket, in order (the CLI prints progress with it). */
+  onBracket?: (entry: BatchEntry, index: number, total: number) => void;
+}
+
+export interface BatchEntry {
+  files: string[];
+  status: 'merged' | 'skipped' | 'failed';
+  outputs: string[];
+  /** Why a bracket was skipped or failed. */
+  message?: string;
+  millis: number;
+  /** Resident memory after this bracket, MB: flat from bracket to bracket when nothing leaks. */
+  rssMB: number;
+}
+
+export interface BatchReport {
+  brackets: BatchEntry[];
+  /** Files that are not part of any bracket (single shots): not merged. */
+  ungrouped: string[];
+  errors: { file: string; message: string }[];
+  /** True when a cancel stopped the batch before its last bracket. */
+  cancelled: boolean;
+  millis: number;
+}
+
+export function parseFormats(text: string | undefined): BatchFormat[] {
+  const formats = (text ?? 'jpeg').split(',').map((f) => f.trim().toLowerCase()).map((f) => (f === 'jpg' ? 'jpeg' : f));
+  for (const f of formats) if (!FORMATS.includes(f as BatchFormat)) throw new UsageError(`--formats: '${f}' is not one of ${FORMATS.join(', ')}`);
+  return [...new Set(formats as BatchFormat[])];
+}
+
+export async function batchCommand({ paths, values, signal, onBracket }: BatchArgs): Promise<BatchReport> {
+  const started = performance.now();
+  if (paths.length === 0) throw new UsageError('batch needs files or folders');
+  const outDir = values.out as string | undefined;
+  if (!outDir) throw new UsageError('batch: give the output folder with --out DIR');
+  for (const flag of PER_BRACKET_FLAGS) if (values[flag] !== undefined) throw new UsageError(`batch: --${flag} names one bracket's files; use 'luxfuse merge' for that`);
+  if (!existsSync(outDir)) throw new UsageError(`batch: output folder ${outDir} does not exist`);
+  const formats = parseFormats(values.formats as string | undefined);
+  const overwrite = values.overwrite === true;
+
+  const found = await groupFiles(paths, { recursive: values.recursive === true, signal });
+  const used = new Set<string>();
+  const brackets: BatchEntry[] = [];
+  let cancelled = false;
+  for (const [index, group] of found.groups.entries()) {
+    if (signal?.aborted) {
+      cancelled = true;
+      break;
+    }
+    const t0 = performance.now();
+    const stem = uniqueStem(outDir, group.files, used);
+    const outputs = formats.map((f) => join(outDir, `${stem}.${EXTENSIONS[f]}`));
+    let entry: BatchEntry;
+    if (!overwrite && outputs.every((o) => existsSync(o))) {
+      entry = { files: group.files, status: 'skipped', outputs, message: 'outputs already there (--overwrite to redo)', millis: 0, rssMB: rss() };
+    } else {
+      const perBracket: MergeArgs['values'] = { ...values };
+      formats.forEach((f, i) => (perBracket[f] = outputs[i]));
+      try {
+        const report = await mergeCommand({ files: group.files, values: perBracket });
+        entry = { files: group.files, status: 'merged', outputs: report.outputs, millis: Math.round(performance.now() - t0), rssMB: rss() };
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        entry = { files: group.files, status: 'failed', outputs: [], message: error instanceof Error ? error.message : String(error), millis: Math.round(performance.now() - t0), rssMB: rss() };
+      }
+    }
+    brackets.push(entry);
+    onBracket?.(entry, index, found.groups.length);
+  }
+  return {
+    brackets,
+    ungrouped: found.ungrouped,
+    errors: found.errors.map((e) => ({ file: e.file, message: e.message })),
+    cancelled,
+    millis: Math.round(performance.now() - started),
+  };
+}
+
+/** `<first file>-hdr`, with -2, -3... when two brackets (from different folders) would share it. */
+function uniqueStem(outDir: string, files: readonly string[], used: Set<string>): string {
+  const base = `${basename(files[0], extname(files[0]))}-hdr`;
+  let stem = base;
+  for (let n = 2; used.has(resolve(outDir, stem)); n++) stem = `${base}-${n}`;
+  used.add(resolve(outDir, stem));
+  return stem;
+}
+
+function rss(): number {
+  return Math.round(process.memoryUsage().rss / 2 ** 20);
+}
+
+export function describeBracket(entry: BatchEntry, index: number, total: number): string {
+  const head = `[${index + 1}/${total}] ${basename(entry.files[0])} … ${basename(entry.files[entry.files.length - 1])} (${entry.files.length} frames)`;
+  if (entry.status === 'merged') return `${head}: wrote ${entry.outputs.map((o) => basename(o)).join(', ')} in ${(entry.millis / 1000).toFixed(1)} s`;
+  return `${head}: ${entry.status}: ${entry.message}`;
+}
+
+export function describeBatch(report: BatchReport): string {
+  const count = (s: BatchEntry['status']) => report.brackets.filter((b) => b.status === s).length;
+  const lines = [`${count('merged')} merged, ${count('skipped')} skipped, ${count('failed')} failed${report.cancelled ? ', cancelled before the rest' : ''} in ${(report.millis / 1000).toFixed(1)} s`];
+  if (report.ungrouped.length > 0) lines.push(`not in a bracket (not merged): ${report.ungrouped.map((f) => basename(f)).join(', ')}`);
+  for (const e of report.errors) lines.push(`error: ${e.file}: ${e.message}`);
+  return lines.join('\n');
+}
