@@ -3,7 +3,8 @@
  * write a temporary sibling, flush it to disk, rename it over the target.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputPathError extends Error {
@@ -29,6 +30,11 @@ export async function checkOutputPath(path: string, inputs: readonly string[] = 
     throw new OutputPathError(`cannot write ${path}: folder ${dirname(path)} does not exist`, path);
   }
   if (!info.isDirectory()) throw new OutputPathError(`cannot write ${path}: ${dirname(path)} is not a folder`, path);
+  try {
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    throw new OutputPathError(`cannot write ${path}: ${whyNot(error)}`, path);
+  }
   try {
     if ((await stat(target)).isDirectory()) throw new OutputPathError(`cannot write ${path}: it is a folder`, path);
   } catch (error) {
@@ -92,8 +98,16 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOSPC' ? 'the disk is full' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOENT' ? 'the folder does not exist' : (error as Error).message;
-    throw new OutputPathError(`cannot write ${path}: ${why}`, path);
+    throw new OutputPathError(`cannot write ${path}: ${whyNot(error)}`, path);
   }
+}
+
+/** A failed write's reason in the user's words. */
+function whyNot(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return 'the disk is full';
+  if (code === 'EROFS') return 'the disk is read-only';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'the folder does not exist';
+  return (error as Error).message;
 }

@@ -1,5 +1,5 @@
 /**
- * A full disk, for real: a small tmpfs is mounted as the export folder (needs root, which CI and
+ * A full disk and a read-only one, for real: a small tmpfs is mounted as the export folder (needs root, which CI and
  * this machine have; elsewhere the test is reported as skipped with the reason in its title). The
  * export must fail with a clear message, leave the previous export byte for byte, leave no
  * temporary file, and never touch the originals.
@@ -15,24 +15,27 @@ import { writeBracket } from '../../helpers/bracket-fixture';
 
 const root = mkdtempSync(join(tmpdir(), 'luxfuse-full-disk-'));
 const disk = join(root, 'disk');
+const readOnly = join(root, 'read-only');
 mkdirSync(disk);
+mkdirSync(readOnly);
 
-/** Mounts a 512 KB tmpfs on `disk`; returns why not when it cannot. */
-function mountSmallDisk(): string | null {
+/** Mounts a 512 KB tmpfs on `disk` and a read-only one on `readOnly`; returns why not when it cannot. */
+function mountDisks(): string | null {
   if (process.getuid?.() !== 0) return 'not root, cannot mount a tmpfs';
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', disk], { stdio: 'pipe' });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k,ro', 'tmpfs', readOnly], { stdio: 'pipe' });
     return null;
   } catch (error) {
     return `mount failed: ${(error as Error).message.split('\n')[0]}`;
   }
 }
 
-const unavailable = mountSmallDisk();
+const unavailable = mountDisks();
 const title = (what: string): string => (unavailable ? `${what} — SKIPPED: ${unavailable}` : what);
 
 afterAll(() => {
-  if (!unavailable) execFileSync('umount', [disk]);
+  if (!unavailable) for (const m of [disk, readOnly]) execFileSync('umount', [m], { stdio: 'ignore' });
   rmSync(root, { recursive: true, force: true });
 });
 
@@ -45,9 +48,9 @@ beforeAll(() => {
 
 const sha = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 
-async function merge(extra: string[]): Promise<{ code: number; err: string }> {
+async function merge(extra: string[], folder = disk): Promise<{ code: number; err: string }> {
   let err = '';
-  const code = await runCli(['merge', ...frames, '--method', 'radiance', '--exr', join(disk, 'out.exr'), '--jpeg', join(disk, 'out.jpg'), ...extra], {
+  const code = await runCli(['merge', ...frames, '--method', 'radiance', '--exr', join(folder, 'out.exr'), '--jpeg', join(folder, 'out.jpg'), ...extra], {
     out: () => undefined,
     err: (t) => (err += t),
   });
@@ -75,4 +78,12 @@ describe('exporting onto a full disk', () => {
     expect((await merge(['--exposure', '1'])).code).toBe(0);
     expect(sha(join(disk, 'out.jpg'))).not.toBe(previous[1]);
   }, 60_000);
+
+  it.skipIf(unavailable !== null)(title('refuses a read-only destination before any work, saying so'), async () => {
+    // Refused before any decoding: a missing input given too is not what it reports.
+    const r = await merge([join(root, 'shots', 'vanished.jpg')], readOnly);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/cannot write .*out\.exr: the disk is read-only/);
+    expect(readdirSync(readOnly)).toEqual([]);
+  });
 });
