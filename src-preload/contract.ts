@@ -7,6 +7,7 @@
 import type { AlignMode, FrameAlignment } from '../src-shared/pipeline/align-bracket';
 import type { RecoverMethod } from '../src-shared/pipeline/merge-bracket';
 import type { SynthesizeSide } from '../src-shared/correct/synthesize';
+import type { GhostStroke } from '../src-shared/ghost/strokes';
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 
@@ -18,6 +19,33 @@ export type { RecoverMethod };
 export type ProjectMethod = MergeMethod | RecoverMethod;
 /** A bracket's missing extreme exposure, synthesised from its darkest or brightest frame's HDR estimate (DRHT). */
 export type { SynthesizeSide };
+/** A brush stroke on the ghost mask, in normalised image coordinates (src-shared/ghost/strokes.ts). */
+export type { GhostStroke };
+
+/** Deghosting as the app asks for it: what moved is replaced by the reference frame's content. */
+export interface DeghostRequest {
+  /** Frame index (as loaded) whose content wins; default the engine's suggested reference. */
+  reference?: number;
+  /** Detection threshold in noise units; default the detector's. */
+  threshold?: number;
+  /** The user's corrections to the mask, applied in order (later strokes win). */
+  strokes?: GhostStroke[];
+}
+
+/** The final ghost mask and the detector's uncertainty, at the preview's size, for the overlay. */
+export interface GhostOverlay {
+  reference: number;
+  /** Fraction of the image deghosted (at full resolution). */
+  area: number;
+  width: number;
+  height: number;
+  /** 0..255 per pixel: how surely it differs from the reference (128 at the threshold). */
+  uncertainty: Uint8Array;
+  /** 1 where the merge takes the reference's content. */
+  mask: Uint8Array;
+  /** Time the detection took for this merge, ms (0 when it was kept from an earlier one). */
+  detectMillis: number;
+}
 
 /** A float image small enough to cross IPC: the preview the renderer tone maps live. */
 export interface PreviewImage {
@@ -89,6 +117,8 @@ export interface MergeRequest {
   align?: AlignMode;
   /** Add a synthetic frame 2 stops beyond the darkest ('dark') or brightest ('bright') one; brackets only. */
   synthesize?: SynthesizeSide;
+  /** Replace what moved between frames by the reference's content; absent: off. Brackets only, not with `synthesize`. */
+  deghost?: DeghostRequest;
 }
 
 export interface MergeResult {
@@ -111,6 +141,8 @@ export interface MergeResult {
   warnings: string[];
   /** Per frame: how it was moved onto the reference frame. */
   alignment: FrameAlignment[];
+  /** The deghosting's mask and uncertainty, when it was asked for. */
+  ghost?: GhostOverlay;
   millis: number;
 }
 
@@ -142,6 +174,8 @@ export interface SavedEdits {
   align: AlignMode;
   /** Absent in edits saved before the choice existed: none. */
   synthesize?: SynthesizeSide;
+  /** Absent: deghosting off. The reference is saved as its file (frames may be opened in another order). */
+  deghost?: { referencePath?: string; threshold?: number; strokes: GhostStroke[] };
 }
 
 /** Every channel: `domain:verb` name -> argument tuple and result. */

@@ -3,8 +3,9 @@
  * checked for shape, type and range before a service sees it.
  */
 import { isAbsolute } from 'node:path';
-import type { Channel, ChannelArgs, ExportRequest, MergeRequest, ProjectMethod, SavedEdits, SynthesizeSide } from '../../src-preload/contract';
+import type { Channel, ChannelArgs, DeghostRequest, ExportRequest, GhostStroke, MergeRequest, ProjectMethod, SavedEdits, SynthesizeSide } from '../../src-preload/contract';
 import { SYNTHESIZE_SIDES } from '../../src-shared/correct/synthesize';
+import { GHOST_STROKE_MODES, MAX_GHOST_POINTS, MAX_GHOST_STROKES, MAX_GHOST_THRESHOLD, MAX_STROKE_POINTS, MAX_STROKE_RADIUS, type GhostStrokeMode } from '../../src-shared/ghost/strokes';
 import { RECOVER_METHODS } from '../../src-shared/pipeline/merge-bracket';
 import { validateToneSettings, type ToneSettings } from '../../src-shared/tonemap/tone-settings';
 
@@ -95,6 +96,63 @@ export function checkSavedEdits(channel: string, value: unknown): SavedEdits {
     method: value.method as ProjectMethod,
     align: value.align,
     ...(value.synthesize !== undefined ? { synthesize: synthesizeSide(channel, value.synthesize, 'edits.synthesize') } : {}),
+    ...(value.deghost !== undefined ? { deghost: savedDeghost(channel, value.deghost) } : {}),
+  };
+}
+
+/** Brush strokes on the ghost mask: counts capped, every coordinate a finite 0..1, copied field by field. */
+function ghostStrokes(channel: string, value: unknown, name: string): GhostStroke[] {
+  if (!Array.isArray(value) || value.length > MAX_GHOST_STROKES) throw new IpcArgumentError(channel, `${name} must be a list of at most ${MAX_GHOST_STROKES} strokes`);
+  let total = 0;
+  return value.map((stroke, i) => {
+    const at = `${name}[${i}]`;
+    if (!isRecord(stroke)) throw new IpcArgumentError(channel, `${at} must be an object with mode, radius and points`);
+    if (!GHOST_STROKE_MODES.includes(stroke.mode as GhostStrokeMode)) throw new IpcArgumentError(channel, `${at}.mode must be one of ${GHOST_STROKE_MODES.join(', ')}`);
+    const radius = finiteIn(channel, stroke.radius, `${at}.radius`, 0, MAX_STROKE_RADIUS);
+    if (radius === 0) throw new IpcArgumentError(channel, `${at}.radius must be above 0`);
+    const points = stroke.points;
+    if (!Array.isArray(points) || points.length === 0 || points.length > MAX_STROKE_POINTS) {
+      throw new IpcArgumentError(channel, `${at}.points must be a list of 1 to ${MAX_STROKE_POINTS} points`);
+    }
+    total += points.length;
+    if (total > MAX_GHOST_POINTS) throw new IpcArgumentError(channel, `${name} have more than ${MAX_GHOST_POINTS} points in all`);
+    return {
+      mode: stroke.mode as GhostStrokeMode,
+      radius,
+      points: points.map((p, j): [number, number] => {
+        if (!Array.isArray(p) || p.length !== 2) throw new IpcArgumentError(channel, `${at}.points[${j}] must be [x, y]`);
+        return [finiteIn(channel, p[0], `${at}.points[${j}][0]`, 0, 1), finiteIn(channel, p[1], `${at}.points[${j}][1]`, 0, 1)];
+      }),
+    };
+  });
+}
+
+function ghostThreshold(channel: string, value: unknown, name: string): number {
+  const t = finiteIn(channel, value, name, 0, MAX_GHOST_THRESHOLD);
+  if (t === 0) throw new IpcArgumentError(channel, `${name} must be above 0`);
+  return t;
+}
+
+function deghostRequest(channel: string, value: unknown): DeghostRequest {
+  if (!isRecord(value)) throw new IpcArgumentError(channel, 'deghost must be an object (absent: off)');
+  const out: DeghostRequest = {};
+  if (value.reference !== undefined) {
+    if (!Number.isInteger(value.reference) || (value.reference as number) < 0 || (value.reference as number) >= MAX_FRAMES) {
+      throw new IpcArgumentError(channel, `deghost.reference must be a frame index 0..${MAX_FRAMES - 1}`);
+    }
+    out.reference = value.reference as number;
+  }
+  if (value.threshold !== undefined) out.threshold = ghostThreshold(channel, value.threshold, 'deghost.threshold');
+  if (value.strokes !== undefined) out.strokes = ghostStrokes(channel, value.strokes, 'deghost.strokes');
+  return out;
+}
+
+function savedDeghost(channel: string, value: unknown): NonNullable<SavedEdits['deghost']> {
+  if (!isRecord(value)) throw new IpcArgumentError(channel, 'edits.deghost must be an object');
+  return {
+    ...(value.referencePath !== undefined ? { referencePath: absolutePath(channel, value.referencePath, 'edits.deghost.referencePath') } : {}),
+    ...(value.threshold !== undefined ? { threshold: ghostThreshold(channel, value.threshold, 'edits.deghost.threshold') } : {}),
+    strokes: ghostStrokes(channel, value.strokes ?? [], 'edits.deghost.strokes'),
   };
 }
 
@@ -164,6 +222,7 @@ export const validators: { [K in Channel]: Validator<K> } = {
       out.align = req.align;
     }
     if (req.synthesize !== undefined) out.synthesize = synthesizeSide(channel, req.synthesize, 'synthesize');
+    if (req.deghost !== undefined) out.deghost = deghostRequest(channel, req.deghost);
     if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
     return [out];
   },

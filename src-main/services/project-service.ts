@@ -4,7 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ExportRequest, ExportResult, FrameInfo, LoadResult, MergeRequest, MergeResult, SynthesizeSide } from '../../src-preload/contract';
+import type { ExportRequest, ExportResult, FrameInfo, GhostOverlay, LoadResult, MergeRequest, MergeResult, SynthesizeSide } from '../../src-preload/contract';
+import { suggestReference } from '../../src-shared/align/suggest-reference';
+import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
+import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
+import { applyStrokes } from '../../src-shared/ghost/strokes';
 import { SYNTHETIC_STOPS } from '../../src-shared/correct/synthesize';
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
@@ -18,6 +22,7 @@ import { checkOutputPath } from './atomic-write';
 import { exportOutcome } from './export-service';
 import { correctImage, synthesiseMissingFrame } from './correct-service';
 import { readBracket, readFrame } from './frames';
+import { GhostDetections } from './ghost-detections';
 
 interface Project {
   paths: string[];
@@ -32,6 +37,10 @@ interface Project {
   synthetic?: Map<SynthesizeSide, { frame: LinearImage; source: number }>;
   /** The frames the last merge saw (aligned, plus a synthetic one): what its export needs again. */
   merged?: LinearImage[];
+  /** Ghost detections of the aligned frames (dropped when the alignment changes), and their suggested reference. */
+  ghosts?: { detections: GhostDetections; suggested: number };
+  /** How the last merge was deghosted (its detection, strokes applied): the export deghosts the same way. */
+  deghost?: DeghostOptions;
 }
 
 export class UnknownProjectError extends Error {
@@ -67,12 +76,21 @@ export class ProjectService {
     if (project.frames.length === 1 && !recover) throw new Error('A single frame cannot be merged: choose Recover highlights/shadows, or open a bracket');
     if (project.frames.length > 1 && recover) throw new Error('Recover works on a single frame; merge a bracket instead');
     if (recover && request.synthesize) throw new Error('A missing exposure is synthesised for a bracket; a single frame is recovered instead');
+    if (recover && request.deghost) throw new Error('Deghosting compares the frames of a bracket; a single frame has nothing to compare');
+    if (request.deghost && request.synthesize) {
+      throw new Error('Deghosting and a synthesised missing frame do not go together (the synthetic frame has no motion of its own to compare): turn one of them off');
+    }
+    const asked = request.deghost?.reference;
+    if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0 && asked < project.frames.length)) {
+      throw new Error(`The deghosting reference must be one of the ${project.frames.length} frames, got ${asked}`);
+    }
     if (recover) return this.recover(project, request, started);
     // The app has no flags to ask for: a frame without exposure data gets a pixel estimate and a warning.
     const mode: AlignMode = request.align ?? 'similarity';
     if (!project.aligned || project.aligned.mode !== mode) {
       project.aligned = alignBracket(project.frames, mode);
       project.synthetic = undefined;
+      project.ghosts = undefined;
     }
     let frames = project.aligned.frames;
     let exposureTimes = request.exposureTimes;
@@ -88,12 +106,15 @@ export class ProjectService {
       // Times the user typed cover the loaded frames; the synthetic one is its source's, moved.
       if (exposureTimes?.length === project.frames.length) exposureTimes = [...exposureTimes, exposureTimes[synthetic.source] * 2 ** (request.synthesize === 'dark' ? -SYNTHETIC_STOPS : SYNTHETIC_STOPS)];
     }
-    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true });
+    const deghost = request.deghost ? await this.deghostOptions(project, project.aligned.frames, request.deghost) : undefined;
+    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) });
     project.outcome = outcome;
     project.exposureTimes = exposureTimes;
     project.merged = frames;
+    project.deghost = deghost;
     const image = outcome.method === 'radiance' ? outcome.radiance! : outcome.fused!;
     const preview = downsample(image, request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE);
+    const ghost = deghost?.detection ? ghostOverlay(deghost.detection, preview.width, preview.height, project.ghosts!.detections.lastMillis) : undefined;
     const plan = outcome.plan;
     return {
       projectId: request.projectId,
@@ -108,8 +129,17 @@ export class ProjectService {
       warnings: plan?.warnings ?? [],
       alignment: project.aligned.alignment,
       ...(synthetic ? { synthetic: { name: synthetic.frame.meta.sourceName!, source: synthetic.source } } : {}),
+      ...(ghost ? { ghost } : {}),
       millis: Math.round(performance.now() - started),
     };
+  }
+
+  /** The detection for this reference and threshold (kept between merges), with the user's strokes applied. */
+  private async deghostOptions(project: Project, frames: LinearImage[], request: NonNullable<MergeRequest['deghost']>): Promise<DeghostOptions> {
+    project.ghosts ??= { detections: new GhostDetections(frames), suggested: suggestReference(frames) };
+    const reference = request.reference ?? project.ghosts.suggested;
+    const found = await project.ghosts.detections.detect(reference, request.threshold ?? DEFAULT_THRESHOLD);
+    return { mode: 'auto', reference, detection: applyStrokes(found, request.strokes ?? []) };
   }
 
   /** A one-frame project: the correction networks (or the physics), shown as the corrected frame or as the tone-mapped HDR estimate. */
@@ -133,6 +163,7 @@ export class ProjectService {
       key: hdrView ? autoKey(result.hdr) : 1,
     };
     project.outcome = outcome;
+    project.deghost = undefined;
     const preview = downsample(hdrView ? result.hdr : result.ldr, request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE);
     return {
       projectId: request.projectId,
@@ -160,7 +191,11 @@ export class ProjectService {
     }
     const frames = project.merged ?? project.frames;
     if (request.exrPath && !outcome.radiance) {
-      addRadiance(outcome, frames, planExposures(frames, { exposureTimes: project.exposureTimes, allowPixelEstimate: true }));
+      const options = { exposureTimes: project.exposureTimes, allowPixelEstimate: true };
+      // A deghosted merge exports the same deghosted frames, planned as mergeBracket plans them.
+      const ghost = project.deghost ? deghostBracket(frames, project.deghost) : null;
+      if (ghost) addRadiance(outcome, ghost.frames, planWithoutGhosts(ghost.frames, ghost.summary.mask, options));
+      else addRadiance(outcome, frames, planExposures(frames, options));
     }
     const reference = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
     const written = await exportOutcome(
@@ -177,6 +212,27 @@ export class ProjectService {
     if (!project) throw new UnknownProjectError(id);
     return project;
   }
+}
+
+/** The final mask and the detector's uncertainty at the preview's size (box-averaged as the preview is). */
+function ghostOverlay(detection: GhostDetection, width: number, height: number, detectMillis: number): GhostOverlay {
+  const plane = (data: Float32Array): Float32Array => {
+    const image: LinearImage = { width: detection.width, height: detection.height, channels: 1, data, ev: 0, meta: {} };
+    const small = downsample(image, Math.max(width, height));
+    if (small.width !== width || small.height !== height) throw new Error(`ghost overlay came out ${small.width}x${small.height}, not the preview's ${width}x${height}`);
+    return small.data;
+  };
+  const uncertainty = plane(detection.uncertainty);
+  const covered = plane(Float32Array.from(detection.mask));
+  return {
+    reference: detection.reference,
+    area: detection.area,
+    width,
+    height,
+    uncertainty: Uint8Array.from(uncertainty, (v) => Math.round(255 * Math.min(1, Math.max(0, v)))),
+    mask: Uint8Array.from(covered, (v) => (v >= 0.5 ? 1 : 0)),
+    detectMillis: Math.round(detectMillis),
+  };
 }
 
 function frameInfo(path: string, frame: LinearImage): FrameInfo {

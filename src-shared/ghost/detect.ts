@@ -243,7 +243,7 @@ export function levelMap(src: Float32Array, dst: Float32Array, exclude?: Uint8Ar
 }
 
 /** One frame's encoded levels and their 3 x 3 minimum and maximum per channel. */
-interface Hull {
+export interface Hull {
   v: Float32Array;
   min: Float32Array;
   max: Float32Array;
@@ -350,16 +350,48 @@ function upsample<T extends Uint8Array | Float32Array>(src: T, ww: number, wh: n
   return out;
 }
 
-export function detectGhosts(frames: LinearImage[], options: GhostDetectOptions): GhostDetection {
+/**
+ * What detection learns before any threshold: each frame's levels and neighbourhood ranges at working
+ * resolution, and pass 1's windowed conflict with the reference (it is learnt from every pixel, so it
+ * does not depend on the threshold). A threshold change redoes only pass 2 from here.
+ */
+export interface GhostEvidence {
+  width: number;
+  height: number;
+  reference: number;
+  /** Working resolution: blocks of factor x factor pixels, ww x wh of them. */
+  factor: number;
+  ww: number;
+  wh: number;
+  ref: Hull;
+  /** Per frame: its hull and pass 1's conflict; null for the reference. */
+  pairs: ({ hull: Hull; first: Float32Array } | null)[];
+}
+
+/** Pass 1 of the detection for every frame against the reference: the threshold-free part. */
+export function gatherGhostEvidence(frames: LinearImage[], options: { reference: number }): GhostEvidence {
   checkInputs(frames, options);
   const { reference } = options;
-  const threshold = options.threshold ?? DEFAULT_THRESHOLD;
   const { width: w, height: h } = frames[0];
   const factor = Math.max(1, Math.ceil(Math.max(w, h) / WORK_SIDE));
   const ww = Math.max(1, Math.floor(w / factor));
   const wh = Math.max(1, Math.floor(h / factor));
-  const n = ww * wh;
   const ref = hull(encodedBlocks(frames[reference], factor, ww, wh), ww, wh);
+  const pairs = frames.map((frame, i) => {
+    if (i === reference) return null;
+    const k = hull(encodedBlocks(frame, factor, ww, wh), ww, wh);
+    // Pass 1 learns the mappings from every pixel.
+    const first = boxFilter(conflict(ref, k, levelMap(ref.v, k.v), levelMap(k.v, ref.v)), ww, wh, WINDOW);
+    return { hull: k, first };
+  });
+  return { width: w, height: h, reference, factor, ww, wh, ref, pairs };
+}
+
+/** Pass 2 and the masks at one threshold, from gathered evidence (detectGhosts = gather + this). */
+export function thresholdGhosts(evidence: GhostEvidence, threshold: number = DEFAULT_THRESHOLD): GhostDetection {
+  if (!(threshold > 0 && Number.isFinite(threshold))) throw new RangeError(`threshold must be a number > 0, got ${threshold}`);
+  const { width: w, height: h, reference, factor, ww, wh, ref } = evidence;
+  const n = ww * wh;
   const frameMasks: (Uint8Array | null)[] = [];
   const frameUncertainty: (Float32Array | null)[] = [];
   const fromReference: (LevelMap | null)[] = [];
@@ -367,17 +399,16 @@ export function detectGhosts(frames: LinearImage[], options: GhostDetectOptions)
   const uncertainty = new Float32Array(w * h);
   const t2 = threshold * threshold;
   const holes = Math.max(16, Math.round(HOLE_FRACTION * n));
-  frames.forEach((frame, i) => {
-    if (i === reference) {
+  for (const pair of evidence.pairs) {
+    if (!pair) {
       frameMasks.push(null);
       frameUncertainty.push(null);
       fromReference.push(null);
-      return;
+      continue;
     }
-    const k = hull(encodedBlocks(frame, factor, ww, wh), ww, wh);
-    // Pass 1 learns the mappings from every pixel; pass 2 again without what pass 1 found, so levels
-    // only a moving object covers (its own colours) do not teach the mapping that it is no ghost.
-    const first = boxFilter(conflict(ref, k, levelMap(ref.v, k.v), levelMap(k.v, ref.v)), ww, wh, WINDOW);
+    const { hull: k, first } = pair;
+    // Pass 2 learns the mappings again without what pass 1 found, so levels only a moving object
+    // covers (its own colours) do not teach the mapping that it is no ghost.
     const suspect = new Uint8Array(n);
     for (let p = 0; p < n; p++) suspect[p] = first[p] > t2 ? 1 : 0;
     const exclude = dilate(suspect, ww, wh, EXCLUDE_RADIUS);
@@ -401,6 +432,11 @@ export function detectGhosts(frames: LinearImage[], options: GhostDetectOptions)
     frameMasks.push(full);
     frameUncertainty.push(unsure);
     fromReference.push(rk);
-  });
+  }
   return { width: w, height: h, reference, frameMasks, frameUncertainty, fromReference, mask, uncertainty, area: maskArea(mask) };
+}
+
+export function detectGhosts(frames: LinearImage[], options: GhostDetectOptions): GhostDetection {
+  checkInputs(frames, options);
+  return thresholdGhosts(gatherGhostEvidence(frames, options), options.threshold ?? DEFAULT_THRESHOLD);
 }

@@ -33,4 +33,45 @@ describe('IPC argument validation', () => {
     expect(() => validators['project:load']([['/a\0.jpg']])).toThrow(/path/);
     expect(() => validators['dialog:open-images'](['x'])).toThrow(/0 argument/);
   });
+
+  it('takes deghosting settings field by field: reference, threshold and brush strokes, with their counts capped', () => {
+    const merge = (deghost: unknown) => validators['project:merge']([{ projectId: 'p', method: 'mertens', deghost }]);
+    const stroke = { mode: 'add', radius: 0.02, points: [[0.1, 0.2], [0.3, 0.4]], extra: 1 };
+    expect(merge({ reference: 2, threshold: 1.8, strokes: [stroke], junk: 'x' })[0].deghost).toEqual({
+      reference: 2,
+      threshold: 1.8,
+      strokes: [{ mode: 'add', radius: 0.02, points: [[0.1, 0.2], [0.3, 0.4]] }],
+    });
+    expect(merge({})[0].deghost).toEqual({});
+    expect(validators['project:merge']([{ projectId: 'p', method: 'mertens' }])[0].deghost).toBeUndefined();
+    expect(() => merge(true)).toThrow(/deghost must be an object/);
+    expect(() => merge({ reference: 1.5 })).toThrow(/deghost.reference must be a frame index/);
+    expect(() => merge({ reference: 64 })).toThrow(/deghost.reference/);
+    expect(() => merge({ threshold: 0 })).toThrow(/deghost.threshold must be above 0/);
+    expect(() => merge({ threshold: Number.POSITIVE_INFINITY })).toThrow(/deghost.threshold/);
+    expect(() => merge({ strokes: [{ ...stroke, mode: 'erase' }] })).toThrow(/strokes\[0\].mode must be one of add, remove/);
+    expect(() => merge({ strokes: [{ ...stroke, radius: 0 }] })).toThrow(/radius must be above 0/);
+    expect(() => merge({ strokes: [{ ...stroke, radius: 0.7 }] })).toThrow(/radius must be a number in \[0, 0.5\]/);
+    expect(() => merge({ strokes: [{ ...stroke, points: [] }] })).toThrow(/points must be a list of 1 to 4000/);
+    expect(() => merge({ strokes: [{ ...stroke, points: [[0.1, 1.2]] }] })).toThrow(/points\[0\]\[1\] must be a number in \[0, 1\]/);
+    expect(() => merge({ strokes: [{ ...stroke, points: [[0.1, Number.NaN]] }] })).toThrow(/points\[0\]\[1\]/);
+    expect(() => merge({ strokes: [{ ...stroke, points: [[0.1, 0.2, 0.3]] }] })).toThrow(/points\[0\] must be \[x, y\]/);
+    expect(() => merge({ strokes: [{ ...stroke, points: Array.from({ length: 4001 }, () => [0.5, 0.5]) }] })).toThrow(/1 to 4000/);
+    expect(() => merge({ strokes: Array.from({ length: 501 }, () => stroke) })).toThrow(/at most 500 strokes/);
+    // Under both per-stroke caps, but too many points in all.
+    const long = { ...stroke, points: Array.from({ length: 4000 }, () => [0.5, 0.5]) };
+    expect(() => merge({ strokes: Array.from({ length: 26 }, () => long) })).toThrow(/more than 100000 points in all/);
+  });
+
+  it('saves and loads deghosting with the edits, checked the same way', () => {
+    const edits = { tone: { operator: 'filmic', controls: { exposure: 0 }, options: {}, output: 'srgb' }, method: 'mertens', align: 'off' };
+    const stroke = { mode: 'remove', radius: 0.05, points: [[0.5, 0.5]] };
+    const [, saved] = validators['edits:save']([['/a.jpg', '/b.jpg'], { ...edits, deghost: { referencePath: '/b.jpg', threshold: 2, strokes: [stroke] } }]);
+    expect(saved.deghost).toEqual({ referencePath: '/b.jpg', threshold: 2, strokes: [stroke] });
+    expect(validators['edits:save']([['/a.jpg'], edits])[1].deghost).toBeUndefined();
+    expect(validators['edits:save']([['/a.jpg'], { ...edits, deghost: {} }])[1].deghost).toEqual({ strokes: [] });
+    expect(() => validators['edits:save']([['/a.jpg'], { ...edits, deghost: { referencePath: 'b.jpg', strokes: [] } }])).toThrow(/referencePath must be an absolute path/);
+    expect(() => validators['edits:save']([['/a.jpg'], { ...edits, deghost: { strokes: [{ ...stroke, mode: 'x' }] } }])).toThrow(/edits.deghost.strokes\[0\].mode/);
+    expect(() => validators['edits:save']([['/a.jpg'], { ...edits, deghost: { threshold: -1, strokes: [] } }])).toThrow(/edits.deghost.threshold/);
+  });
 });

@@ -1,6 +1,6 @@
 /** Classical ghost detection: finds what moved in generated brackets, leaves static brackets alone whatever the camera curve. */
 import { describe, expect, it } from 'vitest';
-import { detectGhosts } from '../../../../src-shared/ghost/detect';
+import { detectGhosts, gatherGhostEvidence, thresholdGhosts } from '../../../../src-shared/ghost/detect';
 import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../../../../src-shared/ghost/dynamic-bracket';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
 import { radianceField } from '../merge/synthetic-bracket';
@@ -72,6 +72,23 @@ describe('detectGhosts', () => {
     const d = detectGhosts(b.frames, { reference: 0 });
     expect(d.mask.length).toBe(1700 * 60);
     expect(f1(d.mask, b.union)).toBeGreaterThan(0.6);
+  });
+
+  it('gives the same detection in two stages (the threshold-free pass kept, the threshold applied after) as in one', () => {
+    const b = scene(7, { objects: 3 });
+    const evidence = gatherGhostEvidence(b.frames, { reference: 2 });
+    const areas: number[] = [];
+    for (const threshold of [0.9, 1.4, 2.5]) {
+      const once = detectGhosts(b.frames, { reference: 2, threshold });
+      const staged = thresholdGhosts(evidence, threshold);
+      expect(staged.mask).toEqual(once.mask);
+      expect(staged.uncertainty).toEqual(once.uncertainty);
+      expect(staged.frameMasks).toEqual(once.frameMasks);
+      expect(staged.fromReference).toEqual(once.fromReference);
+      areas.push(staged.area);
+    }
+    expect(areas[0]).toBeGreaterThan(areas[2]);
+    expect(() => thresholdGhosts(evidence, Number.NaN)).toThrow(RangeError);
   });
 
   it('refuses bad input', () => {

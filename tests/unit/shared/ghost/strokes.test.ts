@@ -1,0 +1,74 @@
+/** Brush strokes on the ghost mask: rasterised resolution-independently, later strokes winning, applied to every frame's mask. */
+import { describe, expect, it } from 'vitest';
+import type { GhostDetection, LevelMap } from '../../../../src-shared/ghost/detect';
+import { applyStrokes, paintStrokes, type GhostStroke } from '../../../../src-shared/ghost/strokes';
+
+const count = (a: ArrayLike<number>, v: number): number => Array.prototype.filter.call(a, (x: number) => x === v).length;
+
+/** A 3-frame detection of a w x h image, reference 1, with one masked square in frame 0. */
+function detection(w: number, h: number): GhostDetection {
+  const m0 = new Uint8Array(w * h);
+  for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) m0[y * w + x] = 1;
+  const map = {} as LevelMap;
+  return {
+    width: w,
+    height: h,
+    reference: 1,
+    frameMasks: [m0, null, new Uint8Array(w * h)],
+    frameUncertainty: [new Float32Array(w * h), null, new Float32Array(w * h)],
+    fromReference: [map, null, map],
+    mask: Uint8Array.from(m0),
+    uncertainty: new Float32Array(w * h),
+    area: 16 / (w * h),
+  };
+}
+
+describe('ghost strokes', () => {
+  it('paints a disc for one point and a capsule along a path, scaled with the image', () => {
+    const dab: GhostStroke = { mode: 'add', radius: 0.1, points: [[0.5, 0.5]] };
+    const small = paintStrokes(40, 20, [dab]);
+    const large = paintStrokes(400, 200, [dab]);
+    // Radius 0.1 of the long side: 4 px and 40 px; the covered fraction is the same at both sizes.
+    expect(count(small, 1) / small.length).toBeCloseTo(count(large, 1) / large.length, 2);
+    expect(count(large, 1)).toBeGreaterThan(0.95 * Math.PI * 40 * 40);
+    expect(count(large, 1)).toBeLessThan(1.05 * Math.PI * 40 * 40);
+    expect(large[100 * 400 + 200]).toBe(1);
+    expect(large[100 * 400 + 245]).toBe(0);
+    const line = paintStrokes(400, 200, [{ mode: 'remove', radius: 0.01, points: [[0.1, 0.5], [0.9, 0.5]] }]);
+    // A band 320 px long and 8 px wide (plus round caps), set to -1.
+    expect(count(line, -1)).toBeGreaterThan(320 * 8);
+    expect(count(line, -1)).toBeLessThan(340 * 9);
+    expect(count(line, 1)).toBe(0);
+  });
+
+  it('lets a later stroke win where strokes overlap', () => {
+    const add: GhostStroke = { mode: 'add', radius: 0.2, points: [[0.5, 0.5]] };
+    const remove: GhostStroke = { mode: 'remove', radius: 0.1, points: [[0.5, 0.5]] };
+    const a = paintStrokes(50, 50, [add, remove]);
+    expect(a[25 * 50 + 25]).toBe(-1);
+    expect(a[25 * 50 + 33]).toBe(1);
+    const b = paintStrokes(50, 50, [remove, add]);
+    expect(b[25 * 50 + 25]).toBe(1);
+    expect(() => paintStrokes(50, 50, [{ ...add, radius: 0 }])).toThrow(RangeError);
+  });
+
+  it('clears every frame mask under a remove stroke and sets every frame but the reference under an add stroke', () => {
+    const d = detection(20, 20);
+    expect(applyStrokes(d, [])).toBe(d);
+    const removed = applyStrokes(d, [{ mode: 'remove', radius: 0.1, points: [[0.2, 0.2]] }]);
+    expect(removed.frameMasks[0]![4 * 20 + 4]).toBe(0);
+    expect(removed.mask[4 * 20 + 4]).toBe(0);
+    expect(removed.area).toBeLessThan(d.area);
+    // The detection given is left as it was.
+    expect(d.frameMasks[0]![4 * 20 + 4]).toBe(1);
+    const added = applyStrokes(d, [{ mode: 'add', radius: 0.1, points: [[0.75, 0.75]] }]);
+    expect(added.frameMasks[0]![15 * 20 + 15]).toBe(1);
+    expect(added.frameMasks[2]![15 * 20 + 15]).toBe(1);
+    expect(added.frameMasks[1]).toBeNull();
+    expect(added.mask[15 * 20 + 15]).toBe(1);
+    expect(added.area).toBeCloseTo(added.mask.reduce((s, v) => s + v, 0) / 400, 12);
+    expect(added.uncertainty).toBe(d.uncertainty);
+    // Without the reference's level map a frame cannot be painted, and it says so.
+    expect(() => applyStrokes({ ...d, fromReference: [null, null, null] }, [{ mode: 'add', radius: 0.1, points: [[0.5, 0.5]] }])).toThrow(/no level map for frame 0/);
+  });
+});
