@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
 import type { LuxfuseBridge } from '../../../src-preload/contract';
+import { guardOriginals } from '../originals';
 import { ROOT, SAMPLE_DIR } from '../paths';
 
 function electronBinary(): string | null {
@@ -29,6 +30,7 @@ if (!binary) console.warn(`[luxfuse e2e] ${SKIP_REASON}`);
 
 test.describe('Electron window', () => {
   test.skip(!binary, SKIP_REASON);
+  guardOriginals(() => [SAMPLE_DIR]);
 
   test('opens sandboxed, serves app://, merges the sample through real IPC', async () => {
     const app = await electron.launch({ executablePath: binary!, args: [join(ROOT, 'out/main/index.js')] });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openApp, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
+import { guardOriginals } from '../originals';
 import { RENDERER_OUT, SAMPLES } from '../paths';
 
 let host: TestHost;
@@ -20,6 +21,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.close();
 });
+guardOriginals(() => SAMPLES);
 
 async function openAndMerge(page: Page, gpuSetting: string | null): Promise<void> {
   const errors = await openApp(page, host, { gpuSetting, expectEmpty: false });

@@ -9,6 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { writeBracket } from '../../unit/helpers/bracket-fixture';
 import { openApp as openPage } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
+import { guardOriginals } from '../originals';
 import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR } from '../paths';
 
 let host: TestHost;
@@ -26,6 +27,8 @@ test.beforeAll(async () => {
   copyFileSync(join(SAMPLE_DIR, '..', '..', 'README.md'), join(shoot, 'notes.jpg'));
   mkdirSync(ARTIFACTS, { recursive: true });
 });
+
+guardOriginals(() => [shoot, SAMPLE_DIR]);
 
 test.afterAll(async () => {
   await host?.close();

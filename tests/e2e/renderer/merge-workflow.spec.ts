@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../src-main/app-protocol';
 import { openApp as openPage, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
+import { guardOriginals } from '../originals';
 import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
 
 let host: TestHost;
@@ -21,6 +22,8 @@ test.beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-'));
   mkdirSync(ARTIFACTS, { recursive: true });
 });
+
+guardOriginals(() => SAMPLES);
 
 test.afterAll(async () => {
   await host?.close();

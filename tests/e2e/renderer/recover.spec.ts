@@ -11,6 +11,7 @@ import { expect, test } from '@playwright/test';
 import { decodeImage } from '../../../src-shared/codecs/decode';
 import { openApp, previewMean } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
+import { guardOriginals } from '../originals';
 import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
 
 /** The sample bracket's darkest frame: a photo two stops under. */
@@ -30,6 +31,8 @@ test.afterAll(async () => {
   await host?.close();
   if (work) rmSync(work, { recursive: true, force: true });
 });
+
+guardOriginals(() => SAMPLES);
 
 /** Mean 8-bit code of the photo itself, for comparison with the preview. */
 function photoMean(): number {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { openApp } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
+import { guardOriginals } from '../originals';
 import { RENDERER_OUT, SAMPLES } from '../paths';
 
 let host: TestHost;
@@ -13,6 +14,7 @@ test.beforeAll(async () => {
   host = await startTestHost(RENDERER_OUT);
 });
 test.afterAll(async () => host?.close());
+guardOriginals(() => SAMPLES);
 
 /** Drags the exposure slider through several values, as a hand would. */
 async function dragExposure(page: Page, values: number[]): Promise<void> {
