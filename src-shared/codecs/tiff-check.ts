@@ -20,6 +20,9 @@ export function tagValues(ifd: TiffIfd, tag: number): number[] {
 const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4];
 /** Tags whose values utif2 follows as offsets of further IFDs: SubIFDs, Exif, GPS, Fuji. */
 const SUB_IFD_TAGS = new Set([330, 34665, 34853, 61440]);
+/** DNGPrivateData: utif2 may follow it as a directory too (see privateDataOffset). */
+const DNG_PRIVATE_DATA = 50740;
+const OFFSET_ONLY_TYPES = new Set([5, 10, 11, 12]);
 const MAX_IFDS = 1000;
 const MAX_IFD_DEPTH = 8;
 
@@ -60,13 +63,22 @@ export function checkTiffStructure(bytes: Uint8Array, file?: string): { littleEn
       }
       const n = view.getUint32(e + 4, le);
       const size = n * TYPE_SIZE[type];
-      const valueAt = size <= 4 ? e + 8 : view.getUint32(e + 8, le);
+      // utif2 reads rationals, floats and doubles at the stored offset even when they would fit inline.
+      const valueAt = size <= 4 && !OFFSET_ONLY_TYPES.has(type) ? e + 8 : view.getUint32(e + 8, le);
       // BYTE, ASCII and UNDEFINED values are clipped to the file by utif2; numbers are read one by one, n times.
       const end = type === 1 || type === 2 || type === 7 ? valueAt : valueAt + size;
       if (end > bytes.length) throw corrupt(`tag ${tag} (${n} values) runs past the end of the file`);
       if (SUB_IFD_TAGS.has(tag)) {
         // utif2 reads a directory at every value of these tags, whatever their type, and follows no chain from there.
-        for (const sub of offsetValues(view, valueAt, type, n, le)) {
+        for (const sub of offsetValues(view, valueAt, type, n, le, () => corrupt(`tag ${tag} points at a directory at an offset that is not a whole number`))) {
+          if (depth >= MAX_IFD_DEPTH) throw corrupt('image directories nest too deep');
+          checkIfd(sub, depth + 1);
+        }
+      }
+      if (tag === DNG_PRIVATE_DATA) {
+        // utif2 takes the first four values as the bytes of an offset and reads a directory there if it starts with a count under 300.
+        const sub = privateDataOffset(view, valueAt, type, n, le);
+        if (sub + 2 <= bytes.length && view.getUint16(sub, le) < 300) {
           if (depth >= MAX_IFD_DEPTH) throw corrupt('image directories nest too deep');
           checkIfd(sub, depth + 1);
         }
@@ -82,8 +94,12 @@ export function checkTiffStructure(bytes: Uint8Array, file?: string): { littleEn
   return { littleEndian: le };
 }
 
-/** Values of an entry that utif2 would take as directory offsets: whole numbers inside the file. */
-function offsetValues(view: DataView, at: number, type: number, n: number, le: boolean): number[] {
+/**
+ * Values of an entry that utif2 would take as directory offsets: whole numbers inside the file. A
+ * fractional or negative one is refused (`bad`): utif2 would read a count from the byte after it (a
+ * denormal double offset reads as byte 1, 'I' or 'M', so tens of thousands of garbage entries).
+ */
+function offsetValues(view: DataView, at: number, type: number, n: number, le: boolean, bad: () => Error): number[] {
   const read: Record<number, (i: number) => number> = {
     1: (i) => view.getUint8(at + i),
     7: (i) => view.getUint8(at + i),
@@ -100,9 +116,31 @@ function offsetValues(view: DataView, at: number, type: number, n: number, le: b
   const out: number[] = [];
   for (let i = 0; i < n && at + i < view.byteLength; i++) {
     const v = get(i);
-    if (Number.isInteger(v) && v >= 0 && v + 2 <= view.byteLength) out.push(v);
+    if (!Number.isInteger(v) || v < 0) throw bad();
+    if (v + 2 <= view.byteLength) out.push(v);
   }
   return out;
+}
+
+/** The offset utif2 makes of a DNGPrivateData entry: its first four values, each cut to a byte, read as a 32-bit number. */
+function privateDataOffset(view: DataView, at: number, type: number, n: number, le: boolean): number {
+  const value = (i: number): number => {
+    if (i >= n) return 0;
+    const size = TYPE_SIZE[type];
+    if (at + (i + 1) * size > view.byteLength) return 0;
+    if (type === 1 || type === 7) return view.getUint8(at + i);
+    // ASCII: utif2 keeps a string (no bytes) unless the first byte is 128 or more.
+    if (type === 2) return view.getUint8(at) >= 128 ? view.getUint8(at + i) : 0;
+    if (type === 3) return view.getUint16(at + 2 * i, le);
+    if (type === 8) return view.getInt16(at + 2 * i, le);
+    if (type === 4 || type === 13) return view.getUint32(at + 4 * i, le);
+    if (type === 9) return view.getInt32(at + 4 * i, le);
+    if (type === 11) return view.getFloat32(at + 4 * i, le);
+    if (type === 12) return view.getFloat64(at + 8 * i, le);
+    return 0;
+  };
+  const b = Uint8Array.from([0, 1, 2, 3].map((i) => (Number.isFinite(value(i)) ? Math.trunc(value(i)) & 0xff : 0)));
+  return le ? (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0 : (b[3] | (b[2] << 8) | (b[1] << 16) | (b[0] << 24)) >>> 0;
 }
 
 export function rawError(file?: string): UnsupportedFormatError {

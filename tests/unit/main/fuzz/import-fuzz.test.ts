@@ -10,7 +10,7 @@ import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zlibSync } from 'fflate';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
 import { readShotInfo } from '../../../../src-main/services/exif';
 import { readFrame } from '../../../../src-main/services/frames';
@@ -36,6 +36,8 @@ import { samples, testImage } from '../../helpers/test-images';
 const SEED = fuzzSeed();
 const CASES = Math.round(300 * fuzzScale());
 const RAW_CASES = Math.round(24 * fuzzScale());
+// A longer run (LUXFUSE_FUZZ_SCALE > 1) gets proportionally longer per test.
+vi.setConfig({ testTimeout: 60_000 * Math.max(1, fuzzScale()) });
 /** A single decode of a small mutated file taking longer than this is a hang (the machine is shared: generous). */
 const CASE_LIMIT_MS = 3000;
 /** ArrayBuffer memory in use after a case that counts as a blow-up. */
@@ -731,6 +733,58 @@ describe('regressions the fuzzer found', () => {
 
   it('a tag claiming 2^31 values fails at once instead of utif2 reading them one by one', () => {
     const { error, ms } = decodeError(withTiffValue(tiff8(), 273, 0x7fffffff, 'count'), 'count.tif');
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error!.message).toMatch(/tag 273 .*runs past the end/);
+    expect(ms).toBeLessThan(500);
+  });
+
+  /** The 8-bit seed with its Exif pointer entry rewritten (type, count, value) and `tail` appended to the file. */
+  function rewriteExifEntry(tag: number, type: number, count: number, tail: (offset: number, le: boolean) => Uint8Array): Uint8Array {
+    const base = tiff8();
+    const { littleEndian, entries } = tiffEntries(base);
+    const e = entries.find((x) => x.tag === 34665)!;
+    const extra = tail(base.length, littleEndian);
+    const out = new Uint8Array(base.length + extra.length);
+    out.set(base);
+    out.set(extra, base.length);
+    writeUint(out, e.at, 2, tag, littleEndian);
+    writeUint(out, e.at + 2, 2, type, littleEndian);
+    writeUint(out, e.at + 4, 4, count, littleEndian);
+    return out;
+  }
+
+  it('an Exif pointer stored as a denormal DOUBLE is refused (utif2 read a count of 18,688 entries from byte 1 and spent a minute)', () => {
+    const bytes = rewriteExifEntry(34665, 12, 1, (offset, le) => {
+      const d = new Uint8Array(8);
+      new DataView(d.buffer).setFloat64(0, 1.390788086980247e-309, le);
+      return d;
+    });
+    // The value field points at the appended double.
+    const { littleEndian, entries } = tiffEntries(bytes);
+    writeUint(bytes, entries.find((x) => x.tag === 34665)!.at + 8, 4, bytes.length - 8, littleEndian);
+    const { error, ms } = decodeError(bytes, 'denormal-exif.tif');
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error!.message).toMatch(/tag 34665 points at a directory at an offset that is not a whole number/);
+    expect(ms).toBeLessThan(500);
+  });
+
+  it('DNGPrivateData that utif2 follows as a directory is checked like one (a 2^31-value tag inside it)', () => {
+    const bytes = rewriteExifEntry(50740, 1, 4, (offset, le) => {
+      // A directory of one entry claiming 2^31 LONG values, at the offset the four BYTE values spell.
+      const ifd = new Uint8Array(2 + 12 + 4);
+      const v = new DataView(ifd.buffer);
+      v.setUint16(0, 1, le);
+      v.setUint16(2, 273, le);
+      v.setUint16(4, 4, le);
+      v.setUint32(6, 0x7fffffff, le);
+      return ifd;
+    });
+    const { littleEndian, entries } = tiffEntries(bytes);
+    const e = entries.find((x) => x.tag === 50740)!;
+    const offset = bytes.length - 18;
+    const spelled = littleEndian ? [offset & 255, (offset >> 8) & 255, (offset >> 16) & 255, offset >>> 24] : [offset >>> 24, (offset >> 16) & 255, (offset >> 8) & 255, offset & 255];
+    bytes.set(spelled, e.at + 8);
+    const { error, ms } = decodeError(bytes, 'private-data.tif');
     expect(error).toBeInstanceOf(DecodeError);
     expect(error!.message).toMatch(/tag 273 .*runs past the end/);
     expect(ms).toBeLessThan(500);
