@@ -1,5 +1,6 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
-import type { FrameInfo, MergeResult, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
+import type { DeghostRequest, FrameInfo, GhostStroke, MergeResult, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
+import { GHOST_THRESHOLD_RANGE, MAX_GHOST_STROKES } from '../../../src-shared/ghost/strokes';
 import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
@@ -16,7 +17,19 @@ interface EditState {
   method: ProjectMethod;
   align: AlignMode;
   synthesize: SynthesizeChoice;
+  deghost: DeghostSettings;
 }
+
+/** Deghosting as the user set it; kept (strokes too) while it is off, so turning it on again restores it. */
+export interface DeghostSettings {
+  on: boolean;
+  /** Frame index; null: the engine's suggestion. */
+  reference: number | null;
+  threshold: number;
+  strokes: GhostStroke[];
+}
+
+const DEGHOST_OFF: DeghostSettings = { on: false, reference: null, threshold: GHOST_THRESHOLD_RANGE.default, strokes: [] };
 
 /** A bracket's missing extreme frame: none, or synthesised beyond the darkest or brightest one. */
 export type SynthesizeChoice = 'off' | SynthesizeSide;
@@ -30,6 +43,10 @@ export class ProjectStore {
   method = $state<ProjectMethod>('mertens');
   align = $state<AlignMode>('similarity');
   synthesize = $state<SynthesizeChoice>('off');
+  /** Replaced whole on every change (plain data, no proxies): what the history and the engine get. */
+  deghost = $state.raw<DeghostSettings>(DEGHOST_OFF);
+  /** The reference the engine suggested (learnt from a merge that left the choice to it). */
+  suggestedReference = $state<number | null>(null);
   /** The merged preview; raw because it holds a large Float32Array. */
   result = $state.raw<MergeResult | null>(null);
   /** Operator, options and controls of the display image: the preview and the export both read it. */
@@ -56,7 +73,7 @@ export class ProjectStore {
   }
 
   private editState(): EditState {
-    return { tone: this.tone.snapshot(), method: this.method, align: this.align, synthesize: this.synthesize };
+    return { tone: this.tone.snapshot(), method: this.method, align: this.align, synthesize: this.synthesize, deghost: this.deghost };
   }
 
   /** Records the current state as one undoable step, and saves it. */
@@ -79,7 +96,13 @@ export class ProjectStore {
       this.saveTimer = null;
       const state = this.editState();
       const save = getBridge()['edits:save'];
-      const edits: SavedEdits = { tone: state.tone, method: state.method, align: state.align, ...(state.synthesize !== 'off' ? { synthesize: state.synthesize } : {}) };
+      const edits: SavedEdits = {
+        tone: state.tone,
+        method: state.method,
+        align: state.align,
+        ...(state.synthesize !== 'off' ? { synthesize: state.synthesize } : {}),
+        ...(state.deghost.on ? { deghost: savedDeghost(state.deghost, paths) } : {}),
+      };
       save(paths, edits).catch((error: unknown) => (this.notice = `Edits not saved: ${error instanceof Error ? error.message : String(error)}`));
     }, SAVE_DELAY_MS);
   }
@@ -95,6 +118,11 @@ export class ProjectStore {
     this.method = saved.method;
     this.align = saved.align;
     this.synthesize = saved.synthesize ?? 'off';
+    const d = saved.deghost;
+    const reference = d?.referencePath ? this.paths.indexOf(d.referencePath) : -1;
+    this.deghost = d
+      ? { on: true, reference: reference >= 0 ? reference : null, threshold: d.threshold ?? GHOST_THRESHOLD_RANGE.default, strokes: d.strokes }
+      : DEGHOST_OFF;
   }
 
   /** The user picked a merge (or recovery) method, an alignment or a synthetic frame: one undoable step, then merge. */
@@ -105,6 +133,23 @@ export class ProjectStore {
     const [key, label] = change.method ? ['method', 'method'] : change.align ? ['align', 'alignment'] : ['synthesize', 'synthetic frame'];
     this.remember(key, label);
     await this.merge();
+  }
+
+  /** A deghosting change (on/off, reference, threshold, a whole brush stroke): one undoable step, then merge. */
+  async setDeghost(change: Partial<DeghostSettings>, key: string, label: string): Promise<void> {
+    this.deghost = { ...this.deghost, ...change };
+    this.remember(`deghost:${key}`, label);
+    await this.merge();
+  }
+
+  /** A finished brush stroke is added to the mask edits. */
+  async addStroke(stroke: GhostStroke): Promise<void> {
+    if (this.deghost.strokes.length >= MAX_GHOST_STROKES) {
+      this.error = `At most ${MAX_GHOST_STROKES} brush strokes: clear some first`;
+      return;
+    }
+    // Each stroke is its own step: two quick strokes are two undos.
+    await this.setDeghost({ strokes: [...this.deghost.strokes, stroke] }, `stroke:${this.deghost.strokes.length}`, stroke.mode === 'add' ? 'deghost brush' : 'keep brush');
   }
 
   async undo(): Promise<void> {
@@ -119,10 +164,12 @@ export class ProjectStore {
     this.historyVersion++;
     if (!state) return;
     this.tone.restore(state.tone);
-    const remerge = state.method !== this.method || state.align !== this.align || state.synthesize !== this.synthesize;
+    const remerge =
+      state.method !== this.method || state.align !== this.align || state.synthesize !== this.synthesize || JSON.stringify(state.deghost) !== JSON.stringify(this.deghost);
     this.method = state.method;
     this.align = state.align;
     this.synthesize = state.synthesize;
+    this.deghost = state.deghost;
     this.scheduleSave();
     if (remerge) await this.merge();
   }
@@ -197,6 +244,8 @@ export class ProjectStore {
     this.projectId = loaded.projectId;
     this.frames = loaded.frames;
     this.paths = paths;
+    this.deghost = DEGHOST_OFF;
+    this.suggestedReference = null;
     // The edits saved last time these files were open (or before a crash) come back.
     const saved = await getBridge()['edits:load'](paths).catch(() => null);
     if (saved) this.restoreSaved(saved);
@@ -221,9 +270,11 @@ export class ProjectStore {
         align: this.align,
         previewMaxSide: 1280,
         ...(this.synthesize !== 'off' && !this.single ? { synthesize: this.synthesize } : {}),
+        ...(this.deghost.on && !this.single ? { deghost: deghostRequest(this.deghost) } : {}),
       }),
     );
     if (result) {
+      if (result.ghost && this.deghost.reference === null) this.suggestedReference = result.ghost.reference;
       this.result = result;
       this.notice = result.warnings.join(' ') || null;
     }
@@ -261,4 +312,14 @@ export class ProjectStore {
       return null;
     }
   }
+}
+
+function deghostRequest(d: DeghostSettings): DeghostRequest {
+  return { ...(d.reference !== null ? { reference: d.reference } : {}), threshold: d.threshold, strokes: d.strokes };
+}
+
+/** The reference is saved as its file: the same files may be opened in another order. */
+function savedDeghost(d: DeghostSettings, paths: string[]): NonNullable<SavedEdits['deghost']> {
+  const referencePath = d.reference !== null ? paths[d.reference] : undefined;
+  return { ...(referencePath ? { referencePath } : {}), threshold: d.threshold, strokes: d.strokes };
 }

@@ -1,0 +1,56 @@
+/**
+ * The ghost overlay's pixels: the detector's uncertainty as heat (clear where it is sure nothing
+ * moved, blue to yellow to red as it grows, 0.5 being the threshold) and the final mask's edge
+ * outlined in white, so the user sees both what the detector thinks and what the merge does.
+ */
+export interface GhostPlanes {
+  width: number;
+  height: number;
+  /** 0..255. */
+  uncertainty: Uint8Array;
+  /** 1 = deghosted. */
+  mask: Uint8Array;
+}
+
+/** Uncertainty below this (0..255) is not drawn: the static scene stays clear. */
+const FLOOR = 26;
+
+/** Heat colour of an uncertainty 0..1: blue, cyan, yellow (the threshold), red. */
+function heat(u: number): [number, number, number] {
+  const stops: [number, number, number, number][] = [
+    [0, 40, 90, 255],
+    [0.3, 0, 200, 255],
+    [0.5, 255, 230, 0],
+    [1, 255, 40, 0],
+  ];
+  let i = 0;
+  while (i < stops.length - 2 && u > stops[i + 1][0]) i++;
+  const [a, ar, ag, ab] = stops[i];
+  const [b, br, bg, bb] = stops[i + 1];
+  const t = Math.min(1, Math.max(0, (u - a) / (b - a)));
+  return [ar + t * (br - ar), ag + t * (bg - ag), ab + t * (bb - ab)];
+}
+
+/** RGBA (width x height) of the overlay: heat where `showHeat`, the mask's edge where `showEdge`. */
+export function ghostOverlayPixels(g: GhostPlanes, showHeat: boolean, showEdge: boolean): Uint8ClampedArray<ArrayBuffer> {
+  const { width: w, height: h, uncertainty, mask } = g;
+  const out = new Uint8ClampedArray(new ArrayBuffer(w * h * 4));
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p = y * w + x;
+      const o = p * 4;
+      if (showEdge && mask[p] && (x === 0 || y === 0 || x === w - 1 || y === h - 1 || !mask[p - 1] || !mask[p + 1] || !mask[p - w] || !mask[p + w])) {
+        out[o] = out[o + 1] = out[o + 2] = out[o + 3] = 255;
+        continue;
+      }
+      const u = uncertainty[p];
+      if (!showHeat || u < FLOOR) continue;
+      const [r, gg, b] = heat(u / 255);
+      out[o] = r;
+      out[o + 1] = gg;
+      out[o + 2] = b;
+      out[o + 3] = 70 + (u / 255) * 120;
+    }
+  }
+  return out;
+}
