@@ -26,6 +26,8 @@ export function installBridgeShim(options: ShimOptions): void {
   function encode(value: unknown): string {
     return JSON.stringify(value, (_k, v: unknown) => {
       if (ArrayBuffer.isView(v)) return { $typed: v.constructor.name, b64: toBase64(v) };
+      // Structured clone keeps NaN and the infinities; JSON would turn them into null.
+      if (typeof v === 'number' && !Number.isFinite(v)) return { $number: String(v) };
       return v;
     });
   }
@@ -37,6 +39,7 @@ export function installBridgeShim(options: ShimOptions): void {
         for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
         return new typed[v.$typed as string](bytes.buffer);
       }
+      if (v && typeof v === 'object' && '$number' in v) return Number(v.$number);
       return v;
     });
   }

@@ -18,6 +18,8 @@ export function encodeWire(value: unknown): string {
         return { $typed: name, b64: Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64') };
       }
     }
+    // Structured clone (Electron's IPC) keeps NaN and the infinities; JSON would turn them into null.
+    if (typeof v === 'number' && !Number.isFinite(v)) return { $number: String(v) };
     return v;
   });
 }
@@ -31,6 +33,7 @@ export function decodeWire(text: string): unknown {
       const Ctor = TYPED[$typed];
       return new Ctor(copy, 0, copy.byteLength / Ctor.BYTES_PER_ELEMENT);
     }
+    if (v && typeof v === 'object' && '$number' in v) return Number((v as { $number: string }).$number);
     return v;
   });
 }
