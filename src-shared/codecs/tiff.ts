@@ -132,7 +132,7 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
     const decode = UTIF.decode as unknown as (b: ArrayBuffer, prm: { parseMN: boolean; debug: boolean }) => TiffIfd[];
     ifds = decode(buffer, { parseMN: false, debug: false });
   } catch (e) {
-    throw corrupt(String((e as Error)?.message ?? e));
+    throw corrupt(isEngineError(e) ? 'its image directories cannot be read' : String((e as Error)?.message ?? e));
   }
   if (ifds.some(isRawIfd)) throw rawError(fileName);
   // Skip reduced-resolution copies (NewSubfileType bit 0): the first full image is the one we want.
@@ -147,7 +147,8 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
   try {
     withoutUtifLogging(() => UTIF.decodeImage(buffer, ifd as unknown as UTIF.IFD));
   } catch (e) {
-    throw corrupt(String((e as Error)?.message ?? e));
+    // A JavaScript error from inside utif2 (an offset out of bounds...) says nothing to a photographer.
+    throw corrupt(isEngineError(e) ? 'the pixel data does not fit the image layout its header describes' : String((e as Error)?.message ?? e));
   }
   const data = ifd.data as Uint8Array | undefined;
   const rowBytes = (width * spp * bits) / 8;
@@ -183,4 +184,9 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
       clipLevel: float ? Infinity : 1,
     },
   };
+}
+
+/** Errors the JavaScript engine raises (bad offsets, undefined values), as opposed to a decoder's own message. */
+function isEngineError(e: unknown): boolean {
+  return e instanceof RangeError || e instanceof TypeError || e instanceof ReferenceError;
 }

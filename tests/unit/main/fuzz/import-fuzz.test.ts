@@ -790,6 +790,13 @@ describe('regressions the fuzzer found', () => {
     expect(ms).toBeLessThan(500);
   });
 
+  it('a strip offset and width utif2 trips over give a message about the file, not "offset is out of bounds"', () => {
+    const seed = tiffSeeds().find((x) => x.name.includes('tiff32-grey-float-deflate'))!;
+    const { error } = decodeError(withTiffValue(withTiffValue(seed.bytes, 273, 8), 256, 1), 'layout.tif');
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error!.message).toBe('truncated or corrupt TIFF: the pixel data does not fit the image layout its header describes');
+  });
+
   it('an Exif IFD pointing back at IFD0 is a loop, not endless recursion', () => {
     const { error } = decodeError(withTiffValue(tiff8(), 34665, 8), 'exif-loop.tif');
     expect(error).toBeInstanceOf(DecodeError);
