@@ -8,6 +8,16 @@ import type { LinearImage } from '../../src-shared/image/linear-image';
 
 /** Detections kept per bracket (reference x threshold): an undo or a slider moved back finds its own. */
 const KEPT = 6;
+/** ...as long as they fit in this many bytes together (a 24 MP 3-frame detection is about 360 MB); the latest is always kept. */
+const KEPT_BYTES = 512 * 1024 * 1024;
+
+/** Memory a detection holds: per frame a mask and a float uncertainty, and their union. */
+function bytesOf(d: GhostDetection): number {
+  let n = d.mask.byteLength + d.uncertainty.byteLength;
+  for (const m of d.frameMasks) n += m?.byteLength ?? 0;
+  for (const u of d.frameUncertainty) n += u?.byteLength ?? 0;
+  return n;
+}
 
 export class GhostDetections {
   /** The classical detector's threshold-free pass for the last reference asked for (tens of MB: one at a time). */
@@ -27,7 +37,13 @@ export class GhostDetections {
     // Most recently used last; the oldest goes first.
     this.detections.delete(key);
     this.detections.set(key, detection);
-    while (this.detections.size > KEPT) this.detections.delete(this.detections.keys().next().value as string);
+    let bytes = 0;
+    for (const d of this.detections.values()) bytes += bytesOf(d);
+    while (this.detections.size > 1 && (this.detections.size > KEPT || bytes > KEPT_BYTES)) {
+      const oldest = this.detections.keys().next().value as string;
+      bytes -= bytesOf(this.detections.get(oldest)!);
+      this.detections.delete(oldest);
+    }
     return detection;
   }
 
