@@ -49,7 +49,8 @@ export function ghostOverlayPixels(g: GhostPlanes, showHeat: boolean, showEdge: 
       out[o] = r;
       out[o + 1] = gg;
       out[o + 2] = b;
-      out[o + 3] = 70 + (u / 255) * 120;
+      // At most about 60% opaque: the merged content under the heat stays visible.
+      out[o + 3] = 40 + (u / 255) * 110;
     }
   }
   return out;

@@ -94,13 +94,16 @@ test('deghost a moving bracket: overlay and area, a brush stroke and its undo, t
   await expect(page.getByTestId('synthesize')).toBeDisabled();
   await page.screenshot({ path: join(ARTIFACTS, 'ghost-overlay.png') });
 
-  // The heat can be hidden: fewer pixels drawn, the mask's edge alone.
+  // The overlay can be hidden; with a brush in hand the mask's edge alone shows (a thin outline).
+  const heat = await drawn(page);
   await page.getByTestId('ghost-show-uncertainty').uncheck();
   await expect.poll(() => drawn(page)).toBe(0);
+  await page.getByTestId('ghost-brush-add').click();
+  await expect.poll(() => drawn(page)).toBeGreaterThan(20);
+  expect(await drawn(page)).toBeLessThan(heat);
   await page.getByTestId('ghost-show-uncertainty').check();
 
   // Paint deghosting onto a static corner: the area grows, and one undo takes the whole stroke back.
-  await page.getByTestId('ghost-brush-add').click();
   await drag(page, [corner[0] - 0.04, corner[1]], [corner[0] + 0.04, corner[1]]);
   await expect.poll(() => area(page)).toBeGreaterThan(found + 0.002);
   await expect(page.getByText('1 brush stroke')).toBeVisible();
