@@ -11,11 +11,11 @@ import { groupFiles } from '../services/group-service';
 import { mergeCommand, type MergeArgs } from './merge-command';
 import { UsageError } from './parse-values';
 
-export type BatchFormat = 'jpeg' | 'exr' | 'png' | 'hdr';
-const FORMATS: readonly BatchFormat[] = ['jpeg', 'exr', 'png', 'hdr'];
-const EXTENSIONS: Record<BatchFormat, string> = { jpeg: 'jpg', exr: 'exr', png: 'png', hdr: 'hdr' };
+export type BatchFormat = 'jpeg' | 'exr' | 'png' | 'hdr' | 'tiff';
+const FORMATS: readonly BatchFormat[] = ['jpeg', 'exr', 'png', 'hdr', 'tiff'];
+const EXTENSIONS: Record<BatchFormat, string> = { jpeg: 'jpg', exr: 'exr', png: 'png', hdr: 'hdr', tiff: 'tif' };
 /** Merge flags that name one bracket's files or outputs and so mean nothing for a whole batch. */
-const PER_BRACKET_FLAGS = ['exposure-times', 'reference', 'ghost-mask', 'exr', 'jpeg', 'png', 'hdr'];
+const PER_BRACKET_FLAGS = ['exposure-times', 'reference', 'ghost-mask', 'exr', 'jpeg', 'png', 'hdr', 'tiff'];
 
 export interface BatchArgs {
   paths: string[];
@@ -47,7 +47,7 @@ export interface BatchReport {
 }
 
 export function parseFormats(text: string | undefined): BatchFormat[] {
-  const formats = (text ?? 'jpeg').split(',').map((f) => f.trim().toLowerCase()).map((f) => (f === 'jpg' ? 'jpeg' : f));
+  const formats = (text ?? 'jpeg').split(',').map((f) => f.trim().toLowerCase()).map((f) => (f === 'jpg' ? 'jpeg' : f === 'tif' ? 'tiff' : f));
   for (const f of formats) if (!FORMATS.includes(f as BatchFormat)) throw new UsageError(`--formats: '${f}' is not one of ${FORMATS.join(', ')}`);
   return [...new Set(formats as BatchFormat[])];
 }

@@ -31,6 +31,7 @@ const OPTIONS = {
   hdr: { type: 'string' },
   jpeg: { type: 'string' },
   png: { type: 'string' },
+  tiff: { type: 'string' },
   tonemap: { type: 'string' },
   exposure: { type: 'string' },
   contrast: { type: 'string' },

@@ -51,8 +51,9 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   const exrPath = values.exr as string | undefined;
   const jpegPath = values.jpeg as string | undefined;
   const pngPath = values.png as string | undefined;
+  const tiffPath = values.tiff as string | undefined;
   const hdrPath = values.hdr as string | undefined;
-  if (!exrPath && !jpegPath && !pngPath && !hdrPath && !values['ghost-mask']) throw new UsageError('merge: give at least one output: --exr, --hdr, --jpeg, --png or --ghost-mask');
+  if (!exrPath && !jpegPath && !pngPath && !tiffPath && !hdrPath && !values['ghost-mask']) throw new UsageError('merge: give at least one output: --exr, --hdr, --jpeg, --png, --tiff or --ghost-mask');
   const exrCompression = (values['exr-compression'] as string | undefined) ?? 'zip';
   if (!EXR_COMPRESSIONS.includes(exrCompression as ExrCompression)) {
     throw new UsageError(`--exr-compression: '${exrCompression}' is not one of ${EXR_COMPRESSIONS.join(', ')}`);
@@ -66,7 +67,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   const quality = Math.round(parseNumber('quality', values.quality as string | undefined, 1, 100, 92));
 
   // Every output must be writable before any work starts, and never one of the inputs.
-  for (const path of [exrPath, hdrPath, jpegPath, pngPath]) if (path) await checkOutputPath(path, files);
+  for (const path of [exrPath, hdrPath, jpegPath, pngPath, tiffPath]) if (path) await checkOutputPath(path, files);
 
   const align = ((values.align as string | undefined) ?? 'similarity') as AlignMode;
   if (!ALIGN_MODES.includes(align)) throw new UsageError(`--align: '${align}' is not one of ${ALIGN_MODES.join(', ')}`);
@@ -110,6 +111,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
       hdrPath,
       jpegPath,
       pngPath,
+      tiffPath,
       quality,
       exrPixelType: values['exr-float'] === true ? 'float' : 'half',
       exrCompression: exrCompression as ExrCompression,

@@ -42,6 +42,8 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
                                  radiance (radiance), with the reference frame's EXIF and
                                  an ICC profile of its colour space
         --png FILE               the same display image as 8-bit PNG
+        --tiff FILE              the same display image as 16-bit RGB TIFF (Deflate, ICC
+                                 profile and EXIF like the JPEG), for further editing
         --tonemap NAME           tone operator of a radiance merge's display image:
                                  local-contrast (default) | reinhard | reinhard-local | drago |
                                  filmic (a fused image keeps its tones; the controls still apply)
@@ -56,11 +58,11 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
 batch   Finds the brackets (as group) and merges each into DIR, one after another, as
         <first file>-hdr.<ext>; single shots are listed, not merged. Takes merge's options
         except those naming one bracket's files (--exposure-times, --reference, --ghost-mask,
-        --exr/--jpeg/--png/--hdr). A failed bracket is reported and the batch goes on (exit 1
+        --exr/--jpeg/--png/--hdr/--tiff). A failed bracket is reported and the batch goes on (exit 1
         at the end). Ctrl+C stops before the next bracket (exit 130): every output is written
         atomically, so DIR holds only whole files, and running the batch again resumes.
         --out DIR               the output folder (must exist)
-        --formats LIST          jpeg (default), exr, png, hdr, comma-separated
+        --formats LIST          jpeg (default), exr, png, hdr, tiff, comma-separated
         --overwrite             redo brackets whose outputs exist (default: skip them)
         --recursive             descend into sub-folders
         --json                  print {"brackets":[{"files","status","outputs","message",

@@ -8,7 +8,8 @@ import type { ExifFields } from '../../src-shared/codecs/exif-write';
 import { encodeJpeg } from '../../src-shared/codecs/jpeg';
 import { encodePng } from '../../src-shared/codecs/png';
 import type { MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
-import { renderOutcome, type OutputSpace } from '../../src-shared/pipeline/render-display';
+import { renderOutcome, renderOutcome16, type OutputSpace } from '../../src-shared/pipeline/render-display';
+import { encodeTiff } from '../../src-shared/codecs/tiff';
 import type { ToneSettings } from '../../src-shared/tonemap/tone-settings';
 import { writeFileAtomic } from './atomic-write';
 
@@ -21,6 +22,8 @@ export interface ExportTargets {
   hdrPath?: string;
   jpegPath?: string;
   pngPath?: string;
+  /** The display image as a 16-bit RGB TIFF (Deflate, ICC profile and EXIF like the JPEG): for further editing. */
+  tiffPath?: string;
   /** JPEG quality 1-100 (default 92). */
   quality?: number;
   exrPixelType?: 'half' | 'float';
@@ -71,7 +74,7 @@ export function exrMetadataFromReference(meta: ImageMeta | undefined): ExrMetada
 }
 
 /**
- * Writes what was asked; returns the paths written, in order EXR, HDR, JPEG, PNG. `reference` is
+ * Writes what was asked; returns the paths written, in order EXR, HDR, JPEG, PNG, TIFF. `reference` is
  * the metadata of the frame the merge is normalised to: it goes into the EXIF and the EXR header.
  */
 export async function exportOutcome(
@@ -110,13 +113,29 @@ export async function exportOutcome(
       written.push(targets.pngPath);
     }
   }
+  if (targets.tiffPath) {
+    const display = renderOutcome16(outcome, tone, output);
+    const tiff = encodeTiff({
+      width: display.width,
+      height: display.height,
+      channels: 3,
+      bits: 16,
+      data: dropAlpha(display.data),
+      compression: 'deflate',
+      exif: exifFromReference(reference, output),
+      icc: iccProfile(output),
+    });
+    await writeFileAtomic(targets.tiffPath, tiff);
+    written.push(targets.tiffPath);
+  }
   return written;
 }
 
-/** The display image is always opaque: an RGB PNG is smaller and reads the same everywhere. */
-function dropAlpha(rgba: Uint8ClampedArray): Uint8Array {
+/** The display image is always opaque: RGB files are smaller and read the same everywhere. */
+function dropAlpha<T extends Uint8ClampedArray | Uint16Array>(rgba: T): T extends Uint16Array ? Uint16Array : Uint8Array;
+function dropAlpha(rgba: Uint8ClampedArray | Uint16Array): Uint8Array | Uint16Array {
   const n = rgba.length >> 2;
-  const rgb = new Uint8Array(n * 3);
+  const rgb = rgba instanceof Uint16Array ? new Uint16Array(n * 3) : new Uint8Array(n * 3);
   for (let i = 0, j = 0; i < n; i++, j += 3) {
     rgb[j] = rgba[i * 4];
     rgb[j + 1] = rgba[i * 4 + 1];

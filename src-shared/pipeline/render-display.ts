@@ -6,7 +6,7 @@
  */
 import type { Rgba8Image } from '../image/linear-image';
 import type { OutputSpace } from '../tonemap/output-space';
-import { toneMap } from '../tonemap/tone-map';
+import { toneMap, toneMap16, type Rgba16Image } from '../tonemap/tone-map';
 import type { ToneSettings } from '../tonemap/tone-settings';
 import type { MergeOutcome } from './merge-bracket';
 
@@ -31,4 +31,14 @@ export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, out
   }
   if (!outcome.fused) throw new Error('fusion merge has no fused image');
   return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output });
+}
+
+/** renderOutcome at 16 bits per sample (16-bit TIFF export): the same pixels, finer steps. */
+export function renderOutcome16(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb'): Rgba16Image {
+  if (outcome.method === 'radiance' || outcome.method === 'recover-hdr') {
+    if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
+    return toneMap16(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output });
+  }
+  if (!outcome.fused) throw new Error('fusion merge has no fused image');
+  return toneMap16(outcome.fused, settingsFor('display', settings), { key: 1, output });
 }

@@ -85,14 +85,38 @@ function skinGuard(r: number, g: number, b: number): number {
   return skin > 0 ? 1 - 0.6 * skin : 1;
 }
 
+/** A 16-bit display image (16-bit TIFF export): RGBA, 0..65535, the same encoding as the 8-bit one. */
+export interface Rgba16Image {
+  width: number;
+  height: number;
+  data: Uint16Array;
+}
+
 /** Re-renders the image for new settings from a prepared cache; only per-pixel work unless layers for new options are needed. */
 export function applyTone(cache: ToneCache, settings: ToneSettings, opts: ToneOutputOptions): Rgba8Image {
+  const n = cache.width * cache.height;
+  const dst = opts.out ?? new Uint8ClampedArray(n * 4);
+  if (dst.length !== n * 4) throw new RangeError(`output must hold ${n * 4} bytes, got ${dst.length}`);
+  tonePass(cache, settings, opts, dst, 255, 0);
+  return { width: cache.width, height: cache.height, data: dst };
+}
+
+/** The same pass at 16 bits per sample (rounded to nearest), for exports that keep the precision. */
+export function applyTone16(cache: ToneCache, settings: ToneSettings, opts: Omit<ToneOutputOptions, 'out'>): Rgba16Image {
+  const dst = new Uint16Array(cache.width * cache.height * 4);
+  tonePass(cache, settings, opts, dst, 65535, 0.5);
+  return { width: cache.width, height: cache.height, data: dst };
+}
+
+/**
+ * The per-pixel pass into RGBA samples of full scale `top`. `bias` rounds where the array truncates
+ * (Uint16Array: 0.5); Uint8ClampedArray rounds by itself (0).
+ */
+function tonePass(cache: ToneCache, settings: ToneSettings, opts: Omit<ToneOutputOptions, 'out'>, dst: Uint8ClampedArray | Uint16Array, top: number, bias: number): void {
   const s = resolveToneSettings(settings);
   const { width, height, image, lum, gain } = cache;
   const n = width * height;
   const plan = planTone(cache, s, opts.output, opts.gamut);
-  const dst = opts.out ?? new Uint8ClampedArray(n * 4);
-  if (dst.length !== n * 4) throw new RangeError(`output must hold ${n * 4} bytes, got ${dst.length}`);
   gainPass(cache, plan);
 
   const { data, channels: ch } = image;
@@ -107,13 +131,13 @@ export function applyTone(cache: ToneCache, settings: ToneSettings, opts: ToneOu
   for (let p = 0, i = 0, o = 0; p < n; p++, i += ch, o += 4) {
     const k = gain[p];
     const y = lum[p] * k;
-    dst[o + 3] = 255;
+    dst[o + 3] = top;
     if (!(y > 0)) {
       dst[o] = dst[o + 1] = dst[o + 2] = 0;
       continue;
     }
     if (y >= 1) {
-      dst[o] = dst[o + 1] = dst[o + 2] = 255;
+      dst[o] = dst[o + 1] = dst[o + 2] = top;
       continue;
     }
     let r = data[i] * k;
@@ -149,14 +173,18 @@ export function applyTone(cache: ToneCache, settings: ToneSettings, opts: ToneOu
       g = y + t * (g - y);
       b = y + t * (b - y);
     }
-    dst[o] = read(enc, r) * 255;
-    dst[o + 1] = read(enc, g) * 255;
-    dst[o + 2] = read(enc, b) * 255;
+    dst[o] = read(enc, r) * top + bias;
+    dst[o + 1] = read(enc, g) * top + bias;
+    dst[o + 2] = read(enc, b) * top + bias;
   }
-  return { width, height, data: dst };
 }
 
 /** One-shot tone mapping (export, CLI): prepare and apply. For live previews keep the cache of prepareTone instead. */
 export function toneMap(img: LinearImage, settings: ToneSettings, opts: ToneOutputOptions & { key: number }): Rgba8Image {
   return applyTone(prepareTone(img, opts.key, settings), settings, opts);
+}
+
+/** One-shot tone mapping at 16 bits per sample. */
+export function toneMap16(img: LinearImage, settings: ToneSettings, opts: Omit<ToneOutputOptions, 'out'> & { key: number }): Rgba16Image {
+  return applyTone16(prepareTone(img, opts.key, settings), settings, opts);
 }
