@@ -10,7 +10,11 @@
  * motion-free bracket. The reference is the generator's (the frame whose scene is the truth). Then the
  * mask area on the real tripod brackets in ../shared/datasets/brackets (3 frames 2 stops apart around
  * the middle, aligned as the CLI does), and the detection time per megapixel.
- * Usage: npx tsx bench/ghost-quality.ts [--maps pedestrian_overpass_1k] [--quick]
+ * Every scene is also judged by the judge network (resources/models/judge.onnx, trained on the other
+ * radiance maps and the real brackets, training/ghost): the same scores with its detection given to
+ * deghostBracket, and its time at working resolution (input planes, which run the classical detector
+ * at that resolution, then the network on onnxruntime-web WASM, then the masks).
+ * Usage: npx tsx bench/ghost-quality.ts [--maps pedestrian_overpass_1k] [--quick] [--no-judge]
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,6 +33,9 @@ import { mergeRadiance } from '../src-shared/merge/radiance';
 import { DEFAULT_RADIANCE_TONE, renderOutcome } from '../src-shared/pipeline/render-display';
 import { autoKey } from '../src-shared/tonemap/global';
 import { maskScores } from '../src-shared/metrics/mask-scores';
+import { judgeDetection, judgeInput } from '../src-shared/ghost/judge-input';
+import type { GhostDetection } from '../src-shared/ghost/detect';
+import { runJudge } from '../src-main/services/judge-model';
 
 const DATA = resolve(import.meta.dirname, '../../shared/datasets');
 const args = process.argv.slice(2);
@@ -47,9 +54,31 @@ const NOISE = [
   { name: 'high', shot: 2e-3, read: 3e-3 },
 ];
 const SEEDS = QUICK ? [1] : [1, 2];
+const JUDGE = !args.includes('--no-judge');
+
+/** One detector's scores on one scene. */
+interface DetectorScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  visibleF1: number;
+  staticArea: number;
+  radianceDeghosted: number;
+  mertensDeghosted: number;
+}
+
+interface JudgeTiming {
+  /** Working size the network ran at. */
+  width: number;
+  height: number;
+  inputMs: number;
+  netMs: number;
+  masksMs: number;
+}
 
 interface Row {
   scene: string;
+  judge: (DetectorScores & { timing: JudgeTiming }) | null;
   precision: number;
   recall: number;
   f1: number;
@@ -80,7 +109,35 @@ function crops(map: string): { label: string; image: LinearImage }[] {
   return out;
 }
 
-function runScene(label: string, image: LinearImage, kind: string, noise: (typeof NOISE)[number], seed: number): Row {
+/** The judge network's detection, timed in its three stages. */
+async function judged(frames: LinearImage[], reference: number): Promise<{ detection: GhostDetection; timing: JudgeTiming }> {
+  const t0 = performance.now();
+  const input = judgeInput(frames, { reference });
+  const t1 = performance.now();
+  const probability = await runJudge(input);
+  const t2 = performance.now();
+  const detection = judgeDetection(input, probability);
+  const t3 = performance.now();
+  return { detection, timing: { width: input.width, height: input.height, inputMs: t1 - t0, netMs: t2 - t1, masksMs: t3 - t2 } };
+}
+
+async function judgeScene(b: ReturnType<typeof renderDynamicBracket>, truth: Rgba8Image, fusedTruth: Rgba8Image): Promise<DetectorScores & { timing: JudgeTiming }> {
+  const reference = b.reference;
+  const { detection, timing } = await judged(b.frames, reference);
+  const s = scores(detection.mask, b.union);
+  const staticArea = (await judged(b.staticFrames, reference)).detection.area;
+  const deghost = { mode: 'auto' as const, reference, detection };
+  return {
+    ...s,
+    visibleF1: scores(detection.mask, b.visibleUnion).f1,
+    staticArea,
+    radianceDeghosted: psnrOf(display(mergeBracket(b.frames, 'radiance', { deghost })), truth),
+    mertensDeghosted: psnrOf(display(mergeBracket(b.frames, 'mertens', { deghost })), fusedTruth),
+    timing,
+  };
+}
+
+async function runScene(label: string, image: LinearImage, kind: string, noise: (typeof NOISE)[number], seed: number): Promise<Row> {
   const evs = bracketAroundMedian(image, 3, 2);
   const b = renderDynamicBracket(image, { evs, seed, shot: noise.shot, read: noise.read, ...KINDS[kind] });
   const reference = b.reference;
@@ -105,6 +162,7 @@ function runScene(label: string, image: LinearImage, kind: string, noise: (typeo
   };
   return {
     scene: `${label}, ${kind}, noise ${noise.name}, seed ${seed}`,
+    judge: JUDGE ? await judgeScene(b, truth, fusedTruth) : null,
     ...s,
     visibleF1: visible.f1,
     truthArea: area(b.union),
@@ -131,10 +189,10 @@ function referenceOnlyBound(frames: LinearImage[], union: Uint8Array, reference:
 }
 
 /** The real tripod brackets: 3 frames two stops apart (by exposure time) around the middle, aligned as the CLI does. */
-function realBrackets(): { scene: string; area: number; msPerMp: number }[] {
+async function realBrackets(): Promise<{ scene: string; area: number; msPerMp: number; judgeArea: number | null }[]> {
   const dir = join(DATA, 'brackets');
   if (!existsSync(dir)) return [];
-  return readdirSync(dir)
+  const rows = readdirSync(dir)
     .filter((s) => existsSync(join(dir, s, 'exposures.tsv')))
     .sort()
     .map((scene) => {
@@ -152,14 +210,20 @@ function realBrackets(): { scene: string; area: number; msPerMp: number }[] {
       const t0 = performance.now();
       const d = detectGhosts(aligned, { reference: suggestReference(aligned) });
       const ms = performance.now() - t0;
-      return { scene: `${scene} (${pick.map((r) => r.file).join(', ')})`, area: d.area, msPerMp: ms / ((frames[0].width * frames[0].height) / 1e6) };
+      return { scene: `${scene} (${pick.map((r) => r.file).join(', ')})`, area: d.area, msPerMp: ms / ((frames[0].width * frames[0].height) / 1e6), aligned };
     });
+  const out = [];
+  for (const { aligned, ...r } of rows) {
+    const judgeArea = JUDGE ? (await judged(aligned, suggestReference(aligned))).detection.area : null;
+    out.push({ ...r, judgeArea });
+  }
+  return out;
 }
 
 const f = (v: number, d = 3): string => (Number.isFinite(v) ? v.toFixed(d) : String(v));
 const mean = (v: number[]): number => v.reduce((s, x) => s + x, 0) / v.length;
 
-function main(): void {
+async function main(): Promise<void> {
   if (!existsSync(join(DATA, 'radiance'))) {
     console.log(`no datasets at ${DATA}: nothing to benchmark (see ../shared/datasets/README.md)`);
     return;
@@ -170,9 +234,10 @@ function main(): void {
       for (const kind of Object.keys(KINDS)) {
         for (const noise of NOISE) {
           for (const seed of SEEDS) {
-            const row = runScene(label, image, kind, noise, seed);
+            const row = await runScene(label, image, kind, noise, seed);
             rows.push(row);
-            console.error(`${row.scene}: F1 ${f(row.f1)}, static ${f(row.staticArea * 100, 2)}%`);
+            const j = row.judge ? `; judge F1 ${f(row.judge.f1)}, static ${f(row.judge.staticArea * 100, 2)}%` : '';
+            console.error(`${row.scene}: F1 ${f(row.f1)}, static ${f(row.staticArea * 100, 2)}%${j}`);
           }
         }
       }
@@ -194,13 +259,47 @@ function main(): void {
   for (const kind of Object.keys(KINDS)) console.log(summary(kind, rows.filter((r) => r.scene.includes(`, ${kind},`))));
   for (const noise of NOISE) console.log(summary(`noise ${noise.name}`, rows.filter((r) => r.scene.includes(`noise ${noise.name},`))));
   console.log(summary('all', rows));
-  const real = realBrackets();
+  const judgedRows = rows.filter((r) => r.judge);
+  if (judgedRows.length > 0) {
+    console.log('\nClassical (detect.ts) and judge network side by side, same scenes and references:\n');
+    console.log('| group | detector | precision | recall | F1 | F1 (visible) | static FP area mean / max | radiance PSNR deghosted (motion-free) | dB behind motion-free mean / worst | Mertens PSNR deghosted |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    const both = (label: string, rs: Row[]): void => {
+      const js = rs.map((r) => r.judge!);
+      const still = mean(rs.map((r) => r.radiance.still));
+      const det = (name: string, v: DetectorScores[]): void => {
+        const gap = v.map((x, i) => rs[i].radiance.still - x.radianceDeghosted);
+        console.log(
+          `| ${label} (${rs.length}) | ${name} | ${f(mean(v.map((x) => x.precision)))} | ${f(mean(v.map((x) => x.recall)))} | ${f(mean(v.map((x) => x.f1)))} | ${f(mean(v.map((x) => x.visibleF1)))} | ${f(mean(v.map((x) => x.staticArea)) * 100, 2)}% / ${f(Math.max(...v.map((x) => x.staticArea)) * 100, 2)}% | ${f(mean(v.map((x) => x.radianceDeghosted)), 2)} (${f(still, 2)}) | ${f(mean(gap), 2)} / ${f(Math.max(...gap), 2)} | ${f(mean(v.map((x) => x.mertensDeghosted)), 2)} |`,
+        );
+      };
+      det('classical', rs.map((r) => ({ ...r, radianceDeghosted: r.radiance.deghosted, mertensDeghosted: r.mertens.deghosted })));
+      det('judge', js);
+    };
+    for (const kind of Object.keys(KINDS)) both(kind, judgedRows.filter((r) => r.scene.includes(`, ${kind},`)));
+    for (const noise of NOISE) both(`noise ${noise.name}`, judgedRows.filter((r) => r.scene.includes(`noise ${noise.name},`)));
+    both('all', judgedRows);
+    const bySize = new Map<string, JudgeTiming[]>();
+    for (const r of judgedRows) {
+      const t = r.judge!.timing;
+      const key = `${t.width}x${t.height}`;
+      bySize.set(key, [...(bySize.get(key) ?? []), t]);
+    }
+    console.log('\n| judge working size (3 frames, 2 pairs) | input planes ms | network ms (WASM, 1 thread) | masks ms | total ms mean / fastest |');
+    console.log('|---|---|---|---|---|');
+    for (const [size, ts] of bySize) {
+      const [a, b, c] = [mean(ts.map((t) => t.inputMs)), mean(ts.map((t) => t.netMs)), mean(ts.map((t) => t.masksMs))];
+      const fastest = Math.min(...ts.map((t) => t.inputMs + t.netMs + t.masksMs));
+      console.log(`| ${size} (${ts.length}) | ${Math.round(a)} | ${Math.round(b)} | ${Math.round(c)} | ${Math.round(a + b + c)} / ${Math.round(fastest)} |`);
+    }
+  }
+  const real = await realBrackets();
   if (real.length > 0) {
-    console.log('\n| real tripod bracket | mask area | detection ms/MP |');
-    console.log('|---|---|---|');
-    for (const r of real) console.log(`| ${r.scene} | ${f(r.area * 100, 2)}% | ${Math.round(r.msPerMp)} |`);
+    console.log('\n| real tripod bracket | mask area classical | mask area judge | classical detection ms/MP |');
+    console.log('|---|---|---|---|');
+    for (const r of real) console.log(`| ${r.scene} | ${f(r.area * 100, 2)}% | ${r.judgeArea === null ? '-' : `${f(r.judgeArea * 100, 2)}%`} | ${Math.round(r.msPerMp)} |`);
   }
   console.log(`\ndeghosting (detection + replacement) on the generated scenes: ${Math.round(mean(rows.map((r) => r.detectMsPerMp)))} ms per megapixel (mean)`);
 }
 
-main();
+await main();
