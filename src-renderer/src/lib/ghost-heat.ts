@@ -12,6 +12,31 @@ export interface GhostPlanes {
   mask: Uint8Array;
 }
 
+/**
+ * The planes as another threshold would make them, from the uncertainty alone, while its slider is
+ * dragged (the engine's answer follows on release). The detector's uncertainty is q / (1 + q) with
+ * q = (E / T^2)^2 for the conflict E, so at T' it is q' = q (T / T')^4; the mask is where that passes
+ * 0.5, before the detector's morphology and its second pass; the strokes are painted on as the engine
+ * does (`paint`: 1 add, -1 remove, at this size).
+ */
+export function rethreshold(g: GhostPlanes, from: number, to: number, paint?: Int8Array): GhostPlanes {
+  const scale = (from / to) ** 4;
+  const lut = new Uint8Array(256);
+  for (let b = 0; b < 256; b++) {
+    const u = Math.min(b, 254.5) / 255;
+    const q = (u / (1 - u)) * scale;
+    lut[b] = Math.round((255 * q) / (1 + q));
+  }
+  const uncertainty = new Uint8Array(g.uncertainty.length);
+  const mask = new Uint8Array(g.mask.length);
+  for (let p = 0; p < mask.length; p++) {
+    uncertainty[p] = lut[g.uncertainty[p]];
+    const v = paint ? paint[p] : 0;
+    mask[p] = v > 0 ? 1 : v < 0 ? 0 : uncertainty[p] > 127 ? 1 : 0;
+  }
+  return { width: g.width, height: g.height, uncertainty, mask };
+}
+
 /** Uncertainty below this (0..255) is not drawn: the static scene stays clear. */
 const FLOOR = 26;
 

@@ -11,4 +11,6 @@ export class GhostTool {
   size = $state<number>(BRUSH_SIZE.default);
   /** The detector's uncertainty as a heat map over the preview, with the final mask's edge. */
   showUncertainty = $state(true);
+  /** The threshold while its slider is dragged (the overlay previews it); null when not dragging. */
+  pendingThreshold = $state<number | null>(null);
 }

@@ -118,13 +118,20 @@ test('deghost a moving bracket: overlay and area, a brush stroke and its undo, t
   await expect.poll(() => area(page)).toBe(found);
   await page.getByTestId('ghost-brush-off').click();
 
-  // A higher threshold masks less; one step, undone like the others.
+  // Dragging the threshold previews it on the overlay at once, without a merge; letting go merges.
+  const merges = () => host.calls.filter((c) => c === 'project:merge').length;
+  const [mergedBefore, heatBefore] = [merges(), await drawn(page)];
   await page.getByTestId('ghost-threshold').evaluate((el: HTMLInputElement) => {
     el.value = '3.5';
     el.dispatchEvent(new Event('input', { bubbles: true }));
-    el.dispatchEvent(new Event('change', { bubbles: true }));
   });
   await expect(page.getByTestId('ghost-threshold-value')).toHaveText('3.5');
+  await expect(page.getByTestId('ghost-overlay')).toHaveAttribute('data-previewing', '');
+  await expect.poll(() => drawn(page)).toBeLessThan(heatBefore);
+  expect(merges()).toBe(mergedBefore);
+  // A higher threshold masks less; one step, undone like the others.
+  await page.getByTestId('ghost-threshold').evaluate((el: HTMLInputElement) => el.dispatchEvent(new Event('change', { bubbles: true })));
+  await expect(page.getByTestId('ghost-overlay')).not.toHaveAttribute('data-previewing');
   await expect.poll(() => area(page)).toBeLessThan(found);
   await page.keyboard.press('Control+z');
   await expect.poll(() => area(page)).toBe(found);
