@@ -146,6 +146,15 @@ export interface MergeResult {
   millis: number;
 }
 
+/** One input frame at preview size, as shot: for the viewer's before/after split and its frame-by-frame view. */
+export interface FramePreviewRequest {
+  projectId: string;
+  /** Frame index as loaded; once the bracket is merged, the frame as aligned onto the reference. */
+  index: number;
+  /** Long side of the image sent back, in pixels (the merge's previewMaxSide gives the same size as its preview). */
+  maxSide: number;
+}
+
 export interface ExportRequest {
   projectId: string;
   /** Operator and controls of the display image (JPEG); a fused merge uses the controls only. */
@@ -188,6 +197,8 @@ export interface Channels {
   'project:load': { args: [paths: string[]]; result: LoadResult };
   'project:merge': { args: [request: MergeRequest]; result: MergeResult };
   'project:export': { args: [request: ExportRequest]; result: ExportResult };
+  /** An input frame as shot (sRGB-encoded, not tone mapped), aligned when the bracket has been merged. */
+  'project:frame-preview': { args: [request: FramePreviewRequest]; result: Thumbnail };
   /** The saved edits of these source files, or null. */
   'edits:load': { args: [paths: string[]]; result: SavedEdits | null };
   'edits:save': { args: [paths: string[], edits: SavedEdits]; result: null };
@@ -209,6 +220,7 @@ export const CHANNELS = [
   'project:load',
   'project:merge',
   'project:export',
+  'project:frame-preview',
   'edits:load',
   'edits:save',
   'app:launch-files',

@@ -29,6 +29,7 @@ export function createHandlers(deps: { project: ProjectApi; library: LibraryServ
     'project:load': (paths) => project.load(paths),
     'project:merge': (request) => project.merge(request),
     'project:export': (request) => project.export(request),
+    'project:frame-preview': (request) => project.framePreview(request),
     // What is read back is checked like what the renderer sends: the file may have been edited.
     'edits:load': (paths) => edits.load(paths, (e) => checkSavedEdits('edits:load', e)),
     'edits:save': async (paths, saved) => {

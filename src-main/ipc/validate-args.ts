@@ -245,6 +245,16 @@ export const validators: { [K in Channel]: Validator<K> } = {
     if (req.quality !== undefined) out.quality = Math.round(finiteIn(channel, req.quality, 'quality', 1, 100));
     return [out];
   },
+  'project:frame-preview': (args) => {
+    const channel = 'project:frame-preview';
+    arity(channel, args, 1);
+    const req = args[0];
+    if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
+    if (!Number.isInteger(req.index) || (req.index as number) < 0 || (req.index as number) >= MAX_FRAMES) {
+      throw new IpcArgumentError(channel, `index must be a frame index 0..${MAX_FRAMES - 1}`);
+    }
+    return [{ projectId: projectId(channel, req.projectId), index: req.index as number, maxSide: Math.round(finiteIn(channel, req.maxSide, 'maxSide', 64, 4096)) }];
+  },
   'app:launch-files': (args) => {
     arity('app:launch-files', args, 0);
     return [];

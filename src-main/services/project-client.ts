@@ -4,7 +4,7 @@
  * and the next call starts a fresh worker; the user reopens the bracket.
  */
 import type { Worker } from 'node:worker_threads';
-import type { ExportRequest, ExportResult, LoadResult, MergeRequest, MergeResult } from '../../src-preload/contract';
+import type { ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, Thumbnail } from '../../src-preload/contract';
 import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
@@ -12,6 +12,7 @@ export interface ProjectApi {
   load(paths: string[]): Promise<LoadResult>;
   merge(request: MergeRequest): Promise<MergeResult>;
   export(request: ExportRequest): Promise<ExportResult>;
+  framePreview(request: FramePreviewRequest): Promise<Thumbnail>;
 }
 
 export class EngineStoppedError extends Error {
@@ -38,6 +39,10 @@ export class WorkerProjectService implements ProjectApi {
 
   export(request: ExportRequest): Promise<ExportResult> {
     return this.call('export', [request]) as Promise<ExportResult>;
+  }
+
+  framePreview(request: FramePreviewRequest): Promise<Thumbnail> {
+    return this.call('framePreview', [request]) as Promise<Thumbnail>;
   }
 
   /** Stops the worker; pending calls fail. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ExportRequest, ExportResult, FrameInfo, GhostOverlay, LoadResult, MergeRequest, MergeResult, SynthesizeSide } from '../../src-preload/contract';
+import type { ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, SynthesizeSide, Thumbnail } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
@@ -182,6 +182,15 @@ export class ProjectService {
     };
   }
 
+  /** One frame as shot at the preview's size (aligned once merged, so it lies on the merge pixel for pixel), for the viewer. */
+  async framePreview(request: FramePreviewRequest): Promise<Thumbnail> {
+    const project = this.get(request.projectId);
+    const frames = project.aligned?.frames ?? project.frames;
+    const { index } = request;
+    if (!(Number.isInteger(index) && index >= 0 && index < frames.length)) throw new RangeError(`frame ${index} is not one of the ${frames.length} frames`);
+    return asShot(frames[index], request.maxSide);
+  }
+
   async export(request: ExportRequest): Promise<ExportResult> {
     const project = this.get(request.projectId);
     const outcome = project.outcome;
@@ -236,9 +245,14 @@ function ghostOverlay(detection: GhostDetection, width: number, height: number, 
   return { reference: detection.reference, area: detection.area, width, height, uncertainty, mask, detectMillis: Math.round(detectMillis) };
 }
 
+/** The frame downsampled (as the merge's preview is) and sRGB-encoded as shot: no tone mapping. */
+function asShot(frame: LinearImage, maxSide: number): Thumbnail {
+  const thumb = toneMapGlobal(downsample(frame, maxSide), { exposure: 0, contrast: 0, mode: 'display' });
+  return { width: thumb.width, height: thumb.height, data: thumb.data };
+}
+
 function frameInfo(path: string, frame: LinearImage): FrameInfo {
-  const small = downsample(frame, THUMBNAIL_SIDE);
-  const thumb = toneMapGlobal(small, { exposure: 0, contrast: 0, mode: 'display' });
+  const thumb = asShot(frame, THUMBNAIL_SIDE);
   return {
     path,
     name: basename(path),

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { ProjectService } from './project-service';
 
-export type ProjectMethod = 'load' | 'merge' | 'export';
+export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview';
 
 export interface ProjectCall {
   id: number;

@@ -15,6 +15,7 @@ function fakeHandlers(): Handlers {
       throw new Error('a.jpg is 10x10 but b.jpg is 20x20');
     }),
     'project:export': vi.fn(async () => ({ written: [] })),
+    'project:frame-preview': vi.fn(async () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) })),
     'edits:load': vi.fn(async () => null),
     'edits:save': vi.fn(async () => null),
     'app:launch-files': vi.fn(async () => []),

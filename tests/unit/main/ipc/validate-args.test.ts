@@ -34,6 +34,19 @@ describe('IPC argument validation', () => {
     expect(() => validators['dialog:open-images'](['x'])).toThrow(/0 argument/);
   });
 
+  it('takes a frame preview request: a project, a whole frame index and a long side of 64 to 4096 pixels, nothing else', () => {
+    const frame = (req: unknown) => validators['project:frame-preview']([req]);
+    expect(frame({ projectId: 'p', index: 2, maxSide: 1280.4, junk: 1 })).toEqual([{ projectId: 'p', index: 2, maxSide: 1280 }]);
+    expect(() => frame({ projectId: 'p', index: 1.5, maxSide: 1280 })).toThrow(/index must be a frame index 0..63/);
+    expect(() => frame({ projectId: 'p', index: -1, maxSide: 1280 })).toThrow(/index/);
+    expect(() => frame({ projectId: 'p', index: 64, maxSide: 1280 })).toThrow(/index/);
+    expect(() => frame({ projectId: 'p', index: 0, maxSide: 8192 })).toThrow(/maxSide must be a number in \[64, 4096\]/);
+    expect(() => frame({ projectId: 'p', index: 0 })).toThrow(/maxSide/);
+    expect(() => frame({ projectId: '../x', index: 0, maxSide: 256 })).toThrow(/projectId/);
+    expect(() => frame('p')).toThrow(/request must be an object/);
+    expect(() => validators['project:frame-preview']([])).toThrow(/1 argument/);
+  });
+
   it('takes deghosting settings field by field: reference, threshold and brush strokes, with their counts capped', () => {
     const merge = (deghost: unknown) => validators['project:merge']([{ projectId: 'p', method: 'mertens', deghost }]);
     const stroke = { mode: 'add', radius: 0.02, points: [[0.1, 0.2], [0.3, 0.4]], extra: 1 };
