@@ -4,8 +4,10 @@
  * pair's intensity mapping from detect.ts: exposure, camera curve and clipping learnt from the
  * pixels). Every merge then sees one scene there: a radiance merge returns the reference's radiance
  * where the reference is trusted (the other frames carry no other information), a fusion blends
- * exposures of the reference, so the result keeps the fused look of its surroundings. The reference
- * frame is never changed; the transition spans the feather, so no seam shows.
+ * exposures of the reference, so the result keeps the fused look of its surroundings. Where the
+ * reference is clipped (or black) it only bounds the scene, and a frame's own reading that keeps to
+ * the bound stays. The reference frame is never changed; the transition spans the feather, so no
+ * seam shows.
  */
 import { suggestReference } from '../align/suggest-reference';
 import { boxFilter, createBoxScratch } from '../filters/box-filter';
@@ -67,23 +69,45 @@ export function featherMask(mask: Uint8Array, width: number, height: number, fea
  * would read it: out = (1 - m) frame + m * map(reference), per channel through the level map.
  */
 export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array): LinearImage {
+  return paint(frame, ref, map, weight, false);
+}
+
+/**
+ * replaceFromReference, where keepBounded also keeps frame k's own reading wherever the reference is
+ * clipped (or black) and the reading keeps to the bound that sets: the reference says only that frame
+ * k reads at least (at most) that much there, so a reading that does is the better measurement (the
+ * detail a shorter exposure holds under a blown-out reference), while one that breaks the bound is a
+ * ghost and is painted. Static areas inside a mask (its feather, a generous outline) keep their detail.
+ */
+function paint(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array, keepBounded: boolean): LinearImage {
   const { width: w, height: h, channels: ch } = frame;
   const rch = ref.channels;
   const data = Float32Array.from(frame.data);
   const enc = srgbEncodeTable();
+  const read = readTable;
   const invRef = 1 / fullScale(ref);
   const scale = fullScale(frame);
+  const invScale = 1 / scale;
   const top = LEVELS - 1;
+  const { median, side, bound } = map;
   for (let p = 0; p < w * h; p++) {
     const m = weight[p];
     if (m === 0) continue;
     for (let c = 0; c < Math.min(3, ch); c++) {
-      const pos = readTable(enc, ref.data[p * rch + (rch >= 3 ? c : 0)] * invRef) * top;
+      const pos = read(enc, ref.data[p * rch + (rch >= 3 ? c : 0)] * invRef) * top;
       const j = pos >= top ? top - 1 : pos | 0;
       const t = pos - j;
       const o = c * LEVELS + j;
-      const x = srgbToLinear(map.median[o] + t * (map.median[o + 1] - map.median[o])) * scale;
       const i = p * ch + c;
+      if (keepBounded) {
+        const near = t < 0.5 ? o : o + 1;
+        const sd = side[near];
+        if (sd !== 0) {
+          const own = read(enc, data[i] * invScale);
+          if (sd > 0 ? own >= bound[near] : own <= bound[near]) continue;
+        }
+      }
+      const x = srgbToLinear(median[o] + t * (median[o + 1] - median[o])) * scale;
       data[i] = (1 - m) * data[i] + m * x;
     }
   }
@@ -108,7 +132,7 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
     const m = detection.frameMasks[i];
     const map = detection.fromReference[i];
     if (i === reference || !m || !map || !m.includes(1)) return f;
-    return replaceFromReference(f, frames[reference], map, featherMask(m, w, h, feather));
+    return paint(f, frames[reference], map, featherMask(m, w, h, feather), true);
   });
   const summary: GhostSummary = {
     reference,
@@ -126,31 +150,38 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
  * The exposure plan of a deghosted bracket, learnt from its static part only: the camera response fit
  * takes flat blocks wherever they are, and a few per cent of moving pixels left at a mask's edge bend
  * it by tenths of a stop (measured: 0.10 stops instead of 0.04 on a generated scene), which shifts the
- * whole radiance map. The masked pixels read as black (which the exposure and response fits skip) while
- * it plans: they are zeroed in place and restored before this returns, so no copy of the frames is made.
+ * whole radiance map. The masked pixels read as clipped while it plans, which the exposure and
+ * response fits skip. Not black: once the recovered curve lifts black above 0, masked areas read as
+ * blocks equally bright in every frame, and a generated bracket's 2-stop step measured 0 stops. They
+ * are overwritten in place and restored before this returns, so no copy of the frames is made.
  */
 export function planWithoutGhosts(frames: LinearImage[], mask: Uint8Array, options: PlanOptions): ExposurePlan {
+  let count = 0;
+  for (let p = 0; p < mask.length; p++) if (mask[p]) count++;
+  const pixels = new Uint32Array(count);
+  for (let p = 0, j = 0; p < mask.length; p++) if (mask[p]) pixels[j++] = p;
   const saved = frames.map((f) => {
     const ch = f.channels;
-    const keep: number[] = [];
-    for (let p = 0; p < mask.length; p++) {
-      if (!mask[p]) continue;
+    const clip = fullScale(f);
+    const keep = new Float32Array(count * ch);
+    for (let j = 0; j < count; j++) {
+      const i = pixels[j] * ch;
       for (let c = 0; c < ch; c++) {
-        keep.push(f.data[p * ch + c]);
-        f.data[p * ch + c] = 0;
+        keep[j * ch + c] = f.data[i + c];
+        f.data[i + c] = clip;
       }
     }
-    return Float32Array.from(keep);
+    return keep;
   });
   try {
     return planExposures(frames, options);
   } finally {
-    frames.forEach((f, i) => {
+    frames.forEach((f, k) => {
       const ch = f.channels;
-      const keep = saved[i];
-      for (let p = 0, j = 0; p < mask.length; p++) {
-        if (!mask[p]) continue;
-        for (let c = 0; c < ch; c++) f.data[p * ch + c] = keep[j++];
+      const keep = saved[k];
+      for (let j = 0; j < count; j++) {
+        const i = pixels[j] * ch;
+        for (let c = 0; c < ch; c++) f.data[i + c] = keep[j * ch + c];
       }
     });
   }
