@@ -2,17 +2,20 @@
  * Training data for the judge network (training/ghost), written as .npy files under tmp/ghost-data:
  * the judge's input planes per (reference, frame) pair exactly as the runtime makes them
  * (src-shared/ghost/judge-input.ts), and for labelled brackets the truth.
- *   npx tsx training/ghost/make-data.ts [--out tmp/ghost-data] [--labelled 48] [--unlabelled 96] [--val 16] [--seed 1]
+ *   npx tsx training/ghost/make-data.ts [--out tmp/ghost-data] [--labelled 40] [--unlabelled 140] [--val 16] [--down 40] [--val-down 8] [--seed 1] [--append]
  * Brackets with motion are rendered by src-shared/ghost/dynamic-bracket.ts from the radiance maps in
  * ../shared/datasets/radiance (random crops of rows 64..448, 2 to 5 frames 1 to 3 stops apart, random
- * objects / warps / flicker, one in eight static, low to high noise). pedestrian_overpass_1k is never
+ * objects / warps / flicker, one in eight static, low to high noise); --down more labelled ones rendered
+ * larger (700-1024 x 300-500 px, any rows) so the judge sees them downsampled to its working size as
+ * the runtime does with large frames (truth masks area-averaged and thresholded at 0.5, the motion-free
+ * frame downsampled in linear light). pedestrian_overpass_1k is never
  * read (bench/ghost-quality.ts scores on it); royal_esplanade_1k gives the validation brackets only.
  * Per bracket NAME: NAME.x.npy float16 [pairs, 11, H, W] (the judge's input); labelled ones also
  * NAME.mask.npy uint8 [pairs, 2, H, W] (the frame's ghost mask, and the part of it visible in the
  * frame) and NAME.static.npy float16 [pairs, 3, H, W] (frame k of the same bracket without motion,
  * encoded: the deghosted frame the student aims at). Unlabelled: generated brackets whose truth is
  * dropped, and the real brackets (../shared/datasets/brackets, triplets; aligned as the CLI does).
- * index.json lists them.
+ * index.json lists them; --append adds only the --down sets to an existing index.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -119,15 +122,20 @@ function dumpBracket(name: string, frames: LinearImage[], reference: number, ent
   const { paddedWidth: pw, paddedHeight: ph, width: w, height: h, pairs } = input;
   writeNpy(join(OUT, `${name}.x.npy`), input.data, [pairs.length, JUDGE_CHANNELS, ph, pw]);
   if (truth) {
-    if (w !== frames[0].width || h !== frames[0].height) throw new Error(`${name}: labelled brackets must be rendered at working size`);
+    // Rendered larger than the working size: the truth follows the frames down (area means, masks at 0.5).
+    const small = (m: Uint8Array): Uint8Array => {
+      const img = downsample({ width: frames[0].width, height: frames[0].height, channels: 1, data: Float32Array.from(m), ev: 0, meta: {} }, JUDGE_SIDE);
+      return Uint8Array.from(img.data, (v) => (v >= 0.5 ? 1 : 0));
+    };
+    const scaled = w !== frames[0].width || h !== frames[0].height;
     const masks = new Uint8Array(pairs.length * 2 * pw * ph);
     const still = new Float32Array(pairs.length * 3 * pw * ph);
     pairs.forEach((k, pi) => {
       const both = new Uint8Array(2 * w * h);
-      both.set(truth.masks[k], 0);
-      both.set(truth.visible[k], w * h);
+      both.set(scaled ? small(truth.masks[k]) : truth.masks[k], 0);
+      both.set(scaled ? small(truth.visible[k]) : truth.visible[k], w * h);
       padPlanes(both, 2, w, h, pw, ph, masks, pi * 2 * pw * ph);
-      const enc = encodeFrame(truth.still[k]);
+      const enc = encodeFrame(scaled ? downsample(truth.still[k], JUDGE_SIDE) : truth.still[k]);
       const planar = new Float32Array(3 * w * h);
       for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) planar[c * w * h + p] = enc[p * 3 + c];
       padPlanes(planar, 3, w, h, pw, ph, still, pi * 3 * pw * ph);
@@ -143,7 +151,7 @@ function loadMap(map: string): LinearImage {
   return decodeHdr(new Uint8Array(readFileSync(join(DATA, 'radiance', `${map}.hdr`))), `${map}.hdr`);
 }
 
-function generated(count: number, maps: string[], split: 'train' | 'val', labelled: boolean, seed: number, prefix: string): Entry[] {
+function generated(count: number, maps: string[], split: 'train' | 'val', labelled: boolean, seed: number, prefix: string, large = false): Entry[] {
   const rand = mulberry32(seed);
   const pick = <T>(a: readonly T[]): T => a[Math.floor(rand() * a.length)];
   const images = new Map(maps.map((m) => [m, loadMap(m)]));
@@ -151,10 +159,10 @@ function generated(count: number, maps: string[], split: 'train' | 'val', labell
   for (let i = 0; i < count; i++) {
     const map = maps[i % maps.length];
     const full = images.get(map)!;
-    const cw = 4 * Math.round((256 + rand() * 192) / 4);
-    const ch = 4 * Math.round((224 + rand() * 96) / 4);
+    const cw = large ? 4 * Math.round((700 + rand() * 324) / 4) : 4 * Math.round((256 + rand() * 192) / 4);
+    const ch = large ? 4 * Math.round((300 + rand() * 200) / 4) : 4 * Math.round((224 + rand() * 96) / 4);
     const x = Math.floor(rand() * (full.width - cw));
-    const y = 64 + Math.floor(rand() * (384 - ch));
+    const y = large ? Math.floor(rand() * (full.height - ch)) : 64 + Math.floor(rand() * (384 - ch));
     const image = cropLinear(full, x, y, cw, ch);
     const count = pick([2, 3, 3, 3, 4, 5]);
     const step = pick([1, 1.5, 2, 2, 2.5, 3]);
@@ -237,12 +245,19 @@ function main(): void {
   mkdirSync(OUT, { recursive: true });
   const seed = Number(opt('--seed', '1'));
   const t0 = performance.now();
-  const entries = [
-    ...generated(Number(opt('--labelled', '48')), TRAIN_MAPS, 'train', true, seed, 'lab'),
-    ...generated(Number(opt('--unlabelled', '96')), TRAIN_MAPS, 'train', false, seed + 1, 'unl'),
-    ...generated(Number(opt('--val', '16')), [VAL_MAP], 'val', true, seed + 2, 'val'),
-    ...real(),
+  const down = [
+    ...generated(Number(opt('--down', '40')), TRAIN_MAPS, 'train', true, seed + 3, 'labd', true),
+    ...generated(Number(opt('--val-down', '8')), [VAL_MAP], 'val', true, seed + 4, 'vald', true),
   ];
+  const entries = args.includes('--append')
+    ? [...(JSON.parse(readFileSync(join(OUT, 'index.json'), 'utf8')) as { entries: Entry[] }).entries.filter((e) => !/^(labd|vald)-/.test(e.name)), ...down]
+    : [
+        ...generated(Number(opt('--labelled', '40')), TRAIN_MAPS, 'train', true, seed, 'lab'),
+        ...generated(Number(opt('--unlabelled', '140')), TRAIN_MAPS, 'train', false, seed + 1, 'unl'),
+        ...generated(Number(opt('--val', '16')), [VAL_MAP], 'val', true, seed + 2, 'val'),
+        ...down,
+        ...real(),
+      ];
   writeFileSync(join(OUT, 'index.json'), JSON.stringify({ channels: JUDGE_CHANNELS, side: JUDGE_SIDE, entries }, null, 1));
   console.error(`${entries.length} brackets, ${entries.reduce((s, e) => s + e.pairs, 0)} pairs in ${((performance.now() - t0) / 1000).toFixed(0)} s -> ${OUT}`);
 }

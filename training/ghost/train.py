@@ -141,6 +141,15 @@ def main() -> None:
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda i: 0.03 + 0.97 * 0.5 * (1 + np.cos(np.pi * min(i, a.steps) / a.steps)))
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     best, history = -1.0, []
+    if a.init:
+        # The starting point is validated (on this data) and kept unless training beats it.
+        v = validate(judge, val)
+        history.append({'step': 0, **v})
+        best = v['net_f1']
+        print(f"  val @0 (from --init): judge P {v['net_precision']:.3f} R {v['net_recall']:.3f} F1 {v['net_f1']:.3f} "
+              f"(classical plane F1 {v['classical_f1']:.3f}); static FP {v['static_fp']:.2%}", flush=True)
+        torch.save({'judge': judge.state_dict(), 'student': student.state_dict(), 'teacher': teacher.state_dict(),
+                    'step': 0, 'val': v, 'args': vars(a), 'history': history}, a.out)
     run = np.zeros(6)
     t_train = time.time()
     warm = int(a.warmup * a.steps)
