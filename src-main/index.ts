@@ -61,6 +61,16 @@ function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs {
       const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
       return result.canceled || !result.filePath ? null : result.filePath;
     },
+    async chooseFolder(startIn) {
+      const win = getWindow();
+      const options: Electron.OpenDialogOptions = {
+        title: 'Export to folder',
+        properties: ['openDirectory', 'createDirectory'],
+        ...(startIn ? { defaultPath: startIn } : {}),
+      };
+      const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+      return result.canceled || result.filePaths.length === 0 ? null : result.filePaths[0];
+    },
   };
 }
 

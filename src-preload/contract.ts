@@ -8,6 +8,7 @@ import type { AlignMode, FrameAlignment } from '../src-shared/pipeline/align-bra
 import type { RecoverMethod } from '../src-shared/pipeline/merge-bracket';
 import type { SynthesizeSide } from '../src-shared/correct/synthesize';
 import type { GhostStroke } from '../src-shared/ghost/strokes';
+import type { ExportFormat } from '../src-shared/export/naming';
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 
@@ -72,6 +73,8 @@ export interface FrameInfo {
   exposureTime?: number;
   fNumber?: number;
   iso?: number;
+  /** Capture time as the camera wrote it (ISO 8601 local time), when the file has one: the naming template's {date}. */
+  captured?: string;
   thumbnail: Thumbnail;
 }
 
@@ -81,6 +84,8 @@ export interface LibraryFrame {
   name: string;
   /** Relative exposure within its bracket (stops, 0 = middle frame); null for singles. */
   ev: number | null;
+  /** Capture time as the camera wrote it (ISO 8601 local time), when the file has one. */
+  captured?: string;
 }
 
 /** A bracket found by the grouping, with the reason it gives for it. */
@@ -163,14 +168,74 @@ export interface ExportRequest {
   output?: OutputSpace;
   exrPath?: string;
   jpegPath?: string;
+  /** The display image as a 16-bit RGB TIFF. */
+  tiffPath?: string;
   /** JPEG quality 1-100. */
   quality?: number;
+  /** Long side of the display images (JPEG, TIFF) in pixels: larger merges are downscaled before tone mapping. The EXR stays full size. */
+  maxSide?: number;
+  exrPixelType?: ExrPixelType;
+  exrCompression?: ExrCompression;
 }
 
 export interface ExportResult {
   written: string[];
 }
 
+export type ExrPixelType = 'half' | 'float';
+export type ExrCompression = 'zip' | 'piz' | 'zips' | 'none';
+export type { ExportFormat };
+
+/** The Export dialog's settings: what is written, how, and where (the batch applies them to every group). */
+export interface ExportOptions {
+  /** At least one. */
+  formats: ExportFormat[];
+  quality: number;
+  /** Long side of the display images; absent: full size. */
+  maxSide?: number;
+  output: OutputSpace;
+  exrPixelType: ExrPixelType;
+  exrCompression: ExrCompression;
+  /** File name without extension, with tokens {name}, {date}, {method}, {n} (src-shared/export/naming.ts). */
+  template: string;
+  /** Absolute folder the files go to. */
+  folder: string;
+}
+
+/** Many library groups exported in turn with one preset: the open project's method and tone, the dialog's settings. */
+export interface BatchRequest {
+  /** Each group's included frames, in order (one frame: recovered instead of merged). */
+  groups: { paths: string[] }[];
+  method: ProjectMethod;
+  align: AlignMode;
+  tone: ToneSettings;
+  options: ExportOptions;
+  /** Replace files already there; otherwise a group whose files all exist is skipped (and one with some existing fails before any work). */
+  overwrite: boolean;
+}
+
+export type BatchGroupState = 'waiting' | 'loading' | 'merging' | 'writing' | 'written' | 'skipped' | 'failed' | 'cancelled';
+
+export interface BatchGroupStatus {
+  /** File name stem the group's files get. */
+  name: string;
+  state: BatchGroupState;
+  /** 0..1 within the group (by stage: read, merged, written). */
+  progress: number;
+  /** Paths written (written) or found already there (skipped). */
+  outputs: string[];
+  /** Why the group failed or was skipped. */
+  message?: string;
+}
+
+export interface BatchStatus {
+  id: number;
+  running: boolean;
+  /** A cancel arrived: the batch stops (or stopped) before the next group. */
+  cancelled: boolean;
+  groups: BatchGroupStatus[];
+  millis: number;
+}
 /** The editable state of a project, as saved between sessions (the app's sidecar). */
 export interface SavedEdits {
   tone: {
@@ -192,11 +257,21 @@ export interface Channels {
   'dialog:open-images': { args: []; result: string[] };
   'dialog:save-export': { args: [suggestedName: string]; result: string | null };
   'dialog:open-folder': { args: []; result: string[] };
+  /** A destination folder for exports; null when cancelled. */
+  'dialog:choose-folder': { args: [startIn: string | null]; result: string | null };
+  /** Which of these paths exist already (the Export dialog asks before replacing them). */
+  'files:existing': { args: [paths: string[]]; result: string[] };
   'library:scan': { args: [paths: string[]]; result: LibraryScan };
   'library:thumbnail': { args: [path: string]; result: Thumbnail };
   'project:load': { args: [paths: string[]]; result: LoadResult };
   'project:merge': { args: [request: MergeRequest]; result: MergeResult };
   'project:export': { args: [request: ExportRequest]; result: ExportResult };
+  /** Starts a batch export (one at a time) and answers at once; progress comes from batch:status. */
+  'batch:start': { args: [request: BatchRequest]; result: { id: number } };
+  /** The running (or last) batch; null before the first. */
+  'batch:status': { args: []; result: BatchStatus | null };
+  /** Stops the running batch before its next group. */
+  'batch:cancel': { args: []; result: null };
   /** An input frame as shot (sRGB-encoded, not tone mapped), aligned when the bracket has been merged. */
   'project:frame-preview': { args: [request: FramePreviewRequest]; result: Thumbnail };
   /** The saved edits of these source files, or null. */
@@ -215,12 +290,17 @@ export const CHANNELS = [
   'dialog:open-images',
   'dialog:save-export',
   'dialog:open-folder',
+  'dialog:choose-folder',
+  'files:existing',
   'library:scan',
   'library:thumbnail',
   'project:load',
   'project:merge',
   'project:export',
   'project:frame-preview',
+  'batch:start',
+  'batch:status',
+  'batch:cancel',
   'edits:load',
   'edits:save',
   'app:launch-files',

@@ -6,7 +6,9 @@
  * exist are left alone (a cancelled batch resumes where it stopped) unless --overwrite.
  */
 import { existsSync } from 'node:fs';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
+import { expandTemplate, DEFAULT_TEMPLATE, uniqueStems } from '../../src-shared/export/naming';
+import { runInTurn, type BatchJob } from '../services/batch-service';
 import { groupFiles } from '../services/group-service';
 import { mergeCommand, type MergeArgs } from './merge-command';
 import { UsageError } from './parse-values';
@@ -63,34 +65,37 @@ export async function batchCommand({ paths, values, signal, onBracket }: BatchAr
   const overwrite = values.overwrite === true;
 
   const found = await groupFiles(paths, { recursive: values.recursive === true, signal });
-  const used = new Set<string>();
+  // `<first file>-hdr`, with -2, -3... when two brackets (from different folders) would share it.
+  const stems = uniqueStems(found.groups.map((g) => expandTemplate(DEFAULT_TEMPLATE, { firstFrame: g.files[0], method: 'merge', n: 1 })));
+  const jobs: BatchJob[] = found.groups.map((group, i) => ({ files: group.files, outputs: formats.map((f) => join(outDir, `${stems[i]}.${EXTENSIONS[f]}`)) }));
   const brackets: BatchEntry[] = [];
-  let cancelled = false;
-  for (const [index, group] of found.groups.entries()) {
-    if (signal?.aborted) {
-      cancelled = true;
-      break;
-    }
-    const t0 = performance.now();
-    const stem = uniqueStem(outDir, group.files, used);
-    const outputs = formats.map((f) => join(outDir, `${stem}.${EXTENSIONS[f]}`));
-    let entry: BatchEntry;
-    if (!overwrite && outputs.every((o) => existsSync(o))) {
-      entry = { files: group.files, status: 'skipped', outputs, message: 'outputs already there (--overwrite to redo)', millis: 0, rssMB: rss() };
-    } else {
+  let t0 = performance.now();
+  const { cancelled } = await runInTurn(
+    jobs,
+    async (job) => {
       const perBracket: MergeArgs['values'] = { ...values };
-      formats.forEach((f, i) => (perBracket[f] = outputs[i]));
-      try {
-        const report = await mergeCommand({ files: group.files, values: perBracket });
-        entry = { files: group.files, status: 'merged', outputs: report.outputs, millis: Math.round(performance.now() - t0), rssMB: rss() };
-      } catch (error) {
-        if (error instanceof UsageError) throw error;
-        entry = { files: group.files, status: 'failed', outputs: [], message: error instanceof Error ? error.message : String(error), millis: Math.round(performance.now() - t0), rssMB: rss() };
-      }
-    }
-    brackets.push(entry);
-    onBracket?.(entry, index, found.groups.length);
-  }
+      formats.forEach((f, i) => (perBracket[f] = job.outputs[i]));
+      return (await mergeCommand({ files: job.files, values: perBracket })).outputs;
+    },
+    {
+      overwrite,
+      signal,
+      fatal: (error) => error instanceof UsageError,
+      onStart: () => (t0 = performance.now()),
+      onDone: (result, index) => {
+        const entry: BatchEntry = {
+          files: jobs[index].files,
+          status: result.status,
+          outputs: result.outputs,
+          ...(result.status === 'skipped' ? { message: 'outputs already there (--overwrite to redo)' } : result.message ? { message: result.message } : {}),
+          millis: result.status === 'skipped' ? 0 : Math.round(performance.now() - t0),
+          rssMB: rss(),
+        };
+        brackets.push(entry);
+        onBracket?.(entry, index, jobs.length);
+      },
+    },
+  );
   return {
     brackets,
     ungrouped: found.ungrouped,
@@ -98,15 +103,6 @@ export async function batchCommand({ paths, values, signal, onBracket }: BatchAr
     cancelled,
     millis: Math.round(performance.now() - started),
   };
-}
-
-/** `<first file>-hdr`, with -2, -3... when two brackets (from different folders) would share it. */
-function uniqueStem(outDir: string, files: readonly string[], used: Set<string>): string {
-  const base = `${basename(files[0], extname(files[0]))}-hdr`;
-  let stem = base;
-  for (let n = 2; used.has(resolve(outDir, stem)); n++) stem = `${base}-${n}`;
-  used.add(resolve(outDir, stem));
-  return stem;
 }
 
 function rss(): number {

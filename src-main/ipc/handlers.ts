@@ -2,6 +2,7 @@
  * IPC handlers: thin adapters from channels to services. The same table serves Electron's
  * ipcMain (register-ipc.ts) and the e2e test host, so both run the real services.
  */
+import { existsSync } from 'node:fs';
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract';
 import type { EditStore } from '../services/edit-store';
 import type { LaunchFiles } from '../services/launch-files';
@@ -14,6 +15,8 @@ export interface Dialogs {
   openImages(): Promise<string[]>;
   openFolder(): Promise<string[]>;
   saveExport(suggestedName: string): Promise<string | null>;
+  /** A destination folder, starting in `startIn` when given; null when cancelled. */
+  chooseFolder(startIn: string | null): Promise<string | null>;
 }
 
 export type Handlers = { [K in Channel]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
@@ -24,11 +27,16 @@ export function createHandlers(deps: { project: ProjectApi; library: LibraryServ
     'dialog:open-images': () => dialogs.openImages(),
     'dialog:save-export': (name) => dialogs.saveExport(name),
     'dialog:open-folder': () => dialogs.openFolder(),
+    'dialog:choose-folder': (startIn) => dialogs.chooseFolder(startIn),
+    'files:existing': async (paths) => paths.filter((p) => existsSync(p)),
     'library:scan': (paths) => library.scan(paths),
     'library:thumbnail': (path) => library.thumbnail(path),
     'project:load': (paths) => project.load(paths),
     'project:merge': (request) => project.merge(request),
     'project:export': (request) => project.export(request),
+    'batch:start': (request) => project.batchStart(request),
+    'batch:status': () => project.batchStatus(),
+    'batch:cancel': () => project.batchCancel(),
     'project:frame-preview': (request) => project.framePreview(request),
     // What is read back is checked like what the renderer sends: the file may have been edited.
     'edits:load': (paths) => edits.load(paths, (e) => checkSavedEdits('edits:load', e)),

@@ -3,7 +3,23 @@
  * checked for shape, type and range before a service sees it.
  */
 import { isAbsolute } from 'node:path';
-import type { Channel, ChannelArgs, DeghostRequest, ExportRequest, GhostStroke, MergeRequest, ProjectMethod, SavedEdits, SynthesizeSide } from '../../src-preload/contract';
+import type {
+  BatchRequest,
+  Channel,
+  ChannelArgs,
+  DeghostRequest,
+  ExportFormat,
+  ExportOptions,
+  ExportRequest,
+  ExrCompression,
+  ExrPixelType,
+  GhostStroke,
+  MergeRequest,
+  ProjectMethod,
+  SavedEdits,
+  SynthesizeSide,
+} from '../../src-preload/contract';
+import { checkTemplate, EXPORT_FORMATS } from '../../src-shared/export/naming';
 import { SYNTHESIZE_SIDES } from '../../src-shared/correct/synthesize';
 import { GHOST_STROKE_MODES, MAX_GHOST_POINTS, MAX_GHOST_STROKES, MAX_GHOST_THRESHOLD, MAX_STROKE_POINTS, MAX_STROKE_RADIUS, type GhostStrokeMode } from '../../src-shared/ghost/strokes';
 import { RECOVER_METHODS } from '../../src-shared/pipeline/merge-bracket';
@@ -24,6 +40,15 @@ type Validator<K extends Channel> = (args: unknown[]) => ChannelArgs<K>;
 const MAX_SCAN_PATHS = 10_000;
 const MAX_FRAMES = 64;
 const MAX_PATH = 4096;
+/** Groups in one batch export. */
+export const MAX_BATCH_GROUPS = 1000;
+/** Paths asked about at once (a batch's outputs). */
+const MAX_EXISTING_PATHS = MAX_BATCH_GROUPS * EXPORT_FORMATS.length;
+const EXR_PIXEL_TYPES: readonly ExrPixelType[] = ['half', 'float'];
+const EXR_COMPRESSIONS: readonly ExrCompression[] = ['zip', 'piz', 'zips', 'none'];
+/** Display images are downscaled to at least this long side. */
+export const MIN_MAX_SIDE = 64;
+export const MAX_MAX_SIDE = 65_535;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -161,6 +186,47 @@ function synthesizeSide(channel: string, value: unknown, name: string): Synthesi
   return value as SynthesizeSide;
 }
 
+function oneOf<T extends string>(channel: string, value: unknown, name: string, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) throw new IpcArgumentError(channel, `${name} must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function maxSide(channel: string, value: unknown, name: string): number {
+  if (!Number.isInteger(value)) throw new IpcArgumentError(channel, `${name} must be a whole number of pixels`);
+  return finiteIn(channel, value, name, MIN_MAX_SIDE, MAX_MAX_SIDE);
+}
+
+function alignMode(channel: string, value: unknown): MergeRequest['align'] & string {
+  return oneOf(channel, value, 'align', ['similarity', 'translation', 'off'] as const);
+}
+
+/** The Export dialog's settings: known formats (at least one), ranges, a valid template, an absolute folder. */
+function exportOptions(channel: string, value: unknown): ExportOptions {
+  if (!isRecord(value)) throw new IpcArgumentError(channel, 'options must be an object');
+  const formats = value.formats;
+  if (!Array.isArray(formats) || formats.length === 0 || formats.length > EXPORT_FORMATS.length) {
+    throw new IpcArgumentError(channel, `options.formats must list 1 to ${EXPORT_FORMATS.length} of ${EXPORT_FORMATS.join(', ')}`);
+  }
+  const chosen = formats.map((f, i) => oneOf(channel, f, `options.formats[${i}]`, EXPORT_FORMATS));
+  if (new Set(chosen).size !== chosen.length) throw new IpcArgumentError(channel, 'options.formats lists a format twice');
+  if (typeof value.template !== 'string') throw new IpcArgumentError(channel, 'options.template must be a string');
+  try {
+    checkTemplate(value.template);
+  } catch (error) {
+    throw new IpcArgumentError(channel, (error as Error).message);
+  }
+  return {
+    formats: chosen as ExportFormat[],
+    quality: Math.round(finiteIn(channel, value.quality, 'options.quality', 1, 100)),
+    ...(value.maxSide !== undefined ? { maxSide: maxSide(channel, value.maxSide, 'options.maxSide') } : {}),
+    output: oneOf(channel, value.output, 'options.output', ['srgb', 'display-p3'] as const),
+    exrPixelType: oneOf(channel, value.exrPixelType, 'options.exrPixelType', EXR_PIXEL_TYPES),
+    exrCompression: oneOf(channel, value.exrCompression, 'options.exrCompression', EXR_COMPRESSIONS),
+    template: value.template,
+    folder: absolutePath(channel, value.folder, 'options.folder'),
+  };
+}
+
 export const validators: { [K in Channel]: Validator<K> } = {
   'dialog:open-images': (args) => {
     arity('dialog:open-images', args, 0);
@@ -177,6 +243,17 @@ export const validators: { [K in Channel]: Validator<K> } = {
   'dialog:open-folder': (args) => {
     arity('dialog:open-folder', args, 0);
     return [];
+  },
+  'dialog:choose-folder': (args) => {
+    arity('dialog:choose-folder', args, 1);
+    return [args[0] === null ? null : absolutePath('dialog:choose-folder', args[0], 'startIn')];
+  },
+  'files:existing': (args) => {
+    const channel = 'files:existing';
+    arity(channel, args, 1);
+    const paths = args[0];
+    if (!Array.isArray(paths) || paths.length > MAX_EXISTING_PATHS) throw new IpcArgumentError(channel, `paths must be a list of at most ${MAX_EXISTING_PATHS} paths`);
+    return [paths.map((p, i) => absolutePath(channel, p, `paths[${i}]`))];
   },
   'library:scan': (args) => {
     const channel = 'library:scan';
@@ -215,12 +292,7 @@ export const validators: { [K in Channel]: Validator<K> } = {
       }
       out.exposureTimes = req.exposureTimes.map((t, i) => finiteIn(channel, t, `exposureTimes[${i}]`, 1e-6, 3600));
     }
-    if (req.align !== undefined) {
-      if (req.align !== 'similarity' && req.align !== 'translation' && req.align !== 'off') {
-        throw new IpcArgumentError(channel, "align must be 'similarity', 'translation' or 'off'");
-      }
-      out.align = req.align;
-    }
+    if (req.align !== undefined) out.align = alignMode(channel, req.align);
     if (req.synthesize !== undefined) out.synthesize = synthesizeSide(channel, req.synthesize, 'synthesize');
     if (req.deghost !== undefined) out.deghost = deghostRequest(channel, req.deghost);
     if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
@@ -236,8 +308,14 @@ export const validators: { [K in Channel]: Validator<K> } = {
       tone: toneSettings(channel, req.tone),
       exrPath: optionalPath(channel, req.exrPath, 'exrPath'),
       jpegPath: optionalPath(channel, req.jpegPath, 'jpegPath'),
+      tiffPath: optionalPath(channel, req.tiffPath, 'tiffPath'),
     };
-    if (!out.exrPath && !out.jpegPath) throw new IpcArgumentError(channel, 'give exrPath, jpegPath or both');
+    if (!out.exrPath && !out.jpegPath && !out.tiffPath) throw new IpcArgumentError(channel, 'give at least one of exrPath, jpegPath, tiffPath');
+    const targets = [out.exrPath, out.jpegPath, out.tiffPath].filter(Boolean);
+    if (new Set(targets).size !== targets.length) throw new IpcArgumentError(channel, 'two outputs have the same path');
+    if (req.maxSide !== undefined) out.maxSide = maxSide(channel, req.maxSide, 'maxSide');
+    if (req.exrPixelType !== undefined) out.exrPixelType = oneOf(channel, req.exrPixelType, 'exrPixelType', EXR_PIXEL_TYPES);
+    if (req.exrCompression !== undefined) out.exrCompression = oneOf(channel, req.exrCompression, 'exrCompression', EXR_COMPRESSIONS);
     if (req.output !== undefined) {
       if (req.output !== 'srgb' && req.output !== 'display-p3') throw new IpcArgumentError(channel, "output must be 'srgb' or 'display-p3'");
       out.output = req.output;
@@ -254,6 +332,37 @@ export const validators: { [K in Channel]: Validator<K> } = {
       throw new IpcArgumentError(channel, `index must be a frame index 0..${MAX_FRAMES - 1}`);
     }
     return [{ projectId: projectId(channel, req.projectId), index: req.index as number, maxSide: Math.round(finiteIn(channel, req.maxSide, 'maxSide', 64, 4096)) }];
+  },
+  'batch:start': (args) => {
+    const channel = 'batch:start';
+    arity(channel, args, 1);
+    const req = args[0];
+    if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
+    const groups = req.groups;
+    if (!Array.isArray(groups) || groups.length === 0 || groups.length > MAX_BATCH_GROUPS) {
+      throw new IpcArgumentError(channel, `groups must be a list of 1 to ${MAX_BATCH_GROUPS} groups`);
+    }
+    const out: BatchRequest = {
+      groups: groups.map((g, i) => {
+        if (!isRecord(g)) throw new IpcArgumentError(channel, `groups[${i}] must be an object with paths`);
+        return { paths: framePaths(channel, g.paths) };
+      }),
+      method: oneOf(channel, req.method, 'method', PROJECT_METHODS),
+      align: alignMode(channel, req.align),
+      tone: toneSettings(channel, req.tone),
+      options: exportOptions(channel, req.options),
+      overwrite: req.overwrite === true,
+    };
+    if (typeof req.overwrite !== 'boolean') throw new IpcArgumentError(channel, 'overwrite must be true or false');
+    return [out];
+  },
+  'batch:status': (args) => {
+    arity('batch:status', args, 0);
+    return [];
+  },
+  'batch:cancel': (args) => {
+    arity('batch:cancel', args, 0);
+    return [];
   },
   'app:launch-files': (args) => {
     arity('app:launch-files', args, 0);

@@ -4,6 +4,7 @@ import type { ExrMetadata } from '../../src-shared/codecs/exr-header-write';
 import { encodeHdr } from '../../src-shared/codecs/hdr-write';
 import { iccProfile } from '../../src-shared/codecs/icc';
 import type { ImageMeta } from '../../src-shared/image/linear-image';
+import { downsample } from '../../src-shared/image/resample';
 import type { ExifFields } from '../../src-shared/codecs/exif-write';
 import { encodeJpeg } from '../../src-shared/codecs/jpeg';
 import { encodePng } from '../../src-shared/codecs/png';
@@ -30,6 +31,20 @@ export interface ExportTargets {
   exrCompression?: ExrEncodeOptions['compression'];
   /** Colour space of the display image (default sRGB). */
   output?: OutputSpace;
+  /** Long side of the display images (JPEG, PNG, TIFF): a larger merge is area-downsampled before tone mapping, as the preview is. EXR and HDR stay full size. */
+  maxSide?: number;
+}
+
+/** The outcome whose display image is at most maxSide on its long side (the image the display path reads, downsampled). */
+export function displayOutcome(outcome: MergeOutcome, maxSide: number | undefined): MergeOutcome {
+  if (maxSide === undefined || Math.max(outcome.width, outcome.height) <= maxSide) return outcome;
+  const radianceShown = outcome.method === 'radiance' || outcome.method === 'recover-hdr';
+  const source = radianceShown ? outcome.radiance : outcome.fused;
+  if (!source) return outcome;
+  const small = downsample(source, maxSide);
+  return radianceShown
+    ? { ...outcome, width: small.width, height: small.height, radiance: small, fused: null }
+    : { ...outcome, width: small.width, height: small.height, fused: small, radiance: null };
 }
 
 /** 'YYYY-MM-DDTHH:MM:SS(.sss)(±HH:MM)' -> EXIF's 'YYYY:MM:DD HH:MM:SS', sub-seconds and offset apart. */
@@ -101,8 +116,9 @@ export async function exportOutcome(
     await writeFileAtomic(targets.hdrPath, encodeHdr(outcome.radiance!, { comment: `written by ${SOFTWARE}` }));
     written.push(targets.hdrPath);
   }
+  const shown = targets.jpegPath || targets.pngPath || targets.tiffPath ? displayOutcome(outcome, targets.maxSide) : outcome;
   if (targets.jpegPath || targets.pngPath) {
-    const display = renderOutcome(outcome, tone, output);
+    const display = renderOutcome(shown, tone, output);
     if (targets.jpegPath) {
       const jpeg = encodeJpeg(display, { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: iccProfile(output) });
       await writeFileAtomic(targets.jpegPath, jpeg);
@@ -114,7 +130,7 @@ export async function exportOutcome(
     }
   }
   if (targets.tiffPath) {
-    const display = renderOutcome16(outcome, tone, output);
+    const display = renderOutcome16(shown, tone, output);
     const tiff = encodeTiff({
       width: display.width,
       height: display.height,

@@ -22,6 +22,8 @@ export interface GroupFilesOptions extends GroupOptions {
   signal?: AbortSignal;
   /** Called after each file's headers are read. */
   onProgress?: (done: number, total: number) => void;
+  /** Called with each file's headers as read (the library keeps capture times from them). */
+  onShot?: (shot: ShotInfo) => void;
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; results in input order. */
@@ -45,7 +47,7 @@ export async function mapLimit<T, R>(
 }
 
 export async function groupFiles(paths: string[], options: GroupFilesOptions = {}): Promise<GroupFilesResult> {
-  const { recursive, concurrency = 16, signal, onProgress, ...groupOptions } = options;
+  const { recursive, concurrency = 16, signal, onProgress, onShot, ...groupOptions } = options;
   const scan = await listImageFiles(paths, { recursive });
   const errors: ScanError[] = [...scan.errors];
   let done = 0;
@@ -54,7 +56,9 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
     concurrency,
     async (file): Promise<ShotInfo | ScanError> => {
       try {
-        return await readShotInfo(file);
+        const shot = await readShotInfo(file);
+        onShot?.(shot);
+        return shot;
       } catch (error) {
         return { file, message: error instanceof Error ? error.message : String(error) };
       } finally {

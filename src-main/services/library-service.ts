@@ -46,14 +46,19 @@ export class LibraryService {
 }
 
 export async function scanLibrary(paths: string[], onProgress?: ScanProgress): Promise<LibraryScan> {
-  const result = await groupFiles(paths, { recursive: true, onProgress });
+  const captured = new Map<string, string>();
+  const result = await groupFiles(paths, { recursive: true, onProgress, onShot: (s) => s.localTime && captured.set(s.file, s.localTime) });
+  const frame = (path: string, ev: number | null): LibraryFrame => {
+    const time = captured.get(path);
+    return { path, name: basename(path), ev, ...(time ? { captured: time } : {}) };
+  };
   const groups: LibraryGroup[] = result.groups.map((g, i) => ({
     id: `g${i + 1}`,
     reason: g.reason,
     confidence: g.confidence,
-    frames: g.files.map((path, j): LibraryFrame => ({ path, name: basename(path), ev: g.exposureValues[j] })),
+    frames: g.files.map((path, j) => frame(path, g.exposureValues[j])),
   }));
-  const singles: LibraryFrame[] = result.ungrouped.map((path) => ({ path, name: basename(path), ev: null }));
+  const singles: LibraryFrame[] = result.ungrouped.map((path) => frame(path, null));
   return { groups, singles, errors: result.errors.map((e) => ({ file: e.file, message: e.message })) };
 }
 

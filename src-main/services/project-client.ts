@@ -4,7 +4,7 @@
  * and the next call starts a fresh worker; the user reopens the bracket.
  */
 import type { Worker } from 'node:worker_threads';
-import type { ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, Thumbnail } from '../../src-preload/contract';
+import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, Thumbnail } from '../../src-preload/contract';
 import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
@@ -13,6 +13,9 @@ export interface ProjectApi {
   merge(request: MergeRequest): Promise<MergeResult>;
   export(request: ExportRequest): Promise<ExportResult>;
   framePreview(request: FramePreviewRequest): Promise<Thumbnail>;
+  batchStart(request: BatchRequest): Promise<{ id: number }>;
+  batchStatus(): Promise<BatchStatus | null>;
+  batchCancel(): Promise<null>;
 }
 
 export class EngineStoppedError extends Error {
@@ -26,6 +29,8 @@ export class WorkerProjectService implements ProjectApi {
   private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  /** The batch's status as the engine last posted it: answered here, since the engine is busy while a batch runs. */
+  private batch: BatchStatus | null = null;
 
   constructor(private readonly createWorker: () => Worker) {}
 
@@ -43,6 +48,18 @@ export class WorkerProjectService implements ProjectApi {
 
   framePreview(request: FramePreviewRequest): Promise<Thumbnail> {
     return this.call('framePreview', [request]) as Promise<Thumbnail>;
+  }
+
+  batchStart(request: BatchRequest): Promise<{ id: number }> {
+    return this.call('batchStart', [request]) as Promise<{ id: number }>;
+  }
+
+  async batchStatus(): Promise<BatchStatus | null> {
+    return this.batch && structuredClone(this.batch);
+  }
+
+  batchCancel(): Promise<null> {
+    return this.call('batchCancel', []) as Promise<null>;
   }
 
   /** Stops the worker; pending calls fail. */
@@ -66,6 +83,10 @@ export class WorkerProjectService implements ProjectApi {
     if (this.worker) return this.worker;
     const worker = this.createWorker();
     worker.on('message', (reply: ProjectReply) => {
+      if ('event' in reply) {
+        this.batch = reply.status;
+        return;
+      }
       const p = this.pending.get(reply.id);
       if (!p) return;
       this.pending.delete(reply.id);
@@ -90,6 +111,15 @@ export class WorkerProjectService implements ProjectApi {
 
   private failAll(why: string): void {
     const error = new EngineStoppedError(why);
+    // A batch the engine was running ends with it: its unfinished groups say why.
+    if (this.batch?.running) {
+      const unfinished = (s: string) => !['written', 'skipped', 'failed', 'cancelled'].includes(s);
+      this.batch = {
+        ...this.batch,
+        running: false,
+        groups: this.batch.groups.map((g): BatchGroupStatus => (unfinished(g.state) ? { ...g, state: 'failed', message: error.message } : g)),
+      };
+    }
     for (const p of this.pending.values()) p.reject(error);
     this.pending.clear();
   }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, SynthesizeSide, Thumbnail } from '../../src-preload/contract';
+import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, SynthesizeSide, Thumbnail } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
@@ -23,6 +23,7 @@ import { exportOutcome } from './export-service';
 import { correctImage, synthesiseMissingFrame } from './correct-service';
 import { readBracket, readFrame } from './frames';
 import { GhostDetections } from './ghost-detections';
+import { BatchExporter, type GroupEngine } from './batch-service';
 
 interface Project {
   paths: string[];
@@ -55,8 +56,36 @@ const DEFAULT_PREVIEW_SIDE = 1280;
 /** Full-resolution frames are large: keep only the most recent projects. */
 const MAX_PROJECTS = 2;
 
+export interface ProjectServiceOptions {
+  /** Every change of a running batch export's status (the engine thread posts it to main). */
+  onBatchStatus?: (status: BatchStatus) => void;
+}
+
 export class ProjectService {
   private readonly projects = new Map<string, Project>();
+  private batch: BatchExporter | null = null;
+
+  constructor(private readonly options: ProjectServiceOptions = {}) {}
+
+  /** Forgets a project and its frames. */
+  release(projectId: string): void {
+    this.projects.delete(projectId);
+  }
+
+  /** Starts a batch export of library groups (a service of its own, so the open projects stay loaded). */
+  async batchStart(request: BatchRequest): Promise<{ id: number }> {
+    this.batch ??= new BatchExporter(projectGroupEngine(new ProjectService()), this.options.onBatchStatus);
+    return this.batch.start(request);
+  }
+
+  async batchStatus(): Promise<BatchStatus | null> {
+    return this.batch?.status() ?? null;
+  }
+
+  async batchCancel(): Promise<null> {
+    this.batch?.cancel();
+    return null;
+  }
 
   /** One file opens as a one-frame project (to be recovered); several as a bracket. */
   async load(paths: string[]): Promise<LoadResult> {
@@ -195,7 +224,7 @@ export class ProjectService {
     const project = this.get(request.projectId);
     const outcome = project.outcome;
     if (!outcome) throw new Error('merge the bracket before exporting');
-    for (const path of [request.exrPath, request.jpegPath]) {
+    for (const path of [request.exrPath, request.jpegPath, request.tiffPath]) {
       if (path) await checkOutputPath(path, project.paths);
     }
     const frames = project.merged ?? project.frames;
@@ -210,7 +239,16 @@ export class ProjectService {
     const written = await exportOutcome(
       outcome,
       request.tone,
-      { exrPath: request.exrPath, jpegPath: request.jpegPath, quality: request.quality, output: request.output },
+      {
+        exrPath: request.exrPath,
+        jpegPath: request.jpegPath,
+        tiffPath: request.tiffPath,
+        quality: request.quality,
+        output: request.output,
+        maxSide: request.maxSide,
+        exrPixelType: request.exrPixelType,
+        exrCompression: request.exrCompression,
+      },
       reference,
     );
     return { written };
@@ -221,6 +259,37 @@ export class ProjectService {
     if (!project) throw new UnknownProjectError(id);
     return project;
   }
+}
+
+/** One batch group through the app's own load, merge and export (the same files a single export writes), then released. */
+export function projectGroupEngine(service: ProjectService): GroupEngine {
+  return {
+    async exportGroup(job, method, request, stage) {
+      const { projectId } = await service.load(job.files);
+      try {
+        stage('merging');
+        await service.merge({ projectId, method, align: request.align, previewMaxSide: 64 });
+        stage('writing');
+        const at = (ext: string) => job.outputs.find((o) => o.endsWith(`.${ext}`));
+        const o = request.options;
+        const { written } = await service.export({
+          projectId,
+          tone: request.tone,
+          output: o.output,
+          quality: o.quality,
+          ...(o.maxSide !== undefined ? { maxSide: o.maxSide } : {}),
+          exrPixelType: o.exrPixelType,
+          exrCompression: o.exrCompression,
+          exrPath: at('exr'),
+          jpegPath: at('jpg'),
+          tiffPath: at('tif'),
+        });
+        return written;
+      } finally {
+        service.release(projectId);
+      }
+    },
+  };
 }
 
 /** The final mask and the detector's uncertainty at the preview's size (box-averaged as the preview is). */
@@ -262,6 +331,7 @@ function frameInfo(path: string, frame: LinearImage): FrameInfo {
     exposureTime: frame.meta.exposureTime,
     fNumber: frame.meta.fNumber,
     iso: frame.meta.iso,
+    ...(frame.meta.dateTimeOriginal ? { captured: frame.meta.dateTimeOriginal } : {}),
     thumbnail: { width: thumb.width, height: thumb.height, data: thumb.data },
   };
 }

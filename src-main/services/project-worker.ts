@@ -4,9 +4,17 @@
  * Messages: { id, method, args } in; { id, ok, result } or { id, ok: false, error } out.
  */
 import { parentPort } from 'node:worker_threads';
+import type { BatchStatus } from '../../src-preload/contract';
 import { ProjectService } from './project-service';
 
-export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview';
+export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview' | 'batchStart' | 'batchCancel';
+const METHODS: readonly ProjectMethod[] = ['load', 'merge', 'export', 'framePreview', 'batchStart', 'batchCancel'];
+
+/** Sent unasked: a running batch's status changed. */
+export interface BatchEvent {
+  event: 'batch';
+  status: BatchStatus;
+}
 
 export interface ProjectCall {
   id: number;
@@ -14,7 +22,7 @@ export interface ProjectCall {
   args: unknown[];
 }
 
-export type ProjectReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+export type ProjectReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string } } | BatchEvent;
 
 /** The large typed arrays of a result move to the main thread instead of being copied. */
 function transferables(value: unknown, out: ArrayBuffer[] = [], depth = 0): ArrayBuffer[] {
@@ -30,11 +38,11 @@ function transferables(value: unknown, out: ArrayBuffer[] = [], depth = 0): Arra
 
 if (parentPort) {
   const port = parentPort;
-  const service = new ProjectService();
+  const service = new ProjectService({ onBatchStatus: (status) => port.postMessage({ event: 'batch', status } satisfies BatchEvent) });
   port.on('message', async ({ id, method, args }: ProjectCall) => {
     try {
+      if (!METHODS.includes(method)) throw new Error(`unknown engine call ${String(method)}`);
       const fn = service[method] as (...a: unknown[]) => Promise<unknown>;
-      if (typeof fn !== 'function') throw new Error(`unknown engine call ${String(method)}`);
       const result = await fn.apply(service, args);
       port.postMessage({ id, ok: true, result } satisfies ProjectReply, transferables(result));
     } catch (error) {

@@ -24,6 +24,10 @@ export class ScriptedDialogs implements Dialogs {
   readonly opens: string[][] = [];
   readonly folders: string[][] = [];
   readonly saves: (string | null)[] = [];
+  /** Answers of the export destination's "Choose…" (null: cancelled). */
+  readonly chosenFolders: (string | null)[] = [];
+  /** The folder each "Choose…" started in. */
+  readonly chooseStartedIn: (string | null)[] = [];
   async openImages(): Promise<string[]> {
     return this.opens.shift() ?? [];
   }
@@ -32,6 +36,10 @@ export class ScriptedDialogs implements Dialogs {
   }
   async saveExport(): Promise<string | null> {
     return this.saves.shift() ?? null;
+  }
+  async chooseFolder(startIn: string | null): Promise<string | null> {
+    this.chooseStartedIn.push(startIn);
+    return this.chosenFolders.shift() ?? null;
   }
 }
 
