@@ -1,6 +1,6 @@
 """Semi-supervised training of the judge (DESIGN.md method 3, Jiang et al.'s bi-level uncertain-area masking).
 
-  npx tsx training/ghost/make-data.ts            # tmp/ghost-data (once)
+  npx tsx training/ghost/make-data.ts --down 0 --val-down 0   # tmp/ghost-data (once; the shipped model's data)
   /usr/bin/python3 training/ghost/train.py --steps 500 --stop-at 300 --minutes 60 --threads 2 --out tmp/ghost/judge.pt
 
 (the shipped judge: step 300 of a 500-step schedule; its run hit the 25-minute --minutes cap at step
