@@ -160,6 +160,18 @@ export interface FramePreviewRequest {
   maxSide: number;
 }
 
+/** A rectangle of the current merge, at up to full resolution: what the viewer shows when zoomed beyond the preview. */
+export interface PreviewRegionRequest {
+  projectId: string;
+  /** The rectangle in full-resolution pixels (MergeResult.width x height). */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Long side of the image sent back, in pixels: the region is downsampled to it when larger. */
+  maxSide: number;
+}
+
 export interface ExportRequest {
   projectId: string;
   /** Operator and controls of the display image (JPEG); a fused merge uses the controls only. */
@@ -274,6 +286,8 @@ export interface Channels {
   'batch:cancel': { args: []; result: null };
   /** An input frame as shot (sRGB-encoded, not tone mapped), aligned when the bracket has been merged. */
   'project:frame-preview': { args: [request: FramePreviewRequest]; result: Thumbnail };
+  /** A region of the current merge's image (the one its preview is made from), linear like the preview. */
+  'project:preview-region': { args: [request: PreviewRegionRequest]; result: PreviewImage };
   /** The saved edits of these source files, or null. */
   'edits:load': { args: [paths: string[]]; result: SavedEdits | null };
   'edits:save': { args: [paths: string[], edits: SavedEdits]; result: null };
@@ -298,6 +312,7 @@ export const CHANNELS = [
   'project:merge',
   'project:export',
   'project:frame-preview',
+  'project:preview-region',
   'batch:start',
   'batch:status',
   'batch:cancel',

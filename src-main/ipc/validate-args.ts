@@ -40,6 +40,9 @@ type Validator<K extends Channel> = (args: unknown[]) => ChannelArgs<K>;
 const MAX_SCAN_PATHS = 10_000;
 const MAX_FRAMES = 64;
 const MAX_PATH = 4096;
+/** Image sides and the pixels of a region the viewer asks for (a 64 MP crop at most). */
+const MAX_IMAGE_SIDE = 65_535;
+const MAX_REGION_PIXELS = 64 * 1024 * 1024;
 /** Groups in one batch export. */
 export const MAX_BATCH_GROUPS = 1000;
 /** Paths asked about at once (a batch's outputs). */
@@ -363,6 +366,20 @@ export const validators: { [K in Channel]: Validator<K> } = {
   'batch:cancel': (args) => {
     arity('batch:cancel', args, 0);
     return [];
+  },
+  'project:preview-region': (args) => {
+    const channel = 'project:preview-region';
+    arity(channel, args, 1);
+    const req = args[0];
+    if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
+    const whole = (name: 'x' | 'y' | 'width' | 'height', min: number) => {
+      const v = req[name];
+      if (!Number.isInteger(v)) throw new IpcArgumentError(channel, `${name} must be a whole number of pixels`);
+      return finiteIn(channel, v, name, min, MAX_IMAGE_SIDE);
+    };
+    const out = { projectId: projectId(channel, req.projectId), x: whole('x', 0), y: whole('y', 0), width: whole('width', 1), height: whole('height', 1) };
+    if (out.width * out.height > MAX_REGION_PIXELS) throw new IpcArgumentError(channel, `the region must have at most ${MAX_REGION_PIXELS} pixels`);
+    return [{ ...out, maxSide: Math.round(finiteIn(channel, req.maxSide, 'maxSide', 64, 4096)) }];
   },
   'app:launch-files': (args) => {
     arity('app:launch-files', args, 0);

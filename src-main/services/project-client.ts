@@ -4,7 +4,7 @@
  * and the next call starts a fresh worker; the user reopens the bracket.
  */
 import type { Worker } from 'node:worker_threads';
-import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, Thumbnail } from '../../src-preload/contract';
+import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, Thumbnail } from '../../src-preload/contract';
 import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
@@ -13,6 +13,7 @@ export interface ProjectApi {
   merge(request: MergeRequest): Promise<MergeResult>;
   export(request: ExportRequest): Promise<ExportResult>;
   framePreview(request: FramePreviewRequest): Promise<Thumbnail>;
+  previewRegion(request: PreviewRegionRequest): Promise<PreviewImage>;
   batchStart(request: BatchRequest): Promise<{ id: number }>;
   batchStatus(): Promise<BatchStatus | null>;
   batchCancel(): Promise<null>;
@@ -60,6 +61,10 @@ export class WorkerProjectService implements ProjectApi {
 
   batchCancel(): Promise<null> {
     return this.call('batchCancel', []) as Promise<null>;
+  }
+
+  previewRegion(request: PreviewRegionRequest): Promise<PreviewImage> {
+    return this.call('previewRegion', [request]) as Promise<PreviewImage>;
   }
 
   /** Stops the worker; pending calls fail. */

@@ -4,12 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, SynthesizeSide, Thumbnail } from '../../src-preload/contract';
+import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, SynthesizeSide, Thumbnail } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
 import { applyStrokes } from '../../src-shared/ghost/strokes';
 import { SYNTHETIC_STOPS } from '../../src-shared/correct/synthesize';
+import { cropImage } from '../../src-shared/image/crop';
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, type AlignedBracket, type AlignMode } from '../../src-shared/pipeline/align-bracket';
@@ -218,6 +219,16 @@ export class ProjectService {
     const { index } = request;
     if (!(Number.isInteger(index) && index >= 0 && index < frames.length)) throw new RangeError(`frame ${index} is not one of the ${frames.length} frames`);
     return asShot(frames[index], request.maxSide);
+  }
+
+  /** A rectangle of the image the last merge's preview was made from, at up to full resolution, for the viewer zoomed in. */
+  async previewRegion(request: PreviewRegionRequest): Promise<PreviewImage> {
+    const outcome = this.get(request.projectId).outcome;
+    if (!outcome) throw new Error('merge the bracket before asking for a region of it');
+    const shown = outcome.method === 'radiance' || outcome.method === 'recover-hdr' ? outcome.radiance! : outcome.fused!;
+    const { x, y, width, height } = request;
+    const region = downsample(cropImage(shown, { x, y, width, height }), request.maxSide);
+    return { width: region.width, height: region.height, data: region.data };
   }
 
   async export(request: ExportRequest): Promise<ExportResult> {

@@ -47,6 +47,18 @@ describe('IPC argument validation', () => {
     expect(() => validators['project:frame-preview']([])).toThrow(/1 argument/);
   });
 
+  it('takes a preview region: whole pixels inside 0..65535, at most 64 MP, a long side of 64 to 4096', () => {
+    const region = (req: Record<string, unknown>) => validators['project:preview-region']([{ projectId: 'p', x: 10, y: 20, width: 300, height: 200, maxSide: 1024, ...req }]);
+    expect(region({ junk: 1 })).toEqual([{ projectId: 'p', x: 10, y: 20, width: 300, height: 200, maxSide: 1024 }]);
+    expect(() => region({ x: 1.5 })).toThrow(/x must be a whole number of pixels/);
+    expect(() => region({ y: -1 })).toThrow(/y must be a number in \[0, 65535\]/);
+    expect(() => region({ width: 0 })).toThrow(/width must be a number in \[1, 65535\]/);
+    expect(() => region({ height: Number.NaN })).toThrow(/height must be a whole number/);
+    expect(() => region({ width: 10_000, height: 10_000 })).toThrow(/at most 67108864 pixels/);
+    expect(() => region({ maxSide: 10 })).toThrow(/maxSide/);
+    expect(() => validators['project:preview-region'](['p'])).toThrow(/request must be an object/);
+  });
+
   it('takes deghosting settings field by field: reference, threshold and brush strokes, with their counts capped', () => {
     const merge = (deghost: unknown) => validators['project:merge']([{ projectId: 'p', method: 'mertens', deghost }]);
     const stroke = { mode: 'add', radius: 0.02, points: [[0.1, 0.2], [0.3, 0.4]], extra: 1 };

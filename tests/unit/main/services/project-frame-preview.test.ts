@@ -43,3 +43,25 @@ describe('ProjectService.framePreview', () => {
     expect([shot.width, shot.height]).toEqual([recovered.preview.width, recovered.preview.height]);
   });
 });
+
+describe('ProjectService.previewRegion', () => {
+  it('crops the merged image at full resolution; the whole image downsampled is the preview', async () => {
+    const service = new ProjectService();
+    const { projectId } = await service.load(samples);
+    await expect(service.previewRegion({ projectId, x: 0, y: 0, width: 8, height: 8, maxSide: 64 })).rejects.toThrow(/merge the bracket/);
+    const merged = await service.merge({ projectId, method: 'mertens', previewMaxSide: 300 });
+    const whole = await service.previewRegion({ projectId, x: 0, y: 0, width: merged.width, height: merged.height, maxSide: 300 });
+    expect([whole.width, whole.height]).toEqual([merged.preview.width, merged.preview.height]);
+    expect(whole.data).toEqual(merged.preview.data);
+    // A 100x50 crop at full resolution is the same pixels as the same crop of the full-size preview.
+    const full = await service.merge({ projectId, method: 'mertens', previewMaxSide: Math.max(merged.width, merged.height) });
+    const crop = await service.previewRegion({ projectId, x: 300, y: 100, width: 100, height: 50, maxSide: 4096 });
+    expect([crop.width, crop.height]).toEqual([100, 50]);
+    for (const [cx, cy] of [[0, 0], [99, 49], [37, 21]]) {
+      const a = (cy * 100 + cx) * 3;
+      const b = ((100 + cy) * full.preview.width + 300 + cx) * 3;
+      expect(Array.from(crop.data.subarray(a, a + 3))).toEqual(Array.from(full.preview.data.subarray(b, b + 3)));
+    }
+    await expect(service.previewRegion({ projectId, x: merged.width - 10, y: 0, width: 20, height: 10, maxSide: 64 })).rejects.toThrow(/not inside/);
+  });
+});
