@@ -47,6 +47,7 @@ const OPTIONS = {
   deghost: { type: 'string' },
   reference: { type: 'string' },
   'ghost-mask': { type: 'string' },
+  'ghost-detector': { type: 'string' },
   synthesize: { type: 'string' },
   quality: { type: 'string' },
   out: { type: 'string' },

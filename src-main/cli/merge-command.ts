@@ -9,6 +9,9 @@ import type { MergeOptions, Method } from '../../src-shared/pipeline/merge-brack
 import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
 import { exportOutcome } from '../services/export-service';
 import { synthesiseMissingFrame } from '../services/correct-service';
+import { GHOST_DETECTORS, type GhostDetector } from '../services/ghost-detections';
+import { judgeGhosts } from '../services/judge-model';
+import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { readBracket } from '../services/frames';
 import { mergeFrames } from '../services/merge-service';
 import { parseNumber, parseSecondsList, UsageError } from './parse-values';
@@ -39,7 +42,7 @@ export interface MergeReport {
   /** Per frame: how it was moved onto the reference frame's grid (mode 'off': not at all). */
   alignment: { mode: AlignMode; reference: number; frames: FrameAlignment[] };
   /** Deghosting: the frame whose content replaced what moved (0-based index into frames, as referenceFrame; --reference counts from 1) and the share of pixels replaced. */
-  deghost: { mode: 'off' } | { mode: 'auto'; reference: number; maskArea: number; maskFile: string | null; millis: number };
+  deghost: { mode: 'off' } | { mode: 'auto'; detector: GhostDetector; reference: number; maskArea: number; maskFile: string | null; millis: number };
   millis: { decode: number; align: number; merge: number; write: number; total: number };
 }
 
@@ -92,11 +95,15 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     names.push(synthetic.meta.sourceName!);
   }
   const alignedAt = performance.now();
+  // The judge network finds what moved (its detection is handed to the merge's deghosting); the classical detector runs inside the merge.
+  const reference = deghost.mode === 'auto' ? (deghost.reference ?? suggestReference(frames)) : undefined;
+  const detection = deghost.mode === 'auto' && deghost.detector === 'judge' ? await judgeGhosts(frames, { reference: reference! }) : undefined;
+  const detectMillis = performance.now() - alignedAt;
   const mergeOptions: MergeOptions = {
     exposureTimes,
     allowPixelEstimate: values['exposures-from-pixels'] === true,
     withRadiance: Boolean(exrPath || hdrPath),
-    ...(deghost.mode === 'auto' ? { deghost: { mode: 'auto', reference: deghost.reference } } : {}),
+    ...(deghost.mode === 'auto' ? { deghost: { mode: 'auto', reference, ...(detection ? { detection } : {}) } } : {}),
   };
   const outcome = await mergeFrames(frames, method, mergeOptions);
   const merged = performance.now();
@@ -139,7 +146,14 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     consistency: plan && outcome.radiance ? radianceConsistency(frames, plan.ev, outcome.radiance) : null,
     alignment: { mode: aligned.mode, reference: aligned.reference, frames: aligned.alignment },
     deghost: outcome.ghost
-      ? { mode: 'auto', reference: outcome.ghost.reference, maskArea: outcome.ghost.area, maskFile: deghost.maskPath ?? null, millis: Math.round(outcome.ghost.millis) }
+      ? {
+          mode: 'auto',
+          detector: deghost.detector,
+          reference: outcome.ghost.reference,
+          maskArea: outcome.ghost.area,
+          maskFile: deghost.maskPath ?? null,
+          millis: Math.round(outcome.ghost.millis + (detection ? detectMillis : 0)),
+        }
       : { mode: 'off' },
     millis: {
       decode: Math.round(decoded - started),
@@ -152,21 +166,28 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
 }
 
 /**
- * --deghost, --reference (1-based, in the order the files were given) and --ghost-mask, which
- * implies --deghost auto. A reference without deghosting would do nothing, so it is refused.
+ * --deghost, --ghost-detector, --reference (1-based, in the order the files were given) and
+ * --ghost-mask, which implies --deghost auto. A reference or a detector without deghosting would do
+ * nothing, so they are refused.
  */
-function parseDeghost(values: MergeArgs['values'], frames: number): { mode: DeghostMode; reference?: number; maskPath?: string } {
+function parseDeghost(values: MergeArgs['values'], frames: number): { mode: DeghostMode; detector: GhostDetector; reference?: number; maskPath?: string } {
+  const detectorText = values['ghost-detector'] as string | undefined;
+  if (detectorText !== undefined && !GHOST_DETECTORS.includes(detectorText as GhostDetector)) {
+    throw new UsageError(`--ghost-detector: '${detectorText}' is not one of ${GHOST_DETECTORS.join(', ')}`);
+  }
+  const detector = (detectorText as GhostDetector | undefined) ?? 'judge';
   const maskPath = values['ghost-mask'] as string | undefined;
   const given = values.deghost as string | undefined;
   if (given !== undefined && !DEGHOST_MODES.includes(given as DeghostMode)) throw new UsageError(`--deghost: '${given}' is not one of ${DEGHOST_MODES.join(', ')}`);
   if (maskPath && given === 'off') throw new UsageError('--ghost-mask needs deghosting: drop --deghost off');
   const mode: DeghostMode = maskPath ? 'auto' : ((given as DeghostMode | undefined) ?? 'off');
+  if (detectorText !== undefined && mode === 'off') throw new UsageError('--ghost-detector chooses how deghosting finds what moved: add --deghost auto');
   const text = values.reference as string | undefined;
-  if (text === undefined) return { mode, maskPath };
+  if (text === undefined) return { mode, detector, maskPath };
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || n < 1 || n > frames) throw new UsageError(`--reference: '${text}' is not a frame number from 1 to ${frames} (the files in the order given)`);
   if (mode === 'off') throw new UsageError('--reference chooses the frame deghosting keeps: add --deghost auto');
-  return { mode, reference: n - 1, maskPath };
+  return { mode, detector, reference: n - 1, maskPath };
 }
 
 /** The mask as an 8-bit grey PNG: 255 where the reference's content was taken, 0 elsewhere. */
@@ -188,7 +209,7 @@ export function describeMerge(report: MergeReport): string {
     lines.push(`  ${basename(frame.file)}: ${ev}${agree}${moved}`);
   }
   if (report.deghost.mode === 'auto') {
-    lines.push(`deghosted from ${basename(report.frames[report.deghost.reference].file)}: ${(report.deghost.maskArea * 100).toFixed(1)}% of the image`);
+    lines.push(`deghosted from ${basename(report.frames[report.deghost.reference].file)} (${report.deghost.detector === 'judge' ? 'judge network' : 'classical detector'}): ${(report.deghost.maskArea * 100).toFixed(1)}% of the image`);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   for (const output of report.outputs) lines.push(`wrote ${output}`);

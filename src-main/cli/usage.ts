@@ -22,9 +22,10 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
         --align MODE             similarity (default: shift, rotation, scale) | translation | off;
                                  frames are moved onto the reference frame, never made worse
         --deghost MODE           off (default) | auto: where things moved between frames, take
-                                 the reference frame's content; auto is the classical detector
-                                 (each frame against the reference through the exposure mapping
-                                 learnt from the pixels) until the judge network lands
+                                 the reference frame's content
+        --ghost-detector NAME    judge (default: the judge network, resources/models/judge.onnx)
+                                 | classical (each frame against the reference through the
+                                 exposure mapping learnt from the pixels; the baseline)
         --reference N            the frame deghosting keeps (1 = first file given; default the
                                  frame with the most well-exposed pixels)
         --synthesize SIDE        dark | bright: add a frame 2 stops beyond the darkest (or

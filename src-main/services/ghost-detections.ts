@@ -3,8 +3,25 @@
  * at all and a threshold change only the part that depends on it. The choice of detector is made in
  * one place, `find`.
  */
-import { gatherGhostEvidence, thresholdGhosts, type GhostDetection, type GhostEvidence } from '../../src-shared/ghost/detect';
+import { DEFAULT_THRESHOLD, gatherGhostEvidence, thresholdGhosts, type GhostDetection, type GhostEvidence } from '../../src-shared/ghost/detect';
+import { judgeDetection, judgeInput, type JudgeInput } from '../../src-shared/ghost/judge-input';
 import type { LinearImage } from '../../src-shared/image/linear-image';
+import { JudgeModelMissingError, runJudge } from './judge-model';
+
+/** Which detector finds the ghosts: the judge network (default) or the classical one (its baseline). */
+export type GhostDetector = 'judge' | 'classical';
+export const GHOST_DETECTORS: readonly GhostDetector[] = ['judge', 'classical'];
+
+/**
+ * The judge's probability threshold for the app's threshold T (in the classical detector's noise
+ * units, default DEFAULT_THRESHOLD): odds (T / T0)^4, so T0 gives 0.5 and moving T scales the
+ * judge's odds exactly as it scales the classical detector's (the overlay's drag preview, ghost-heat.ts
+ * rethreshold, assumes that), and every T maps inside (0, 1).
+ */
+export function judgeThreshold(t: number): number {
+  const odds = (t / DEFAULT_THRESHOLD) ** 4;
+  return odds / (1 + odds);
+}
 
 /** Detections kept per bracket (reference x threshold): an undo or a slider moved back finds its own. */
 const KEPT = 6;
@@ -23,10 +40,19 @@ export class GhostDetections {
   /** The classical detector's threshold-free pass for the last reference asked for (tens of MB: one at a time). */
   private evidence: GhostEvidence | null = null;
   private readonly detections = new Map<string, GhostDetection>();
+  /** The judge network's probabilities for the last reference asked for (thresholds are applied to them). */
+  private judged: { reference: number; input: JudgeInput; probability: Float32Array } | null = null;
   /** How long the last `detect` took, ms (0 when it was kept). */
   lastMillis = 0;
+  /** The detector that made the last detection (the judge falls back to classical only when its model file is missing). */
+  lastDetector: GhostDetector;
 
-  constructor(private readonly frames: LinearImage[]) {}
+  constructor(
+    private readonly frames: LinearImage[],
+    private readonly detector: GhostDetector = 'judge',
+  ) {
+    this.lastDetector = detector;
+  }
 
   async detect(reference: number, threshold: number): Promise<GhostDetection> {
     const key = `${reference}:${threshold}`;
@@ -48,10 +74,25 @@ export class GhostDetections {
   }
 
   /**
-   * The detector. Classical (src-shared/ghost/detect.ts): its first pass does not depend on the
-   * threshold and is kept per reference, so a threshold change redoes only the second.
+   * The detector. The judge network (judge-model.ts): its probabilities do not depend on the
+   * threshold and are kept per reference. Classical (src-shared/ghost/detect.ts): its first pass is
+   * kept per reference. Either way a threshold change redoes only the cheap part.
    */
   private async find(reference: number, threshold: number): Promise<GhostDetection> {
+    if (this.detector === 'judge') {
+      try {
+        if (this.judged?.reference !== reference) {
+          const input = judgeInput(this.frames, { reference });
+          this.judged = { reference, input, probability: await runJudge(input) };
+        }
+        this.lastDetector = 'judge';
+        return judgeDetection(this.judged.input, this.judged.probability, judgeThreshold(threshold));
+      } catch (error) {
+        // A build without the model still deghosts, with the baseline; any other failure is an error.
+        if (!(error instanceof JudgeModelMissingError)) throw error;
+      }
+    }
+    this.lastDetector = 'classical';
     if (this.evidence?.reference !== reference) this.evidence = gatherGhostEvidence(this.frames, { reference });
     return thresholdGhosts(this.evidence, threshold);
   }

@@ -41,7 +41,7 @@ describe('luxfuse merge --ghost-mask', () => {
     expect(err).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(out);
-    expect(report.deghost).toMatchObject({ mode: 'auto', reference: 1, maskFile: maskPath });
+    expect(report.deghost).toMatchObject({ mode: 'auto', detector: 'judge', reference: 1, maskFile: maskPath });
     expect(report.outputs).toContain(maskPath);
     const bytes = readFileSync(maskPath);
     // IHDR: bit depth 8, colour type 0 (grey).
@@ -64,7 +64,7 @@ describe('luxfuse merge --ghost-mask', () => {
   it('deghosts without writing a mask, and says so in the plain report', async () => {
     const { code, out } = await cli(['merge', ...files, '--png', join(dir, 'auto.png'), '--deghost', 'auto']);
     expect(code).toBe(0);
-    expect(out).toMatch(/deghosted from walk-\d\.png: \d+\.\d% of the image/);
+    expect(out).toMatch(/deghosted from walk-\d\.png \(judge network\): \d+\.\d% of the image/);
   });
 
   it('deghosts the learned fusion and the radiance merge too', async () => {
@@ -91,6 +91,34 @@ describe('luxfuse merge --ghost-mask', () => {
       expect(err).toMatch(/--reference: '.*' is not a frame number from 1 to 3/);
     }
   });
+
+  it('finds what moved with either detector: the judge network (default) and the classical baseline', async () => {
+    const precision = async (detector: string): Promise<{ detector: string; precision: number; area: number }> => {
+      const maskPath = join(dir, `mask-${detector}.png`);
+      const { code, out, err } = await cli(['merge', ...files, '--png', join(dir, `${detector}.png`), '--ghost-mask', maskPath, '--ghost-detector', detector, '--json']);
+      expect(code, err).toBe(0);
+      const mask = decodePng(new Uint8Array(readFileSync(maskPath)), 'mask.png');
+      let white = 0;
+      let hits = 0;
+      mask.data.forEach((v, p) => {
+        white += v;
+        hits += v * bracket.union[p];
+      });
+      return { detector: JSON.parse(out).deghost.detector, precision: hits / Math.max(1, white), area: white };
+    };
+    for (const detector of ['judge', 'classical']) {
+      const r = await precision(detector);
+      expect(r.detector).toBe(detector);
+      expect(r.area).toBeGreaterThan(0);
+      expect(r.precision).toBeGreaterThan(0.7);
+    }
+    const unknown = await cli(['merge', ...files, '--png', join(dir, 'r.png'), '--deghost', 'auto', '--ghost-detector', 'psychic']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/--ghost-detector: 'psychic' is not one of judge, classical/);
+    const off = await cli(['merge', ...files, '--png', join(dir, 'r.png'), '--ghost-detector', 'classical']);
+    expect(off.code).toBe(2);
+    expect(off.err).toMatch(/--ghost-detector .*add --deghost auto/);
+  }, 60_000);
 
   it('refuses a reference without deghosting, an unknown mode and a mask with deghosting off (exit 2)', async () => {
     const noDeghost = await cli(['merge', ...files, '--png', join(dir, 'r.png'), '--reference', '1']);
