@@ -51,16 +51,6 @@ function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs {
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return result.canceled ? [] : result.filePaths;
     },
-    async saveExport(suggestedName) {
-      const win = getWindow();
-      const options: Electron.SaveDialogOptions = {
-        title: 'Export',
-        defaultPath: join(app.getPath('pictures'), suggestedName),
-        filters: [{ name: 'OpenEXR + JPEG', extensions: ['exr', 'jpg'] }],
-      };
-      const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
-      return result.canceled || !result.filePath ? null : result.filePath;
-    },
     async chooseFolder(startIn) {
       const win = getWindow();
       const options: Electron.OpenDialogOptions = {

@@ -222,7 +222,7 @@ export interface BatchRequest {
   align: AlignMode;
   tone: ToneSettings;
   options: ExportOptions;
-  /** Replace files already there; otherwise a group whose files all exist is skipped (and one with some existing fails before any work). */
+  /** Replace files already there; otherwise a group whose files all exist is skipped (one with only some of them is written in full). */
   overwrite: boolean;
 }
 
@@ -267,7 +267,6 @@ export interface SavedEdits {
 /** Every channel: `domain:verb` name -> argument tuple and result. */
 export interface Channels {
   'dialog:open-images': { args: []; result: string[] };
-  'dialog:save-export': { args: [suggestedName: string]; result: string | null };
   'dialog:open-folder': { args: []; result: string[] };
   /** A destination folder for exports; null when cancelled. */
   'dialog:choose-folder': { args: [startIn: string | null]; result: string | null };
@@ -302,7 +301,6 @@ export type ChannelResult<K extends Channel> = Channels[K]['result'];
 /** The runtime list of channel names; `satisfies` keeps it equal to the table above. */
 export const CHANNELS = [
   'dialog:open-images',
-  'dialog:save-export',
   'dialog:open-folder',
   'dialog:choose-folder',
   'files:existing',

@@ -14,7 +14,6 @@ import type { ProjectApi } from '../services/project-client';
 export interface Dialogs {
   openImages(): Promise<string[]>;
   openFolder(): Promise<string[]>;
-  saveExport(suggestedName: string): Promise<string | null>;
   /** A destination folder, starting in `startIn` when given; null when cancelled. */
   chooseFolder(startIn: string | null): Promise<string | null>;
 }
@@ -25,7 +24,6 @@ export function createHandlers(deps: { project: ProjectApi; library: LibraryServ
   const { project, library, dialogs, edits, launch } = deps;
   return {
     'dialog:open-images': () => dialogs.openImages(),
-    'dialog:save-export': (name) => dialogs.saveExport(name),
     'dialog:open-folder': () => dialogs.openFolder(),
     'dialog:choose-folder': (startIn) => dialogs.chooseFolder(startIn),
     'files:existing': async (paths) => paths.filter((p) => existsSync(p)),

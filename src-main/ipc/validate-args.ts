@@ -235,14 +235,6 @@ export const validators: { [K in Channel]: Validator<K> } = {
     arity('dialog:open-images', args, 0);
     return [];
   },
-  'dialog:save-export': (args) => {
-    arity('dialog:save-export', args, 1);
-    const name = args[0];
-    if (typeof name !== 'string' || name.length > 255 || /[\\/\0]/.test(name)) {
-      throw new IpcArgumentError('dialog:save-export', 'suggestedName must be a file name without folders');
-    }
-    return [name];
-  },
   'dialog:open-folder': (args) => {
     arity('dialog:open-folder', args, 0);
     return [];

@@ -27,6 +27,11 @@ export class LibraryStore {
   activeId = $state<string | null>(null);
   scanning = $state(false);
 
+  /** Groups ticked for a batch export. */
+  selected = $state<string[]>([]);
+  /** The ticked groups that still exist, in library order. */
+  selectedGroups = $derived(this.groups.filter((g) => this.selected.includes(g.id)).map((g) => g.id));
+
   fileCount = $derived(this.groups.reduce((n, g) => n + g.frames.length, 0) + this.singles.length);
 
   /** Adds what a scan found; files already in the library are not added twice. */
@@ -106,6 +111,11 @@ export class LibraryStore {
     this.groups.splice(ib, 1);
   }
 
+  toggleSelected(id: string, on: boolean): void {
+    const others = this.selected.filter((x) => x !== id);
+    this.selected = on ? [...others, id] : others;
+  }
+
   toggleExclude(id: string, path: string): void {
     const f = this.group(id)?.frames.find((x) => x.path === path);
     if (f) f.excluded = !f.excluded;
@@ -132,7 +142,7 @@ export class LibraryStore {
       const [f] = this.groups[i].frames.splice(j, 1);
       if (this.groups[i].frames.length === 0) this.groups.splice(i, 1);
       else this.groups[i].reason = 'Edited by hand';
-      return { path: f.path, name: f.name, ev: f.ev };
+      return { path: f.path, name: f.name, ev: f.ev, ...(f.captured ? { captured: f.captured } : {}) };
     }
     return null;
   }

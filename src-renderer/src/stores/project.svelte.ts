@@ -1,5 +1,5 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
-import type { DeghostRequest, FrameInfo, GhostStroke, MergeResult, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
+import type { DeghostRequest, ExportRequest, FrameInfo, GhostStroke, MergeResult, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
 import { GHOST_THRESHOLD_RANGE, MAX_GHOST_STROKES } from '../../../src-shared/ghost/strokes';
 import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
@@ -281,25 +281,22 @@ export class ProjectStore {
     this.status = this.result ? 'merged' : 'loaded';
   }
 
-  async export(): Promise<void> {
-    if (!this.result || !this.projectId) return;
-    const base = this.frames[0]?.name.replace(/\.[^.]+$/, '') ?? 'merge';
-    const bridge = getBridge();
-    const chosen = await this.guard(() => bridge['dialog:save-export'](`${base}-hdr.exr`));
-    if (!chosen) return;
-    const stem = chosen.replace(/\.(exr|jpe?g)$/i, '');
+  /**
+   * Writes the open merge to these files with the current tone settings (the Export dialog chose them).
+   * Throws what went wrong, for the dialog to show where the user is looking.
+   */
+  async exportFiles(targets: Omit<ExportRequest, 'projectId' | 'tone' | 'output'>): Promise<string[]> {
+    if (!this.result || !this.projectId) throw new Error('Open and merge a bracket before exporting');
     this.status = 'exporting';
-    const done = await this.guard(() =>
-      bridge['project:export']({
-        projectId: this.projectId!,
-        tone: this.tone.settings,
-        output: this.tone.output,
-        exrPath: `${stem}.exr`,
-        jpegPath: `${stem}.jpg`,
-      }),
-    );
-    this.status = 'merged';
-    if (done) this.notice = `Exported ${done.written.map((p) => p.split(/[\\/]/).pop()).join(' and ')}`;
+    try {
+      const done = await getBridge()['project:export']({ ...targets, projectId: this.projectId, tone: this.tone.settings, output: this.tone.output });
+      const names = done.written.map((p) => p.split(/[\\/]/).pop());
+      this.notice = `Exported ${names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}` : names[0]}`;
+      this.error = null;
+      return done.written;
+    } finally {
+      this.status = 'merged';
+    }
   }
 
   /** Runs a bridge call; a failure becomes the visible error instead of an unhandled rejection. */

@@ -23,7 +23,6 @@ import { decodeWire, encodeWire } from './wire';
 export class ScriptedDialogs implements Dialogs {
   readonly opens: string[][] = [];
   readonly folders: string[][] = [];
-  readonly saves: (string | null)[] = [];
   /** Answers of the export destination's "Choose…" (null: cancelled). */
   readonly chosenFolders: (string | null)[] = [];
   /** The folder each "Choose…" started in. */
@@ -33,9 +32,6 @@ export class ScriptedDialogs implements Dialogs {
   }
   async openFolder(): Promise<string[]> {
     return this.folders.shift() ?? [];
-  }
-  async saveExport(): Promise<string | null> {
-    return this.saves.shift() ?? null;
   }
   async chooseFolder(startIn: string | null): Promise<string | null> {
     this.chooseStartedIn.push(startIn);

@@ -13,7 +13,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { encodePng } from '../../../src-shared/codecs/png';
 import { bracketAroundMedian, renderDynamicBracket } from '../../../src-shared/ghost/dynamic-bracket';
 import { radianceField } from '../../unit/shared/merge/synthetic-bracket';
-import { openApp } from '../app-page';
+import { openApp, exportThroughDialog } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
 import { ARTIFACTS, RENDERER_OUT } from '../paths';
@@ -142,8 +142,7 @@ test('deghost a moving bracket: overlay and area, a brush stroke and its undo, t
   await expect(page.getByTestId('ghost-area')).toContainText('reference walk-1.png');
 
   const stem = join(work, 'deghosted');
-  host.dialogs.saves.push(`${stem}.exr`);
-  await page.getByTestId('export').click();
+  await exportThroughDialog(page, host, stem);
   await expect(page.getByTestId('notice')).toContainText('Exported deghosted.exr and deghosted.jpg');
   expect(statSync(`${stem}.jpg`).size).toBeGreaterThan(1000);
   expect(readFileSync(`${stem}.exr`).subarray(0, 4)).toEqual(Buffer.from([0x76, 0x2f, 0x31, 0x01]));

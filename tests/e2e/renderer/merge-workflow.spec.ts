@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../src-main/app-protocol';
-import { openApp as openPage, previewMean } from '../app-page';
+import { openApp as openPage, previewMean, exportThroughDialog } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
 import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
@@ -104,8 +104,7 @@ test('open a bracket, merge, move exposure, export EXR and JPEG', async ({ page 
   await page.screenshot({ path: join(ARTIFACTS, 'after-merge.png') });
 
   const stem = join(work, 'exported');
-  host.dialogs.saves.push(`${stem}.exr`);
-  await page.getByTestId('export').click();
+  await exportThroughDialog(page, host, stem);
   await expect(page.getByTestId('notice')).toContainText('Exported exported.exr and exported.jpg');
   expect(statSync(`${stem}.exr`).size).toBeGreaterThan(1000);
   expect(statSync(`${stem}.jpg`).size).toBeGreaterThan(1000);

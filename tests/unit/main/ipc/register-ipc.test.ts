@@ -6,7 +6,6 @@ import { dispatch, registerIpc } from '../../../../src-main/ipc/register-ipc';
 function fakeHandlers(): Handlers {
   return {
     'dialog:open-images': vi.fn(async () => ['/a.jpg']),
-    'dialog:save-export': vi.fn(async () => null),
     'dialog:open-folder': vi.fn(async () => []),
     'dialog:choose-folder': vi.fn(async () => null),
     'files:existing': vi.fn(async () => []),
@@ -60,7 +59,7 @@ describe('IPC registration', () => {
     await expect(dispatch(handlers, 'project:load', appFrame, [['relative.jpg']])).rejects.toThrow(/absolute path/);
     await expect(dispatch(handlers, 'project:load', appFrame, ['/a.jpg'])).rejects.toThrow(/list/);
     await expect(dispatch(handlers, 'project:merge', appFrame, [{ projectId: 'p', method: 'magic' }])).rejects.toThrow(/method/);
-    await expect(dispatch(handlers, 'dialog:save-export', appFrame, ['../../x.exr'])).rejects.toThrow(/file name/);
+    await expect(dispatch(handlers, 'dialog:choose-folder', appFrame, ['../../x'])).rejects.toThrow(/absolute path/);
     expect(handlers['project:load']).not.toHaveBeenCalled();
   });
 
