@@ -1,7 +1,12 @@
 /** The viewer's state: zoom and pan, the before/after split, the frame shown, clipping warnings. View state only: nothing here is an edit. */
-import type { Thumbnail } from '../../../src-preload/contract';
+import type { PreviewImage, Thumbnail } from '../../../src-preload/contract';
 import { getBridge } from '../lib/bridge';
-import { centred, clampPan, fitView, panBy, scaleLimits, stepZoom, wheelFactor, zoomAt, type Point, type Size, type View } from '../lib/view-transform';
+import { centred, clampPan, fitView, panBy, scaleLimits, stepZoom, visibleRect, wheelFactor, zoomAt, type Point, type Size, type View } from '../lib/view-transform';
+
+/** How long the view stays still before the pixels on screen are fetched at full resolution. */
+const REFINE_DELAY_MS = 200;
+/** The most the engine sends of a region (its long side). */
+const MAX_REGION_SIDE = 4096;
 
 /** The long side the app asks previews at (the merge's previewMaxSide): frames come at the same size. */
 export const PREVIEW_MAX_SIDE = 1280;
@@ -30,6 +35,11 @@ export class ViewerStore {
   clipping = $state(false);
   /** A frame (index as loaded) shown instead of the merge; null: the merge. */
   frame = $state<number | null>(null);
+
+  /** Zoomed beyond the preview: the pixels on screen at full resolution, with where they lie (image pixels) and the merge they are of. */
+  region = $state.raw<{ merge: unknown; rect: { x: number; y: number; width: number; height: number }; image: PreviewImage } | null>(null);
+  private regionTimer: ReturnType<typeof setTimeout> | undefined;
+  private regionAsked = 0;
 
   /** Frames as shot at preview size, by project and index; a new merge (alignment may change) clears them. */
   private shots = $state.raw<Readonly<Record<string, Thumbnail>>>({});
@@ -117,6 +127,26 @@ export class ViewerStore {
     if (this.asked.includes(key)) return;
     this.asked.push(key);
     void this.fetchShot(projectId, merge, index, key);
+  }
+
+  /** Once the view is still, asks for what it shows at full resolution when zoomed beyond the preview. Call from an effect. */
+  refine(projectId: string, merge: unknown): void {
+    clearTimeout(this.regionTimer);
+    if (this.region && this.region.merge !== merge) this.region = null;
+    const rect = this.magnified && this.ready ? visibleRect(this.view, this.image, this.viewport) : null;
+    if (!rect) return;
+    const have = this.region;
+    if (have && have.merge === merge && have.rect.x <= rect.x && have.rect.y <= rect.y && have.rect.x + have.rect.width >= rect.x + rect.width && have.rect.y + have.rect.height >= rect.y + rect.height) return;
+    const id = ++this.regionAsked;
+    this.regionTimer = setTimeout(async () => {
+      try {
+        const maxSide = Math.min(MAX_REGION_SIDE, Math.max(64, rect.width, rect.height));
+        const image = await getBridge()['project:preview-region']({ projectId, ...rect, maxSide });
+        if (id === this.regionAsked) this.region = { merge, rect, image };
+      } catch (error) {
+        this.shotError = `The full-resolution view failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }, REFINE_DELAY_MS);
   }
 
   private async fetchShot(projectId: string, merge: unknown, index: number, key: string): Promise<void> {

@@ -113,8 +113,32 @@ test('zoom with the wheel around the cursor, drag to pan, F fits, 1 is 100%, + a
   // + and - step through the levels; the button does the same.
   await page.keyboard.press('+');
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-zoom', '1.5000');
-  // Past the preview's 1280-pixel resolution? The sample is 1200 wide, so 150% magnifies the preview's pixels, and says so.
-  await expect(page.getByTestId('view-zoom')).toContainText('(preview pixels)');
+  // Beyond the preview's resolution, the pixels on screen come at full resolution from the engine, laid exactly over the preview.
+  await expect(page.getByTestId('preview-region')).toBeVisible();
+  expect(host.calls).toContain('project:preview-region');
+  await expect(page.getByTestId('view-zoom')).not.toContainText('preview pixels');
+  const at150 = await viewState(page);
+  const [vx0, vy0] = underPage(at150, [at150.box.x, at150.box.y]).map((v) => Math.max(0, Math.floor(v)));
+  const [vx1, vy1] = underPage(at150, [at150.box.x + at150.box.width, at150.box.y + at150.box.height]);
+  // The region covers what the viewport shows (one fetched for a wider view is kept while it does; a new one follows the view).
+  const rect = async () => (await page.getByTestId('region-layer').getAttribute('data-rect'))!.split(',').map(Number);
+  await expect
+    .poll(async () => {
+      const [x, y, w, h] = await rect();
+      return x <= vx0 && y <= vy0 && x + w >= Math.min(IMAGE.width, Math.ceil(vx1)) && y + h >= Math.min(IMAGE.height, Math.ceil(vy1));
+    })
+    .toBe(true);
+  const [rx, ry, rw] = await rect();
+  const regionBox = (await page.getByTestId('preview-region').boundingBox())!;
+  expect(regionBox.x).toBeCloseTo(at150.box.x + at150.x + rx * at150.scale, 0);
+  expect(regionBox.width).toBeCloseTo(rw * at150.scale, 0);
+  // ...and the sample is smaller than the 1280-pixel preview, so its full-resolution pixels equal the preview's there.
+  await expect.poll(() => page.getByTestId('preview-region').evaluate((c: HTMLCanvasElement) => c.width)).toBe(rw);
+  const [fromRegion, fromPreview] = await Promise.all([
+    page.getByTestId('preview-region').evaluate((c: HTMLCanvasElement, p) => Array.from(c.getContext('2d')!.getImageData(p.x, p.y, 1, 1).data), { x: 20, y: 10 }),
+    page.getByTestId('preview').evaluate((c: HTMLCanvasElement, p) => Array.from(c.getContext('2d')!.getImageData(p.x, p.y, 1, 1).data), { x: rx + 20, y: ry + 10 }),
+  ]);
+  for (let i = 0; i < 3; i++) expect(Math.abs(fromRegion[i] - fromPreview[i])).toBeLessThanOrEqual(3);
   await page.keyboard.press('-');
   await page.getByTestId('view-zoom-out').click();
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-zoom', (2 / 3).toFixed(4));
