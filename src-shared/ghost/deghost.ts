@@ -4,10 +4,8 @@
  * pair's intensity mapping from detect.ts: exposure, camera curve and clipping learnt from the
  * pixels). Every merge then sees one scene there: a radiance merge returns the reference's radiance
  * where the reference is trusted (the other frames carry no other information), a fusion blends
- * exposures of the reference, so the result keeps the fused look of its surroundings. Where the
- * reference is clipped (or black) it only bounds the scene, and a frame's own reading that keeps to
- * the bound stays. The reference frame is never changed; the transition spans the feather, so no
- * seam shows.
+ * exposures of the reference, so the result keeps the fused look of its surroundings. The reference
+ * frame is never changed; the transition spans the feather, so no seam shows.
  */
 import { suggestReference } from '../align/suggest-reference';
 import { boxFilter, createBoxScratch } from '../filters/box-filter';
@@ -69,17 +67,6 @@ export function featherMask(mask: Uint8Array, width: number, height: number, fea
  * would read it: out = (1 - m) frame + m * map(reference), per channel through the level map.
  */
 export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array): LinearImage {
-  return paint(frame, ref, map, weight, false);
-}
-
-/**
- * replaceFromReference, where keepBounded also keeps frame k's own reading wherever the reference is
- * clipped (or black) and the reading keeps to the bound that sets: the reference says only that frame
- * k reads at least (at most) that much there, so a reading that does is the better measurement (the
- * detail a shorter exposure holds under a blown-out reference), while one that breaks the bound is a
- * ghost and is painted. Static areas inside a mask (its feather, a generous outline) keep their detail.
- */
-function paint(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array, keepBounded: boolean): LinearImage {
   const { width: w, height: h, channels: ch } = frame;
   const rch = ref.channels;
   const data = frame.data.slice();
@@ -88,9 +75,8 @@ function paint(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Floa
   const read = readTable;
   const invRef = 1 / fullScale(ref);
   const scale = fullScale(frame);
-  const invScale = 1 / scale;
   const top = LEVELS - 1;
-  const { median, side, bound } = map;
+  const median = map.median;
   for (let p = 0; p < w * h; p++) {
     const m = weight[p];
     if (m === 0) continue;
@@ -99,16 +85,8 @@ function paint(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Floa
       const j = pos >= top ? top - 1 : pos | 0;
       const t = pos - j;
       const o = c * LEVELS + j;
-      const i = p * ch + c;
-      if (keepBounded) {
-        const near = t < 0.5 ? o : o + 1;
-        const sd = side[near];
-        if (sd !== 0) {
-          const own = read(enc, data[i] * invScale);
-          if (sd > 0 ? own >= bound[near] : own <= bound[near]) continue;
-        }
-      }
       const x = read(dec, median[o] + t * (median[o + 1] - median[o])) * scale;
+      const i = p * ch + c;
       data[i] = (1 - m) * data[i] + m * x;
     }
   }
@@ -133,7 +111,7 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
     const m = detection.frameMasks[i];
     const map = detection.fromReference[i];
     if (i === reference || !m || !map || !m.includes(1)) return f;
-    return paint(f, frames[reference], map, featherMask(m, w, h, feather), true);
+    return replaceFromReference(f, frames[reference], map, featherMask(m, w, h, feather));
   });
   const summary: GhostSummary = {
     reference,
