@@ -1,10 +1,10 @@
 /** `luxfuse merge --synthesize`: a bracket whose darkest frame still clips gets a synthetic darker frame from its HDR estimate. */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
-import { decodeExr } from '../../../../src-shared/codecs/exr-read';
+import { exrHighlight as highlight } from '../../helpers/exr-highlight';
 
 const SAMPLES = resolve(import.meta.dirname, '../../../../resources/samples');
 /** The sample bracket without its darkest frame: the window clips in both frames left. */
@@ -29,14 +29,6 @@ async function merge(extra: string[], exr: string): Promise<{ code: number; out:
   return { code, out, err };
 }
 
-/** The 99.9th percentile of the radiance map's luminance: how bright its highlights are. */
-function highlight(path: string): number {
-  const img = decodeExr(new Uint8Array(readFileSync(path)), path);
-  const ch = img.channels;
-  const lum = new Float32Array(img.width * img.height).map((_, p) => 0.2126 * img.data[p * ch] + 0.7152 * img.data[p * ch + 1] + 0.0722 * img.data[p * ch + 2]);
-  lum.sort();
-  return lum[Math.floor(lum.length * 0.999)];
-}
 
 describe('luxfuse merge --synthesize', () => {
   it('adds a synthetic frame 2 stops under the darkest, and the clipped highlights get brighter than the clip', async () => {

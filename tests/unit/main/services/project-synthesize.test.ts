@@ -1,11 +1,11 @@
 /** A bracket in the app's engine with a synthesised missing exposure: merged with it, exported with it, undone without it. */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProjectService } from '../../../../src-main/services/project-service';
 import { validators } from '../../../../src-main/ipc/validate-args';
-import { decodeExr } from '../../../../src-shared/codecs/exr-read';
+import { exrHighlight as highlight } from '../../helpers/exr-highlight';
 
 const SAMPLES = resolve(import.meta.dirname, '../../../../resources/samples');
 /** The sample bracket without its darkest frame: the window clips in both frames left. */
@@ -20,14 +20,6 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** The 99.9th percentile of a radiance EXR's luminance. */
-function highlight(path: string): number {
-  const img = decodeExr(new Uint8Array(readFileSync(path)), path);
-  const ch = img.channels;
-  const lum = new Float32Array(img.width * img.height).map((_, p) => 0.2126 * img.data[p * ch] + 0.7152 * img.data[p * ch + 1] + 0.0722 * img.data[p * ch + 2]);
-  lum.sort();
-  return lum[Math.floor(lum.length * 0.999)];
-}
 
 describe('ProjectService: synthesised missing exposure', () => {
   it('adds a frame 2 stops under the darkest, whose highlights reach the export, and drops it when not asked', async () => {
