@@ -7,8 +7,12 @@ import { SAMPLE_DIR } from './paths';
 import { basename, dirname } from 'node:path';
 
 /** Opens the app on the test host with the bridge shim; returns the page errors seen (expected to stay empty). */
-export async function openApp(page: Page, host: TestHost, options: { gpuSetting?: string | null; expectEmpty?: boolean } = {}): Promise<string[]> {
-  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: SAMPLE_DIR });
+export async function openApp(
+  page: Page,
+  host: TestHost,
+  options: { gpuSetting?: string | null; expectEmpty?: boolean; /** Where dropped files and folders are taken to live (default the samples). */ dropFolder?: string } = {},
+): Promise<string[]> {
+  await page.addInitScript(installBridgeShim, { channels: CHANNELS, globalName: BRIDGE_GLOBAL, dropFolder: options.dropFolder ?? SAMPLE_DIR });
   if (options.gpuSetting) await page.addInitScript((v) => localStorage.setItem('luxfuse:gpu', v), options.gpuSetting);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
