@@ -47,6 +47,19 @@ function correctCases(): ModelCase[] {
   }));
 }
 
+function judgeCases(): ModelCase[] {
+  return fixture('judge-golden.json').cases.map((c) => ({
+    model: 'judge.onnx',
+    inputName: 'pairs',
+    outputName: 'uncertainty',
+    shape: c.input_shape as number[],
+    outputShape: c.output_shape as number[],
+    input: c.input as string,
+    output: c.output as string,
+    label: `judge.onnx ${c.name as string}`,
+  }));
+}
+
 let harness: HarnessServer;
 
 test.beforeAll(async () => {
@@ -65,6 +78,7 @@ const WEBGPU_KNOWN_BAD = new Set(['correct-hdr.onnx']);
 for (const [name, cases, knownBad] of [
   ['the fusion CNN', fusionCases, false],
   ['the DRHT LDR-correction network', () => correctCases().filter((c) => !WEBGPU_KNOWN_BAD.has(c.model)), false],
+  ['the ghost judge network', judgeCases, false],
   ['the DRHT HDR-estimation network (known to fail on WebGPU)', () => correctCases().filter((c) => WEBGPU_KNOWN_BAD.has(c.model)), true],
 ] as const) {
   test(`${name} on WebGPU match the PyTorch golden outputs`, async ({ page }) => {
