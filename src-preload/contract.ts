@@ -46,6 +46,8 @@ export interface GhostOverlay {
   mask: Uint8Array;
   /** Time the detection took for this merge, ms (0 when it was kept from an earlier one). */
   detectMillis: number;
+  /** What found the ghosts: the judge network, or the classical detector where the network's model file is missing. */
+  detector: 'judge' | 'classical';
 }
 
 /** A float image small enough to cross IPC: the preview the renderer tone maps live. */

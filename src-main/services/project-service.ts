@@ -144,7 +144,7 @@ export class ProjectService {
     project.deghost = deghost;
     const image = outcome.method === 'radiance' ? outcome.radiance! : outcome.fused!;
     const preview = downsample(image, request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE);
-    const ghost = deghost?.detection ? ghostOverlay(deghost.detection, preview.width, preview.height, project.ghosts!.detections.lastMillis) : undefined;
+    const ghost = deghost?.detection ? ghostOverlay(deghost.detection, preview.width, preview.height, project.ghosts!.detections.lastMillis, project.ghosts!.detections.lastDetector) : undefined;
     const plan = outcome.plan;
     return {
       projectId: request.projectId,
@@ -304,7 +304,7 @@ export function projectGroupEngine(service: ProjectService): GroupEngine {
 }
 
 /** The final mask and the detector's uncertainty at the preview's size (box-averaged as the preview is). */
-function ghostOverlay(detection: GhostDetection, width: number, height: number, detectMillis: number): GhostOverlay {
+function ghostOverlay(detection: GhostDetection, width: number, height: number, detectMillis: number, detector: GhostOverlay['detector']): GhostOverlay {
   const plane = (data: Float32Array): Float32Array => {
     const image: LinearImage = { width: detection.width, height: detection.height, channels: 1, data, ev: 0, meta: {} };
     const small = downsample(image, Math.max(width, height));
@@ -322,7 +322,7 @@ function ghostOverlay(detection: GhostDetection, width: number, height: number, 
     uncertainty[p] = Math.round(255 * Math.min(1, Math.max(0, unsure[p])));
     mask[p] = covered[p] >= 0.5 ? 1 : 0;
   }
-  return { reference: detection.reference, area: detection.area, width, height, uncertainty, mask, detectMillis: Math.round(detectMillis) };
+  return { reference: detection.reference, area: detection.area, width, height, uncertainty, mask, detectMillis: Math.round(detectMillis), detector };
 }
 
 /** The frame downsampled (as the merge's preview is) and sRGB-encoded as shot: no tone mapping. */

@@ -83,6 +83,7 @@ test('deghost a moving bracket: overlay and area, a brush stroke and its undo, t
 
   await page.getByTestId('deghost').check();
   await expect(page.getByTestId('ghost-area')).toContainText(/Deghosted \d+\.\d% of the frame, reference walk-\d\.png/);
+  await expect(page.getByTestId('ghost-detector')).toHaveText('Found by the judge network');
   await expect(page.getByTestId('ghost-overlay')).toBeVisible();
   // The overlay covers the preview exactly.
   const [overlay, preview] = await Promise.all([page.getByTestId('ghost-overlay').boundingBox(), page.getByTestId('preview').boundingBox()]);

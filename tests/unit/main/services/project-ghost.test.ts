@@ -90,6 +90,8 @@ describe('ProjectService: deghosting', () => {
     expect(removed.area).toBeLessThan(g.area);
     // The stroke costs no detection: the one of the merge before is kept.
     expect(removed.detectMillis).toBe(0);
+    // The shipped judge network found them (the classical detector only stands in without its model file).
+    expect([g.detector, removed.detector]).toEqual(['judge', 'judge']);
 
     // An add stroke on a static corner the detector left alone: now masked there, and only there.
     const corner = bracket.union.subarray(0, 30).includes(1) ? [W - 20, H - 20] : [20, 20];
