@@ -78,10 +78,16 @@ const FINE = 4;
 const WINDOW = 2;
 const OPEN_RADIUS = 1;
 const CLOSE_RADIUS = 2;
-/** Pass 1's ghosts, grown by this much, are left out of pass 2's mappings. */
-const EXCLUDE_RADIUS = 2;
+/** Pass 1's ghosts, grown by this much, are left out of pass 2's mappings (and the judge's). */
+export const EXCLUDE_RADIUS = 2;
 /** Holes up to this fraction of the image inside a ghost are filled. */
 const HOLE_FRACTION = 0.01;
+
+/** A raw ghost mask made into whole objects, as every detector does it: opening drops specks, closing and hole filling join. */
+export function cleanGhostMask(binary: Uint8Array, w: number, h: number): Uint8Array {
+  const holes = Math.max(16, Math.round(HOLE_FRACTION * w * h));
+  return fillHoles(close(open(binary, w, h, OPEN_RADIUS), w, h, CLOSE_RADIUS), w, h, holes);
+}
 
 function checkInputs(frames: LinearImage[], o: GhostDetectOptions): void {
   if (frames.length < 2) throw new RangeError(`ghost detection needs at least 2 frames, got ${frames.length}`);
@@ -398,7 +404,6 @@ export function thresholdGhosts(evidence: GhostEvidence, threshold: number = DEF
   const mask = new Uint8Array(w * h);
   const uncertainty = new Float32Array(w * h);
   const t2 = threshold * threshold;
-  const holes = Math.max(16, Math.round(HOLE_FRACTION * n));
   for (const pair of evidence.pairs) {
     if (!pair) {
       frameMasks.push(null);
@@ -422,7 +427,7 @@ export function thresholdGhosts(evidence: GhostEvidence, threshold: number = DEF
       const q = (energy[p] / t2) ** 2;
       sure[p] = q / (1 + q);
     }
-    binary = fillHoles(close(open(binary, ww, wh, OPEN_RADIUS), ww, wh, CLOSE_RADIUS), ww, wh, holes);
+    binary = cleanGhostMask(binary, ww, wh);
     const full = factor === 1 ? binary : upsample(binary, ww, wh, factor, w, h, new Uint8Array(w * h));
     const unsure = factor === 1 ? sure : upsample(sure, ww, wh, factor, w, h, new Float32Array(w * h));
     for (let p = 0; p < w * h; p++) {

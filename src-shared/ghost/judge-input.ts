@@ -15,8 +15,8 @@
 import { downsample } from '../image/resample';
 import type { LinearImage } from '../image/linear-image';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
-import { detectGhosts, fullScale, LEVELS, levelMap, type GhostDetection, type LevelMap } from './detect';
-import { close, dilate, fillHoles, maskArea, open } from './morphology';
+import { cleanGhostMask, detectGhosts, EXCLUDE_RADIUS, fullScale, LEVELS, levelMap, type GhostDetection, type LevelMap } from './detect';
+import { dilate, maskArea } from './morphology';
 
 export const JUDGE_MODEL_FILE = 'judge.onnx';
 export const JUDGE_INPUT = 'pairs';
@@ -30,11 +30,6 @@ export const JUDGE_MULTIPLE = 4;
 export const JUDGE_Z_CAP = 5;
 /** Ghost probability from which a pixel is masked. */
 export const DEFAULT_JUDGE_THRESHOLD = 0.5;
-/** detect.ts's morphology: opening and closing radii, hole size (fraction of the image), exclusion from the level maps. */
-const OPEN_RADIUS = 1;
-const CLOSE_RADIUS = 2;
-const HOLE_FRACTION = 0.01;
-const EXCLUDE_RADIUS = 2;
 
 export interface JudgeInput {
   /** Working size (before padding) and the frames' size. */
@@ -164,7 +159,6 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
   if (probability.length !== pairs.length * pw * ph) throw new RangeError(`${probability.length} probabilities for ${pairs.length} pairs of ${pw}x${ph}`);
   const n = w * h;
   const shift = Math.log(threshold / (1 - threshold));
-  const holes = Math.max(16, Math.round(HOLE_FRACTION * n));
   const frames = encoded.length;
   const frameMasks: (Uint8Array | null)[] = new Array(frames).fill(null);
   const frameUncertainty: (Float32Array | null)[] = new Array(frames).fill(null);
@@ -182,7 +176,7 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
         binary[y * w + x] = v > 0.5 ? 1 : 0;
       }
     }
-    binary = fillHoles(close(open(binary, w, h, OPEN_RADIUS), w, h, CLOSE_RADIUS), w, h, holes);
+    binary = cleanGhostMask(binary, w, h);
     fromReference[k] = levelMap(encoded[reference], encoded[k], dilate(binary, w, h, EXCLUDE_RADIUS));
     const full = nearest(binary, w, h, fw, fh, new Uint8Array(fw * fh));
     const unsure = nearest(u, w, h, fw, fh, new Float32Array(fw * fh));
