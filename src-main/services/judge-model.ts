@@ -34,7 +34,7 @@ const SPEC: SessionSpec = {
   label: 'the ghost judge model',
   inputs: [JUDGE_INPUT],
   outputs: [JUDGE_OUTPUT],
-  fallback: 'use the classical ghost detector (--deghost auto)',
+  fallback: 'use the classical ghost detector (--ghost-detector classical)',
   missing: (m, p) => new JudgeModelMissingError(m, p),
   broken: (m, p) => new JudgeModelLoadError(m, p),
 };

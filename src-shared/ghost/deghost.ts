@@ -19,7 +19,7 @@ export type DeghostMode = 'off' | 'auto';
 export const DEGHOST_MODES: readonly DeghostMode[] = ['off', 'auto'];
 
 export interface DeghostOptions {
-  /** 'auto': the classical detector (detect.ts) until the judge network lands. */
+  /** 'auto': deghost with the detection given in `detection` (the judge network, chosen by the CLI and the app) or, without one, the classical detector (detect.ts). */
   mode: DeghostMode;
   /** Frame index (0-based) whose content wins where frames differ; default suggestReference's. */
   reference?: number;
