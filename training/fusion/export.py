@@ -51,7 +51,7 @@ def main() -> None:
     ap.add_argument('--out', required=True)
     ap.add_argument('--fixtures')
     a = ap.parse_args()
-    ck = torch.load(a.ckpt)
+    ck = torch.load(a.ckpt, map_location='cpu')  # Debian's torch 1.13: no weights_only default
     model = FusionNet()
     model.load_state_dict(ck['state_dict'])
     model.eval()

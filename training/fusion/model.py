@@ -77,7 +77,8 @@ def _blur(t: torch.Tensor) -> torch.Tensor:
     """5-tap binomial blur of every plane, reflect-101 borders (OpenCV's pyrDown/pyrUp kernel)."""
     b, k, h, w = t.shape
     y = F.pad(t.reshape(b * k, 1, h, w), (2, 2, 2, 2), mode='reflect')
-    y = F.conv2d(F.conv2d(y, _K5.view(1, 1, 1, 5)), _K5.view(1, 1, 5, 1))
+    k5 = _K5.to(device=t.device, dtype=t.dtype)
+    y = F.conv2d(F.conv2d(y, k5.view(1, 1, 1, 5)), k5.view(1, 1, 5, 1))
     return y.reshape(b, k, h, w)
 
 
@@ -86,7 +87,7 @@ def _down(t: torch.Tensor) -> torch.Tensor:
 
 
 def _up(t: torch.Tensor, h: int, w: int) -> torch.Tensor:
-    z = torch.zeros(t.shape[0], t.shape[1], h, w, dtype=t.dtype)
+    z = torch.zeros(t.shape[0], t.shape[1], h, w, dtype=t.dtype, device=t.device)
     z[..., ::2, ::2] = t
     return _blur(z) * 4
 
