@@ -1,5 +1,5 @@
 /** Electron main: the app:// protocol, one locked-down window, IPC to the services. */
-import { app, BrowserWindow, dialog, ipcMain, net, protocol, session } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { APP_ORIGIN, APP_SCHEME, isAppUrl, mimeType, resolveRendererPath, securityHeaders } from './app-protocol';
@@ -7,6 +7,10 @@ import { createHandlers, type Dialogs } from './ipc/handlers';
 import { EditStore } from './services/edit-store';
 import { imagePathsFromArgv, LaunchFiles } from './services/launch-files';
 import { LibraryService } from './services/library-service';
+import { appMenuTemplate } from './menu';
+import { PresetStore } from './services/preset-store';
+import { RecentStore } from './services/recent-store';
+import { MENU_COMMAND_EVENT, type MenuCommand, type RecentItem } from '../src-preload/contract';
 import { registerIpc } from './ipc/register-ipc';
 import { Worker } from 'node:worker_threads';
 import { WorkerProjectService } from './services/project-client';
@@ -113,7 +117,26 @@ void app.whenReady().then(() => {
   const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER));
   app.on('will-quit', () => void project.close());
   const edits = new EditStore(join(app.getPath('userData'), 'edits'));
-  registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow), edits, launch }));
+  const presets = new PresetStore(join(app.getPath('userData'), 'presets.json'));
+  const recent = new RecentStore(join(app.getPath('userData'), 'recent.json'));
+  const send = (command: MenuCommand) => mainWindow?.webContents.send(MENU_COMMAND_EVENT, command);
+  // The menu lists the recent files: rebuilt whenever the list changes.
+  const setMenu = (items: readonly RecentItem[]) =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate({
+          platform: process.platform,
+          appName: app.name,
+          recent: items,
+          dev: !app.isPackaged,
+          actions: { send, clearRecent: () => void recent.clear().then(() => send({ action: 'recent-changed' })) },
+        }),
+      ),
+    );
+  recent.onchange = setMenu;
+  setMenu([]);
+  void recent.list().then(setMenu, () => undefined);
+  registerIpc(ipcMain, createHandlers({ project, library: new LibraryService(), dialogs: electronDialogs(() => mainWindow), edits, launch, presets, recent }));
   app.on('second-instance', (_event, argv, cwd) => {
     launch.add(imagePathsFromArgv(argv.slice(1), cwd));
     if (mainWindow) {

@@ -11,6 +11,7 @@ import type { GhostStroke } from '../src-shared/ghost/strokes';
 import type { ExportFormat } from '../src-shared/export/naming';
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
+import type { Preset } from '../src-shared/presets/presets';
 
 /** 'learned' is the fusion CNN (resources/models/fusion.onnx). */
 export type MergeMethod = 'mertens' | 'radiance' | 'learned';
@@ -266,6 +267,41 @@ export interface SavedEdits {
   deghost?: { referencePath?: string; threshold?: number; strokes: GhostStroke[] };
 }
 
+/** A look under a name: a merge method and a whole tone setting (src-shared/presets/presets.ts). */
+export type { Preset };
+
+/** The user's presets (the built-in ones ship with the renderer). */
+export interface PresetList {
+  presets: Preset[];
+  /** The presets file was damaged this session: what was wrong and the name it was kept under. */
+  problem?: string;
+}
+
+/** Files or folders opened together, remembered for File > Open Recent and the library's empty state. */
+export interface RecentItem {
+  /** Stable for the same set of paths. */
+  id: string;
+  paths: string[];
+  /** The folder or file name, or "3 files in samples". */
+  label: string;
+  /** ISO 8601. */
+  openedAt: string;
+  /** The paths that are no longer there (all of them: the entry can only be removed). */
+  missing: string[];
+}
+
+/** What the native menu asks the window to do; the same actions as the window's own buttons. */
+export type MenuCommand =
+  | { action: 'open-files' }
+  | { action: 'open-folder' }
+  | { action: 'open-recent'; paths: string[] }
+  | { action: 'export' }
+  /** The recent list changed outside the window (File > Open Recent > Clear). */
+  | { action: 'recent-changed' };
+
+/** The one message main sends unasked (webContents.send): a MenuCommand. */
+export const MENU_COMMAND_EVENT = 'menu:command';
+
 /** Every channel: `domain:verb` name -> argument tuple and result. */
 export interface Channels {
   'dialog:open-images': { args: []; result: string[] };
@@ -294,6 +330,15 @@ export interface Channels {
   'edits:save': { args: [paths: string[], edits: SavedEdits]; result: null };
   /** Image files the OS asked the app to open (command line, file association) since the last call. */
   'app:launch-files': { args: []; result: string[] };
+  'presets:list': { args: []; result: PresetList };
+  /** Adds a user preset; one of the same name is replaced only when `replace` is true (otherwise an error says it exists). */
+  'presets:save': { args: [preset: Preset, replace: boolean]; result: PresetList };
+  'presets:rename': { args: [from: string, to: string]; result: PresetList };
+  'presets:delete': { args: [name: string]; result: PresetList };
+  /** Newest first; opening files (library:scan) adds to it. */
+  'recent:list': { args: []; result: RecentItem[] };
+  'recent:remove': { args: [id: string]; result: RecentItem[] };
+  'recent:clear': { args: []; result: RecentItem[] };
 }
 
 export type Channel = keyof Channels;
@@ -319,6 +364,13 @@ export const CHANNELS = [
   'edits:load',
   'edits:save',
   'app:launch-files',
+  'presets:list',
+  'presets:save',
+  'presets:rename',
+  'presets:delete',
+  'recent:list',
+  'recent:remove',
+  'recent:clear',
 ] as const satisfies readonly Channel[];
 
 type MissingChannels = Exclude<Channel, (typeof CHANNELS)[number]>;
@@ -331,6 +383,8 @@ export type LuxfuseBridge = {
 } & {
   /** The file system path of a dropped File (Electron's webUtils); '' when it has none. */
   pathForFile(file: File): string;
+  /** Calls `listener` with each command of the native menu; returns the unsubscribe. */
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 };
 
 /** Errors crossing IPC lose their class; this prefix keeps the user-facing message recognisable. */

@@ -7,6 +7,8 @@ import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/cont
 import type { EditStore } from '../services/edit-store';
 import type { LaunchFiles } from '../services/launch-files';
 import type { LibraryService } from '../services/library-service';
+import type { PresetStore } from '../services/preset-store';
+import type { RecentStore } from '../services/recent-store';
 import { checkSavedEdits } from './validate-args';
 import type { ProjectApi } from '../services/project-client';
 
@@ -20,14 +22,30 @@ export interface Dialogs {
 
 export type Handlers = { [K in Channel]: (...args: ChannelArgs<K>) => Promise<ChannelResult<K>> };
 
-export function createHandlers(deps: { project: ProjectApi; library: LibraryService; dialogs: Dialogs; edits: EditStore; launch: LaunchFiles }): Handlers {
-  const { project, library, dialogs, edits, launch } = deps;
+export interface HandlerDeps {
+  project: ProjectApi;
+  library: LibraryService;
+  dialogs: Dialogs;
+  edits: EditStore;
+  launch: LaunchFiles;
+  presets: PresetStore;
+  recent: RecentStore;
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { project, library, dialogs, edits, launch, presets, recent } = deps;
   return {
     'dialog:open-images': () => dialogs.openImages(),
     'dialog:open-folder': () => dialogs.openFolder(),
     'dialog:choose-folder': (startIn) => dialogs.chooseFolder(startIn),
     'files:existing': async (paths) => paths.filter((p) => existsSync(p)),
-    'library:scan': (paths) => library.scan(paths),
+    'library:scan': async (paths) => {
+      const scan = await library.scan(paths);
+      // Whatever was opened (a drop, a dialog, the menu, the OS) is remembered if it held images;
+      // a list that cannot be written must not stop the import.
+      if (scan.groups.length > 0 || scan.singles.length > 0) await recent.add(paths).catch(() => undefined);
+      return scan;
+    },
     'library:thumbnail': (path) => library.thumbnail(path),
     'project:load': (paths) => project.load(paths),
     'project:merge': (request) => project.merge(request),
@@ -44,5 +62,12 @@ export function createHandlers(deps: { project: ProjectApi; library: LibraryServ
       return null;
     },
     'app:launch-files': async () => launch.take(),
+    'presets:list': () => presets.list(),
+    'presets:save': (preset, replace) => presets.save(preset, replace),
+    'presets:rename': (from, to) => presets.rename(from, to),
+    'presets:delete': (name) => presets.remove(name),
+    'recent:list': () => recent.list(),
+    'recent:remove': (id) => recent.remove(id),
+    'recent:clear': () => recent.clear(),
   };
 }

@@ -24,6 +24,7 @@ import { SYNTHESIZE_SIDES } from '../../src-shared/correct/synthesize';
 import { GHOST_STROKE_MODES, MAX_GHOST_POINTS, MAX_GHOST_STROKES, MAX_GHOST_THRESHOLD, MAX_STROKE_POINTS, MAX_STROKE_RADIUS, type GhostStrokeMode } from '../../src-shared/ghost/strokes';
 import { RECOVER_METHODS } from '../../src-shared/pipeline/merge-bracket';
 import { validateToneSettings, type ToneSettings } from '../../src-shared/tonemap/tone-settings';
+import { checkPreset, checkPresetName, MAX_PRESET_NAME, type Preset } from '../../src-shared/presets/presets';
 
 const PROJECT_METHODS: readonly ProjectMethod[] = ['mertens', 'radiance', 'learned', ...RECOVER_METHODS];
 
@@ -230,6 +231,21 @@ function exportOptions(channel: string, value: unknown): ExportOptions {
   };
 }
 
+/** A preset as the engine can apply it: a valid name, a known merge method, tone settings in range (copied field by field). */
+function preset(channel: string, value: unknown): Preset {
+  try {
+    return checkPreset(value);
+  } catch (error) {
+    throw new IpcArgumentError(channel, (error as Error).message);
+  }
+}
+
+/** The name of an existing preset: looked up, not stored, so only its length and type are checked. */
+function presetName(channel: string, value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PRESET_NAME * 4) throw new IpcArgumentError(channel, `${what} must be a preset name`);
+  return value;
+}
+
 export const validators: { [K in Channel]: Validator<K> } = {
   'dialog:open-images': (args) => {
     arity('dialog:open-images', args, 0);
@@ -384,5 +400,43 @@ export const validators: { [K in Channel]: Validator<K> } = {
   'edits:save': (args) => {
     arity('edits:save', args, 2);
     return [framePaths('edits:save', args[0]), checkSavedEdits('edits:save', args[1])];
+  },
+  'presets:list': (args) => {
+    arity('presets:list', args, 0);
+    return [];
+  },
+  'presets:save': (args) => {
+    const channel = 'presets:save';
+    arity(channel, args, 2);
+    if (typeof args[1] !== 'boolean') throw new IpcArgumentError(channel, 'replace must be true or false');
+    return [preset(channel, args[0]), args[1]];
+  },
+  'presets:rename': (args) => {
+    const channel = 'presets:rename';
+    arity(channel, args, 2);
+    let to: string;
+    try {
+      to = checkPresetName(args[1]);
+    } catch (error) {
+      throw new IpcArgumentError(channel, (error as Error).message);
+    }
+    return [presetName(channel, args[0], 'from'), to];
+  },
+  'presets:delete': (args) => {
+    arity('presets:delete', args, 1);
+    return [presetName('presets:delete', args[0], 'name')];
+  },
+  'recent:list': (args) => {
+    arity('recent:list', args, 0);
+    return [];
+  },
+  'recent:remove': (args) => {
+    arity('recent:remove', args, 1);
+    if (typeof args[0] !== 'string' || !/^[0-9a-f]{16}$/.test(args[0])) throw new IpcArgumentError('recent:remove', 'id must be an id from recent:list');
+    return [args[0]];
+  },
+  'recent:clear': (args) => {
+    arity('recent:clear', args, 0);
+    return [];
   },
 };

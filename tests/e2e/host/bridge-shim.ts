@@ -10,7 +10,12 @@ export interface ShimOptions {
   dropFolder: string;
 }
 
+/** The window event the shim relays as a native menu command. */
+export const SHIM_MENU_EVENT = 'luxfuse-test:menu-command';
+
 export function installBridgeShim(options: ShimOptions): void {
+  // Self-contained (serialised into the page): the constant is repeated, not captured.
+  const menuEvent = 'luxfuse-test:menu-command';
   const typed: Record<string, { new (buffer: ArrayBuffer): ArrayBufferView }> = {
     Float32Array,
     Uint8Array,
@@ -53,5 +58,11 @@ export function installBridgeShim(options: ShimOptions): void {
     };
   }
   bridge.pathForFile = (file: File) => `${options.dropFolder}/${file.name}`;
+  // The native menu's commands: a spec plays one with window.dispatchEvent(new CustomEvent(SHIM_MENU_EVENT, { detail: command })).
+  bridge.onMenuCommand = (listener: (command: unknown) => void) => {
+    const relay = (event: Event) => listener((event as CustomEvent).detail);
+    window.addEventListener(menuEvent, relay);
+    return () => window.removeEventListener(menuEvent, relay);
+  };
   Object.defineProperty(window, options.globalName, { value: Object.freeze(bridge), writable: false });
 }

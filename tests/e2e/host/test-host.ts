@@ -13,6 +13,8 @@ import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
 import { EditStore } from '../../../src-main/services/edit-store';
 import { LaunchFiles } from '../../../src-main/services/launch-files';
 import { LibraryService } from '../../../src-main/services/library-service';
+import { PresetStore } from '../../../src-main/services/preset-store';
+import { RecentStore } from '../../../src-main/services/recent-store';
 import { validators } from '../../../src-main/ipc/validate-args';
 import { Worker } from 'node:worker_threads';
 import { join, resolve as resolvePath } from 'node:path';
@@ -46,6 +48,8 @@ export interface TestHost {
   launch: LaunchFiles;
   /** Channels called, in order, for assertions. */
   calls: string[];
+  /** The app data folder of this host (presets.json, recent.json), gone when it closes. */
+  dataDir: string;
   close(): Promise<void>;
 }
 
@@ -66,8 +70,17 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
   );
   // Saved edits live in a folder of this host's own, gone when it closes.
   const editsDir = await mkdtemp(join(tmpdir(), 'luxfuse-edits-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'luxfuse-data-'));
   const launch = new LaunchFiles();
-  const handlers = createHandlers({ project, library: new LibraryService(), dialogs, edits: new EditStore(editsDir), launch });
+  const handlers = createHandlers({
+    project,
+    library: new LibraryService(),
+    dialogs,
+    edits: new EditStore(editsDir),
+    launch,
+    presets: new PresetStore(join(dataDir, 'presets.json')),
+    recent: new RecentStore(join(dataDir, 'recent.json')),
+  });
   const calls: string[] = [];
   let origin = '';
   const server: Server = createServer(async (request, response) => {
@@ -106,9 +119,11 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
     dialogs,
     launch,
     calls,
+    dataDir,
     close: async () => {
       await project.close();
       await rm(editsDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

@@ -24,6 +24,13 @@ function fakeHandlers(): Handlers {
     'edits:load': vi.fn(async () => null),
     'edits:save': vi.fn(async () => null),
     'app:launch-files': vi.fn(async () => []),
+    'presets:list': vi.fn(async () => ({ presets: [] })),
+    'presets:save': vi.fn(async () => ({ presets: [] })),
+    'presets:rename': vi.fn(async () => ({ presets: [] })),
+    'presets:delete': vi.fn(async () => ({ presets: [] })),
+    'recent:list': vi.fn(async () => []),
+    'recent:remove': vi.fn(async () => []),
+    'recent:clear': vi.fn(async () => []),
   };
 }
 

@@ -100,3 +100,31 @@ describe('IPC argument validation', () => {
     expect(() => validators['edits:save']([['/a.jpg'], { ...edits, deghost: { threshold: -1, strokes: [] } }])).toThrow(/edits.deghost.threshold/);
   });
 });
+
+describe('preset and recent channel arguments', () => {
+  const tone = { operator: 'filmic', exposure: 0.5 };
+
+  it('accepts a preset, completes its tone and tidies its name', () => {
+    const [preset, replace] = validators['presets:save']([{ name: '  My  look ', method: 'radiance', tone, extra: 1 }, false]);
+    expect(replace).toBe(false);
+    expect(preset.name).toBe('My look');
+    expect(preset.method).toBe('radiance');
+    expect(preset.tone).toMatchObject({ operator: 'filmic', exposure: 0.5, contrast: 0, options: { curve: 'hill' } });
+    expect(preset).not.toHaveProperty('extra');
+  });
+
+  it('refuses bad presets, names and ids before a service sees them', () => {
+    expect(() => validators['presets:save']([{ name: '', tone }, false])).toThrow(/presets:save: Give the preset a name/);
+    expect(() => validators['presets:save']([{ name: 'x', tone: { ...tone, exposure: 8 } }, false])).toThrow(/exposure/);
+    expect(() => validators['presets:save']([{ name: 'x', method: 'recover', tone }, false])).toThrow(/method/);
+    expect(() => validators['presets:save']([{ name: 'x', tone }, 'yes'])).toThrow(/replace/);
+    expect(() => validators['presets:save']([{ name: 'x', tone }])).toThrow(/2 argument/);
+    expect(() => validators['presets:rename'](['a', 'b\u0000'])).toThrow(/control characters/);
+    expect(validators['presets:rename'](['Old', '  New  '])).toEqual(['Old', 'New']);
+    expect(() => validators['presets:delete']([''])).toThrow(/preset name/);
+    expect(() => validators['presets:delete']([{}])).toThrow(/preset name/);
+    expect(validators['recent:remove'](['0123456789abcdef'])).toEqual(['0123456789abcdef']);
+    expect(() => validators['recent:remove'](['../recent.json'])).toThrow(/id/);
+    expect(() => validators['recent:clear'](['all'])).toThrow(/0 argument/);
+  });
+});
