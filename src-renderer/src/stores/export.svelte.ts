@@ -3,10 +3,11 @@
  * the single export through the open project, and the batch export of library groups with its
  * progress (polled from main) and summary. Components only render and call these.
  */
-import type { BatchStatus, ExportFormat, ExportOptions } from '../../../src-preload/contract';
+import type { BatchRequest, BatchStatus, ExportFormat, ExportOptions } from '../../../src-preload/contract';
 import { expandTemplate, methodForGroup, outputNames, uniqueStems } from '../../../src-shared/export/naming';
 import { getBridge } from '../lib/bridge';
 import type { LibraryStore } from './library.svelte';
+import type { PresetStore } from './presets.svelte';
 import type { ProjectStore } from './project.svelte';
 import { loadExportSettings, saveExportSettings, type ExportSettings } from './export-settings';
 
@@ -41,12 +42,24 @@ export class ExportStore {
   error = $state<string | null>(null);
   working = $state(false);
   batch = $state.raw<BatchStatus | null>(null);
+  /** The batch's look: a preset's name, or null for the open image's method and tone. */
+  batchPreset = $state<string | null>(null);
   private poll: ReturnType<typeof setInterval> | null = null;
 
   constructor(
     private readonly project: ProjectStore,
     private readonly library: LibraryStore,
+    private readonly presets: PresetStore,
   ) {}
+
+  /** Method and tone every group of a batch is rendered with: the chosen preset's, or the open image's. */
+  look = $derived.by(() => {
+    const preset = this.mode === 'batch' && this.batchPreset !== null ? this.presets.find(this.batchPreset) : undefined;
+    return {
+      method: preset?.method ?? this.project.method,
+      tone: preset ? preset.tone : this.project.tone.settings,
+    };
+  });
 
   /** The groups' frames (the open project's for a single export). */
   sources = $derived.by((): { label: string; frames: string[]; captured?: string; method: string }[] => {
@@ -59,7 +72,7 @@ export class ExportStore {
       const frames = this.library.included(id);
       if (!group || frames.length === 0) return [];
       const first = group.frames.find((f) => f.path === frames[0]);
-      return [{ label: `Bracket ${this.library.groups.indexOf(group) + 1}`, frames, captured: first?.captured, method: methodForGroup(this.project.method, frames.length) }];
+      return [{ label: `Bracket ${this.library.groups.indexOf(group) + 1}`, frames, captured: first?.captured, method: methodForGroup(this.look.method, frames.length) }];
     });
   });
 
@@ -101,12 +114,20 @@ export class ExportStore {
     this.existing = [];
     this.error = null;
     this.batch = null;
+    // A preset renamed or deleted since the last batch is no longer offered.
+    if (this.batchPreset !== null && !this.presets.find(this.batchPreset)) this.batchPreset = null;
     this.open = true;
   }
 
   close(): void {
     if (this.phase === 'running' || this.working) return;
     this.open = false;
+  }
+
+  /** The batch's look: a preset by name, or null for the open image's settings. */
+  choosePreset(name: string | null): void {
+    this.batchPreset = name !== null && this.presets.find(name) ? name : null;
+    this.error = null;
   }
 
   update(change: Partial<ExportSettings>): void {
@@ -179,9 +200,9 @@ export class ExportStore {
     try {
       await getBridge()['batch:start']({
         groups: files.map((f) => ({ paths: [...f.frames] })),
-        method: this.project.method,
+        method: this.look.method,
         align: this.project.align,
-        tone: $state.snapshot(this.project.tone.settings),
+        tone: $state.snapshot(this.look.tone) as BatchRequest['tone'],
         options: this.options(),
         overwrite,
       });

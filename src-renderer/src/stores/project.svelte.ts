@@ -1,12 +1,13 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
-import type { DeghostRequest, ExportRequest, FrameInfo, GhostStroke, MergeResult, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
+import type { DeghostRequest, ExportRequest, FrameInfo, GhostStroke, MergeResult, Preset, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
+import { completeTone, PRESET_METHODS, type PresetMethod } from '../../../src-shared/presets/presets';
 import { GHOST_THRESHOLD_RANGE, MAX_GHOST_STROKES } from '../../../src-shared/ghost/strokes';
 import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
 import { History } from '../lib/history';
 import type { LibraryStore } from './library.svelte';
-import { ToneStore, type ToneState } from './tone.svelte';
+import { CONTROL_NAMES, ToneStore, type ControlName, type ToneState } from './tone.svelte';
 
 /** Edits are saved this long after the last change. */
 const SAVE_DELAY_MS = 300;
@@ -172,6 +173,37 @@ export class ProjectStore {
     this.deghost = state.deghost;
     this.scheduleSave();
     if (remerge) await this.merge();
+  }
+
+  /**
+   * Applies a preset: its tone (operator, options, every control) and its merge method (a one-frame
+   * project keeps its recovery), as one undoable step; merges again when the method changed.
+   */
+  async applyPreset(preset: Preset): Promise<void> {
+    const tone = completeTone(preset.tone) as Record<string, unknown> & Preset['tone'];
+    this.tone.restore({
+      operator: tone.operator,
+      controls: Object.fromEntries(CONTROL_NAMES.map((c) => [c, tone[c] as number])) as Record<ControlName, number>,
+      options: { ...(tone.options as Record<string, number | string>) },
+      output: this.tone.output,
+    });
+    const method = preset.method && !this.single ? preset.method : this.method;
+    const remerge = method !== this.method;
+    this.method = method;
+    this.remember(`preset:${preset.name}`, `preset ${preset.name}`);
+    if (remerge) await this.merge();
+  }
+
+  /** The current look as a preset: the method when it is a merge (a recovery is not a preset's), the whole tone. */
+  asPreset(name: string): Preset {
+    const method = PRESET_METHODS.includes(this.method as PresetMethod) ? (this.method as PresetMethod) : undefined;
+    return { name, ...(method ? { method } : {}), tone: completeTone(this.tone.settings) };
+  }
+
+  /** Whether the project looks as this preset would make it (the panel marks that preset). */
+  matches(preset: Preset): boolean {
+    if (preset.method && !this.single && preset.method !== this.method) return false;
+    return JSON.stringify(completeTone(this.tone.settings)) === JSON.stringify(completeTone(preset.tone));
   }
 
   async openDialog(): Promise<void> {
