@@ -1,0 +1,48 @@
+// npx tsx bench/fusion-options.ts <model.onnx> '<json [[label, LearnedFuseOptions], ...]>' [pairs|full]
+// Scores learned fusion under several runtime options (working side, lift radius/eps) with MEF-SSIM,
+// as bench/quality.ts does (8-bit frames, the app's tone-free display render): "pairs" = darkest +
+// brightest frame of the five ../shared triplets; "full" = the five triplets plus brackets street2
+// and desktop. Prints each option's per-scene scores and mean. Needs ../shared/datasets.
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { decodeImage } from '../src-shared/codecs/decode';
+import type { LearnedFuseOptions } from '../src-shared/fusion/meta';
+import type { LinearImage } from '../src-shared/image/linear-image';
+import { linearToSrgb } from '../src-shared/image/srgb';
+import { prepareMefSsim, scoreMefSsim } from '../src-shared/metrics/mef-ssim';
+import { DEFAULT_FUSED_TONE } from '../src-shared/pipeline/render-display';
+import { toneMap } from '../src-shared/tonemap/tone-map';
+import { fuseLearned } from '../src-main/services/fusion-model';
+
+const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
+if (!existsSync(DATASETS)) throw new Error(`no datasets at ${DATASETS} (this bench needs ../shared/datasets)`);
+const [model, json, mode = 'pairs'] = process.argv.slice(2);
+if (!model || !json) throw new Error("usage: npx tsx bench/fusion-options.ts <model.onnx> '[[label, options], ...]' [pairs|full]");
+const configs = JSON.parse(json) as [string, LearnedFuseOptions][];
+const TRIPLETS = ['Flowers', 'OldHouse', 'Rovinia', 'SeaRock', 'SecretBeach'];
+const bracket = (name: string): string[] => {
+  const dir = join(DATASETS, 'brackets', name);
+  return readFileSync(join(dir, 'exposures.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => join(dir, l.split('\t')[0]));
+};
+const sets: string[][] = mode === 'full'
+  ? [...TRIPLETS.map((s) => ['1.jpg', '2.jpg', '3.jpg'].map((f) => join(DATASETS, 'triplets', s, f))), bracket('street2'), bracket('desktop')]
+  : TRIPLETS.map((s) => ['1.jpg', '3.jpg'].map((f) => join(DATASETS, 'triplets', s, f)));
+
+function to8(img: LinearImage): Uint8Array {
+  const out = new Uint8Array(img.width * img.height * 3);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(255 * linearToSrgb(Math.min(1, Math.max(0, img.data[i]))));
+  return out;
+}
+
+const scores = new Map<string, number[]>(configs.map(([label]) => [label, []]));
+for (const files of sets) {
+  const frames = files.map((f) => decodeImage(new Uint8Array(readFileSync(f)), basename(f)));
+  const ref = prepareMefSsim(frames.map((f) => ({ width: f.width, height: f.height, data: to8(f) })));
+  for (const [label, options] of configs) {
+    const { fused } = await fuseLearned(frames, { modelPath: model, ...options });
+    const shown = toneMap(fused, DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' });
+    scores.get(label)!.push(scoreMefSsim(ref, { width: shown.width, height: shown.height, data: shown.data }).score);
+  }
+}
+console.log(`sets: ${sets.map((s) => basename(join(s[0], '..'))).join(' ')}`);
+for (const [label, v] of scores) console.log(`${label}: ${v.map((x) => x.toFixed(4)).join(' ')} mean ${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(4)}`);
