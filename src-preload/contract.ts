@@ -108,6 +108,15 @@ export interface LibraryScan {
   errors: { file: string; message: string }[];
 }
 
+/** Progress of the imports in flight (library:scan-status). */
+export interface ScanStatus {
+  /** 'listing' while folders are walked (done = image files found), 'reading' while headers are read. */
+  phase: 'listing' | 'reading';
+  done: number;
+  /** Files whose headers are to be read; 0 while listing. */
+  total: number;
+}
+
 export interface LoadResult {
   /** Identifies the loaded bracket in later calls. */
   projectId: string;
@@ -312,6 +321,10 @@ export interface Channels {
   'files:existing': { args: [paths: string[]]; result: string[] };
   'library:scan': { args: [paths: string[]]; result: LibraryScan };
   'library:thumbnail': { args: [path: string]; result: Thumbnail };
+  /** Progress of the imports in flight (library:scan calls not yet answered); null when none runs. */
+  'library:scan-status': { args: []; result: ScanStatus | null };
+  /** Stops the imports in flight: their library:scan calls fail with "Import cancelled" and add nothing. */
+  'library:scan-cancel': { args: []; result: null };
   'project:load': { args: [paths: string[]]; result: LoadResult };
   'project:merge': { args: [request: MergeRequest]; result: MergeResult };
   'project:export': { args: [request: ExportRequest]; result: ExportResult };
@@ -353,6 +366,8 @@ export const CHANNELS = [
   'files:existing',
   'library:scan',
   'library:thumbnail',
+  'library:scan-status',
+  'library:scan-cancel',
   'project:load',
   'project:merge',
   'project:export',

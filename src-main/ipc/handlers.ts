@@ -47,6 +47,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return scan;
     },
     'library:thumbnail': (path) => library.thumbnail(path),
+    'library:scan-status': async () => library.scanStatus(),
+    'library:scan-cancel': async () => {
+      library.cancelScans();
+      return null;
+    },
     'project:load': (paths) => project.load(paths),
     'project:merge': (request) => project.merge(request),
     'project:export': (request) => project.export(request),

@@ -367,6 +367,14 @@ export const validators: { [K in Channel]: Validator<K> } = {
     if (typeof req.overwrite !== 'boolean') throw new IpcArgumentError(channel, 'overwrite must be true or false');
     return [out];
   },
+  'library:scan-status': (args) => {
+    arity('library:scan-status', args, 0);
+    return [];
+  },
+  'library:scan-cancel': (args) => {
+    arity('library:scan-cancel', args, 0);
+    return [];
+  },
   'batch:status': (args) => {
     arity('batch:status', args, 0);
     return [];

@@ -22,6 +22,10 @@ export interface GroupFilesOptions extends GroupOptions {
   signal?: AbortSignal;
   /** Called after each file's headers are read. */
   onProgress?: (done: number, total: number) => void;
+  /** Called while folders are walked, with the number of image files found so far. */
+  onFound?: (files: number) => void;
+  /** Reads one file's headers; default readShotInfo (tests pass a slower or failing one). */
+  readShot?: (file: string) => Promise<ShotInfo>;
   /** Called with each file's headers as read (the library keeps capture times from them). */
   onShot?: (shot: ShotInfo) => void;
 }
@@ -47,8 +51,8 @@ export async function mapLimit<T, R>(
 }
 
 export async function groupFiles(paths: string[], options: GroupFilesOptions = {}): Promise<GroupFilesResult> {
-  const { recursive, concurrency = 16, signal, onProgress, onShot, ...groupOptions } = options;
-  const scan = await listImageFiles(paths, { recursive });
+  const { recursive, concurrency = 16, signal, onProgress, onFound, onShot, readShot = readShotInfo, ...groupOptions } = options;
+  const scan = await listImageFiles(paths, { recursive, signal, onFound });
   const errors: ScanError[] = [...scan.errors];
   let done = 0;
   const read = await mapLimit(
@@ -56,7 +60,7 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
     concurrency,
     async (file): Promise<ShotInfo | ScanError> => {
       try {
-        const shot = await readShotInfo(file);
+        const shot = await readShot(file);
         onShot?.(shot);
         return shot;
       } catch (error) {

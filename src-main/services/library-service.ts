@@ -5,7 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import exifr from 'exifr';
-import type { LibraryFrame, LibraryGroup, LibraryScan, Thumbnail } from '../../src-preload/contract';
+import type { LibraryFrame, LibraryGroup, LibraryScan, ScanStatus, Thumbnail } from '../../src-preload/contract';
+import type { ShotInfo } from '../../src-shared/bracket/shot-info';
 import { decodeJpeg } from '../../src-shared/codecs/jpeg';
 import { fileKind } from '../../src-shared/bracket/file-kind';
 import { downsample } from '../../src-shared/image/resample';
@@ -28,15 +29,76 @@ export class UnknownLibraryFileError extends Error {
   }
 }
 
-/** The library's state in main: which files the user brought in, so thumbnails are served for those only. */
+/** The user stopped an import (library:scan-cancel); nothing of it was added. */
+export class ScanCancelledError extends Error {
+  constructor() {
+    super('Import cancelled: nothing was added');
+    this.name = 'ScanCancelledError';
+  }
+}
+
+export interface LibraryServiceOptions {
+  /** Reads one file's headers; default the EXIF reader (the e2e test host slows it to show progress). */
+  readShot?: (file: string) => Promise<ShotInfo>;
+}
+
+interface RunningScan {
+  controller: AbortController;
+  status: ScanStatus;
+}
+
+/**
+ * The library's state in main: which files the user brought in, so thumbnails are served for
+ * those only; the imports in flight, with their progress (library:scan-status) and a way to stop
+ * them (library:scan-cancel).
+ */
 export class LibraryService {
   private readonly known = new Set<string>();
+  private readonly running = new Set<RunningScan>();
+
+  constructor(private readonly options: LibraryServiceOptions = {}) {}
 
   async scan(paths: string[], onProgress?: ScanProgress): Promise<LibraryScan> {
-    const scan = await scanLibrary(paths, onProgress);
-    for (const g of scan.groups) for (const f of g.frames) this.known.add(f.path);
-    for (const f of scan.singles) this.known.add(f.path);
-    return scan;
+    const run: RunningScan = { controller: new AbortController(), status: { phase: 'listing', done: 0, total: 0 } };
+    this.running.add(run);
+    try {
+      const scan = await scanLibrary(paths, {
+        signal: run.controller.signal,
+        readShot: this.options.readShot,
+        onFound: (found) => {
+          run.status = { phase: 'listing', done: found, total: 0 };
+        },
+        onProgress: (done, total) => {
+          run.status = { phase: 'reading', done, total };
+          onProgress?.(done, total);
+        },
+      });
+      if (run.controller.signal.aborted) throw new ScanCancelledError();
+      for (const g of scan.groups) for (const f of g.frames) this.known.add(f.path);
+      for (const f of scan.singles) this.known.add(f.path);
+      return scan;
+    } catch (error) {
+      if (run.controller.signal.aborted) throw new ScanCancelledError();
+      throw error;
+    } finally {
+      this.running.delete(run);
+    }
+  }
+
+  /** Progress of the imports in flight, summed; null when none runs. */
+  scanStatus(): ScanStatus | null {
+    if (this.running.size === 0) return null;
+    const all = [...this.running].map((r) => r.status);
+    return {
+      phase: all.some((s) => s.phase === 'listing') ? 'listing' : 'reading',
+      done: all.reduce((n, s) => n + s.done, 0),
+      total: all.reduce((n, s) => n + s.total, 0),
+    };
+  }
+
+  /** Stops every import in flight; each rejects with ScanCancelledError and adds nothing. */
+  cancelScans(): void {
+    for (const r of this.running) r.controller.abort();
   }
 
   async thumbnail(path: string): Promise<Thumbnail> {
@@ -45,9 +107,16 @@ export class LibraryService {
   }
 }
 
-export async function scanLibrary(paths: string[], onProgress?: ScanProgress): Promise<LibraryScan> {
+export interface ScanLibraryOptions {
+  signal?: AbortSignal;
+  onProgress?: ScanProgress;
+  onFound?: (files: number) => void;
+  readShot?: (file: string) => Promise<ShotInfo>;
+}
+
+export async function scanLibrary(paths: string[], options: ScanLibraryOptions = {}): Promise<LibraryScan> {
   const captured = new Map<string, string>();
-  const result = await groupFiles(paths, { recursive: true, onProgress, onShot: (s) => s.localTime && captured.set(s.file, s.localTime) });
+  const result = await groupFiles(paths, { recursive: true, ...options, onShot: (s) => s.localTime && captured.set(s.file, s.localTime) });
   const frame = (path: string, ev: number | null): LibraryFrame => {
     const time = captured.get(path);
     return { path, name: basename(path), ev, ...(time ? { captured: time } : {}) };

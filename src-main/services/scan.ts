@@ -23,6 +23,10 @@ export interface ScanResult {
 export interface ScanOptions {
   /** Descend into sub-folders (hidden ones excepted). Default false. */
   recursive?: boolean;
+  /** Stops the walk between folders (rejects with the signal's reason). */
+  signal?: AbortSignal;
+  /** Called after each folder with the number of image files found so far. */
+  onFound?: (files: number) => void;
 }
 
 function why(error: unknown): string {
@@ -52,6 +56,7 @@ export async function listImageFiles(paths: string[], options: ScanOptions = {})
   };
 
   const walk = async (folder: string): Promise<void> => {
+    options.signal?.throwIfAborted();
     let real: string;
     let entries: Dirent[];
     try {
@@ -81,6 +86,7 @@ export async function listImageFiles(paths: string[], options: ScanOptions = {})
       if (isFile && isSupportedImage(entry.name)) addFile(path);
       else if (isDir && options.recursive) subfolders.push(path);
     }
+    options.onFound?.(files.length);
     for (const sub of subfolders.sort(compareNatural)) await walk(sub);
   };
 

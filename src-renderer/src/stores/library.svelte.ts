@@ -3,7 +3,7 @@
  * Grouping comes from main (same as `luxfuse group`); moving frames between groups, splitting,
  * joining and excluding frames are edits here, and opening a group loads its included frames.
  */
-import type { LibraryFrame, LibraryScan } from '../../../src-preload/contract';
+import type { LibraryFrame, LibraryScan, ScanStatus } from '../../../src-preload/contract';
 import { getBridge } from '../lib/bridge';
 
 export interface GroupFrame extends LibraryFrame {
@@ -26,6 +26,8 @@ export class LibraryStore {
   errors = $state.raw<LibraryScan['errors']>([]);
   activeId = $state<string | null>(null);
   scanning = $state(false);
+  /** Progress of the import in flight, polled from main while it runs (null before the first answer). */
+  scanProgress = $state<ScanStatus | null>(null);
 
   /** Groups ticked for a batch export. */
   selected = $state<string[]>([]);
@@ -52,8 +54,18 @@ export class LibraryStore {
    */
   async import(paths: string[]): Promise<GroupView | { single: string } | null> {
     this.scanning = true;
+    this.scanProgress = null;
+    const bridge = getBridge();
+    // Progress for imports that take a while (a card of 1,500 files): poll main's counters.
+    const poll = setInterval(() => {
+      void bridge['library:scan-status']()
+        .then((s) => {
+          if (this.scanning) this.scanProgress = s;
+        })
+        .catch(() => undefined);
+    }, 200);
     try {
-      const scan = await getBridge()['library:scan'](paths);
+      const scan = await bridge['library:scan'](paths);
       const before = this.groups.length;
       this.add(scan);
       const added = this.groups.slice(before);
@@ -65,8 +77,15 @@ export class LibraryStore {
       }
       return null;
     } finally {
+      clearInterval(poll);
       this.scanning = false;
+      this.scanProgress = null;
     }
+  }
+
+  /** Stops the import in flight; its import() then fails with "Import cancelled" and adds nothing. */
+  async cancelScan(): Promise<void> {
+    await getBridge()['library:scan-cancel']();
   }
 
   group(id: string): GroupView | undefined {

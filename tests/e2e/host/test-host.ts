@@ -13,6 +13,7 @@ import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
 import { EditStore } from '../../../src-main/services/edit-store';
 import { LaunchFiles } from '../../../src-main/services/launch-files';
 import { LibraryService } from '../../../src-main/services/library-service';
+import { readShotInfo } from '../../../src-main/services/exif';
 import { PresetStore } from '../../../src-main/services/preset-store';
 import { RecentStore } from '../../../src-main/services/recent-store';
 import { validators } from '../../../src-main/ipc/validate-args';
@@ -59,7 +60,12 @@ async function body(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startTestHost(rendererRoot: string): Promise<TestHost> {
+export interface TestHostOptions {
+  /** Delay before each file's headers are read on import, so a spec can watch progress and cancel. */
+  scanReadDelayMs?: number;
+}
+
+export async function startTestHost(rendererRoot: string, options: TestHostOptions = {}): Promise<TestHost> {
   const dialogs = new ScriptedDialogs();
   // The engine runs in a worker thread, as in the app (there from the bundled project-worker.js).
   const project = new WorkerProjectService(
@@ -74,7 +80,11 @@ export async function startTestHost(rendererRoot: string): Promise<TestHost> {
   const launch = new LaunchFiles();
   const handlers = createHandlers({
     project,
-    library: new LibraryService(),
+    library: new LibraryService(
+      options.scanReadDelayMs
+        ? { readShot: async (file) => (await new Promise((r) => setTimeout(r, options.scanReadDelayMs)), readShotInfo(file)) }
+        : {},
+    ),
     dialogs,
     edits: new EditStore(editsDir),
     launch,

@@ -11,6 +11,8 @@ function fakeHandlers(): Handlers {
     'files:existing': vi.fn(async () => []),
     'library:scan': vi.fn(async () => ({ groups: [], singles: [], errors: [] })),
     'library:thumbnail': vi.fn(async () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) })),
+    'library:scan-status': vi.fn(async () => null),
+    'library:scan-cancel': vi.fn(async () => null),
     'project:load': vi.fn(async () => ({ projectId: 'p', frames: [] })),
     'project:merge': vi.fn(async () => {
       throw new Error('a.jpg is 10x10 but b.jpg is 20x20');

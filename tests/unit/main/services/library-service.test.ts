@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LibraryService, THUMBNAIL_SIDE } from '../../../../src-main/services/library-service';
+import { LibraryService, ScanCancelledError, THUMBNAIL_SIDE, UnknownLibraryFileError } from '../../../../src-main/services/library-service';
+import { readShotInfo } from '../../../../src-main/services/exif';
 import { validators } from '../../../../src-main/ipc/validate-args';
 import { writeBracket } from '../../helpers/bracket-fixture';
 
@@ -48,7 +49,46 @@ describe('LibraryService', () => {
     await expect(library.thumbnail('/etc/passwd')).rejects.toThrow(/not in the library/);
   });
 
+  it('reports the progress of an import in flight and stops it on cancel, adding nothing', async () => {
+    // Header reads wait on a gate the test opens, so the scan is caught in the middle.
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const library = new LibraryService({
+      readShot: async (file) => {
+        started++;
+        if (started > 2) await gate;
+        return readShotInfo(file);
+      },
+    });
+    expect(library.scanStatus()).toBeNull();
+    const scan = library.scan([dir]);
+    await expect.poll(() => library.scanStatus()?.done).toBe(2);
+    expect(library.scanStatus()).toEqual({ phase: 'reading', done: 2, total: 7 });
+    library.cancelScans();
+    release();
+    await expect(scan).rejects.toThrow(ScanCancelledError);
+    await expect(scan).rejects.toThrow('Import cancelled: nothing was added');
+    expect(library.scanStatus()).toBeNull();
+    // Nothing of the cancelled import became known: its files get no thumbnails.
+    await expect(library.thumbnail(join(dir, 'a-1.jpg'))).rejects.toThrow(UnknownLibraryFileError);
+    // The next import runs to the end.
+    const again = await library.scan([dir]);
+    expect(again.groups).toHaveLength(1);
+  });
+
+  it('a cancel between folders stops the walk before any header is read', async () => {
+    let reads = 0;
+    const library = new LibraryService({ readShot: async (f) => (reads++, readShotInfo(f)) });
+    const scan = library.scan([dir]);
+    library.cancelScans();
+    await expect(scan).rejects.toThrow(ScanCancelledError);
+    expect(reads).toBe(0);
+  });
+
   it('IPC arguments of the library channels are checked', () => {
+    expect(validators['library:scan-status']([])).toEqual([]);
+    expect(() => validators['library:scan-cancel'](['now'])).toThrow(/0 argument/);
     expect(validators['library:scan']([['/photos/card']])).toEqual([['/photos/card']]);
     expect(() => validators['library:scan']([[]])).toThrow(/1 to/);
     expect(() => validators['library:scan']([['relative/dir']])).toThrow(/absolute/);
