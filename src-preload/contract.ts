@@ -184,6 +184,28 @@ export interface PreviewRegionRequest {
   maxSide: number;
 }
 
+/** One frame's weight map in the current merge, for the viewer's weights overlay. */
+export interface WeightMapRequest {
+  projectId: string;
+  /** A frame of the merge: its index as loaded (MergeResult.ev's order; a synthetic frame follows the loaded ones). */
+  index: number;
+}
+
+/** How much of each pixel of the merge a frame gave, at the preview's size (the fusion's own weights, box-averaged as the preview is). */
+export type WeightMap =
+  | {
+      available: true;
+      index: number;
+      width: number;
+      height: number;
+      /** 0..255 per pixel: the frame's weight in the blend (255 = all of the pixel); the frames' maps sum to 255 (up to rounding). */
+      data: Uint8Array;
+      /** The mean weight, 0..1: the frame's share of the whole merge. */
+      share: number;
+    }
+  /** The current merge has no per-frame weights to show (a radiance merge, a recovered single frame); `reason` says why, for the user. */
+  | { available: false; index: number; reason: string };
+
 export interface ExportRequest {
   projectId: string;
   /** Operator and controls of the display image (JPEG); a fused merge uses the controls only. */
@@ -338,6 +360,8 @@ export interface Channels {
   'project:frame-preview': { args: [request: FramePreviewRequest]; result: Thumbnail };
   /** A region of the current merge's image (the one its preview is made from), linear like the preview. */
   'project:preview-region': { args: [request: PreviewRegionRequest]; result: PreviewImage };
+  /** One frame's weight map in the current merge, at its preview's size. */
+  'project:weight-map': { args: [request: WeightMapRequest]; result: WeightMap };
   /** The saved edits of these source files, or null. */
   'edits:load': { args: [paths: string[]]; result: SavedEdits | null };
   'edits:save': { args: [paths: string[], edits: SavedEdits]; result: null };
@@ -373,6 +397,7 @@ export const CHANNELS = [
   'project:export',
   'project:frame-preview',
   'project:preview-region',
+  'project:weight-map',
   'batch:start',
   'batch:status',
   'batch:cancel',

@@ -60,6 +60,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'batch:cancel': () => project.batchCancel(),
     'project:frame-preview': (request) => project.framePreview(request),
     'project:preview-region': (request) => project.previewRegion(request),
+    'project:weight-map': (request) => project.weightMap(request),
     // What is read back is checked like what the renderer sends: the file may have been edited.
     'edits:load': (paths) => edits.load(paths, (e) => checkSavedEdits('edits:load', e)),
     'edits:save': async (paths, saved) => {

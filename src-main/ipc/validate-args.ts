@@ -397,6 +397,17 @@ export const validators: { [K in Channel]: Validator<K> } = {
     if (out.width * out.height > MAX_REGION_PIXELS) throw new IpcArgumentError(channel, `the region must have at most ${MAX_REGION_PIXELS} pixels`);
     return [{ ...out, maxSide: Math.round(finiteIn(channel, req.maxSide, 'maxSide', 64, 4096)) }];
   },
+  'project:weight-map': (args) => {
+    const channel = 'project:weight-map';
+    arity(channel, args, 1);
+    const req = args[0];
+    if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
+    // One more than the loaded frames: a synthesised frame follows them.
+    if (!Number.isInteger(req.index) || (req.index as number) < 0 || (req.index as number) > MAX_FRAMES) {
+      throw new IpcArgumentError(channel, `index must be a frame index 0..${MAX_FRAMES}`);
+    }
+    return [{ projectId: projectId(channel, req.projectId), index: req.index as number }];
+  },
   'app:launch-files': (args) => {
     arity('app:launch-files', args, 0);
     return [];

@@ -4,7 +4,7 @@
  * and the next call starts a fresh worker; the user reopens the bracket.
  */
 import type { Worker } from 'node:worker_threads';
-import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, Thumbnail } from '../../src-preload/contract';
+import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
 import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
@@ -14,6 +14,7 @@ export interface ProjectApi {
   export(request: ExportRequest): Promise<ExportResult>;
   framePreview(request: FramePreviewRequest): Promise<Thumbnail>;
   previewRegion(request: PreviewRegionRequest): Promise<PreviewImage>;
+  weightMap(request: WeightMapRequest): Promise<WeightMap>;
   batchStart(request: BatchRequest): Promise<{ id: number }>;
   batchStatus(): Promise<BatchStatus | null>;
   batchCancel(): Promise<null>;
@@ -65,6 +66,10 @@ export class WorkerProjectService implements ProjectApi {
 
   previewRegion(request: PreviewRegionRequest): Promise<PreviewImage> {
     return this.call('previewRegion', [request]) as Promise<PreviewImage>;
+  }
+
+  weightMap(request: WeightMapRequest): Promise<WeightMap> {
+    return this.call('weightMap', [request]) as Promise<WeightMap>;
   }
 
   /** Stops the worker; pending calls fail. */

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, SynthesizeSide, Thumbnail } from '../../src-preload/contract';
+import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, SynthesizeSide, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
@@ -137,13 +137,15 @@ export class ProjectService {
       if (exposureTimes?.length === project.frames.length) exposureTimes = [...exposureTimes, exposureTimes[synthetic.source] * 2 ** (request.synthesize === 'dark' ? -SYNTHETIC_STOPS : SYNTHETIC_STOPS)];
     }
     const deghost = request.deghost ? await this.deghostOptions(project, project.aligned.frames, request.deghost) : undefined;
-    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) });
+    const previewSide = request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE;
+    // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.
+    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide, ...(deghost ? { deghost } : {}) });
     project.outcome = outcome;
     project.exposureTimes = exposureTimes;
     project.merged = frames;
     project.deghost = deghost;
     const image = outcome.method === 'radiance' ? outcome.radiance! : outcome.fused!;
-    const preview = downsample(image, request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE);
+    const preview = downsample(image, previewSide);
     const ghost = deghost?.detection ? ghostOverlay(deghost.detection, preview.width, preview.height, project.ghosts!.detections.lastMillis, project.ghosts!.detections.lastDetector) : undefined;
     const plan = outcome.plan;
     return {
@@ -229,6 +231,20 @@ export class ProjectService {
     const { x, y, width, height } = request;
     const region = downsample(cropImage(shown, { x, y, width, height }), request.maxSide);
     return { width: region.width, height: region.height, data: region.data };
+  }
+
+  /** One frame's weights in the last merge, at its preview's size: the maps the merge itself blended with, kept from it. */
+  async weightMap(request: WeightMapRequest): Promise<WeightMap> {
+    const project = this.get(request.projectId);
+    const outcome = project.outcome;
+    if (!outcome) throw new Error('merge the bracket before asking for its weight maps');
+    const single = (RECOVER_METHODS as readonly string[]).includes(outcome.method);
+    const count = single ? 1 : (project.merged ?? project.frames).length;
+    const { index } = request;
+    if (!(Number.isInteger(index) && index >= 0 && index < count)) throw new RangeError(`frame ${index} is not one of the ${count} frames of the merge`);
+    const maps = outcome.weightMaps;
+    if (!maps) return { available: false, index, reason: noWeightsReason(outcome.method) };
+    return weightMapOf(maps[index], index);
   }
 
   async export(request: ExportRequest): Promise<ExportResult> {
@@ -323,6 +339,26 @@ function ghostOverlay(detection: GhostDetection, width: number, height: number, 
     mask[p] = covered[p] >= 0.5 ? 1 : 0;
   }
   return { reference: detection.reference, area: detection.area, width, height, uncertainty, mask, detectMillis: Math.round(detectMillis), detector };
+}
+
+/** Why a merge has no weight maps to show, in the user's words. */
+function noWeightsReason(method: MergeOutcome['method']): string {
+  if (method === 'radiance') {
+    return 'The radiance merge has no weight maps to show: it trusts each frame pixel by pixel and channel by channel, by exposure and clipping. Exposure fusion and learned fusion show theirs.';
+  }
+  return 'A recovered single photo is not a blend of frames: there are no weights to show.';
+}
+
+/** A kept weight map (0..1) as 8-bit levels, with the frame's mean weight. */
+function weightMapOf(map: LinearImage, index: number): WeightMap {
+  const data = new Uint8Array(map.width * map.height);
+  let sum = 0;
+  for (let p = 0; p < data.length; p++) {
+    const v = Math.min(1, Math.max(0, map.data[p]));
+    sum += v;
+    data[p] = Math.round(255 * v);
+  }
+  return { available: true, index, width: map.width, height: map.height, data, share: data.length > 0 ? sum / data.length : 0 };
 }
 
 /** The frame downsampled (as the merge's preview is) and sRGB-encoded as shot: no tone mapping. */

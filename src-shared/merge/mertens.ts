@@ -90,6 +90,11 @@ function weighAll(frames: LinearImage[], params: MertensWeightParams, levels: nu
 }
 
 export function mertensFuse(frames: LinearImage[], opts: MertensOptions = {}): LinearImage {
+  return mertensFuseWeighted(frames, opts).fused;
+}
+
+/** The fusion and the full-resolution weight maps it blended with (one per frame, >= 0, summing to 1 per pixel). */
+export function mertensFuseWeighted(frames: LinearImage[], opts: MertensOptions = {}): { fused: LinearImage; weights: Float32Array[] } {
   checkFrames(frames);
   const params = weightParams(opts);
   const { width: w, height: h } = frames[0];
@@ -131,5 +136,5 @@ export function mertensFuse(frames: LinearImage[], opts: MertensOptions = {}): L
       for (let i = o0, e = o0 + rowLen; i < e; i++) blend[i] = read(dec, blend[i]);
     }
   }
-  return { width: w, height: h, channels: 3, data: blend, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } };
+  return { fused: { width: w, height: h, channels: 3, data: blend, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, weights };
 }

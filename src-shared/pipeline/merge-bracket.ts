@@ -4,11 +4,12 @@
  */
 import { deghostBracket, planWithoutGhosts, type DeghostOptions, type GhostSummary } from '../ghost/deghost';
 import type { LinearImage } from '../image/linear-image';
-import { mertensFuse } from '../merge/mertens';
+import { mertensFuseWeighted } from '../merge/mertens';
 import { mergeRadiance } from '../merge/radiance';
 import { autoKey } from '../tonemap/global';
 import { checkBracket } from './check-bracket';
 import { planExposures, type ExposurePlan, type PlanOptions } from './plan-exposures';
+import { previewWeightMaps } from './weight-maps';
 
 /** 'learned' is the fusion CNN: its outcome is built by the Node runtime (src-main/services/merge-service.ts). */
 export type Method = 'mertens' | 'radiance' | 'learned';
@@ -32,6 +33,8 @@ export interface MergeOutcome {
   key: number;
   /** The ghost mask and reference of a deghosted merge; absent when deghosting is off. */
   ghost?: GhostSummary;
+  /** Per merged frame, the weights the merge blended it with, at `weightMapSide` (fusion methods, when asked for). */
+  weightMaps?: LinearImage[];
 }
 
 export interface MergeOptions extends PlanOptions {
@@ -39,6 +42,8 @@ export interface MergeOptions extends PlanOptions {
   withRadiance?: boolean;
   /** Replace what moved between frames by the reference frame's content (src-shared/ghost); default off. */
   deghost?: DeghostOptions;
+  /** Keep the fusion's per-frame weight maps, downsampled to this long side (as the preview is); default none. */
+  weightMapSide?: number;
 }
 
 export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
@@ -49,16 +54,17 @@ export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'lea
   if (ghost) frames = ghost.frames;
   // Plan exposures first: a missing exposure must fail before seconds of fusion work.
   const plan = needRadiance ? (ghost ? planWithoutGhosts(frames, ghost.summary.mask, options) : planExposures(frames, options)) : null;
-  const fused = method === 'mertens' ? mertensFuse(frames) : null;
+  const mertens = method === 'mertens' ? mertensFuseWeighted(frames) : null;
   const outcome: MergeOutcome = {
     method,
     width: frames[0].width,
     height: frames[0].height,
-    fused,
+    fused: mertens?.fused ?? null,
     radiance: null,
     plan,
     key: 1,
     ...(ghost ? { ghost: ghost.summary } : {}),
+    ...(mertens && options.weightMapSide ? { weightMaps: previewWeightMaps(mertens.weights, frames[0].width, frames[0].height, options.weightMapSide) } : {}),
   };
   if (plan) addRadiance(outcome, frames, plan);
   return outcome;

@@ -6,7 +6,7 @@ import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
 import { History } from '../lib/history';
-import type { LibraryStore } from './library.svelte';
+import type { GroupFrame, LibraryStore } from './library.svelte';
 import { CONTROL_NAMES, ToneStore, type ControlName, type ToneState } from './tone.svelte';
 
 /** Edits are saved this long after the last change. */
@@ -60,6 +60,8 @@ export class ProjectStore {
   canExport = $derived(this.result !== null && !this.busy);
   /** A one-frame project: recovered, not merged. */
   single = $derived(this.frames.length === 1);
+  /** Per frame of the merge, a key that names it across re-opens (a loaded frame's path; then the synthetic frame): the weights overlay follows it. */
+  frameKeys = $derived([...this.frames.map((f) => f.path), ...(this.result?.synthetic ? [`synthetic:${this.result.synthetic.name}`] : [])]);
 
   private readonly history = new History<EditState>();
   /** Bumped on every history change so the undo/redo buttons re-read it. */
@@ -256,6 +258,34 @@ export class ProjectStore {
     }
     this.library.activeId = id;
     await this.load(paths);
+  }
+
+  /** The open library bracket's frames the user left out of the merge. */
+  get leftOut(): GroupFrame[] {
+    const id = this.library.activeId;
+    return id === null ? [] : (this.library.group(id)?.frames.filter((f) => f.excluded) ?? []);
+  }
+
+  /** Whether a frame of the open library bracket can be left out or taken back from here. */
+  canExclude(path: string): boolean {
+    const id = this.library.activeId;
+    return id !== null && this.library.group(id)?.frames.some((f) => f.path === path) === true;
+  }
+
+  /**
+   * Leaves a frame of the open bracket out of the merge, or takes it back: the library records it and
+   * the bracket opens again with the frames kept, so the merge (and its weights) follow at once.
+   */
+  async setIncluded(path: string, included: boolean): Promise<void> {
+    const id = this.library.activeId;
+    const frame = id === null ? undefined : this.library.group(id)?.frames.find((f) => f.path === path);
+    if (id === null || !frame || frame.excluded !== included || this.busy) return;
+    if (!included && this.library.included(id).length <= 1) {
+      this.error = 'A merge needs at least two frames: this is the last but one';
+      return;
+    }
+    this.library.toggleExclude(id, path);
+    await this.openGroup(id);
   }
 
   /** Opens one photo as a one-frame project: it is recovered (exposure, highlights, shadows), not merged. */

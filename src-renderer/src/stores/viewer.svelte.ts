@@ -1,5 +1,5 @@
-/** The viewer's state: zoom and pan, the before/after split, the frame shown, clipping warnings. View state only: nothing here is an edit. */
-import type { PreviewImage, Thumbnail } from '../../../src-preload/contract';
+/** The viewer's state: zoom and pan, the before/after split, the frame shown, clipping warnings, a frame's weights overlay. View state only: nothing here is an edit. */
+import type { PreviewImage, Thumbnail, WeightMap } from '../../../src-preload/contract';
 import { getBridge } from '../lib/bridge';
 import { centred, clampPan, fitView, panBy, scaleLimits, stepZoom, visibleRect, wheelFactor, zoomAt, type Point, type Size, type View } from '../lib/view-transform';
 
@@ -35,6 +35,18 @@ export class ViewerStore {
   clipping = $state(false);
   /** A frame (index as loaded) shown instead of the merge; null: the merge. */
   frame = $state<number | null>(null);
+
+  /**
+   * The frame whose weight map is drawn over the image, by its key (a loaded frame's path; the
+   * synthetic frame's name): keys survive a frame being left out, which opens the bracket again. Null: none.
+   */
+  weights = $state<string | null>(null);
+  /** The last frame whose weights were shown, for the W key. */
+  private lastWeights: string | null = null;
+  /** The shown frame's weight map for a merge, once it has arrived (or the engine's reason why there is none). */
+  weightMap = $state.raw<{ merge: unknown; key: string; map: WeightMap } | null>(null);
+  private weightsAsked: { merge: unknown; key: string } | null = null;
+  weightsError = $state<string | null>(null);
 
   /** Zoomed beyond the preview: the pixels on screen at full resolution, with where they lie (image pixels) and the merge they are of. */
   region = $state.raw<{ merge: unknown; rect: { x: number; y: number; width: number; height: number }; image: PreviewImage } | null>(null);
@@ -147,6 +159,41 @@ export class ViewerStore {
         this.shotError = `The full-resolution view failed: ${error instanceof Error ? error.message : String(error)}`;
       }
     }, REFINE_DELAY_MS);
+  }
+
+  /** Shows the weights of the frame with this key, or hides them when they are already shown (one frame at a time). */
+  toggleWeights(key: string): void {
+    this.weights = this.weights === key ? null : key;
+    if (this.weights !== null) this.lastWeights = this.weights;
+  }
+
+  /** The W key: hides the weights shown, or shows those of `preferred` (the frame in view), else the last shown, else the first frame's. */
+  toggleWeightsKey(keys: readonly string[], preferred: string | null): void {
+    if (this.weights !== null) {
+      this.weights = null;
+      return;
+    }
+    const key = preferred ?? (this.lastWeights !== null && keys.includes(this.lastWeights) ? this.lastWeights : keys[0]);
+    if (key !== undefined) this.toggleWeights(key);
+  }
+
+  /** Fetches the weight map of frame `index` (whose key is `key`) in this merge, once. Call from an effect. */
+  requestWeights(projectId: string, merge: unknown, index: number, key: string): void {
+    const asked = this.weightsAsked;
+    if (asked && asked.merge === merge && asked.key === key) return;
+    const ask = { merge, key };
+    this.weightsAsked = ask;
+    void (async () => {
+      try {
+        const map = await getBridge()['project:weight-map']({ projectId, index });
+        if (this.weightsAsked !== ask) return;
+        this.weightMap = { merge, key, map };
+        this.weightsError = null;
+      } catch (error) {
+        if (this.weightsAsked === ask) this.weightsAsked = null;
+        this.weightsError = `The weights could not be shown: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    })();
   }
 
   private async fetchShot(projectId: string, merge: unknown, index: number, key: string): Promise<void> {

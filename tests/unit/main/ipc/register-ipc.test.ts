@@ -20,6 +20,7 @@ function fakeHandlers(): Handlers {
     'project:export': vi.fn(async () => ({ written: [] })),
     'project:frame-preview': vi.fn(async () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) })),
     'project:preview-region': vi.fn(async () => ({ width: 1, height: 1, data: new Float32Array(3) })),
+    'project:weight-map': vi.fn(async () => ({ available: true as const, index: 0, width: 1, height: 1, data: new Uint8Array(1), share: 0 })),
     'batch:start': vi.fn(async () => ({ id: 1 })),
     'batch:status': vi.fn(async () => null),
     'batch:cancel': vi.fn(async () => null),
