@@ -7,7 +7,7 @@ import type { LinearImage } from '../image/linear-image';
 import { blendFrames } from './blend';
 import { encodedLuma, fusionInput, type FusionInput } from './fusion-input';
 import { defaultLiftRadius, liftWeights } from './lift-weights';
-import { DEFAULT_FUSION_OPTIONS, type LearnedFuseOptions } from './meta';
+import { DEFAULT_FUSION_OPTIONS, defaultWorkingSide, type LearnedFuseOptions } from './meta';
 
 /** Runs the network on K x paddedHeight x paddedWidth luma; returns weights of the same layout. */
 export type WeightPredictor = (input: FusionInput) => Promise<Float32Array>;
@@ -21,7 +21,7 @@ export interface LearnedFuseResult {
 
 export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}): Promise<LearnedFuseResult> {
   const opts = { ...DEFAULT_FUSION_OPTIONS, ...options };
-  const input = fusionInput(frames, opts.workingSide);
+  const input = fusionInput(frames, options.workingSide ?? defaultWorkingSide(frames.length));
   const t0 = performance.now();
   const maps = await predict(input);
   const t1 = performance.now();

@@ -15,8 +15,7 @@ export type FusionBlend = 'weighted-sum' | 'pyramid';
 export interface LearnedFuseOptions {
   /**
    * Long side of the network's working resolution (frames smaller than this run at their own size);
-   * default 1024. Trained on 512-scale crops, the net scored higher MEF-SSIM run at 1024 than at 512
-   * (five under/over pairs 0.9878 vs 0.9856, seven full sets 0.9753 vs 0.9734: fusion.md).
+   * default defaultWorkingSide(K): 1024 for 2-3 frames, less for longer brackets.
    */
   workingSide?: number;
   /** Guided-filter radius at full resolution, in full-resolution pixels; default scales with the lift factor. */
@@ -27,8 +26,19 @@ export interface LearnedFuseOptions {
   blend?: FusionBlend;
 }
 
-export const DEFAULT_FUSION_OPTIONS: Required<Omit<LearnedFuseOptions, 'liftRadius'>> = {
-  workingSide: 1024,
+/**
+ * The default working side for K frames: 1024 px for 2-3 frames, then shrinking so that the
+ * network's pixels (K x side^2) stay those of 3 frames at 1024, but never below 512 (the training
+ * scale). Trained on 512-scale crops, the net scored higher MEF-SSIM run at 1024 than at 512 (five
+ * under/over pairs 0.9878 vs 0.9856, seven full sets 0.9753 vs 0.9734: fusion.md); the cap keeps a
+ * 9-frame bracket's network time near a 3-frame one's on the CPU.
+ */
+export function defaultWorkingSide(exposures: number): number {
+  if (!Number.isInteger(exposures) || exposures < 1) throw new RangeError(`exposures must be a positive integer, got ${exposures}`);
+  return Math.max(512, Math.min(1024, Math.round(1024 * Math.sqrt(3 / exposures))));
+}
+
+export const DEFAULT_FUSION_OPTIONS: Required<Omit<LearnedFuseOptions, 'liftRadius' | 'workingSide'>> = {
   liftEps: 1e-3,
   blend: 'pyramid',
 };

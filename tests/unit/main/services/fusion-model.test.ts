@@ -20,6 +20,7 @@ import {
 import { decodeImage } from '../../../../src-shared/codecs/decode';
 import type { FusionInput } from '../../../../src-shared/fusion/fusion-input';
 import { liftWeights } from '../../../../src-shared/fusion/lift-weights';
+import { defaultWorkingSide } from '../../../../src-shared/fusion/meta';
 import { createLinearImage, type LinearImage } from '../../../../src-shared/image/linear-image';
 import { writeBracket } from '../../helpers/bracket-fixture';
 
@@ -108,6 +109,23 @@ describe('fusion model (onnxruntime-web WASM in Node)', () => {
       expectPartitionOfUnity(weights, 1e-5);
       for (const v of fused.data) expect(v >= 0 && v <= 1).toBe(true);
     }
+  });
+
+  it('runs the network at 1024 px for 2-3 frames, smaller for long brackets (never under 512), the given side when asked', async () => {
+    expect([2, 3, 4, 5, 9, 12, 16].map(defaultWorkingSide)).toEqual([1024, 1024, 887, 793, 591, 512, 512]);
+    expect(() => defaultWorkingSide(0)).toThrow(RangeError);
+    // A 1200 px wide pair runs at 1024, so the input the network sees is 1024 wide (padded to a multiple of 4).
+    const frames = [0.25, 1].map((g) => {
+      const img = createLinearImage(1200, 40);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = Math.min(1, g * (0.1 + 0.8 * ((i % 97) / 97)));
+      return img;
+    });
+    const seen: number[] = [];
+    const { learnedFuse } = await import('../../../../src-shared/fusion/learned-fuse');
+    const predict = async (input: FusionInput) => (seen.push(input.width), new Float32Array(input.data.length).fill(0.5));
+    await learnedFuse(frames, predict);
+    await learnedFuse(frames, predict, { workingSide: 600 });
+    expect(seen).toEqual([1024, 600]);
   });
 
   it('names a missing model and a corrupt model', async () => {
