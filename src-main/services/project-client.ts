@@ -27,6 +27,18 @@ export class EngineStoppedError extends Error {
   }
 }
 
+export interface WorkerProjectOptions {
+  /**
+   * Longest a load (reading and decoding the files) may take before the engine thread is stopped
+   * and the load fails; default LOAD_TIME_LIMIT_MS. RAW files have their own limit in the RAW
+   * worker; this one also covers TIFF, JPEG, PNG and EXR, decoded in the engine thread.
+   */
+  loadTimeLimitMs?: number;
+}
+
+/** Ten minutes: a 100 MP bracket of 16-bit TIFFs decodes in well under that on a 2-core machine. */
+export const LOAD_TIME_LIMIT_MS = 10 * 60_000;
+
 export class WorkerProjectService implements ProjectApi {
   private worker: Worker | null = null;
   private nextId = 1;
@@ -34,10 +46,20 @@ export class WorkerProjectService implements ProjectApi {
   /** The batch's status as the engine last posted it: answered here, since the engine is busy while a batch runs. */
   private batch: BatchStatus | null = null;
 
-  constructor(private readonly createWorker: () => Worker) {}
+  constructor(
+    private readonly createWorker: () => Worker,
+    private readonly options: WorkerProjectOptions = {},
+  ) {}
 
+  /** Loads in the engine thread; one that outlasts the time limit stops the thread (the next call starts a new one). */
   load(paths: string[]): Promise<LoadResult> {
-    return this.call('load', [paths]) as Promise<LoadResult>;
+    const limit = this.options.loadTimeLimitMs ?? LOAD_TIME_LIMIT_MS;
+    const worker = this.ensureWorker();
+    const timer = setTimeout(() => {
+      this.stopped(worker, `reading the files took longer than ${limit >= 1000 ? `${Math.round(limit / 1000)} s` : `${limit} ms`}: a damaged or unusually large file?`);
+      void worker.terminate();
+    }, limit);
+    return (this.call('load', [paths]) as Promise<LoadResult>).finally(() => clearTimeout(timer));
   }
 
   merge(request: MergeRequest): Promise<MergeResult> {

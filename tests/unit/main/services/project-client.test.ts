@@ -63,4 +63,26 @@ describe('WorkerProjectService', () => {
     expect(again.frames).toHaveLength(3);
     await remote.close();
   }, 60_000);
+
+  it('a load that outlasts its time limit stops the engine thread with a clear error; the next call gets a new thread', async () => {
+    let spawned = 0;
+    let terminated = 0;
+    // An engine that never answers a load (a decoder stuck on a hostile file).
+    const stuck = (): Worker => {
+      spawned++;
+      const w = new Worker('setInterval(() => {}, 1000)', { eval: true });
+      const terminate = w.terminate.bind(w);
+      w.terminate = () => (terminated++, terminate());
+      workers.push(w);
+      return w;
+    };
+    const remote = new WorkerProjectService(stuck, { loadTimeLimitMs: 300 });
+    const t0 = performance.now();
+    await expect(remote.load(samples)).rejects.toThrow(EngineStoppedError);
+    await expect(remote.load(samples)).rejects.toThrow(/reading the files took longer than 300 ms: a damaged or unusually large file/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(spawned).toBe(2);
+    expect(terminated).toBe(2);
+    await remote.close();
+  }, 30_000);
 });
