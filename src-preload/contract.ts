@@ -136,7 +136,35 @@ export interface MergeRequest {
   synthesize?: SynthesizeSide;
   /** Replace what moved between frames by the reference's content; absent: off. Brackets only, not with `synthesize`. */
   deghost?: DeghostRequest;
+  /** A learned merge's network output, computed by the renderer (WebGPU) on project:fusion-input; absent: main runs the network (WASM). */
+  fusionWeights?: FusionWeights;
 }
+
+/** The learned fusion network's input for a merge request, as main would compute it (src-shared/fusion/fusion-input.ts). */
+export interface FusionInputResult {
+  /** K x paddedHeight x paddedWidth luma, 0..1, planar. */
+  data: Float32Array;
+  exposures: number;
+  width: number;
+  height: number;
+  paddedWidth: number;
+  paddedHeight: number;
+  /** Fingerprint of the input; the weights computed from it carry it back, so main can tell they fit. */
+  key: string;
+}
+
+/** The network's weights for one FusionInputResult: same layout, >= 0. */
+export interface FusionWeights {
+  exposures: number;
+  paddedWidth: number;
+  paddedHeight: number;
+  data: Float32Array;
+  /** The key of the input they were computed from. */
+  inputKey: string;
+}
+
+/** A model file the renderer runs itself (bytes from main: resources/models). */
+export type ModelName = 'fusion';
 
 export interface MergeResult {
   projectId: string;
@@ -160,6 +188,8 @@ export interface MergeResult {
   alignment: FrameAlignment[];
   /** The deghosting's mask and uncertainty, when it was asked for. */
   ghost?: GhostOverlay;
+  /** A learned merge: where its network ran ('renderer': the weights the request carried; 'main': main's WASM). */
+  network?: 'renderer' | 'main';
   millis: number;
 }
 
@@ -349,6 +379,10 @@ export interface Channels {
   'library:scan-cancel': { args: []; result: null };
   'project:load': { args: [paths: string[]]; result: LoadResult };
   'project:merge': { args: [request: MergeRequest]; result: MergeResult };
+  /** The learned network's input for this merge request (same frames, alignment, deghosting), for the renderer to run it. */
+  'project:fusion-input': { args: [request: MergeRequest]; result: FusionInputResult };
+  /** The bytes of a model the renderer runs (its .onnx file). */
+  'models:read': { args: [model: ModelName]; result: Uint8Array };
   'project:export': { args: [request: ExportRequest]; result: ExportResult };
   /** Starts a batch export (one at a time) and answers at once; progress comes from batch:status. */
   'batch:start': { args: [request: BatchRequest]; result: { id: number } };
@@ -394,6 +428,8 @@ export const CHANNELS = [
   'library:scan-cancel',
   'project:load',
   'project:merge',
+  'project:fusion-input',
+  'models:read',
   'project:export',
   'project:frame-preview',
   'project:preview-region',

@@ -3,6 +3,7 @@
  * ipcMain (register-ipc.ts) and the e2e test host, so both run the real services.
  */
 import { existsSync } from 'node:fs';
+import { readModelBytes } from '../services/model-files';
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract';
 import type { EditStore } from '../services/edit-store';
 import type { LaunchFiles } from '../services/launch-files';
@@ -54,6 +55,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'project:load': (paths) => project.load(paths),
     'project:merge': (request) => project.merge(request),
+    'project:fusion-input': (request) => project.fusionInput(request),
+    'models:read': (model) => readModelBytes(model),
     'project:export': (request) => project.export(request),
     'batch:start': (request) => project.batchStart(request),
     'batch:status': () => project.batchStatus(),

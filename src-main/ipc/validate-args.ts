@@ -13,13 +13,17 @@ import type {
   ExportRequest,
   ExrCompression,
   ExrPixelType,
+  FusionWeights,
   GhostStroke,
   MergeRequest,
+  ModelName,
   ProjectMethod,
   SavedEdits,
   SynthesizeSide,
 } from '../../src-preload/contract';
 import { checkTemplate, EXPORT_FORMATS } from '../../src-shared/export/naming';
+import { checkWeightValues } from '../../src-shared/fusion/given-weights';
+import { FUSION_MAX_EXPOSURES, FUSION_MIN_EXPOSURES, FUSION_MULTIPLE } from '../../src-shared/fusion/meta';
 import { SYNTHESIZE_SIDES } from '../../src-shared/correct/synthesize';
 import { GHOST_STROKE_MODES, MAX_GHOST_POINTS, MAX_GHOST_STROKES, MAX_GHOST_THRESHOLD, MAX_STROKE_POINTS, MAX_STROKE_RADIUS, type GhostStrokeMode } from '../../src-shared/ghost/strokes';
 import { RECOVER_METHODS } from '../../src-shared/pipeline/merge-bracket';
@@ -50,6 +54,10 @@ export const MAX_BATCH_GROUPS = 1000;
 const MAX_EXISTING_PATHS = MAX_BATCH_GROUPS * EXPORT_FORMATS.length;
 const EXR_PIXEL_TYPES: readonly ExrPixelType[] = ['half', 'float'];
 const EXR_COMPRESSIONS: readonly ExrCompression[] = ['zip', 'piz', 'zips', 'none'];
+/** Padded side of the learned network's working resolution (512 by default; room for larger working sides). */
+const MAX_FUSION_SIDE = 4096;
+/** Models the renderer may ask main for (models:read); model-files.ts maps each to its file. */
+const MODEL_NAMES: readonly ModelName[] = ['fusion'];
 /** Display images are downscaled to at least this long side. */
 export const MIN_MAX_SIDE = 64;
 export const MAX_MAX_SIDE = 65_535;
@@ -162,6 +170,34 @@ function ghostThreshold(channel: string, value: unknown, name: string): number {
   return t;
 }
 
+/** Network weights the renderer computed: a known shape, a key of the right form, K x H x W float32 samples, finite and >= 0. */
+function fusionWeights(channel: string, value: unknown): FusionWeights {
+  if (!isRecord(value)) throw new IpcArgumentError(channel, 'fusionWeights must be an object with exposures, paddedWidth, paddedHeight, data and inputKey');
+  const exposures = value.exposures;
+  if (!Number.isInteger(exposures) || (exposures as number) < FUSION_MIN_EXPOSURES || (exposures as number) > FUSION_MAX_EXPOSURES) {
+    throw new IpcArgumentError(channel, `fusionWeights.exposures must be a whole number ${FUSION_MIN_EXPOSURES}..${FUSION_MAX_EXPOSURES}`);
+  }
+  const side = (name: 'paddedWidth' | 'paddedHeight'): number => {
+    const v = value[name];
+    if (!Number.isInteger(v) || (v as number) < FUSION_MULTIPLE || (v as number) > MAX_FUSION_SIDE || (v as number) % FUSION_MULTIPLE !== 0) {
+      throw new IpcArgumentError(channel, `fusionWeights.${name} must be a multiple of ${FUSION_MULTIPLE} up to ${MAX_FUSION_SIDE}`);
+    }
+    return v as number;
+  };
+  const paddedWidth = side('paddedWidth');
+  const paddedHeight = side('paddedHeight');
+  if (typeof value.inputKey !== 'string' || !/^\d{1,2}x\d{1,5}x\d{1,5}:[0-9a-f]{8}$/.test(value.inputKey)) {
+    throw new IpcArgumentError(channel, 'fusionWeights.inputKey must be the key project:fusion-input returned');
+  }
+  if (!(value.data instanceof Float32Array)) throw new IpcArgumentError(channel, 'fusionWeights.data must be a Float32Array');
+  try {
+    checkWeightValues(value.data, exposures as number, paddedHeight, paddedWidth);
+  } catch (error) {
+    throw new IpcArgumentError(channel, `fusionWeights: ${(error as Error).message}`);
+  }
+  return { exposures: exposures as number, paddedWidth, paddedHeight, data: value.data, inputKey: value.inputKey };
+}
+
 function deghostRequest(channel: string, value: unknown): DeghostRequest {
   if (!isRecord(value)) throw new IpcArgumentError(channel, 'deghost must be an object (absent: off)');
   const out: DeghostRequest = {};
@@ -246,6 +282,32 @@ function presetName(channel: string, value: unknown, what: string): string {
   return value;
 }
 
+/** A merge request (project:merge, project:fusion-input), copied field by field. */
+function mergeRequest(channel: string, value: unknown): MergeRequest {
+  const req = value;
+  if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
+  const method = req.method;
+  if (typeof method !== 'string' || !PROJECT_METHODS.includes(method as ProjectMethod)) {
+    throw new IpcArgumentError(channel, `method must be one of ${PROJECT_METHODS.join(', ')}`);
+  }
+  const out: MergeRequest = { projectId: projectId(channel, req.projectId), method: method as ProjectMethod };
+  if (req.exposureTimes !== undefined) {
+    if (!Array.isArray(req.exposureTimes) || req.exposureTimes.length > MAX_FRAMES) {
+      throw new IpcArgumentError(channel, 'exposureTimes must be a list of seconds');
+    }
+    out.exposureTimes = req.exposureTimes.map((t, i) => finiteIn(channel, t, `exposureTimes[${i}]`, 1e-6, 3600));
+  }
+  if (req.align !== undefined) out.align = alignMode(channel, req.align);
+  if (req.synthesize !== undefined) out.synthesize = synthesizeSide(channel, req.synthesize, 'synthesize');
+  if (req.deghost !== undefined) out.deghost = deghostRequest(channel, req.deghost);
+  if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
+  if (req.fusionWeights !== undefined) {
+    if (method !== 'learned') throw new IpcArgumentError(channel, "fusionWeights go with method 'learned' only");
+    out.fusionWeights = fusionWeights(channel, req.fusionWeights);
+  }
+  return out;
+}
+
 export const validators: { [K in Channel]: Validator<K> } = {
   'dialog:open-images': (args) => {
     arity('dialog:open-images', args, 0);
@@ -288,26 +350,20 @@ export const validators: { [K in Channel]: Validator<K> } = {
     return [paths.map((p, i) => absolutePath('project:load', p, `paths[${i}]`))];
   },
   'project:merge': (args) => {
-    const channel = 'project:merge';
+    arity('project:merge', args, 1);
+    return [mergeRequest('project:merge', args[0])];
+  },
+  'project:fusion-input': (args) => {
+    const channel = 'project:fusion-input';
     arity(channel, args, 1);
-    const req = args[0];
-    if (!isRecord(req)) throw new IpcArgumentError(channel, 'request must be an object');
-    const method = req.method;
-    if (typeof method !== 'string' || !PROJECT_METHODS.includes(method as ProjectMethod)) {
-      throw new IpcArgumentError(channel, `method must be one of ${PROJECT_METHODS.join(', ')}`);
-    }
-    const out: MergeRequest = { projectId: projectId(channel, req.projectId), method: method as ProjectMethod };
-    if (req.exposureTimes !== undefined) {
-      if (!Array.isArray(req.exposureTimes) || req.exposureTimes.length > MAX_FRAMES) {
-        throw new IpcArgumentError(channel, 'exposureTimes must be a list of seconds');
-      }
-      out.exposureTimes = req.exposureTimes.map((t, i) => finiteIn(channel, t, `exposureTimes[${i}]`, 1e-6, 3600));
-    }
-    if (req.align !== undefined) out.align = alignMode(channel, req.align);
-    if (req.synthesize !== undefined) out.synthesize = synthesizeSide(channel, req.synthesize, 'synthesize');
-    if (req.deghost !== undefined) out.deghost = deghostRequest(channel, req.deghost);
-    if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
-    return [out];
+    const req = mergeRequest(channel, args[0]);
+    if (req.method !== 'learned') throw new IpcArgumentError(channel, "method must be 'learned': only the learned merge has a network input");
+    if (req.fusionWeights) throw new IpcArgumentError(channel, 'fusionWeights belong to project:merge');
+    return [req];
+  },
+  'models:read': (args) => {
+    arity('models:read', args, 1);
+    return [oneOf('models:read', args[0], 'model', MODEL_NAMES)];
   },
   'project:export': (args) => {
     const channel = 'project:export';

@@ -8,9 +8,27 @@ import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import { addRadiance, mergeBracket, type MergeOptions, type MergeOutcome, type Method } from '../../src-shared/pipeline/merge-bracket';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { previewWeightMaps } from '../../src-shared/pipeline/weight-maps';
+import { fusionInput, type FusionInput } from '../../src-shared/fusion/fusion-input';
+import { givenWeightsPredictor, type GivenWeights } from '../../src-shared/fusion/given-weights';
+import { learnedFuse } from '../../src-shared/fusion/learned-fuse';
+import { defaultWorkingSide } from '../../src-shared/fusion/meta';
 import { fuseLearned } from './fusion-model';
 
-export async function mergeFrames(frames: LinearImage[], method: Method, options: MergeOptions = {}): Promise<MergeOutcome> {
+/** How a learned merge gets its weights: given (computed by the renderer from learnedInput's result), else main's own WASM run. */
+export interface LearnedSource {
+  weights?: GivenWeights;
+}
+
+/** The network input a learned mergeFrames computes for these frames and options (deghosted as it deghosts them). */
+export function learnedInput(frames: LinearImage[], options: MergeOptions = {}): FusionInput {
+  checkBracket(frames);
+  const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, options.deghost) : null;
+  const input = ghost ? ghost.frames : frames;
+  // The working side learnedFuse picks when not told (by bracket length).
+  return fusionInput(input, defaultWorkingSide(input.length));
+}
+
+export async function mergeFrames(frames: LinearImage[], method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
   if (method !== 'learned') return mergeBracket(frames, method, options);
   checkBracket(frames);
   // Deghosting replaces what moved by the reference's content before the network sees the frames, as in mergeBracket.
@@ -18,7 +36,7 @@ export async function mergeFrames(frames: LinearImage[], method: Method, options
   const input = ghost ? ghost.frames : frames;
   // A missing exposure must fail before the network runs, as in mergeBracket.
   const plan = options.withRadiance ? (ghost ? planWithoutGhosts(input, ghost.summary.mask, options) : planExposures(input, options)) : null;
-  const { fused, weights } = await fuseLearned(input);
+  const { fused, weights } = learned.weights ? await learnedFuse(input, givenWeightsPredictor(learned.weights)) : await fuseLearned(input);
   const outcome: MergeOutcome = {
     method: 'learned',
     width: fused.width,

@@ -4,13 +4,14 @@
  * and the next call starts a fresh worker; the user reopens the bracket.
  */
 import type { Worker } from 'node:worker_threads';
-import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
+import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, FusionInputResult, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
 import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
 export interface ProjectApi {
   load(paths: string[]): Promise<LoadResult>;
   merge(request: MergeRequest): Promise<MergeResult>;
+  fusionInput(request: MergeRequest): Promise<FusionInputResult>;
   export(request: ExportRequest): Promise<ExportResult>;
   framePreview(request: FramePreviewRequest): Promise<Thumbnail>;
   previewRegion(request: PreviewRegionRequest): Promise<PreviewImage>;
@@ -64,6 +65,10 @@ export class WorkerProjectService implements ProjectApi {
 
   merge(request: MergeRequest): Promise<MergeResult> {
     return this.call('merge', [request]) as Promise<MergeResult>;
+  }
+
+  fusionInput(request: MergeRequest): Promise<FusionInputResult> {
+    return this.call('fusionInput', [request]) as Promise<FusionInputResult>;
   }
 
   export(request: ExportRequest): Promise<ExportResult> {

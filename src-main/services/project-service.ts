@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, GhostOverlay, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, SynthesizeSide, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
+import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, FusionInputResult, GhostOverlay, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, SynthesizeSide, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
@@ -16,7 +16,8 @@ import type { LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, type AlignedBracket, type AlignMode } from '../../src-shared/pipeline/align-bracket';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
 import { addRadiance, RECOVER_METHODS, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
-import { mergeFrames } from './merge-service';
+import { learnedInput, mergeFrames } from './merge-service';
+import { fusionInputKey } from '../../src-shared/fusion/given-weights';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { autoKey, toneMapGlobal } from '../../src-shared/tonemap/global';
 import { checkOutputPath } from './atomic-write';
@@ -25,6 +26,13 @@ import { correctImage, synthesiseMissingFrame } from './correct-service';
 import { readBracket, readFrame } from './frames';
 import { GhostDetections } from './ghost-detections';
 import { BatchExporter, type GroupEngine } from './batch-service';
+
+interface MergeInput {
+  frames: LinearImage[];
+  exposureTimes?: number[];
+  synthetic?: { frame: LinearImage; source: number };
+  deghost?: DeghostOptions;
+}
 
 interface Project {
   paths: string[];
@@ -115,6 +123,48 @@ export class ProjectService {
       throw new Error(`The deghosting reference must be one of the ${project.frames.length} frames, got ${asked}`);
     }
     if (recover) return this.recover(project, request, started);
+    const { frames, exposureTimes, synthetic, deghost } = await this.mergeInput(project, request);
+    const previewSide = request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE;
+    // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.
+    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide, ...(deghost ? { deghost } : {}) }, { weights: request.fusionWeights });
+    project.outcome = outcome;
+    project.exposureTimes = exposureTimes;
+    project.merged = frames;
+    project.deghost = deghost;
+    const image = outcome.method === 'radiance' ? outcome.radiance! : outcome.fused!;
+    const preview = downsample(image, previewSide);
+    const ghost = deghost?.detection ? ghostOverlay(deghost.detection, preview.width, preview.height, project.ghosts!.detections.lastMillis, project.ghosts!.detections.lastDetector) : undefined;
+    const plan = outcome.plan;
+    return {
+      projectId: request.projectId,
+      method: outcome.method,
+      width: outcome.width,
+      height: outcome.height,
+      mode: outcome.method === 'radiance' ? 'radiance' : 'display',
+      key: outcome.key,
+      preview: { width: preview.width, height: preview.height, data: preview.data },
+      ev: plan?.ev ?? project.frames.map((f) => f.ev ?? Number.NaN),
+      evSource: plan?.source ?? project.frames.map(() => 'metadata' as const),
+      warnings: plan?.warnings ?? [],
+      alignment: project.aligned!.alignment,
+      ...(synthetic ? { synthetic: { name: synthetic.frame.meta.sourceName!, source: synthetic.source } } : {}),
+      ...(ghost ? { ghost } : {}),
+      ...(outcome.method === 'learned' ? { network: request.fusionWeights ? ('renderer' as const) : ('main' as const) } : {}),
+      millis: Math.round(performance.now() - started),
+    };
+  }
+
+  /** The learned network's input for this merge request, as merge() computes it, for the renderer to run the network on. */
+  async fusionInput(request: MergeRequest): Promise<FusionInputResult> {
+    const project = this.get(request.projectId);
+    if (project.frames.length < 2) throw new Error('A single frame has no bracket to fuse');
+    const { frames, exposureTimes, deghost } = await this.mergeInput(project, request);
+    const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) });
+    return { ...input, key: fusionInputKey(input) };
+  }
+
+  /** A bracket's frames as a merge sees them (aligned, plus a synthetic one), its exposure times and its deghosting. */
+  private async mergeInput(project: Project, request: MergeRequest): Promise<MergeInput> {
     // The app has no flags to ask for: a frame without exposure data gets a pixel estimate and a warning.
     const mode: AlignMode = request.align ?? 'similarity';
     if (!project.aligned || project.aligned.mode !== mode) {
@@ -137,33 +187,7 @@ export class ProjectService {
       if (exposureTimes?.length === project.frames.length) exposureTimes = [...exposureTimes, exposureTimes[synthetic.source] * 2 ** (request.synthesize === 'dark' ? -SYNTHETIC_STOPS : SYNTHETIC_STOPS)];
     }
     const deghost = request.deghost ? await this.deghostOptions(project, project.aligned.frames, request.deghost) : undefined;
-    const previewSide = request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE;
-    // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.
-    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide, ...(deghost ? { deghost } : {}) });
-    project.outcome = outcome;
-    project.exposureTimes = exposureTimes;
-    project.merged = frames;
-    project.deghost = deghost;
-    const image = outcome.method === 'radiance' ? outcome.radiance! : outcome.fused!;
-    const preview = downsample(image, previewSide);
-    const ghost = deghost?.detection ? ghostOverlay(deghost.detection, preview.width, preview.height, project.ghosts!.detections.lastMillis, project.ghosts!.detections.lastDetector) : undefined;
-    const plan = outcome.plan;
-    return {
-      projectId: request.projectId,
-      method: outcome.method,
-      width: outcome.width,
-      height: outcome.height,
-      mode: outcome.method === 'radiance' ? 'radiance' : 'display',
-      key: outcome.key,
-      preview: { width: preview.width, height: preview.height, data: preview.data },
-      ev: plan?.ev ?? project.frames.map((f) => f.ev ?? Number.NaN),
-      evSource: plan?.source ?? project.frames.map(() => 'metadata' as const),
-      warnings: plan?.warnings ?? [],
-      alignment: project.aligned.alignment,
-      ...(synthetic ? { synthetic: { name: synthetic.frame.meta.sourceName!, source: synthetic.source } } : {}),
-      ...(ghost ? { ghost } : {}),
-      millis: Math.round(performance.now() - started),
-    };
+    return { frames, exposureTimes, synthetic, deghost };
   }
 
   /** The detection for this reference and threshold (kept between merges), with the user's strokes applied. */

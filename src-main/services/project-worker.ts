@@ -7,8 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import type { BatchStatus } from '../../src-preload/contract';
 import { ProjectService } from './project-service';
 
-export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview' | 'previewRegion' | 'weightMap' | 'batchStart' | 'batchCancel';
-const METHODS: readonly ProjectMethod[] = ['load', 'merge', 'export', 'framePreview', 'previewRegion', 'weightMap', 'batchStart', 'batchCancel'];
+export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview' | 'previewRegion' | 'weightMap' | 'batchStart' | 'batchCancel' | 'fusionInput';
+const METHODS: readonly ProjectMethod[] = ['load', 'merge', 'export', 'framePreview', 'previewRegion', 'weightMap', 'batchStart', 'batchCancel', 'fusionInput'];
 
 /** Sent unasked: a running batch's status changed. */
 export interface BatchEvent {

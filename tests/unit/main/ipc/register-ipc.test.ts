@@ -17,6 +17,8 @@ function fakeHandlers(): Handlers {
     'project:merge': vi.fn(async () => {
       throw new Error('a.jpg is 10x10 but b.jpg is 20x20');
     }),
+    'project:fusion-input': vi.fn(async () => ({ data: new Float32Array(32), exposures: 2, width: 4, height: 4, paddedWidth: 4, paddedHeight: 4, key: '2x4x4:00000000' })),
+    'models:read': vi.fn(async () => new Uint8Array(1)),
     'project:export': vi.fn(async () => ({ written: [] })),
     'project:frame-preview': vi.fn(async () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) })),
     'project:preview-region': vi.fn(async () => ({ width: 1, height: 1, data: new Float32Array(3) })),
