@@ -17,7 +17,8 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
-      testIgnore: /(electron|gpu)\//,
+      // Anchored at tests/e2e: a checkout under a folder named like '…gpu/' must not match.
+      testIgnore: /tests\/e2e\/(electron|gpu)\//,
       use: {
         viewport: { width: 1360, height: 880 },
         launchOptions: {
@@ -38,7 +39,7 @@ export default defineConfig({
     {
       // WebGPU on SwiftShader's Vulkan: without the Vulkan/ANGLE switches a WebGPU canvas loses its device on present.
       name: 'chromium-webgpu',
-      testMatch: /gpu\/.*\.spec\.ts/,
+      testMatch: /tests\/e2e\/gpu\/.*\.spec\.ts/,
       use: {
         launchOptions: {
           executablePath: CHROMIUM,
@@ -46,6 +47,6 @@ export default defineConfig({
         },
       },
     },
-    { name: 'electron', testMatch: /electron\/.*\.spec\.ts/ },
+    { name: 'electron', testMatch: /tests\/e2e\/electron\/.*\.spec\.ts/ },
   ],
 });

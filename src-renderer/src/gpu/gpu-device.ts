@@ -53,7 +53,8 @@ const NEEDED_WORKGROUP_BYTES = 4096;
 
 let cached: { key: string; runtime: Promise<GpuRuntime> } | null = null;
 
-function isSoftware(info: GPUAdapterInfo | undefined, legacy: boolean | undefined): boolean {
+/** True for software adapters (SwiftShader, WARP, llvmpipe): correct but CPU-emulated. */
+export function isSoftware(info: GPUAdapterInfo | undefined, legacy: boolean | undefined): boolean {
   if (info?.isFallbackAdapter ?? legacy) return true;
   return /swiftshader|warp|llvmpipe|software/i.test(`${info?.vendor ?? ''} ${info?.architecture ?? ''} ${info?.description ?? ''}`);
 }

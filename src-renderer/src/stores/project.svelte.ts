@@ -1,10 +1,12 @@
 /** The open bracket, its merge and the tone controls: state and actions; components only render. */
-import type { DeghostRequest, ExportRequest, FrameInfo, GhostStroke, MergeResult, Preset, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
+import type { DeghostRequest, ExportRequest, FrameInfo, GhostStroke, MergeRequest, MergeResult, Preset, ProjectMethod, SavedEdits, SynthesizeSide } from '../../../src-preload/contract';
 import { completeTone, PRESET_METHODS, type PresetMethod } from '../../../src-shared/presets/presets';
 import { GHOST_THRESHOLD_RANGE, MAX_GHOST_STROKES } from '../../../src-shared/ghost/strokes';
 import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge } from '../lib/bridge';
+import { rendererFusionWeights } from '../models/fusion/renderer-weights';
+import { computeStatus } from './compute-status.svelte';
 import { History } from '../lib/history';
 import type { GroupFrame, LibraryStore } from './library.svelte';
 import { CONTROL_NAMES, ToneStore, type ControlName, type ToneState } from './tone.svelte';
@@ -325,16 +327,20 @@ export class ProjectStore {
   async merge(): Promise<void> {
     if (!this.projectId) return;
     this.status = 'merging';
-    const result = await this.guard(() =>
-      getBridge()['project:merge']({
-        projectId: this.projectId!,
-        method: this.method,
-        align: this.align,
-        previewMaxSide: 1280,
-        ...(this.synthesize !== 'off' && !this.single ? { synthesize: this.synthesize } : {}),
-        ...(this.deghost.on && !this.single ? { deghost: deghostRequest(this.deghost) } : {}),
-      }),
-    );
+    const request: MergeRequest = {
+      projectId: this.projectId,
+      method: this.method,
+      align: this.align,
+      previewMaxSide: 1280,
+      ...(this.synthesize !== 'off' && !this.single ? { synthesize: this.synthesize } : {}),
+      ...(this.deghost.on && !this.single ? { deghost: deghostRequest(this.deghost) } : {}),
+    };
+    const result = await this.guard(async () => {
+      const bridge = getBridge();
+      // A learned merge's network runs here on WebGPU where it can; null: main runs it (the status says why).
+      const fusionWeights = request.method === 'learned' && !this.single ? await rendererFusionWeights(request, { bridge, status: computeStatus }) : null;
+      return bridge['project:merge'](fusionWeights ? { ...request, fusionWeights } : request);
+    });
     if (result) {
       if (result.ghost && this.deghost.reference === null) this.suggestedReference = result.ghost.reference;
       this.result = result;

@@ -1,0 +1,74 @@
+/**
+ * A learned merge's network, run in the renderer: main computes the network input for the merge
+ * request (project:fusion-input, the same frames, alignment and deghosting its merge uses), this
+ * runs the fusion CNN on it (WebGPU first), and the weights go back with the merge request. Any
+ * failure returns null with the reason in the status, and main runs the network itself (WASM in
+ * its engine thread): the merge never fails for want of a GPU.
+ */
+import type { FusionWeights, LuxfuseBridge, MergeRequest } from '../../../../src-preload/contract';
+import { previewGpuRequest } from '../../gpu/preview-tone';
+import type { ComputeStatus } from '../../stores/compute-status.svelte';
+import { modelFailureReason } from '../model-errors';
+import { ModelRuntime, type ModelBackend } from '../model-runtime';
+import { DEFAULT_FUSION_PLACEMENT, fusionMeta, type FusionPlacement } from './meta';
+
+/** localStorage 'luxfuse:model' (see FusionPlacement); unknown values mean the default. */
+export function fusionPlacement(): FusionPlacement {
+  let v: string | null = null;
+  try {
+    v = globalThis.localStorage?.getItem('luxfuse:model') ?? null;
+  } catch {
+    // Storage can be blocked; the default stands.
+  }
+  return v === 'wasm' || v === 'main' ? v : DEFAULT_FUSION_PLACEMENT;
+}
+
+export interface RendererWeightsDeps {
+  bridge: Pick<LuxfuseBridge, 'project:fusion-input' | 'models:read'>;
+  status: ComputeStatus;
+  runtime?: ModelRuntime;
+  placement?: FusionPlacement;
+  /** The GPU setting shared with the preview ('luxfuse:gpu': off, or software adapters allowed). */
+  gpu?: ReturnType<typeof previewGpuRequest>;
+}
+
+let shared: ModelRuntime | null = null;
+
+/** The window's runtime, its model bytes read from main. */
+export function windowRuntime(bridge: Pick<LuxfuseBridge, 'models:read'>): ModelRuntime {
+  shared ??= new ModelRuntime({ readModel: (name) => bridge['models:read'](name) });
+  return shared;
+}
+
+/** The weights for this learned merge request, or null when main should run the network (reason in status.model). */
+export async function rendererFusionWeights(request: MergeRequest, deps: RendererWeightsDeps): Promise<FusionWeights | null> {
+  const { bridge, status } = deps;
+  const runtime = deps.runtime ?? windowRuntime(bridge);
+  const placement = deps.placement ?? fusionPlacement();
+  const gpu = deps.gpu ?? previewGpuRequest();
+  const toMain = (reason: string): null => {
+    status.model = { place: 'main-wasm', reason };
+    return null;
+  };
+  if (placement === 'main') return toMain('set to run in the engine (luxfuse:model = main)');
+  const backend: ModelBackend = placement === 'wasm' ? 'wasm' : 'webgpu';
+  if (backend === 'webgpu') {
+    if (gpu === false) return toMain('GPU switched off (luxfuse:gpu = off)');
+    try {
+      await runtime.checkWebGpu({ allowSoftware: gpu.allowSoftware === true });
+    } catch (error) {
+      return toMain(modelFailureReason(error));
+    }
+  }
+  const input = await bridge['project:fusion-input'](request);
+  const dims = [1, input.exposures, input.paddedHeight, input.paddedWidth];
+  try {
+    if (backend === 'webgpu') await runtime.checkWebGpu({ allowSoftware: gpu !== false && gpu.allowSoftware === true }, input.data.byteLength * fusionMeta.peakBufferFactor);
+    const data = await runtime.run(fusionMeta, input.data, dims, backend);
+    status.model = { place: backend, reason: backend === 'wasm' ? 'set to run in the window (luxfuse:model = wasm)' : null };
+    return { exposures: input.exposures, paddedWidth: input.paddedWidth, paddedHeight: input.paddedHeight, data, inputKey: input.key };
+  } catch (error) {
+    console.warn(`[models] fusion on ${backend} failed, main runs it on WASM:`, error);
+    return toMain(modelFailureReason(error));
+  }
+}
