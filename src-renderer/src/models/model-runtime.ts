@@ -39,7 +39,8 @@ export interface OrtTensor {
 export interface OrtModule {
   InferenceSession: { create(bytes: Uint8Array, options: { executionProviders: string[]; graphOptimizationLevel?: 'all' }): Promise<OrtSession> };
   Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => OrtTensor;
-  env: { wasm: { numThreads?: number }; webgpu: { readonly device: Promise<{ lost: Promise<{ reason: string; message: string }> }> } };
+  /** webgpu.device: a GPUDevice (1.30's WebGPU EP) or a promise of one (the older JSEP backend), once a WebGPU session exists. */
+  env: { wasm: { numThreads?: number }; webgpu: { readonly device: unknown } };
 }
 
 export interface RuntimeDeps {
@@ -163,13 +164,16 @@ export class ModelRuntime {
   private watchDevice(ort: OrtModule): void {
     if (this.watched) return;
     this.watched = true;
-    void ort.env.webgpu.device.then((device) =>
-      device.lost.then((info) => {
+    type Lost = { lost?: Promise<{ reason: string; message: string }> } | undefined;
+    void Promise.resolve(ort.env.webgpu.device as Lost | Promise<Lost>)
+      .then((device) => device?.lost)
+      .then((info) => {
+        if (!info) return;
         this.lostReason = `${info.reason}${info.message ? `: ${info.message}` : ''}`;
         console.warn('[models] WebGPU device lost, models run on the CPU from now on:', this.lostReason);
         void this.drop('webgpu');
-      }),
-    );
+      })
+      .catch((error: unknown) => console.warn('[models] cannot watch the WebGPU device for loss:', error));
   }
 
   /** Releases the sessions of one backend (all when none is named). */

@@ -14,12 +14,13 @@ import { guardOriginals } from '../originals';
 import { RENDERER_OUT, SAMPLES } from '../paths';
 
 /**
- * Largest |WebGPU - WASM| of the linear preview (0..1). The network's outputs agree to 2e-3 of their
- * range (models-gpu.spec.ts); the guided-filter lift and the blend average them, so the preview
- * differs by less (measured: see the log line this test prints).
+ * Largest and mean |WebGPU - WASM| of the linear preview (0..1): the network's golden tolerance on
+ * WebGPU (2e-3 of the weights' range, models-gpu.spec.ts), which the lift and blend do not amplify
+ * (a convex combination of the frames). Measured on SwiftShader, onnxruntime-web 1.30: max 6e-7,
+ * mean 1e-8 (the log line this test prints).
  */
-const MAX_PREVIEW_DIFF = 4e-3;
-const MEAN_PREVIEW_DIFF = 5e-4;
+const MAX_PREVIEW_DIFF = 2e-3;
+const MEAN_PREVIEW_DIFF = 1e-4;
 
 let host: TestHost;
 

@@ -1,0 +1,142 @@
+/**
+ * The renderer's model runtime in Node: its WASM backend (the real onnxruntime-web) gives main's
+ * weights; WebGPU capability checks refuse what cannot run the model, with the reason; one cached
+ * session per model and backend, a failed creation not cached; a lost device drops the WebGPU
+ * session and sends later merges to main's WASM; and the merge flow's placement settings.
+ */
+import { readFile } from 'node:fs/promises';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { FusionInputResult, LuxfuseBridge } from '../../../src-preload/contract';
+import { defaultModelPath, predictFusionWeights, releaseFusionSessions } from '../../../src-main/services/fusion-model';
+import { ModelDeviceLostError, ModelGpuUnavailableError, ModelLoadError } from '../../../src-renderer/src/models/model-errors';
+import { ModelRuntime, type OrtModule, type OrtSession, type RuntimeDeps } from '../../../src-renderer/src/models/model-runtime';
+import { fusionMeta } from '../../../src-renderer/src/models/fusion/meta';
+import { rendererFusionWeights } from '../../../src-renderer/src/models/fusion/renderer-weights';
+import type { ComputeStatus } from '../../../src-renderer/src/stores/compute-status.svelte';
+
+afterAll(() => releaseFusionSessions());
+
+const readModel = async () => new Uint8Array(await readFile(defaultModelPath()));
+const hardware = { limits: { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 }, info: { vendor: 'acme', architecture: 'rdna', description: '' } } as never;
+const swiftshader = { limits: { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 }, info: { vendor: 'google', architecture: 'swiftshader', description: '' } } as never;
+
+/** A small network input: K = 3 smooth ramps, 16 x 24. */
+function input(): FusionInputResult {
+  const [k, h, w] = [3, 16, 24];
+  const data = new Float32Array(k * h * w);
+  for (let j = 0; j < k; j++) for (let p = 0; p < h * w; p++) data[j * h * w + p] = Math.min(1, ((p % w) / w) * (0.5 + j * 0.5));
+  return { data, exposures: k, width: w, height: h, paddedWidth: w, paddedHeight: h, key: '3x16x24:deadbeef' };
+}
+
+/** An onnxruntime stand-in whose WebGPU device can be lost on demand. */
+function fakeOrt(): { ort: OrtModule; create: ReturnType<typeof vi.fn>; lose: (why: string) => void; released: string[] } {
+  let lose: (why: string) => void = () => undefined;
+  const lost = new Promise<{ reason: string; message: string }>((resolve) => (lose = (why) => resolve({ reason: 'unknown', message: why })));
+  const released: string[] = [];
+  const create = vi.fn(async (_bytes: Uint8Array, opts: { executionProviders: string[] }): Promise<OrtSession> => ({
+    inputNames: ['exposures'],
+    outputNames: ['weights'],
+    run: async (feeds) => {
+      const t = feeds.exposures as unknown as { data: Float32Array; dims: number[] };
+      const k = t.dims[1];
+      return { weights: { type: 'float32', dims: t.dims, getData: async () => new Float32Array(t.data.length).fill(1 / k), dispose: () => undefined } };
+    },
+    release: async () => void released.push(opts.executionProviders[0]),
+  }));
+  class Tensor {
+    constructor(
+      readonly type: string,
+      readonly data: Float32Array,
+      readonly dims: number[],
+    ) {}
+    getData = async () => this.data;
+    dispose = () => undefined;
+  }
+  const ort = { InferenceSession: { create }, Tensor, env: { wasm: {}, webgpu: { device: { lost } } } } as unknown as OrtModule;
+  return { ort, create, lose: (why) => lose(why), released };
+}
+
+const status = (): ComputeStatus => ({ tone: null, model: null }) as unknown as ComputeStatus;
+const bridgeFor = (i: FusionInputResult) =>
+  ({ 'project:fusion-input': vi.fn(async () => i), 'models:read': vi.fn(readModel) }) as unknown as Pick<LuxfuseBridge, 'project:fusion-input' | 'models:read'>;
+
+describe('ModelRuntime', () => {
+  it("runs the fusion model on WASM (real onnxruntime-web) with main's output", async () => {
+    const runtime = new ModelRuntime({ loadOrt: async () => (await import('onnxruntime-web')) as unknown as OrtModule, readModel });
+    const i = input();
+    const got = await runtime.run(fusionMeta, i.data, [1, 3, 16, 24], 'wasm');
+    const want = await predictFusionWeights(i);
+    let max = 0;
+    for (let p = 0; p < got.length; p++) max = Math.max(max, Math.abs(got[p] - want[p]));
+    expect(max).toBeLessThanOrEqual(1e-6);
+    await runtime.drop();
+  });
+
+  it('refuses WebGPU without navigator.gpu, without an adapter, on a software adapter unless allowed, and past the buffer limits', async () => {
+    const noGpu = new ModelRuntime();
+    await expect(noGpu.checkWebGpu({ allowSoftware: true })).rejects.toThrow(/navigator.gpu is missing/);
+    await expect(new ModelRuntime({ requestAdapter: async () => null }).checkWebGpu({ allowSoftware: true })).rejects.toThrow(/no GPU adapter was found/);
+    const soft = new ModelRuntime({ requestAdapter: async () => swiftshader });
+    await expect(soft.checkWebGpu({ allowSoftware: false })).rejects.toThrow(/only a software adapter \(swiftshader\)/);
+    await expect(soft.checkWebGpu({ allowSoftware: true })).resolves.toBeUndefined();
+    const hw = new ModelRuntime({ requestAdapter: async () => hardware });
+    await expect(hw.checkWebGpu({ allowSoftware: false }, 100 * 2 ** 20)).resolves.toBeUndefined();
+    const tooBig = hw.checkWebGpu({ allowSoftware: false }, 200 * 2 ** 20);
+    await expect(tooBig).rejects.toBeInstanceOf(ModelGpuUnavailableError);
+    await expect(tooBig).rejects.toThrow(/needs a 200 MiB GPU buffer, the adapter binds at most 128 MiB/);
+  });
+
+  it('keeps one session per model and backend, and does not cache a failed creation', async () => {
+    const fake = fakeOrt();
+    const runtime = new ModelRuntime({ loadOrt: async () => fake.ort, readModel, requestAdapter: async () => hardware });
+    const a = await runtime.session(fusionMeta, 'webgpu');
+    expect(await runtime.session(fusionMeta, 'webgpu')).toBe(a);
+    expect(await runtime.session(fusionMeta, 'wasm')).not.toBe(a);
+    expect(fake.create).toHaveBeenCalledTimes(2);
+    fake.create.mockRejectedValueOnce(new Error('bad graph\nstack'));
+    const failing = new ModelRuntime({ loadOrt: async () => fake.ort, readModel } as Partial<RuntimeDeps>);
+    await expect(failing.session(fusionMeta, 'webgpu')).rejects.toThrow(new ModelLoadError('cannot load the learned fusion model on WebGPU: bad graph'));
+    await expect(failing.session(fusionMeta, 'webgpu')).resolves.toBeTruthy();
+  });
+
+  it('a lost device drops the WebGPU session; later merges go to main with the reason', async () => {
+    const fake = fakeOrt();
+    const runtime = new ModelRuntime({ loadOrt: async () => fake.ort, readModel, requestAdapter: async () => hardware });
+    const s = status();
+    const i = input();
+    const weights = await rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge: bridgeFor(i), status: s, runtime, placement: 'auto', gpu: { allowSoftware: false } });
+    expect(weights).toMatchObject({ exposures: 3, paddedWidth: 24, paddedHeight: 16, inputKey: i.key });
+    expect(weights!.data.every((v) => Math.abs(v - 1 / 3) < 1e-7)).toBe(true);
+    expect(s.model).toEqual({ place: 'webgpu', reason: null });
+
+    fake.lose('driver reset');
+    await vi.waitFor(() => expect(fake.released).toEqual(['webgpu']));
+    expect(runtime.gpuLost).toBe('unknown: driver reset');
+    await expect(runtime.checkWebGpu({ allowSoftware: false })).rejects.toBeInstanceOf(ModelDeviceLostError);
+    const bridge = bridgeFor(i);
+    expect(await rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge, status: s, runtime, placement: 'auto', gpu: { allowSoftware: false } })).toBeNull();
+    expect(s.model).toEqual({ place: 'main-wasm', reason: 'GPU device lost (unknown: driver reset)' });
+    // Main computes the input only when the renderer will use it.
+    expect(bridge['project:fusion-input']).not.toHaveBeenCalled();
+  });
+
+  it('follows the placement and GPU settings, and a failed run leaves the merge to main', async () => {
+    const fake = fakeOrt();
+    const runtime = new ModelRuntime({ loadOrt: async () => fake.ort, readModel, requestAdapter: async () => hardware });
+    const i = input();
+    const run = (placement: 'auto' | 'wasm' | 'main', gpu: false | { allowSoftware?: boolean }, s = status()) =>
+      rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge: bridgeFor(i), status: s, runtime, placement, gpu }).then((w) => ({ w, s }));
+    let r = await run('main', { allowSoftware: false });
+    expect([r.w, r.s.model]).toEqual([null, { place: 'main-wasm', reason: 'set to run in the engine (luxfuse:model = main)' }]);
+    r = await run('auto', false);
+    expect([r.w, r.s.model]).toEqual([null, { place: 'main-wasm', reason: 'GPU switched off (luxfuse:gpu = off)' }]);
+    r = await run('wasm', false);
+    expect(r.w).not.toBeNull();
+    expect(r.s.model?.place).toBe('wasm');
+    fake.create.mockRejectedValueOnce(new Error('no shader-f16'));
+    await runtime.drop();
+    r = await run('auto', { allowSoftware: false });
+    expect(r.w).toBeNull();
+    expect(r.s.model).toEqual({ place: 'main-wasm', reason: 'cannot load the learned fusion model on WebGPU: no shader-f16' });
+  });
+});
