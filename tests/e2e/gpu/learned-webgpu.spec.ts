@@ -3,6 +3,8 @@
  * SwiftShader here, so the software adapter is allowed through the 'luxfuse:gpu' setting): the
  * indicator says WebGPU, main used the renderer's weights, and the preview equals the one from
  * main's own WASM run (the 'luxfuse:model' = 'main' setting) within the WebGPU/WASM tolerance.
+ * Slow by nature: on SwiftShader (2-core shared VM) the first WebGPU merge took 123 s (WASM compile,
+ * shader compiles, the network at 512 x 344 x 3), main's WASM merge 14 s; hence the 10-minute limit.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
