@@ -17,9 +17,9 @@ export function recordMerges(page: Page): { result: MergeResult; withWeights: bo
   return seen;
 }
 
-/** Opens the sample bracket through the Open dialog and waits for its first merge. */
-export async function openSamples(page: Page, host: TestHost): Promise<void> {
-  host.dialogs.opens.push(SAMPLES);
+/** Opens a bracket (default the samples) through the Open dialog and waits for its first merge. */
+export async function openSamples(page: Page, host: TestHost, files: string[] = SAMPLES): Promise<void> {
+  host.dialogs.opens.push(files);
   await page.getByTestId('open').click();
   await expect(page.getByTestId('frame')).toHaveCount(3);
   await expect(page.getByTestId('preview')).toBeVisible();
