@@ -43,7 +43,7 @@ export class ProjectStore {
   status = $state<Status>('empty');
   frames = $state.raw<FrameInfo[]>([]);
   projectId = $state<string | null>(null);
-  method = $state<ProjectMethod>('mertens');
+  method = $state<ProjectMethod>('learned');
   align = $state<AlignMode>('similarity');
   synthesize = $state<SynthesizeChoice>('off');
   /** Replaced whole on every change (plain data, no proxies): what the history and the engine get. */
@@ -316,7 +316,7 @@ export class ProjectStore {
     // A single frame is recovered, a bracket merged: keep the user's choice where it still applies.
     const recovering = this.method.startsWith('recover');
     if (loaded.frames.length === 1 && !recovering) this.method = 'recover';
-    if (loaded.frames.length > 1 && recovering) this.method = 'mertens';
+    if (loaded.frames.length > 1 && recovering) this.method = 'learned';
     // A new project starts a new history (its first state: the settings it opens with).
     this.history.reset(this.editState());
     this.historyVersion++;

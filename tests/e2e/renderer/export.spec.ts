@@ -59,7 +59,7 @@ function decodedSize(path: string): [number, number] {
 async function openSample(page: Page): Promise<void> {
   host.dialogs.opens.push(SAMPLES);
   await page.getByTestId('open').click();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
 }
 
 async function importFolder(page: Page, folder: string, groups: number): Promise<void> {
@@ -104,7 +104,7 @@ test('export JPEG, 16-bit TIFF and EXR with a naming template, a size limit and 
   await expect(dialog(page).getByTestId('export-problem')).toContainText('not a folder');
   await expect(dialog(page).getByTestId('export-submit')).toBeDisabled();
   await dialog(page).getByTestId('export-template').fill('{name}_{method}_{date}');
-  await expect(dialog(page).getByTestId('export-names')).toHaveText('sample-1_mertens_2026-06-21.jpg, sample-1_mertens_2026-06-21.exr, sample-1_mertens_2026-06-21.tif');
+  await expect(dialog(page).getByTestId('export-names')).toHaveText('sample-1_learned_2026-06-21.jpg, sample-1_learned_2026-06-21.exr, sample-1_learned_2026-06-21.tif');
   await dialog(page).getByTestId('export-quality').fill('80');
   await dialog(page).getByTestId('export-quality').press('Tab');
   await dialog(page).getByTestId('export-limit').check();
@@ -124,8 +124,8 @@ test('export JPEG, 16-bit TIFF and EXR with a naming template, a size limit and 
   await page.screenshot({ path: join(ARTIFACTS, 'export-dialog.png') });
   await dialog(page).getByTestId('export-submit').click();
   await expect(dialog(page)).toBeHidden();
-  const stem = join(out, 'sample-1_mertens_2026-06-21');
-  await expect(page.getByTestId('notice')).toContainText('Exported sample-1_mertens_2026-06-21.exr, sample-1_mertens_2026-06-21.jpg and sample-1_mertens_2026-06-21.tif');
+  const stem = join(out, 'sample-1_learned_2026-06-21');
+  await expect(page.getByTestId('notice')).toContainText('Exported sample-1_learned_2026-06-21.exr, sample-1_learned_2026-06-21.jpg and sample-1_learned_2026-06-21.tif');
 
   // The display images are 300 px on their long side; the EXR keeps the merge's 1200x800, in float and PIZ.
   expect(decodedSize(`${stem}.jpg`)).toEqual([300, 200]);
@@ -142,12 +142,12 @@ test('export JPEG, 16-bit TIFF and EXR with a naming template, a size limit and 
   // Again: the dialog lists the three files that exist; "Don't export" leaves them, Replace rewrites them.
   const before = statSync(`${stem}.jpg`).mtimeMs;
   await page.getByTestId('export').click();
-  await expect(dialog(page).getByTestId('export-names')).toContainText('sample-1_mertens_2026-06-21.tif');
+  await expect(dialog(page).getByTestId('export-names')).toContainText('sample-1_learned_2026-06-21.tif');
   await dialog(page).getByTestId('export-submit').click();
   await expect(dialog(page).getByTestId('export-existing').locator('li')).toHaveText([
-    'sample-1_mertens_2026-06-21.jpg',
-    'sample-1_mertens_2026-06-21.exr',
-    'sample-1_mertens_2026-06-21.tif',
+    'sample-1_learned_2026-06-21.jpg',
+    'sample-1_learned_2026-06-21.exr',
+    'sample-1_learned_2026-06-21.tif',
   ]);
   await page.screenshot({ path: join(ARTIFACTS, 'export-overwrite.png') });
   await dialog(page).getByTestId('export-keep').click();
@@ -157,7 +157,7 @@ test('export JPEG, 16-bit TIFF and EXR with a naming template, a size limit and 
   await dialog(page).getByTestId('export-replace').click();
   await expect(dialog(page)).toBeHidden();
   expect(statSync(`${stem}.jpg`).mtimeMs).toBeGreaterThan(before);
-  expect(readdirSync(out).sort()).toEqual(['sample-1_mertens_2026-06-21.exr', 'sample-1_mertens_2026-06-21.jpg', 'sample-1_mertens_2026-06-21.tif']);
+  expect(readdirSync(out).sort()).toEqual(['sample-1_learned_2026-06-21.exr', 'sample-1_learned_2026-06-21.jpg', 'sample-1_learned_2026-06-21.tif']);
 
   // The settings are remembered in another window of the app.
   const again = await page.context().newPage();

@@ -51,7 +51,7 @@ test('drop a folder, open a bracket, export JPEG and EXR — in under a minute, 
   // The library shows the two brackets; the user opens the first.
   await expect(page.getByText('Bracket 2 · 3 frames')).toBeVisible();
   await page.getByText('Bracket 1 · 3 frames').click();
-  await expect(page.getByText(/Exposure fusion · 900×600/)).toBeVisible();
+  await expect(page.getByText(/Learned fusion · 900×600/)).toBeVisible();
 
   // Export…, both formats ticked, the suggested folder (the card's), Export.
   await page.getByRole('button', { name: /^Export…/ }).click();

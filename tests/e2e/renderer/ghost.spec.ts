@@ -78,7 +78,7 @@ test('deghost a moving bracket: overlay and area, a brush stroke and its undo, t
   const errors = await openApp(page, host);
   host.dialogs.opens.push(files);
   await page.getByTestId('open').click();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
   await expect(page.getByTestId('ghost-overlay')).toHaveCount(0);
 
   await page.getByTestId('deghost').check();
@@ -160,7 +160,7 @@ test('the deghosting settings and strokes are saved with the edits and come back
   await openApp(first, host);
   host.dialogs.opens.push(files);
   await first.getByTestId('open').click();
-  await expect(first.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(first.getByTestId('merge-info')).toContainText('Learned fusion');
   await first.getByTestId('deghost').check();
   await first.getByTestId('ghost-reference').selectOption('2');
   await expect(first.getByTestId('ghost-area')).toContainText('reference walk-3.png');

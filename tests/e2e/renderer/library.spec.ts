@@ -73,6 +73,6 @@ test('import a folder, correct the grouping by hand, open a bracket and merge it
   await groups.nth(0).getByTestId('open-group').click();
   await expect(page.getByTestId('frame')).toHaveCount(3);
   await expect(page.getByTestId('preview')).toBeVisible();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
   await page.screenshot({ path: join(ARTIFACTS, 'library-merged.png') });
 });

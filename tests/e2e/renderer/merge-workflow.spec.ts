@@ -72,7 +72,7 @@ test('open a bracket, merge, move exposure, export EXR and JPEG', async ({ page 
   await page.getByTestId('open').click();
   await expect(page.getByTestId('frame')).toHaveCount(3);
   await expect(page.getByTestId('preview')).toBeVisible();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
 
   // Exposure up by two stops brightens the preview; back to zero restores it.
   const before = await previewMean(page);
@@ -82,9 +82,9 @@ test('open a bracket, merge, move exposure, export EXR and JPEG', async ({ page 
   await setRange(page, 'exposure', 0);
   await expect.poll(() => previewMean(page)).toBeCloseTo(before, 0);
 
-  // The learned fusion (the CNN, through onnxruntime-web in the engine thread) is one choice away.
-  await page.getByTestId('method').selectOption('learned');
-  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
+  // The learned fusion (the CNN) is the default; exposure fusion (Mertens) is one choice away.
+  await page.getByTestId('method').selectOption('mertens');
+  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
 
   // The radiance merge lists the exposures it used.
   await page.getByTestId('method').selectOption('radiance');

@@ -43,7 +43,7 @@ function previewChroma(page: Page): Promise<number> {
 async function openSample(page: Page): Promise<void> {
   host.dialogs.opens.push(SAMPLES);
   await page.getByTestId('open').click();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
 }
 
 test('a built-in preset changes the preview and the controls in one undoable step; a saved preset outlives a reload', async ({ page }) => {
@@ -70,8 +70,8 @@ test('a built-in preset changes the preview and the controls in one undoable ste
   // One undo takes the whole preset back: method, operator and every control.
   await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo preset Dramatic/);
   await page.getByTestId('undo').click();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
-  await expect(page.getByTestId('method')).toHaveValue('mertens');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
+  await expect(page.getByTestId('method')).toHaveValue('learned');
   await expect(page.getByTestId('detail-value')).toHaveValue('0.00');
   await expect(page.getByTestId('contrast-value')).toHaveValue('0.00');
   await expect.poll(async () => Math.abs((await previewMean(page)) - before)).toBeLessThan(0.5);

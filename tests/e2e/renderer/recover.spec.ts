@@ -102,7 +102,7 @@ test('a bracket that lacks its darkest frame gets a synthesised one, listed with
   host.dialogs.opens.push([middle, bright]);
   await page.getByTestId('open').click();
   await expect(page.getByTestId('frame')).toHaveCount(2);
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
   await page.getByTestId('method').selectOption('radiance');
   await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
   await expect(page.getByTestId('ev-list').locator('li')).toHaveCount(2);

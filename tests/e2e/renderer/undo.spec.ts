@@ -30,7 +30,7 @@ test('undo and redo walk back through method, slider and operator changes', asyn
   const errors = await openApp(page, host);
   host.dialogs.opens.push(SAMPLES);
   await page.getByTestId('open').click();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
   await expect(page.getByTestId('undo')).toBeDisabled();
 
   await page.getByTestId('method').selectOption('radiance');
@@ -48,8 +48,8 @@ test('undo and redo walk back through method, slider and operator changes', asyn
   await expect(page.getByTestId('exposure-value')).toHaveValue('0.00');
   await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
   await page.getByTestId('undo').click();
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
-  await expect(page.getByTestId('method')).toHaveValue('mertens');
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
+  await expect(page.getByTestId('method')).toHaveValue('learned');
   await expect(page.getByTestId('undo')).toBeDisabled();
 
   // Redo brings them back in order.

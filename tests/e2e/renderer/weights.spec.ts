@@ -51,6 +51,9 @@ test("a frame's weights over the image: toggled by its label, one at a time, W, 
   const errors = await openApp(page, host);
   host.dialogs.opens.push(SAMPLES);
   await page.getByTestId('open').click();
+  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
+  // Exposure fusion first (its maps are the most distinct per frame), then learned below.
+  await page.getByTestId('method').selectOption('mertens');
   await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
   const [first, second, third] = SAMPLES.map((p) => basename(p));
   const toggle = (name: string) => page.getByRole('button', { name: `Weights of ${name}` });
