@@ -2,8 +2,8 @@
 import { crc32, inflateRawSync } from 'node:zlib';
 import { portableZlib, setZlibBackend, type ZlibBackend } from '../../src-shared/codecs/zlib-backend';
 
-/** Output chunks of up to 64 MiB: one allocation for most images, not thousands of 16 KiB pieces to join. */
-const MAX_CHUNK = 64 << 20;
+/** One output chunk of the expected size (up to 1 GiB), not thousands of 16 KiB pieces for zlib to join at the end. */
+const MAX_CHUNK = 1 << 30;
 
 export const nativeZlib: ZlibBackend = {
   inflateRaw(src, size) {

@@ -95,7 +95,13 @@ export function decodeCommonPng(bytes: Uint8Array, fileName?: string): LinearIma
     if (!unfilterRow(raw[r - 1], raw, r, r - stride, y > 0, rowBytes, bpp)) throw corrupt(`row ${y} has filter type ${raw[r - 1]}`);
     if (depth === 8) {
       if (spp === keep) for (let i = 0; i < rowBytes; i++) out[o++] = lut[raw[r + i]];
-      else {
+      else if (spp === 4) {
+        for (let i = r, e = r + rowBytes; i < e; i += 4, o += 3) {
+          out[o] = lut[raw[i]];
+          out[o + 1] = lut[raw[i + 1]];
+          out[o + 2] = lut[raw[i + 2]];
+        }
+      } else {
         for (let i = r, e = r + rowBytes; i < e; i += spp) {
           for (let c = 0; c < keep; c++) out[o++] = lut[raw[i + c]];
         }
