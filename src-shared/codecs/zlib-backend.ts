@@ -41,7 +41,11 @@ export const portableZlib: ZlibBackend = {
         if (o < size) out.set(chunk.subarray(0, size - o), o);
         o += chunk.length;
       });
-      inflate.push(src, true);
+      try {
+        inflate.push(src, true);
+      } catch {
+        throw error; // corrupt as well as long: the first error, as callers have always seen it
+      }
       return out.subarray(0, Math.min(o, size));
     }
   },
