@@ -2,8 +2,9 @@
  * Speed and memory of `luxfuse merge` against Debian's `enfuse` on the same files, in the same
  * run, as ratios. Cases: 3 real frames from ../shared/datasets/brackets/street (2 stops apart),
  * and the procedural sample scene rendered at 24 MP (6000x4000) as 8-bit PNG frames.
- * Each command runs RUNS times; the median wall time and the peak RSS (from /usr/bin/time) are
- * reported. Usage: npm run bench [-- --runs 3] [-- --skip-24mp]
+ * Each command runs RUNS times; the median wall time, its CPU time (user + sys, less sensitive to other
+ * jobs on a shared machine) and the peak RSS (from /usr/bin/time) are reported.
+ * Usage: npm run bench [-- --runs 3] [-- --skip-24mp] [-- --skip-street]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,26 +22,29 @@ const RUNS = Number(args[args.indexOf('--runs') + 1]) || 3;
 
 interface Timing {
   seconds: number;
+  /** user + sys seconds of the run with the median wall time. */
+  cpu: number;
   peakMiB: number;
 }
 
 /** Runs a command under /usr/bin/time; median wall seconds and max peak RSS over RUNS runs. */
 function measure(command: string, argv: string[]): Timing {
-  const seconds: number[] = [];
+  const runs: { wall: number; cpu: number }[] = [];
   let peak = 0;
   for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.stderr}`);
-    const [wall, kb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
-    seconds.push(wall);
+    const [wall, kb, user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
+    runs.push({ wall, cpu: user + sys });
     peak = Math.max(peak, kb / 1024);
   }
-  seconds.sort((a, b) => a - b);
-  return { seconds: seconds[Math.floor(seconds.length / 2)], peakMiB: peak };
+  runs.sort((a, b) => a.wall - b.wall);
+  const median = runs[Math.floor(runs.length / 2)];
+  return { seconds: median.wall, cpu: median.cpu, peakMiB: peak };
 }
 
 function row(name: string, t: Timing, reference: Timing): string {
-  return `| ${name} | ${t.seconds.toFixed(2)} s | ${t.peakMiB.toFixed(0)} MiB | ${(t.seconds / reference.seconds).toFixed(2)} |`;
+  return `| ${name} | ${t.seconds.toFixed(2)} s | ${t.cpu.toFixed(2)} s | ${t.peakMiB.toFixed(0)} MiB | ${(t.seconds / reference.seconds).toFixed(2)} | ${(t.cpu / reference.cpu).toFixed(2)} |`;
 }
 
 /** OpenCV's MergeMertens (default weights) on the same files: read, fuse, write a JPEG, as one timed command. */
@@ -65,8 +69,8 @@ function benchCase(title: string, files: string[], times: number[], work: string
   return [
     `### ${title}`,
     '',
-    '| command | median wall | peak RSS | time / enfuse |',
-    '|---|---|---|---|',
+    '| command | median wall | CPU (user + sys) | peak RSS | time / enfuse | CPU / enfuse |',
+    '|---|---|---|---|---|---|',
     row('enfuse (defaults) → TIFF', enfuse, enfuse),
     ...(opencv ? [row('OpenCV MergeMertens (python3, defaults) → JPEG', opencv, enfuse)] : []),
     row('luxfuse merge --method mertens --align off → JPEG', mertens, enfuse),
@@ -86,7 +90,9 @@ function main(): void {
   const enfuseVersion = execFileSync('enfuse', ['--version'], { encoding: 'utf8' }).split('\n')[0];
   out.push(`Machine: ${cpus().length} × ${cpus()[0].model}, Node ${process.version}, ${enfuseVersion}; ${RUNS} runs each, median.`, '');
   try {
-    if (existsSync(SHARED)) {
+    if (args.includes('--skip-street')) {
+      // nothing: the 24 MP cases only
+    } else if (existsSync(SHARED)) {
       const names = ['DSC_0096.png', 'DSC_0094.png', 'DSC_0092.png'];
       out.push(...benchCase('street (../shared), 3 × 1024x680 8-bit PNG, 2 stops apart', names.map((n) => join(SHARED, n)), [1 / 64, 1 / 256, 1 / 1024], work));
     } else {

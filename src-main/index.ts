@@ -11,6 +11,7 @@ import { appMenuTemplate } from './menu';
 import { PresetStore } from './services/preset-store';
 import { RecentStore } from './services/recent-store';
 import { MENU_COMMAND_EVENT, type MenuCommand, type RecentItem } from '../src-preload/contract';
+import { useNativeZlib } from './services/native-zlib';
 import { registerIpc } from './ipc/register-ipc';
 import { Worker } from 'node:worker_threads';
 import { WorkerProjectService } from './services/project-client';
@@ -108,6 +109,7 @@ if (!primary) app.quit();
 
 void app.whenReady().then(() => {
   if (!primary) return;
+  useNativeZlib();
   // The app needs no camera, microphone, notifications or geolocation.
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   serveRenderer();

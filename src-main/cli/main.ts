@@ -1,6 +1,7 @@
 /** The `luxfuse` command line: the engine without the window, same services as the app. */
 import { parseArgs } from 'node:util';
 import { groupFiles } from '../services/group-service';
+import { useNativeZlib } from '../services/native-zlib';
 import { batchCommand, describeBatch, describeBracket } from './batch-command';
 import { correctCommand, describeCorrect } from './correct-command';
 import { describeMerge, LearnedModelMissingError, mergeCommand } from './merge-command';
@@ -57,6 +58,7 @@ const OPTIONS = {
 
 /** Runs one invocation; returns the exit status. Never throws. */
 export async function runCli(argv: string[], io: Io): Promise<number> {
+  useNativeZlib();
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

@@ -5,7 +5,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { BatchStatus } from '../../src-preload/contract';
+import { useNativeZlib } from './native-zlib';
 import { ProjectService } from './project-service';
+
+useNativeZlib();
 
 export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview' | 'previewRegion' | 'weightMap' | 'batchStart' | 'batchCancel' | 'fusionInput';
 const METHODS: readonly ProjectMethod[] = ['load', 'merge', 'export', 'framePreview', 'previewRegion', 'weightMap', 'batchStart', 'batchCancel', 'fusionInput'];

@@ -3,6 +3,7 @@ import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
 import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { srgb16ToLinearLut, srgb8ToLinearLut, srgbToLinear } from '../image/srgb';
+import { decodeCommonPng } from './png-read';
 
 /** Unpacks 1/2/4-bit grey rows (each padded to a whole byte) to one linear value per pixel. */
 function unpackLowDepthGrey(png: DecodedPng): Float32Array {
@@ -59,6 +60,8 @@ function checkPngStructure(bytes: Uint8Array, fileName?: string): void {
 /** Decodes a PNG to linear light: grey (with or without alpha) to 1 channel, everything else to RGB. */
 export function decodePng(bytes: Uint8Array, fileName?: string): LinearImage {
   checkPngStructure(bytes, fileName);
+  const common = decodeCommonPng(bytes, fileName);
+  if (common) return common;
   let png: DecodedPng;
   try {
     // CRCs on: a flipped bit should fail loudly, not decode to wrong pixels.

@@ -15,31 +15,47 @@ export interface TiffSampleLayout {
   invert: boolean;
 }
 
-/** Converts `bytes` (rows packed, samples interleaved, little-endian) to linear floats with `keep` channels. */
-export function tiffSamplesToLinear(bytes: Uint8Array, l: TiffSampleLayout): Float32Array {
+/**
+ * Converts `bytes` (rows packed, samples interleaved, little-endian) to linear floats with `keep` channels.
+ * With `out`, writes there from pixel `firstPixel` on (one strip of a larger image) instead of allocating.
+ */
+export function tiffSamplesToLinear(bytes: Uint8Array, l: TiffSampleLayout, out?: Float32Array, firstPixel = 0): Float32Array {
   const { width, height, samplesPerPixel: spp, keep } = l;
   const pixels = width * height;
-  const out = new Float32Array(pixels * keep);
-  const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+  out ??= new Float32Array(pixels * keep);
+  const o0 = firstPixel * keep;
+  const sampleBytes = l.bits / 8;
+  const aligned = bytes.byteOffset % sampleBytes === 0 ? bytes : bytes.slice(0, pixels * spp * sampleBytes);
+  // Samples kept = samples in the file (RGB, grey, not inverted) is the common case: one flat loop.
+  const flat = spp === keep && !l.invert;
   if (l.bits === 8) {
     const lut = srgb8ToLinearLut();
-    for (let p = 0, o = 0; p < pixels; p++) {
-      for (let c = 0; c < keep; c++) {
-        const v = aligned[p * spp + c];
-        out[o++] = lut[l.invert ? 255 - v : v];
+    if (flat) for (let i = 0, n = pixels * spp; i < n; i++) out[o0 + i] = lut[aligned[i]];
+    else {
+      for (let p = 0, o = o0; p < pixels; p++) {
+        for (let c = 0; c < keep; c++) {
+          const v = aligned[p * spp + c];
+          out[o++] = lut[l.invert ? 255 - v : v];
+        }
       }
     }
   } else if (l.bits === 16) {
     const s16 = new Uint16Array(aligned.buffer, aligned.byteOffset, pixels * spp);
     const lut = l.float ? halfToFloatTable() : srgb16ToLinearLut();
     const flip = l.invert && !l.float ? 65535 : 0;
-    for (let p = 0, o = 0; p < pixels; p++) {
-      for (let c = 0; c < keep; c++) out[o++] = lut[flip ? flip - s16[p * spp + c] : s16[p * spp + c]];
+    if (flat) for (let i = 0, n = pixels * spp; i < n; i++) out[o0 + i] = lut[s16[i]];
+    else {
+      for (let p = 0, o = o0; p < pixels; p++) {
+        for (let c = 0; c < keep; c++) out[o++] = lut[flip ? flip - s16[p * spp + c] : s16[p * spp + c]];
+      }
     }
   } else {
     const f32 = new Float32Array(aligned.buffer, aligned.byteOffset, pixels * spp);
-    for (let p = 0, o = 0; p < pixels; p++) {
-      for (let c = 0; c < keep; c++) out[o++] = f32[p * spp + c];
+    if (flat) out.set(f32, o0);
+    else {
+      for (let p = 0, o = o0; p < pixels; p++) {
+        for (let c = 0; c < keep; c++) out[o++] = f32[p * spp + c];
+      }
     }
   }
   return out;

@@ -1,11 +1,11 @@
 /** TIFF reader (via utif2): 8/16-bit integer (sRGB) or 16/32-bit float (linear), grey or RGB, to a LinearImage. */
-import { inflateSync } from 'fflate';
 import UTIF from 'utif2';
 import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
-import { checkTiffStructure, isRawIfd, rawError, tagValue, type TiffIfd } from './tiff-check';
+import { checkTiffStructure, isRawIfd, rawError, tagValue, tagValues, type TiffIfd } from './tiff-check';
 import { readTiffImageLayout } from './tiff-layout';
-import { swapBytes, tiffSamplesToLinear, undoFloatPredictorRow } from './tiff-samples';
+import { zlibBackend } from './zlib-backend';
+import { swapBytes, tiffSamplesToLinear, undoFloatPredictorRow, type TiffSampleLayout } from './tiff-samples';
 
 export { encodeTiff, type TiffEncodeOptions } from './tiff-write';
 
@@ -109,10 +109,11 @@ function boundUtifDecompression(): void {
     if (cmpr !== 5 && cmpr !== 8 && cmpr !== 32946) return original.call(this, img, ifds, data, off, len, cmpr, tgt, toff, fo, w, h);
     const bps = Math.min(32, tagValue(img, 258, 0, 1)!);
     const spp = tagValue(img, 277, 0, 1)!;
-    const out = new Uint8Array(Math.ceil((bps * spp * w) / 8) * h);
+    const size = Math.ceil((bps * spp * w) / 8) * h;
     const src = data.subarray(off, off + len);
     // Adobe Deflate is a zlib stream: skip its 2-byte header (the Adler-32 at the end is not checked, as in libtiff).
-    const n = cmpr === 5 ? decodeTiffLzw(src, out) : inflateSync(src.subarray(2), { out }).length;
+    const out = cmpr === 5 ? new Uint8Array(size) : zlibBackend().inflateRaw(src.subarray(2), size);
+    const n = cmpr === 5 ? decodeTiffLzw(src, out) : out.length;
     return original.call(this, img, ifds, out, 0, n, 1, tgt, toff, fo, w, h);
   };
   decode.luxfuseBounded = true;
@@ -139,7 +140,14 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
   const ifd = ifds.find((d) => d.t256 && ((tagValue(d, 254, 0, 0) ?? 0) & 1) === 0) ?? ifds.find((d) => d.t256);
   if (!ifd) throw corrupt('no image in the file');
 
-  const { width, height, spp, bits, float, photometric, keep, predictor, tiled, tileW } = readTiffImageLayout(ifd, bytes.length, fileName);
+  const { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileW, tileH } = readTiffImageLayout(ifd, bytes.length, fileName);
+
+  const sampleLayout = { width, height, samplesPerPixel: spp, keep, bits: bits as 8 | 16 | 32, float, invert: photometric === 0 };
+  const meta = { sourceName: fileName, sourceTransfer: float ? 'linear' as const : 'srgb' as const, sourceBits: bits, clipLevel: float ? Infinity : 1 };
+  if (compression === 1 && !tiled && predictor === 1 && (littleEndian || bits === 8)) {
+    // Uncompressed strips in host byte order: convert them where they lie in the file (utif2 would first copy the whole image byte by byte).
+    return { width, height, channels: keep, data: uncompressedStripsToLinear(bytes, ifd, sampleLayout, tileH), ev: null, meta };
+  }
 
   // utif2 dereferences PhotometricInterpretation without checking it is there; the layout has its default.
   ifd.t262 ??= [photometric];
@@ -168,22 +176,21 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
   } else if (bits === 32 && !littleEndian) {
     swapBytes(data, 4, length); // utif2 swaps 16-bit big-endian samples itself, but not 32-bit ones
   }
-  return {
-    width,
-    height,
-    channels: keep,
-    data: tiffSamplesToLinear(data, {
-      width, height, samplesPerPixel: spp, keep, bits: bits as 8 | 16 | 32, float,
-      invert: photometric === 0,
-    }),
-    ev: null,
-    meta: {
-      sourceName: fileName,
-      sourceTransfer: float ? 'linear' : 'srgb',
-      sourceBits: bits,
-      clipLevel: float ? Infinity : 1,
-    },
-  };
+  return { width, height, channels: keep, data: tiffSamplesToLinear(data, sampleLayout), ev: null, meta };
+}
+
+/** Each strip converted straight from the file's bytes into one output image (readTiffImageLayout has checked every strip lies in the file). */
+function uncompressedStripsToLinear(bytes: Uint8Array, ifd: TiffIfd, layout: TiffSampleLayout, rowsPerStrip: number): Float32Array {
+  const { width, height, samplesPerPixel: spp, keep, bits } = layout;
+  const offsets = tagValues(ifd, 273);
+  const rowBytes = (width * spp * bits) / 8;
+  const out = new Float32Array(width * height * keep);
+  for (let i = 0, y = 0; y < height; i++, y += rowsPerStrip) {
+    const rows = Math.min(rowsPerStrip, height - y);
+    const strip = bytes.subarray(offsets[i], offsets[i] + rows * rowBytes);
+    tiffSamplesToLinear(strip, { ...layout, height: rows }, out, y * width);
+  }
+  return out;
 }
 
 /** Errors the JavaScript engine raises (bad offsets, undefined values), as opposed to a decoder's own message. */

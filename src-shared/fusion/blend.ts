@@ -6,21 +6,11 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { readTable, srgbDecodeTable, srgbEncodeTable } from '../image/srgb-tables';
-import { collapse, createPlane, gaussianPyramid, laplacianPyramid, maxPyramidLevels, type FloatPlane } from '../merge/pyramid';
+import { collapseWeightedBlend } from '../merge/mertens';
+import { blendFrameRows } from '../merge/mertens-frame-pass';
+import { maxPyramidLevels } from '../merge/pyramid';
+import { createPlane, reducedSize, RowReducer, type FloatPlane } from '../merge/pyramid-rows';
 import type { FusionBlend } from './meta';
-
-function encodedRgb(frame: LinearImage): FloatPlane {
-  const enc = srgbEncodeTable();
-  const read = readTable;
-  const { width: w, height: h, channels: ch, data } = frame;
-  const out = createPlane(w, h, 3);
-  for (let p = 0, i = 0, o = 0; p < w * h; p++, i += ch, o += 3) {
-    out.data[o] = read(enc, data[i]);
-    out.data[o + 1] = read(enc, data[ch === 1 ? i : i + 1]);
-    out.data[o + 2] = read(enc, data[ch === 1 ? i : i + 2]);
-  }
-  return out;
-}
 
 function weightedSum(frames: readonly LinearImage[], weights: readonly Float32Array[], out: Float32Array): void {
   const enc = srgbEncodeTable();
@@ -39,26 +29,22 @@ function weightedSum(frames: readonly LinearImage[], weights: readonly Float32Ar
   });
 }
 
+/**
+ * The Laplacian pyramid blend, streamed as Mertens fusion does it (merge/mertens.ts): each frame is encoded one
+ * row at a time into sum_k W_k E_k and its level-1 Gaussian, never into a full-size encoded copy or band.
+ * Writes the result in linear light.
+ */
 function pyramidBlend(frames: readonly LinearImage[], weights: readonly Float32Array[], out: Float32Array): void {
   const { width: w, height: h } = frames[0];
   const levels = maxPyramidLevels(w, h);
-  let acc: FloatPlane[] | null = null;
+  const g1: FloatPlane[] = [];
+  const row = new Float32Array(w * 3);
   frames.forEach((f, k) => {
-    const lap = laplacianPyramid(encodedRgb(f), levels);
-    const gw = gaussianPyramid({ width: w, height: h, channels: 1, data: weights[k] }, levels);
-    acc ??= lap.map((l) => createPlane(l.width, l.height, 3));
-    for (let l = 0; l < levels; l++) {
-      const a = acc[l].data;
-      const b = lap[l].data;
-      const g = gw[l].data;
-      for (let p = 0, i = 0; p < g.length; p++, i += 3) {
-        a[i] += g[p] * b[i];
-        a[i + 1] += g[p] * b[i + 1];
-        a[i + 2] += g[p] * b[i + 2];
-      }
-    }
+    const reducer = levels > 1 ? new RowReducer(w, h, 3, createPlane(reducedSize(w), reducedSize(h), 3)) : null;
+    blendFrameRows(f, weights[k], out, reducer, row);
+    if (reducer) g1.push(reducer.out);
   });
-  out.set(collapse(acc!, true).data);
+  collapseWeightedBlend(out, weights, g1, w, h, levels);
 }
 
 export function blendFrames(frames: readonly LinearImage[], weights: readonly Float32Array[], mode: FusionBlend): LinearImage {
@@ -67,10 +53,12 @@ export function blendFrames(frames: readonly LinearImage[], weights: readonly Fl
   for (const wk of weights) if (wk.length !== w * h) throw new RangeError(`weight map has ${wk.length} samples for ${w}x${h}`);
   const data = new Float32Array(w * h * 3);
   if (mode === 'pyramid') pyramidBlend(frames, weights, data);
-  else weightedSum(frames, weights, data);
-  // Back to linear light; the table read clamps to the display range.
-  const dec = srgbDecodeTable();
-  const read = readTable;
-  for (let i = 0; i < data.length; i++) data[i] = read(dec, data[i]);
+  else {
+    weightedSum(frames, weights, data);
+    // Back to linear light; the table read clamps to the display range.
+    const dec = srgbDecodeTable();
+    const read = readTable;
+    for (let i = 0; i < data.length; i++) data[i] = read(dec, data[i]);
+  }
   return { width: w, height: h, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } };
 }

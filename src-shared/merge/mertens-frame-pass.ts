@@ -80,3 +80,23 @@ export function weighFrame(
   }
 }
 
+
+/**
+ * For weights given from outside (the learned fusion's, already normalised): blend += w * E row by row and each
+ * encoded row into the level-1 reducer, so a pyramid blend needs no full-size encoded copy or band of the frame.
+ * Values are encoded as they are (no division by the clip level), as the learned blend has always done.
+ */
+export function blendFrameRows(frame: LinearImage, wk: Float32Array, blend: Float32Array, reducer: RowReducer | null, row: Float32Array): void {
+  const { width: w, height: h } = frame;
+  const t = srgbEncodeTable();
+  for (let y = 0; y < h; y++) {
+    encodeRow(frame, y, 1, t, row, 0);
+    for (let x = 0, p = y * w, i = 0, o = y * w * 3; x < w; x++, p++, i += 3, o += 3) {
+      const wv = wk[p];
+      blend[o] += wv * row[i];
+      blend[o + 1] += wv * row[i + 1];
+      blend[o + 2] += wv * row[i + 2];
+    }
+    reducer?.push(row, 0);
+  }
+}

@@ -101,7 +101,16 @@ export function mertensFuseWeighted(frames: LinearImage[], opts: MertensOptions 
   const levels = opts.levels ?? maxPyramidLevels(w, h);
   if (!Number.isInteger(levels) || levels < 1) throw new RangeError(`mertens levels must be a positive integer, got ${levels}`);
   const { blend, weights, g1 } = weighAll(frames, params, levels);
+  collapseWeightedBlend(blend, weights, g1, w, h, levels);
+  return { fused: { width: w, height: h, channels: 3, data: blend, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, weights };
+}
 
+/**
+ * The pyramid blend from pass 1's results, in place: blend holds sum_k W_k E_k (encoded), weights the
+ * normalised W_k, g1 each frame's level-1 Gaussian. Adds levels 1..top and subtracts sum_k W_k expand(G1_k),
+ * then clamps to the display range and returns blend in linear light.
+ */
+export function collapseWeightedBlend(blend: Float32Array, weights: readonly Float32Array[], g1: readonly FloatPlane[], w: number, h: number, levels: number): void {
   const dec = srgbDecodeTable();
   const read = readTable;
   const rowLen = w * 3;
@@ -113,7 +122,7 @@ export function mertensFuseWeighted(frames: LinearImage[], opts: MertensOptions 
     for (let l = 1, lw = reducedSize(w), lh = reducedSize(h); l < levels; l++, lw = reducedSize(lw), lh = reducedSize(lh)) {
       res.push(createPlane(lw, lh, 3));
     }
-    frames.forEach((_, k) => blendCoarseBands(res, g1[k], reduce({ width: w, height: h, channels: 1, data: weights[k] })));
+    weights.forEach((wk, k) => blendCoarseBands(res, g1[k], reduce({ width: w, height: h, channels: 1, data: wk })));
     const r1 = collapse(res, true);
     // Level 0 and the final collapse in one pass: out = sum_k W_k E_k + expand(R1) - sum_k W_k expand(G1_k).
     const exR = new RowExpander(r1, w, h);
@@ -136,5 +145,4 @@ export function mertensFuseWeighted(frames: LinearImage[], opts: MertensOptions 
       for (let i = o0, e = o0 + rowLen; i < e; i++) blend[i] = read(dec, blend[i]);
     }
   }
-  return { fused: { width: w, height: h, channels: 3, data: blend, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, weights };
 }

@@ -15,6 +15,10 @@ describe('encodeTiff / decodeTiff', () => {
     { name: '8-bit RGB, little-endian, uncompressed', channels: 3, bits: 8 },
     { name: '8-bit grey, big-endian, deflate', channels: 1, bits: 8, littleEndian: false, compression: 'deflate' },
     { name: '16-bit RGB, big-endian, uncompressed, 3-row strips', channels: 3, bits: 16, littleEndian: false, rowsPerStrip: 3 },
+    // Uncompressed little-endian strips take the fast path (converted where they lie in the file, not through utif2).
+    { name: '16-bit RGB, little-endian, uncompressed, 3-row strips', channels: 3, bits: 16, rowsPerStrip: 3 },
+    { name: '16-bit grey, little-endian, uncompressed', channels: 1, bits: 16 },
+    { name: '32-bit float grey, little-endian, uncompressed, 5-row strips', channels: 1, bits: 32, rowsPerStrip: 5 },
     { name: '16-bit RGB, little-endian, deflate, 4-row strips', channels: 3, bits: 16, compression: 'deflate', rowsPerStrip: 4 },
     { name: '16-bit grey, little-endian, deflate', channels: 1, bits: 16, compression: 'deflate' },
     { name: '32-bit float RGB, little-endian, deflate', channels: 3, bits: 32, compression: 'deflate' },
