@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(__file__))
-from model import FusionNet, _down, _up  # noqa: E402
+from model import FusionNet, fuse_pyramid  # noqa: E402
 
 
 def encode(lin: torch.Tensor) -> torch.Tensor:
@@ -87,17 +87,8 @@ def pipeline(frames: torch.Tensor, net: FusionNet, times: dict[str, float]) -> t
     lifted = torch.where(tot > 0, lifted / tot.clamp_min(1e-30), torch.full_like(lifted, 1 / k))
     sync(); t3 = time.perf_counter()
     levels = int(math.floor(math.log2(min(h, w)))) + 1
-    x = enc.permute(1, 0, 2, 3)  # 3 x K x H x W: channels as batch, exposures as planes
-    gw = [lifted]
-    gx = [x]
-    for _ in range(levels - 1):
-        gx.append(_down(gx[-1]))
-        gw.append(_down(gw[-1]))
-    out = (gx[-1] * gw[-1]).sum(dim=1, keepdim=True)
-    for lv in range(levels - 2, -1, -1):
-        hh, ww2 = gx[lv].shape[-2:]
-        lap = gx[lv] - _up(gx[lv + 1], hh, ww2)
-        out = _up(out, hh, ww2) + (lap * gw[lv]).sum(dim=1, keepdim=True)
+    # Channels as the batch, exposures as the planes; the one weight pyramid broadcasts over the channels.
+    out = fuse_pyramid(enc.permute(1, 0, 2, 3), lifted, levels)
     fused = decode(out[:, 0])
     sync(); t4 = time.perf_counter()
     for name, v in (('prepare', t1 - t0), ('network', t2 - t1), ('lift', t3 - t2), ('blend', t4 - t3), ('total', t4 - t0)):
