@@ -1,6 +1,7 @@
-// npx tsx bench/learned-fusion-speed.ts [width height weighted-sum|pyramid]: times the learned fusion pipeline on a synthetic 3 x 24 MP bracket (6000x4000) and the network alone at 512.
+// npx tsx bench/learned-fusion-speed.ts [width height weighted-sum|pyramid]: times the learned fusion pipeline on a synthetic 3 x 24 MP bracket (6000x4000) and the network alone at the runtime's working side (defaultWorkingSide: 1024 px for 3 frames).
 import { fuseLearned, predictFusionWeights } from '../src-main/services/fusion-model';
 import { fusionInput } from '../src-shared/fusion/fusion-input';
+import { defaultWorkingSide } from '../src-shared/fusion/meta';
 import { createLinearImage } from '../src-shared/image/linear-image';
 
 const [W, H] = [Number(process.argv[2] ?? 6000), Number(process.argv[3] ?? 4000)];
@@ -14,7 +15,7 @@ const frames = [0.25, 1, 4].map((g) => {
   }
   return img;
 });
-const input = fusionInput(frames, 512);
+const input = fusionInput(frames, defaultWorkingSide(frames.length));
 await predictFusionWeights(input); // session creation and warm-up
 for (let i = 0; i < 3; i++) {
   const t = performance.now();
