@@ -46,7 +46,7 @@ describe('native zlib backend', () => {
     }
   });
 
-  it.skipIf(!existsSync(STREET))('gives the same pixels as fflate on the shared street bracket PNGs', () => {
+  it.skipIf(!existsSync(STREET))(`gives the same pixels as fflate on the shared street bracket PNGs${existsSync(STREET) ? '' : ' (SKIPPED: ../shared/datasets is not beside this checkout)'}`, () => {
     for (const name of ['DSC_0092.png', 'DSC_0096.png']) {
       const [a, b] = both(new Uint8Array(readFileSync(join(STREET, name))), name);
       expect(Buffer.from(b.buffer).equals(Buffer.from(a.buffer)), name).toBe(true);
