@@ -24,6 +24,9 @@ test.afterAll(async () => {
 guardOriginals(() => SAMPLES);
 
 async function openAndMerge(page: Page, gpuSetting: string | null): Promise<void> {
+  // This spec is about the tone preview's path: the learned network (the default method) stays in
+  // main, or 'software' would also run it on SwiftShader at 1024 px (minutes; learned-webgpu.spec covers that).
+  await page.addInitScript(() => localStorage.setItem('luxfuse:model', 'main'));
   const errors = await openApp(page, host, { gpuSetting, expectEmpty: false });
   host.dialogs.opens.push(SAMPLES);
   await page.getByTestId('open').click();

@@ -16,12 +16,14 @@ import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
 
 let host: TestHost;
 
-test.beforeAll(async () => {
+// A host per test: each starts without saved edits, so every test opens the samples the same way
+// (the learned default, then Mertens chosen) instead of getting the previous test's edits back.
+test.beforeEach(async () => {
   if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
   host = await startTestHost(RENDERER_OUT);
   mkdirSync(ARTIFACTS, { recursive: true });
 });
-test.afterAll(async () => host?.close());
+test.afterEach(async () => host?.close());
 guardOriginals(() => SAMPLES);
 
 /** The sample's size, and its window (white panes) in image fractions. */
