@@ -12,6 +12,7 @@ import type { ExportFormat } from '../src-shared/export/naming';
 import type { OutputSpace } from '../src-shared/tonemap/output-space';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 import type { Preset } from '../src-shared/presets/presets';
+import type { FusionInput } from '../src-shared/fusion/fusion-input';
 
 /** 'learned' is the fusion CNN (resources/models/fusion.onnx). */
 export type MergeMethod = 'mertens' | 'radiance' | 'learned';
@@ -141,14 +142,7 @@ export interface MergeRequest {
 }
 
 /** The learned fusion network's input for a merge request, as main would compute it (src-shared/fusion/fusion-input.ts). */
-export interface FusionInputResult {
-  /** K x paddedHeight x paddedWidth luma, 0..1, planar. */
-  data: Float32Array;
-  exposures: number;
-  width: number;
-  height: number;
-  paddedWidth: number;
-  paddedHeight: number;
+export interface FusionInputResult extends FusionInput {
   /** Fingerprint of the input; the weights computed from it carry it back, so main can tell they fit. */
   key: string;
 }
