@@ -70,6 +70,14 @@ function arity(channel: string, args: unknown[], n: number): void {
   if (args.length !== n) throw new IpcArgumentError(channel, `expected ${n} argument(s), got ${args.length}`);
 }
 
+/** The validator of a channel that takes no arguments. */
+function noArgs(channel: string): (args: unknown[]) => [] {
+  return (args) => {
+    arity(channel, args, 0);
+    return [];
+  };
+}
+
 function absolutePath(channel: string, value: unknown, what: string): string {
   if (typeof value !== 'string' || value.length === 0 || value.length > MAX_PATH || value.includes('\0')) {
     throw new IpcArgumentError(channel, `${what} must be a non-empty path string`);
@@ -309,14 +317,8 @@ function mergeRequest(channel: string, value: unknown): MergeRequest {
 }
 
 export const validators: { [K in Channel]: Validator<K> } = {
-  'dialog:open-images': (args) => {
-    arity('dialog:open-images', args, 0);
-    return [];
-  },
-  'dialog:open-folder': (args) => {
-    arity('dialog:open-folder', args, 0);
-    return [];
-  },
+  'dialog:open-images': noArgs('dialog:open-images'),
+  'dialog:open-folder': noArgs('dialog:open-folder'),
   'dialog:choose-folder': (args) => {
     arity('dialog:choose-folder', args, 1);
     return [args[0] === null ? null : absolutePath('dialog:choose-folder', args[0], 'startIn')];
@@ -423,22 +425,10 @@ export const validators: { [K in Channel]: Validator<K> } = {
     if (typeof req.overwrite !== 'boolean') throw new IpcArgumentError(channel, 'overwrite must be true or false');
     return [out];
   },
-  'library:scan-status': (args) => {
-    arity('library:scan-status', args, 0);
-    return [];
-  },
-  'library:scan-cancel': (args) => {
-    arity('library:scan-cancel', args, 0);
-    return [];
-  },
-  'batch:status': (args) => {
-    arity('batch:status', args, 0);
-    return [];
-  },
-  'batch:cancel': (args) => {
-    arity('batch:cancel', args, 0);
-    return [];
-  },
+  'library:scan-status': noArgs('library:scan-status'),
+  'library:scan-cancel': noArgs('library:scan-cancel'),
+  'batch:status': noArgs('batch:status'),
+  'batch:cancel': noArgs('batch:cancel'),
   'project:preview-region': (args) => {
     const channel = 'project:preview-region';
     arity(channel, args, 1);
@@ -464,10 +454,7 @@ export const validators: { [K in Channel]: Validator<K> } = {
     }
     return [{ projectId: projectId(channel, req.projectId), index: req.index as number }];
   },
-  'app:launch-files': (args) => {
-    arity('app:launch-files', args, 0);
-    return [];
-  },
+  'app:launch-files': noArgs('app:launch-files'),
   'edits:load': (args) => {
     arity('edits:load', args, 1);
     return [framePaths('edits:load', args[0])];
@@ -476,10 +463,7 @@ export const validators: { [K in Channel]: Validator<K> } = {
     arity('edits:save', args, 2);
     return [framePaths('edits:save', args[0]), checkSavedEdits('edits:save', args[1])];
   },
-  'presets:list': (args) => {
-    arity('presets:list', args, 0);
-    return [];
-  },
+  'presets:list': noArgs('presets:list'),
   'presets:save': (args) => {
     const channel = 'presets:save';
     arity(channel, args, 2);
@@ -501,17 +485,11 @@ export const validators: { [K in Channel]: Validator<K> } = {
     arity('presets:delete', args, 1);
     return [presetName('presets:delete', args[0], 'name')];
   },
-  'recent:list': (args) => {
-    arity('recent:list', args, 0);
-    return [];
-  },
+  'recent:list': noArgs('recent:list'),
   'recent:remove': (args) => {
     arity('recent:remove', args, 1);
     if (typeof args[0] !== 'string' || !/^[0-9a-f]{16}$/.test(args[0])) throw new IpcArgumentError('recent:remove', 'id must be an id from recent:list');
     return [args[0]];
   },
-  'recent:clear': (args) => {
-    arity('recent:clear', args, 0);
-    return [];
-  },
+  'recent:clear': noArgs('recent:clear'),
 };
