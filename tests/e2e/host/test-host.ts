@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHANNELS, type Channel } from '../../../src-preload/contract';
+import { CHANNELS, type Channel, type SavedEdits } from '../../../src-preload/contract';
 import { mimeType, resolveRendererPath, securityHeaders } from '../../../src-main/app-protocol';
 import { createHandlers, type Dialogs } from '../../../src-main/ipc/handlers';
 import { EditStore } from '../../../src-main/services/edit-store';
@@ -16,7 +16,7 @@ import { LibraryService } from '../../../src-main/services/library-service';
 import { readShotInfo } from '../../../src-main/services/exif';
 import { PresetStore } from '../../../src-main/services/preset-store';
 import { RecentStore } from '../../../src-main/services/recent-store';
-import { validators } from '../../../src-main/ipc/validate-args';
+import { checkSavedEdits, validators } from '../../../src-main/ipc/validate-args';
 import { Worker } from 'node:worker_threads';
 import { join, resolve as resolvePath } from 'node:path';
 import { WorkerProjectService } from '../../../src-main/services/project-client';
@@ -51,6 +51,8 @@ export interface TestHost {
   calls: string[];
   /** The app data folder of this host (presets.json, recent.json), gone when it closes. */
   dataDir: string;
+  /** The edits saved for these source files, as the next open would find them (null when none). */
+  savedEdits(paths: readonly string[]): Promise<SavedEdits | null>;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function startTestHost(rendererRoot: string, options: TestHostOptio
   const editsDir = await mkdtemp(join(tmpdir(), 'luxfuse-edits-'));
   const dataDir = await mkdtemp(join(tmpdir(), 'luxfuse-data-'));
   const launch = new LaunchFiles();
+  const edits = new EditStore(editsDir);
   const handlers = createHandlers({
     project,
     library: new LibraryService(
@@ -86,7 +89,7 @@ export async function startTestHost(rendererRoot: string, options: TestHostOptio
         : {},
     ),
     dialogs,
-    edits: new EditStore(editsDir),
+    edits,
     launch,
     presets: new PresetStore(join(dataDir, 'presets.json')),
     recent: new RecentStore(join(dataDir, 'recent.json')),
@@ -130,6 +133,7 @@ export async function startTestHost(rendererRoot: string, options: TestHostOptio
     launch,
     calls,
     dataDir,
+    savedEdits: (paths) => edits.load(paths, (e) => checkSavedEdits('test-host', e)),
     close: async () => {
       await project.close();
       await rm(editsDir, { recursive: true, force: true });
