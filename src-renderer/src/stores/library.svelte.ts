@@ -140,6 +140,11 @@ export class LibraryStore {
     if (f) f.excluded = !f.excluded;
   }
 
+  /** Leaves exactly these frames of a group out (an undo of left-out frames). */
+  setExcluded(id: string, paths: readonly string[]): void {
+    for (const f of this.group(id)?.frames ?? []) f.excluded = paths.includes(f.path);
+  }
+
   private groupOf(paths: string[], reason: string): GroupView {
     const frames: GroupFrame[] = [];
     for (const p of paths) {

@@ -21,6 +21,8 @@ interface EditState {
   align: AlignMode;
   synthesize: SynthesizeChoice;
   deghost: DeghostSettings;
+  /** Paths of the open library bracket left out of the merge (sorted): leaving a frame out is a step too. */
+  excluded: string[];
 }
 
 /** Deghosting as the user set it; kept (strokes too) while it is off, so turning it on again restores it. */
@@ -78,7 +80,13 @@ export class ProjectStore {
   }
 
   private editState(): EditState {
-    return { tone: this.tone.snapshot(), method: this.method, align: this.align, synthesize: this.synthesize, deghost: this.deghost };
+    return { tone: this.tone.snapshot(), method: this.method, align: this.align, synthesize: this.synthesize, deghost: this.deghost, excluded: this.excludedNow() };
+  }
+
+  /** The open library bracket's frames left out, sorted; none for files opened directly. */
+  private excludedNow(): string[] {
+    const id = this.library.activeId;
+    return id === null ? [] : (this.library.group(id)?.frames.filter((f) => f.excluded).map((f) => f.path).sort() ?? []);
   }
 
   /** Records the current state as one undoable step, and saves it. */
@@ -168,9 +176,20 @@ export class ProjectStore {
   private async apply(state: EditState | null): Promise<void> {
     this.historyVersion++;
     if (!state) return;
+    // A frame left out or taken back: the bracket opens again with that state's frames, keeping the history.
+    const id = this.library.activeId;
+    const reframe = id !== null && JSON.stringify(state.excluded) !== JSON.stringify(this.excludedNow());
+    if (reframe && id !== null) {
+      this.library.setExcluded(id, state.excluded);
+      if (!(await this.load(this.library.included(id), { keepHistory: true, merge: false }))) return;
+    }
     this.tone.restore(state.tone);
     const remerge =
-      state.method !== this.method || state.align !== this.align || state.synthesize !== this.synthesize || JSON.stringify(state.deghost) !== JSON.stringify(this.deghost);
+      reframe ||
+      state.method !== this.method ||
+      state.align !== this.align ||
+      state.synthesize !== this.synthesize ||
+      JSON.stringify(state.deghost) !== JSON.stringify(this.deghost);
     this.method = state.method;
     this.align = state.align;
     this.synthesize = state.synthesize;
@@ -276,7 +295,9 @@ export class ProjectStore {
 
   /**
    * Leaves a frame of the open bracket out of the merge, or takes it back: the library records it and
-   * the bracket opens again with the frames kept, so the merge (and its weights) follow at once.
+   * the bracket opens again with the frames kept, so the merge (and its weights) follow at once. One
+   * undoable step: the settings and the history carry over (deghosting keeps its reference frame
+   * when that frame is still in).
    */
   async setIncluded(path: string, included: boolean): Promise<void> {
     const id = this.library.activeId;
@@ -287,7 +308,11 @@ export class ProjectStore {
       return;
     }
     this.library.toggleExclude(id, path);
-    await this.openGroup(id);
+    if (await this.load(this.library.included(id), { keepHistory: true })) {
+      this.remember(`frames:${path}`, included ? 'frame taken back' : 'frame left out');
+    } else {
+      this.library.toggleExclude(id, path);
+    }
   }
 
   /** Opens one photo as a one-frame project: it is recovered (exposure, highlights, shadows), not merged. */
@@ -296,20 +321,35 @@ export class ProjectStore {
     await this.load([path]);
   }
 
-  async load(paths: string[]): Promise<void> {
+  /**
+   * Opens these files as the project and merges them. `keepHistory`: the same bracket with frames left
+   * out or taken back, so the settings and the undo history carry on (saved edits are not reloaded);
+   * `merge: false` leaves the merge to the caller. False when the files could not be opened.
+   */
+  async load(paths: string[], options: { keepHistory?: boolean; merge?: boolean } = {}): Promise<boolean> {
     this.status = 'loading';
     this.result = null;
     this.notice = null;
     const loaded = await this.guard(() => getBridge()['project:load'](paths));
     if (!loaded) {
       this.status = this.projectId ? 'loaded' : 'empty';
-      return;
+      return false;
     }
+    const before = this.frames.map((f) => f.path);
     this.projectId = loaded.projectId;
     this.frames = loaded.frames;
     this.paths = paths;
-    this.deghost = DEGHOST_OFF;
     this.suggestedReference = null;
+    if (options.keepHistory) {
+      // The deghosting reference is a frame index: follow its file, or let the engine choose when it was left out.
+      const ref = this.deghost.reference;
+      const moved = ref === null ? -1 : loaded.frames.findIndex((f) => f.path === before[ref]);
+      this.deghost = { ...this.deghost, reference: moved >= 0 ? moved : null };
+      this.status = 'loaded';
+      if (options.merge !== false) await this.merge();
+      return true;
+    }
+    this.deghost = DEGHOST_OFF;
     // The edits saved last time these files were open (or before a crash) come back.
     const saved = await getBridge()['edits:load'](paths).catch(() => null);
     if (saved) this.restoreSaved(saved);
@@ -321,7 +361,8 @@ export class ProjectStore {
     this.history.reset(this.editState());
     this.historyVersion++;
     this.status = 'loaded';
-    await this.merge();
+    if (options.merge !== false) await this.merge();
+    return true;
   }
 
   async merge(): Promise<void> {

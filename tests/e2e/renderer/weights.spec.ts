@@ -113,9 +113,22 @@ test("a frame's weights over the image: toggled by its label, one at a time, W, 
   await expect(legend).toContainText(`Weights · ${third}`);
   await page.screenshot({ path: join(ARTIFACTS, 'weights-frame-left-out.png') });
 
-  // Taken back: three frames again, the map as before.
+  // Leaving a frame out is one undoable step, and the history before it survives the re-open.
+  await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo frame left out/);
+  await page.getByTestId('undo').click();
+  await expect(page.getByTestId('left-out-frame')).toHaveCount(0);
+  await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo method/);
+  await expect(page.getByTestId('method')).toHaveValue('learned');
+  await overlayOf(page, 2);
+  await expect(overlay).toHaveAttribute('data-share', learnedShare.toFixed(4));
+  await page.getByTestId('redo').click();
+  await expect(page.getByTestId('left-out-frame')).toContainText(first);
+  await expect(toggle(first)).toHaveCount(0);
+
+  // Taken back with its checkbox: three frames again, the map as before.
   await page.getByRole('checkbox', { name: `Use ${first} in the merge` }).check();
   await expect(page.getByTestId('left-out-frame')).toHaveCount(0);
+  await expect(page.getByTestId('undo')).toHaveAttribute('title', /Undo frame taken back/);
   await expect(toggle(first)).toBeVisible();
   await overlayOf(page, 2);
   await expect(overlay).toHaveAttribute('data-share', learnedShare.toFixed(4));
