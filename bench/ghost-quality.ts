@@ -6,8 +6,9 @@
  * seeds and two noise levels. Per scene: mask precision/recall/F1 against the exact moving areas (and
  * against those that show in the frames), the mask area on the same scene without motion, and PSNR of
  * display images against the static truth: the radiance merge tone mapped by the engine's default path
- * (plain, deghosted, the reference-only bound, motion-free), and Mertens against Mertens of the
- * motion-free bracket. The reference is the generator's (the frame whose scene is the truth). Then the
+ * (plain, deghosted, the reference-only bound, motion-free, and the deghosted frames merged with the
+ * motion-free bracket's exposure plan, which separates what the deghosting loses from what the camera
+ * response fitted without the masked area loses), and Mertens against Mertens of the motion-free bracket. The reference is the generator's (the frame whose scene is the truth). Then the
  * mask area on the real tripod brackets in ../shared/datasets/brackets (3 frames 2 stops apart around
  * the middle, aligned as the CLI does), and the detection time per megapixel.
  * Every scene is also judged by the judge network (resources/models/judge.onnx, trained on the other
@@ -64,6 +65,8 @@ interface DetectorScores {
   visibleF1: number;
   staticArea: number;
   radianceDeghosted: number;
+  /** The same deghosted frames merged with the motion-free bracket's exposure plan. */
+  radianceStillPlan: number;
   mertensDeghosted: number;
 }
 
@@ -85,7 +88,7 @@ interface Row {
   visibleF1: number;
   truthArea: number;
   staticArea: number;
-  radiance: { plain: number; deghosted: number; still: number; bound: number };
+  radiance: { plain: number; deghosted: number; still: number; bound: number; stillPlan: number };
   mertens: { plain: number; deghosted: number };
   detectMsPerMp: number;
 }
@@ -121,7 +124,12 @@ async function judged(frames: LinearImage[], reference: number): Promise<{ detec
   return { detection, timing: { width: input.width, height: input.height, inputMs: t1 - t0, netMs: t2 - t1, masksMs: t3 - t2 } };
 }
 
-async function judgeScene(b: ReturnType<typeof renderDynamicBracket>, truth: Rgba8Image, fusedTruth: Rgba8Image): Promise<DetectorScores & { timing: JudgeTiming }> {
+async function judgeScene(
+  b: ReturnType<typeof renderDynamicBracket>,
+  truth: Rgba8Image,
+  fusedTruth: Rgba8Image,
+  stillPlan: NonNullable<MergeOutcome['plan']>,
+): Promise<DetectorScores & { timing: JudgeTiming }> {
   const reference = b.reference;
   const { detection, timing } = await judged(b.frames, reference);
   const s = scores(detection.mask, b.union);
@@ -132,6 +140,7 @@ async function judgeScene(b: ReturnType<typeof renderDynamicBracket>, truth: Rgb
     visibleF1: scores(detection.mask, b.visibleUnion).f1,
     staticArea,
     radianceDeghosted: psnrOf(display(mergeBracket(b.frames, 'radiance', { deghost })), truth),
+    radianceStillPlan: psnrOf(display(withPlan(deghostBracket(b.frames, deghost).frames, stillPlan)), truth),
     mertensDeghosted: psnrOf(display(mergeBracket(b.frames, 'mertens', { deghost })), fusedTruth),
     timing,
   };
@@ -149,11 +158,15 @@ async function runScene(label: string, image: LinearImage, kind: string, noise: 
   const staticArea = detectGhosts(b.staticFrames, { reference }).area;
   const deghost = { mode: 'auto' as const, reference };
   const truth = display({ method: 'radiance', width: image.width, height: image.height, fused: null, radiance: b.staticRadiance, plan: null, key: autoKey(b.staticRadiance) });
+  const still = mergeBracket(b.staticFrames, 'radiance');
   const radiance = {
     plain: psnrOf(display(mergeBracket(b.frames, 'radiance')), truth),
     deghosted: psnrOf(display(mergeBracket(b.frames, 'radiance', { deghost })), truth),
-    still: psnrOf(display(mergeBracket(b.staticFrames, 'radiance')), truth),
+    still: psnrOf(display(still), truth),
     bound: psnrOf(display(referenceOnlyBound(b.staticFrames, b.union, reference)), truth),
+    // The same deghosted frames merged with the motion-free bracket's exposure plan (its camera
+    // response): what the deghosting costs once the response fit no longer loses the masked area.
+    stillPlan: psnrOf(display(withPlan(ghost.frames, still.plan!)), truth),
   };
   const fusedTruth = display(mergeBracket(b.staticFrames, 'mertens'));
   const mertens = {
@@ -162,7 +175,7 @@ async function runScene(label: string, image: LinearImage, kind: string, noise: 
   };
   return {
     scene: `${label}, ${kind}, noise ${noise.name}, seed ${seed}`,
-    judge: JUDGE ? await judgeScene(b, truth, fusedTruth) : null,
+    judge: JUDGE ? await judgeScene(b, truth, fusedTruth, still.plan!) : null,
     ...s,
     visibleF1: visible.f1,
     truthArea: area(b.union),
@@ -185,6 +198,12 @@ function referenceOnlyBound(frames: LinearImage[], union: Uint8Array, reference:
   const painted = frames.map((f, i) => (i === reference ? f : replaceFromReference(f, frames[reference], maps[i]!, weight)));
   const plan = planWithoutGhosts(painted, union, {});
   const radiance = mergeRadiance(painted, plan.ev, { response: plan.response });
+  return { method: 'radiance', width: radiance.width, height: radiance.height, fused: null, radiance, plan, key: autoKey(radiance) };
+}
+
+/** A radiance merge of these frames with a given exposure plan. */
+function withPlan(frames: LinearImage[], plan: NonNullable<MergeOutcome['plan']>): MergeOutcome {
+  const radiance = mergeRadiance(frames, plan.ev, { response: plan.response });
   return { method: 'radiance', width: radiance.width, height: radiance.height, fused: null, radiance, plan, key: autoKey(radiance) };
 }
 
@@ -243,37 +262,39 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log('| scene | truth area | precision | recall | F1 | F1 (visible) | static FP area | radiance PSNR plain / deghosted / reference-only bound / motion-free | Mertens PSNR plain / deghosted |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| scene | truth area | precision | recall | F1 | F1 (visible) | static FP area | radiance PSNR plain / deghosted / reference-only bound / motion-free | deghosted with the motion-free plan | Mertens PSNR plain / deghosted |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     console.log(
-      `| ${r.scene} | ${f(r.truthArea * 100, 1)}% | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${f(r.visibleF1)} | ${f(r.staticArea * 100, 2)}% | ${f(r.radiance.plain, 2)} / ${f(r.radiance.deghosted, 2)} / ${f(r.radiance.bound, 2)} / ${f(r.radiance.still, 2)} | ${f(r.mertens.plain, 2)} / ${f(r.mertens.deghosted, 2)} |`,
+      `| ${r.scene} | ${f(r.truthArea * 100, 1)}% | ${f(r.precision)} | ${f(r.recall)} | ${f(r.f1)} | ${f(r.visibleF1)} | ${f(r.staticArea * 100, 2)}% | ${f(r.radiance.plain, 2)} / ${f(r.radiance.deghosted, 2)} / ${f(r.radiance.bound, 2)} / ${f(r.radiance.still, 2)} | ${f(r.radiance.stillPlan, 2)} | ${f(r.mertens.plain, 2)} / ${f(r.mertens.deghosted, 2)} |`,
     );
   }
   const summary = (label: string, rs: Row[]): string => {
     const gap = rs.map((r) => r.radiance.still - r.radiance.deghosted);
-    return `| ${label} (${rs.length}) | ${f(mean(rs.map((r) => r.precision)))} | ${f(mean(rs.map((r) => r.recall)))} | ${f(mean(rs.map((r) => r.f1)))} | ${f(mean(rs.map((r) => r.visibleF1)))} | ${f(mean(rs.map((r) => r.staticArea)) * 100, 2)}% / ${f(Math.max(...rs.map((r) => r.staticArea)) * 100, 2)}% | ${f(mean(rs.map((r) => r.radiance.plain)), 2)} / ${f(mean(rs.map((r) => r.radiance.deghosted)), 2)} / ${f(mean(rs.map((r) => r.radiance.bound)), 2)} / ${f(mean(rs.map((r) => r.radiance.still)), 2)} | ${f(mean(gap), 2)} / ${f(Math.max(...gap), 2)} | ${f(mean(rs.map((r) => r.mertens.plain)), 2)} / ${f(mean(rs.map((r) => r.mertens.deghosted)), 2)} |`;
+    const planGap = rs.map((r) => r.radiance.still - r.radiance.stillPlan);
+    return `| ${label} (${rs.length}) | ${f(mean(rs.map((r) => r.precision)))} | ${f(mean(rs.map((r) => r.recall)))} | ${f(mean(rs.map((r) => r.f1)))} | ${f(mean(rs.map((r) => r.visibleF1)))} | ${f(mean(rs.map((r) => r.staticArea)) * 100, 2)}% / ${f(Math.max(...rs.map((r) => r.staticArea)) * 100, 2)}% | ${f(mean(rs.map((r) => r.radiance.plain)), 2)} / ${f(mean(rs.map((r) => r.radiance.deghosted)), 2)} / ${f(mean(rs.map((r) => r.radiance.bound)), 2)} / ${f(mean(rs.map((r) => r.radiance.still)), 2)} | ${f(mean(gap), 2)} / ${f(Math.max(...gap), 2)} | ${f(mean(planGap), 2)} / ${f(Math.max(...planGap), 2)} | ${f(mean(rs.map((r) => r.mertens.plain)), 2)} / ${f(mean(rs.map((r) => r.mertens.deghosted)), 2)} |`;
   };
-  console.log('\n| group | precision | recall | F1 | F1 (visible) | static FP area mean / max | radiance PSNR plain / deghosted / reference-only bound / motion-free | deghosted dB behind motion-free mean / worst | Mertens PSNR plain / deghosted |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('\n| group | precision | recall | F1 | F1 (visible) | static FP area mean / max | radiance PSNR plain / deghosted / reference-only bound / motion-free | deghosted dB behind motion-free mean / worst | same, with the motion-free plan | Mertens PSNR plain / deghosted |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const kind of Object.keys(KINDS)) console.log(summary(kind, rows.filter((r) => r.scene.includes(`, ${kind},`))));
   for (const noise of NOISE) console.log(summary(`noise ${noise.name}`, rows.filter((r) => r.scene.includes(`noise ${noise.name},`))));
   console.log(summary('all', rows));
   const judgedRows = rows.filter((r) => r.judge);
   if (judgedRows.length > 0) {
     console.log('\nClassical (detect.ts) and judge network side by side, same scenes and references:\n');
-    console.log('| group | detector | precision | recall | F1 | F1 (visible) | static FP area mean / max | radiance PSNR deghosted (motion-free) | dB behind motion-free mean / worst | Mertens PSNR deghosted |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('| group | detector | precision | recall | F1 | F1 (visible) | static FP area mean / max | radiance PSNR deghosted (motion-free) | dB behind motion-free mean / worst | same, with the motion-free plan | Mertens PSNR deghosted |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
     const both = (label: string, rs: Row[]): void => {
       const js = rs.map((r) => r.judge!);
       const still = mean(rs.map((r) => r.radiance.still));
       const det = (name: string, v: DetectorScores[]): void => {
         const gap = v.map((x, i) => rs[i].radiance.still - x.radianceDeghosted);
+        const planGap = v.map((x, i) => rs[i].radiance.still - x.radianceStillPlan);
         console.log(
-          `| ${label} (${rs.length}) | ${name} | ${f(mean(v.map((x) => x.precision)))} | ${f(mean(v.map((x) => x.recall)))} | ${f(mean(v.map((x) => x.f1)))} | ${f(mean(v.map((x) => x.visibleF1)))} | ${f(mean(v.map((x) => x.staticArea)) * 100, 2)}% / ${f(Math.max(...v.map((x) => x.staticArea)) * 100, 2)}% | ${f(mean(v.map((x) => x.radianceDeghosted)), 2)} (${f(still, 2)}) | ${f(mean(gap), 2)} / ${f(Math.max(...gap), 2)} | ${f(mean(v.map((x) => x.mertensDeghosted)), 2)} |`,
+          `| ${label} (${rs.length}) | ${name} | ${f(mean(v.map((x) => x.precision)))} | ${f(mean(v.map((x) => x.recall)))} | ${f(mean(v.map((x) => x.f1)))} | ${f(mean(v.map((x) => x.visibleF1)))} | ${f(mean(v.map((x) => x.staticArea)) * 100, 2)}% / ${f(Math.max(...v.map((x) => x.staticArea)) * 100, 2)}% | ${f(mean(v.map((x) => x.radianceDeghosted)), 2)} (${f(still, 2)}) | ${f(mean(gap), 2)} / ${f(Math.max(...gap), 2)} | ${f(mean(planGap), 2)} / ${f(Math.max(...planGap), 2)} | ${f(mean(v.map((x) => x.mertensDeghosted)), 2)} |`,
         );
       };
-      det('classical', rs.map((r) => ({ ...r, radianceDeghosted: r.radiance.deghosted, mertensDeghosted: r.mertens.deghosted })));
+      det('classical', rs.map((r) => ({ ...r, radianceDeghosted: r.radiance.deghosted, radianceStillPlan: r.radiance.stillPlan, mertensDeghosted: r.mertens.deghosted })));
       det('judge', js);
     };
     for (const kind of Object.keys(KINDS)) both(kind, judgedRows.filter((r) => r.scene.includes(`, ${kind},`)));
