@@ -6,7 +6,7 @@
 import type { LinearImage } from '../image/linear-image';
 import { blendFrames } from './blend';
 import { encodedLuma, fusionInput, type FusionInput } from './fusion-input';
-import { defaultLiftRadius, liftWeights } from './lift-weights';
+import { defaultLiftRadius, liftWeights, liftWeightsFast, workingGuide } from './lift-weights';
 import { DEFAULT_FUSION_OPTIONS, defaultWorkingSide, type LearnedFuseOptions } from './meta';
 
 /** Runs the network on K x paddedHeight x paddedWidth luma; returns weights of the same layout. */
@@ -35,7 +35,11 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
     for (let p = 0; p < guide.length; p++) guide[p] += luma[p] / frames.length;
   }
   const radius = options.liftRadius ?? defaultLiftRadius(W, input.width);
-  const weights = liftWeights({ ...input, data: maps }, guide, W, H, { radius, eps: opts.liftEps });
+  const lift = { radius, eps: opts.liftEps };
+  const weights =
+    opts.lift === 'fast'
+      ? liftWeightsFast({ ...input, data: maps }, workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight), guide, W, H, lift)
+      : liftWeights({ ...input, data: maps }, guide, W, H, lift);
   const t2 = performance.now();
   const fused = blendFrames(frames, weights, opts.blend);
   const t3 = performance.now();

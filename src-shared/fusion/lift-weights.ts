@@ -6,6 +6,7 @@
  * the network did.
  */
 import { guidedFilterPlanes } from '../filters/guided-filter';
+import { guidedLift } from '../filters/guided-lift';
 
 export interface WeightMaps {
   /** K x paddedHeight x paddedWidth, planar; only the top-left width x height is the image. */
@@ -90,4 +91,39 @@ export function liftWeights(maps: WeightMaps, guide: Float32Array, W: number, H:
   if (opts.radius > 0) guidedFilterPlanes(guide, planes, W, H, opts.radius, opts.eps, planes);
   normaliseWeights(planes);
   return planes;
+}
+
+/**
+ * The fast guided filter's lift (He and Sun 2015, src-shared/filters/guided-lift.ts): each map's
+ * per-window coefficients against the working-resolution guide are solved at working resolution
+ * (the radius scaled down with it), upsampled bilinearly and applied to the full-resolution guide;
+ * then clamped and renormalised as liftWeights does. Full-size work is one multiply-add per map.
+ */
+export function liftWeightsFast(maps: WeightMaps, guideLow: Float32Array, guide: Float32Array, W: number, H: number, opts: LiftOptions): Float32Array[] {
+  const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = maps;
+  if (maps.data.length !== K * pw * ph) throw new RangeError(`weight maps hold ${maps.data.length} samples, expected ${K}x${pw}x${ph}`);
+  if (guide.length !== W * H) throw new RangeError(`guide must hold ${W * H} samples, got ${guide.length}`);
+  if (guideLow.length !== w * h) throw new RangeError(`working-resolution guide must hold ${w * h} samples, got ${guideLow.length}`);
+  const low: Float32Array[] = [];
+  for (let k = 0; k < K; k++) {
+    const plane = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) plane.set(maps.data.subarray(k * pw * ph + y * pw, k * pw * ph + y * pw + w), y * w);
+    low.push(plane);
+  }
+  const radius = Math.max(1, Math.round((opts.radius * w) / W));
+  const planes = guidedLift(guideLow, low, w, h, guide, W, H, radius, opts.eps);
+  normaliseWeights(planes);
+  return planes;
+}
+
+/** The working-resolution guide that matches learnedFuse's full-size one: the mean over frames of the input luma (unpadded). */
+export function workingGuide(data: Float32Array, exposures: number, w: number, h: number, pw: number, ph: number): Float32Array {
+  const out = new Float32Array(w * h);
+  for (let k = 0; k < exposures; k++) {
+    for (let y = 0; y < h; y++) {
+      const src = k * pw * ph + y * pw;
+      for (let x = 0; x < w; x++) out[y * w + x] += data[src + x] / exposures;
+    }
+  }
+  return out;
 }
