@@ -1,0 +1,393 @@
+/**
+ * The preview's filtering and per-pixel merge stages on WebGPU, each matching its CPU reference:
+ * gpuGuidedLift is filters/guided-lift.ts guidedLift, gpuBlendWeighted is normaliseWeights then
+ * blendFrames(…, 'weighted-sum') (cpuBlendWeighted). Tolerances are stated and held by
+ * tests/e2e/gpu/merge-gpu.spec.ts.
+ *
+ * Bands: the lift solves its coefficients on the whole low-resolution plane (small by design; a
+ * plane over the buffer limit is GpuUnavailableError) and bands only the full-resolution apply,
+ * which reads nothing but its own rows of the guide, so bands need no halo. The blend is per pixel
+ * and bands freely. A band's buffers stay under maxStorageBufferBindingSize (or maxBandBytes).
+ *
+ * PreviewMerge runs either stage on the GPU and falls back to the CPU reference, saying why, when
+ * WebGPU is unavailable or the device is lost (then it stays on the CPU, as PreviewTone does).
+ */
+import { guidedLift } from '../../../src-shared/filters/guided-lift';
+import { blendFrames } from '../../../src-shared/fusion/blend';
+import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
+import type { LinearImage } from '../../../src-shared/image/linear-image';
+import { srgbDecodeTable, srgbEncodeTable } from '../../../src-shared/image/srgb-tables';
+import { getGpuRuntime, gpuFailureReason, GpuDeviceLostError, GpuUnavailableError, type GpuLoss, type GpuRequest, type GpuRuntime } from './gpu-device';
+import {
+  ACCUMULATE_WGSL,
+  BOX_COLS_WGSL,
+  BOX_ROWS_PRODUCT_WGSL,
+  BOX_ROWS_WGSL,
+  COEFFS_WGSL,
+  DECODE_OFFSET,
+  DECODE_WGSL,
+  LIFT_APPLY_WGSL,
+  MERGE_WORKGROUP,
+  NORMALISE_WGSL,
+  UNIFORM_WORDS,
+} from './merge-wgsl';
+import { BufferUsage, MapMode, type GPUBuffer, type GPUCommandEncoder, type GPUComputePipeline, type GPUDevice } from './webgpu-types';
+
+export interface GpuMergeOptions {
+  /** Cap on any one buffer of a band, below the device's limits (tests use it to force bands). */
+  maxBandBytes?: number;
+}
+
+const KERNELS = {
+  boxRows: BOX_ROWS_WGSL,
+  boxRowsProduct: BOX_ROWS_PRODUCT_WGSL,
+  boxCols: BOX_COLS_WGSL,
+  coeffs: COEFFS_WGSL,
+  liftApply: LIFT_APPLY_WGSL,
+  normalise: NORMALISE_WGSL,
+  accumulate: ACCUMULATE_WGSL,
+  decode: DECODE_WGSL,
+};
+type Pipelines = Record<keyof typeof KERNELS, GPUComputePipeline>;
+
+/** Compiled once per device: the preview calls these on every merge. */
+const compiled = new WeakMap<GPUDevice, Promise<Pipelines>>();
+
+function pipelines(device: GPUDevice): Promise<Pipelines> {
+  let entry = compiled.get(device);
+  if (!entry) {
+    const names = Object.keys(KERNELS) as (keyof typeof KERNELS)[];
+    entry = Promise.all(
+      names.map((name) =>
+        device.createComputePipelineAsync({ label: name, layout: 'auto', compute: { module: device.createShaderModule({ label: name, code: KERNELS[name] }), entryPoint: 'main' } }),
+      ),
+    ).then((list) => Object.fromEntries(names.map((n, i) => [n, list[i]])) as Pipelines);
+    compiled.set(device, entry);
+    entry.catch(() => compiled.delete(device));
+  }
+  return entry;
+}
+
+/**
+ * One call's resources and its view of the device's loss: every failure once the device is lost
+ * becomes GpuDeviceLostError, and every buffer is destroyed at the end whatever happened.
+ */
+class GpuJob {
+  private lostWith: GpuLoss | null = null;
+  private readonly lost: Promise<GpuLoss>;
+  private readonly owned: GPUBuffer[] = [];
+  /** A validation scope is pushed and not yet popped (readBack pops it; destroy does after a throw). */
+  private scoped = false;
+
+  constructor(readonly device: GPUDevice) {
+    this.lost = device.lost.then((l) => (this.lostWith = { reason: l.reason, message: l.message }));
+  }
+
+  /** Opens the validation scope readBack closes; push, encode and pop run with no await between, so concurrent jobs cannot interleave scopes. */
+  begin(): void {
+    this.device.pushErrorScope('validation');
+    this.scoped = true;
+  }
+
+  buffer(label: string, bytes: number, usage: number, data?: Float32Array | Uint32Array, offset = 0, length?: number): GPUBuffer {
+    // WebGPU sizes are multiples of 4 and at least 4; storage bindings want 16 on some drivers.
+    const buf = this.device.createBuffer({ label, size: Math.max(16, Math.ceil(bytes / 4) * 4), usage });
+    this.owned.push(buf);
+    if (data) this.device.queue.writeBuffer(buf, 0, data, offset, length ?? data.length - offset);
+    return buf;
+  }
+
+  uniform(label: string, words: ArrayLike<number>, floats: ArrayLike<number> = []): GPUBuffer {
+    const u = new Uint32Array(UNIFORM_WORDS);
+    u.set(words);
+    new Float32Array(u.buffer).set(floats, words.length);
+    return this.buffer(label, UNIFORM_WORDS * 4, BufferUsage.UNIFORM | BufferUsage.COPY_DST, u);
+  }
+
+  dispatch(encoder: GPUCommandEncoder, pipeline: GPUComputePipeline, buffers: Record<number, GPUBuffer>, width: number, rows: number): void {
+    const group = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: Object.entries(buffers).map(([binding, buffer]) => ({ binding: Number(binding), resource: { buffer } })),
+    });
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(Math.ceil(width / MERGE_WORKGROUP), Math.ceil(rows / MERGE_WORKGROUP));
+    pass.end();
+  }
+
+  check(): void {
+    if (this.lostWith) throw new GpuDeviceLostError(this.lostWith);
+  }
+
+  /** Awaits p, turning a failure caused by the device's loss into GpuDeviceLostError. */
+  async settle<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } catch (error) {
+      // The loss may be reported just after the failure: give it a moment.
+      const loss = this.lostWith ?? (await Promise.race([this.lost, new Promise<null>((r) => setTimeout(() => r(null), 200))]));
+      throw loss ? new GpuDeviceLostError(loss) : error;
+    }
+  }
+
+  /** Copies each source into a mappable buffer, submits, and returns their contents. */
+  async readBack(encoder: GPUCommandEncoder, sources: { buffer: GPUBuffer; bytes: number }[], what: string): Promise<Float32Array[]> {
+    const staging = sources.map(({ buffer, bytes }) => {
+      const s = this.buffer('readback', bytes, BufferUsage.MAP_READ | BufferUsage.COPY_DST);
+      encoder.copyBufferToBuffer(buffer, 0, s, 0, bytes);
+      return s;
+    });
+    this.device.queue.submit([encoder.finish()]);
+    this.scoped = false;
+    const error = await this.settle(this.device.popErrorScope());
+    this.check();
+    if (error) throw new Error(`${what} failed: ${error.message}`);
+    await this.settle(Promise.all(staging.map((s) => s.mapAsync(MapMode.READ))));
+    return staging.map((s, i) => new Float32Array(s.getMappedRange(0, sources[i].bytes).slice(0)));
+  }
+
+  destroy(): void {
+    if (this.scoped) void this.device.popErrorScope().catch(() => null);
+    this.scoped = false;
+    for (const buf of this.owned) buf.destroy();
+  }
+}
+
+/** The smallest buffer limit that applies, maxBandBytes included. */
+function bufferLimit(device: GPUDevice, opts: GpuMergeOptions): number {
+  return Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize, opts.maxBandBytes ?? Infinity);
+}
+
+/** Row ranges of at most limit / rowBytes rows each. */
+function bands(device: GPUDevice, width: number, height: number, rowBytes: number, limit: number): { y0: number; rows: number }[] {
+  const per = Math.min(height, Math.floor(limit / rowBytes), device.limits.maxComputeWorkgroupsPerDimension * MERGE_WORKGROUP);
+  if (per < 1) throw new GpuUnavailableError(`a row of ${width} pixels needs ${rowBytes} bytes, over the ${limit}-byte buffer limit`);
+  const out: { y0: number; rows: number }[] = [];
+  for (let y0 = 0; y0 < height; y0 += per) out.push({ y0, rows: Math.min(per, height - y0) });
+  return out;
+}
+
+export interface GpuPlanes {
+  planes: Float32Array[];
+  /** Horizontal bands of the full-resolution pass (1 unless it exceeds the buffer limits). */
+  bands: number;
+}
+
+/** guidedLift on the GPU: same arguments, same result within float32 rounding. Rejects with GpuDeviceLostError once the device is lost. */
+export async function gpuGuidedLift(
+  device: GPUDevice,
+  guideLow: Float32Array,
+  mapsLow: readonly Float32Array[],
+  w: number,
+  h: number,
+  guideFull: Float32Array,
+  W: number,
+  H: number,
+  radius: number,
+  eps: number,
+  opts: GpuMergeOptions = {},
+): Promise<GpuPlanes> {
+  for (const [name, v] of [['w', w], ['h', h], ['W', W], ['H', H]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  const n = w * h;
+  if (guideLow.length !== n) throw new RangeError(`low-resolution guide must hold ${n} samples, got ${guideLow.length}`);
+  if (guideFull.length !== W * H) throw new RangeError(`full-resolution guide must hold ${W * H} samples, got ${guideFull.length}`);
+  for (const m of mapsLow) if (m.length !== n) throw new RangeError(`each map must hold ${n} samples, got ${m.length}`);
+  if (!(eps > 0)) throw new RangeError(`eps must be positive, got ${eps}`);
+  if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`radius must be a non-negative integer, got ${radius}`);
+  const job = new GpuJob(device);
+  try {
+    const k = await job.settle(pipelines(device));
+    job.check();
+    const limit = bufferLimit(device, opts);
+    if (n * 4 > limit) throw new GpuUnavailableError(`a low-resolution plane of ${w}x${h} exceeds the ${limit}-byte buffer limit`);
+    const plan = bands(device, W, H, W * 4, limit);
+    job.begin();
+    const S = BufferUsage.STORAGE;
+    const plane = (label: string, data?: Float32Array): GPUBuffer => job.buffer(label, n * 4, data ? S | BufferUsage.COPY_DST : S, data);
+    const low = job.uniform('low', [w, h, radius, 0], [eps]);
+    const encoder = device.createCommandEncoder({ label: 'guided lift' });
+    const tmp = plane('row sums');
+    const box = (src: GPUBuffer, dst: GPUBuffer, times?: GPUBuffer): void => {
+      if (times) job.dispatch(encoder, k.boxRowsProduct, { 0: low, 1: src, 2: tmp, 3: times }, w, h);
+      else job.dispatch(encoder, k.boxRows, { 0: low, 1: src, 2: tmp }, w, h);
+      job.dispatch(encoder, k.boxCols, { 0: low, 1: tmp, 2: dst }, w, h);
+    };
+    const guide = plane('guide low', guideLow);
+    const meanI = plane('mean I');
+    const corrI = plane('mean I*I');
+    box(guide, meanI);
+    box(guide, corrI, guide);
+    const meanP = plane('mean p');
+    const corrIP = plane('mean I*p');
+    const a = plane('a');
+    const b = plane('b');
+    const coeffs = mapsLow.map((map, i) => {
+      const p = plane(`map ${i}`, map);
+      box(p, meanP);
+      box(guide, corrIP, p);
+      job.dispatch(encoder, k.coeffs, { 0: low, 1: meanI, 2: corrI, 3: meanP, 4: corrIP, 5: a, 6: b }, w, h);
+      const A = plane(`A ${i}`);
+      const B = plane(`B ${i}`);
+      box(a, A);
+      box(b, B);
+      return { A, B };
+    });
+    const outs: { buffer: GPUBuffer; bytes: number }[] = [];
+    for (const { y0, rows } of plan) {
+      const bytes = rows * W * 4;
+      const u = job.uniform(`apply ${y0}`, [W, rows, y0, w, h, 0], [w / W, h / H]);
+      const g = job.buffer(`guide ${y0}`, bytes, S | BufferUsage.COPY_DST, guideFull, y0 * W, rows * W);
+      for (const { A, B } of coeffs) {
+        const out = job.buffer(`lifted ${y0}`, bytes, S | BufferUsage.COPY_SRC);
+        job.dispatch(encoder, k.liftApply, { 0: u, 1: A, 2: B, 3: g, 4: out }, W, rows);
+        outs.push({ buffer: out, bytes });
+      }
+    }
+    const read = await job.readBack(encoder, outs, 'guided lift');
+    const planes = mapsLow.map(() => new Float32Array(W * H));
+    plan.forEach(({ y0 }, bi) => planes.forEach((pl, m) => pl.set(read[bi * mapsLow.length + m], y0 * W)));
+    return { planes, bands: plan.length };
+  } finally {
+    job.destroy();
+  }
+}
+
+export interface GpuBlend {
+  image: LinearImage;
+  bands: number;
+}
+
+function checkBlendInput(frames: readonly LinearImage[], weights: readonly Float32Array[]): void {
+  if (frames.length === 0) throw new RangeError('no frames to blend');
+  const { width: w, height: h } = frames[0];
+  for (const f of frames) if (f.width !== w || f.height !== h) throw new RangeError(`frames of ${f.width}x${f.height} and ${w}x${h}`);
+  if (weights.length !== frames.length) throw new RangeError(`${weights.length} weight maps for ${frames.length} frames`);
+  for (const wk of weights) if (wk.length !== w * h) throw new RangeError(`weight map has ${wk.length} samples for ${w}x${h}`);
+}
+
+/** The CPU reference of gpuBlendWeighted: weights normalised (on copies), then the weighted sum in sRGB-encoded space. */
+export function cpuBlendWeighted(frames: readonly LinearImage[], weights: readonly Float32Array[]): LinearImage {
+  checkBlendInput(frames, weights);
+  const planes = weights.map((p) => p.slice());
+  normaliseWeights(planes);
+  return blendFrames(frames, planes, 'weighted-sum');
+}
+
+/** cpuBlendWeighted on the GPU; the caller's weights are not modified. Rejects with GpuDeviceLostError once the device is lost. */
+export async function gpuBlendWeighted(device: GPUDevice, frames: readonly LinearImage[], weights: readonly Float32Array[], opts: GpuMergeOptions = {}): Promise<GpuBlend> {
+  checkBlendInput(frames, weights);
+  const { width: W, height: H } = frames[0];
+  const K = frames.length;
+  const job = new GpuJob(device);
+  try {
+    const k = await job.settle(pipelines(device));
+    job.check();
+    const maxCh = Math.max(3, ...frames.map((f) => f.channels));
+    const plan = bands(device, W, H, Math.max(K, maxCh) * W * 4, bufferLimit(device, opts));
+    job.begin();
+    const S = BufferUsage.STORAGE;
+    const enc = srgbEncodeTable();
+    const tables = job.buffer('srgb tables', (DECODE_OFFSET + enc.length) * 4, S | BufferUsage.COPY_DST);
+    device.queue.writeBuffer(tables, 0, enc);
+    device.queue.writeBuffer(tables, DECODE_OFFSET * 4, srgbDecodeTable());
+    const encoder = device.createCommandEncoder({ label: 'blend' });
+    const outs: { buffer: GPUBuffer; bytes: number }[] = [];
+    for (const { y0, rows } of plan) {
+      const px = rows * W;
+      const wb = job.buffer(`weights ${y0}`, K * px * 4, S | BufferUsage.COPY_DST);
+      weights.forEach((p, i) => device.queue.writeBuffer(wb, i * px * 4, p, y0 * W, px));
+      const out = job.buffer(`blend ${y0}`, px * 3 * 4, S | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
+      encoder.clearBuffer(out);
+      const bandU = job.uniform(`band ${y0}`, [W, rows, K]);
+      job.dispatch(encoder, k.normalise, { 0: bandU, 1: wb }, W, rows);
+      frames.forEach((f, i) => {
+        const ch = f.channels;
+        const fb = job.buffer(`frame ${i} ${y0}`, px * ch * 4, S | BufferUsage.COPY_DST, f.data, y0 * W * ch, px * ch);
+        const fu = job.uniform(`frame ${i} ${y0}`, [W, rows, K, i, ch, ch === 1 ? 0 : 1, ch === 1 ? 0 : 2]);
+        job.dispatch(encoder, k.accumulate, { 0: fu, 1: tables, 2: fb, 3: wb, 4: out }, W, rows);
+      });
+      job.dispatch(encoder, k.decode, { 0: bandU, 1: tables, 4: out }, W, rows);
+      outs.push({ buffer: out, bytes: px * 3 * 4 });
+    }
+    const read = await job.readBack(encoder, outs, 'blend');
+    const data = new Float32Array(W * H * 3);
+    plan.forEach(({ y0 }, i) => data.set(read[i], y0 * W * 3));
+    return { image: { width: W, height: H, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, bands: plan.length };
+  } finally {
+    job.destroy();
+  }
+}
+
+export type MergePath = 'gpu' | 'cpu';
+
+export interface PathResult<T> {
+  value: T;
+  path: MergePath;
+  /** Why the CPU path ran (null on the GPU path). */
+  fallback: string | null;
+}
+
+export interface PreviewMergeOptions {
+  /** How to ask for the device; false keeps these stages on the CPU. */
+  gpu?: GpuRequest | false;
+  merge?: GpuMergeOptions;
+}
+
+/**
+ * The lift and the blend with their path chosen per session: the GPU while a device is available,
+ * the CPU reference otherwise and from the first failure on (a loss mid-call redoes that call on
+ * the CPU). Input errors (RangeError) are thrown, not fallen back from: the CPU would throw too.
+ */
+export class PreviewMerge {
+  private runtime: Promise<GpuRuntime | null> | null = null;
+  private fallback: string | null = null;
+
+  constructor(private readonly opts: PreviewMergeOptions = {}) {}
+
+  /** The device this session runs on, once acquired (tests destroy it to simulate a loss). */
+  async gpuRuntime(): Promise<GpuRuntime | null> {
+    const req = this.opts.gpu ?? {};
+    if (req === false) {
+      this.fallback = 'GPU preview switched off';
+      return null;
+    }
+    return (this.runtime ??= getGpuRuntime(req).catch((error: unknown) => {
+      this.fallback = gpuFailureReason(error);
+      return null;
+    }));
+  }
+
+  private async run<T>(gpu: (device: GPUDevice) => Promise<T>, cpu: () => T): Promise<PathResult<T>> {
+    const rt = await this.gpuRuntime();
+    if (rt) {
+      try {
+        return { value: await gpu(rt.device), path: 'gpu', fallback: null };
+      } catch (error) {
+        if (error instanceof RangeError) throw error;
+        this.fallback = gpuFailureReason(error);
+        console.warn('[preview] GPU merge stage failed, using the CPU from now on:', error);
+        this.runtime = Promise.resolve(null);
+      }
+    }
+    return { value: cpu(), path: 'cpu', fallback: this.fallback };
+  }
+
+  /** guidedLift, on the GPU where it can. */
+  lift(guideLow: Float32Array, mapsLow: readonly Float32Array[], w: number, h: number, guideFull: Float32Array, W: number, H: number, radius: number, eps: number): Promise<PathResult<Float32Array[]>> {
+    return this.run(
+      async (device) => (await gpuGuidedLift(device, guideLow, mapsLow, w, h, guideFull, W, H, radius, eps, this.opts.merge)).planes,
+      () => guidedLift(guideLow, mapsLow, w, h, guideFull, W, H, radius, eps),
+    );
+  }
+
+  /** cpuBlendWeighted, on the GPU where it can. */
+  blend(frames: readonly LinearImage[], weights: readonly Float32Array[]): Promise<PathResult<LinearImage>> {
+    return this.run(
+      async (device) => (await gpuBlendWeighted(device, frames, weights, this.opts.merge)).image,
+      () => cpuBlendWeighted(frames, weights),
+    );
+  }
+}

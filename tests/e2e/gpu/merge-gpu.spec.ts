@@ -1,0 +1,126 @@
+/**
+ * The WebGPU guided lift and weighted-sum blend (src-renderer/src/gpu/merge-gpu.ts) against their
+ * CPU references (guidedLift; normaliseWeights + blendFrames 'weighted-sum') in Chromium, on
+ * SwiftShader where the machine has no GPU. beforeAll builds merge.html and serves it with the
+ * app's COOP/COEP headers (harness-server.ts); the page runs both paths on seeded inputs and
+ * returns only the differences. Without WebGPU the tests skip locally with the reason printed,
+ * and fail on CI.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { serveHarness, type HarnessServer } from './harness-server';
+import type { DiffResult, LiftCase, Sizes } from './merge-harness';
+
+/**
+ * Largest |GPU - CPU| of a lifted plane (maps in 0..1). Both sides round to float32; the GPU also
+ * sums the box windows in float32 (the CPU sums columns in doubles), solves a = cov / (var + eps)
+ * and places the bilinear samples in float32. Measured on SwiftShader: at most 2.1e-6 over the
+ * cases below (eps down to 1e-4); 1e-5 leaves room for other drivers' rounding (fused multiply-add,
+ * WGSL's 2.5-ulp division), while a misplaced sample or an unclipped box edge is 1e-3 to 0.5 off.
+ */
+const LIFT_TOLERANCE = 1e-5;
+/**
+ * Largest |GPU - CPU| of the blend (linear light in 0..1): float32 sums and table interpolation.
+ * Measured at most 4.2e-7; an epsilon of 1e-6 added to the normalisation's sum moves it by 1e-6 to 8e-5.
+ */
+const BLEND_TOLERANCE = 2e-6;
+
+const SMALL: Sizes = { W: 96, H: 64, w: 24, h: 16, K: 3, seed: 1 };
+/** Sizes that do not divide: the bilinear weights are not exact binary fractions. */
+const ODD: Sizes = { W: 90, H: 53, w: 23, h: 13, K: 3, seed: 7 };
+
+const LIFT_CASES: LiftCase[] = [
+  { ...SMALL, radius: 2, eps: 1e-3 },
+  { ...SMALL, radius: 1, eps: 1e-2 },
+  { ...SMALL, radius: 4, eps: 1e-4, seed: 2 },
+  { ...SMALL, radius: 0, eps: 1e-3, seed: 3 },
+  // Windows wider than the plane: every window clipped.
+  { ...SMALL, radius: 12, eps: 1e-3, seed: 4 },
+  { ...ODD, radius: 2, eps: 1e-3 },
+  { ...ODD, radius: 3, eps: 1e-4, K: 5, seed: 8 },
+];
+
+let harness: HarnessServer;
+let url = '';
+
+test.beforeAll(async () => {
+  harness = await serveHarness('merge.html');
+  url = harness.url;
+});
+
+test.afterAll(async () => harness?.close());
+
+/** Opens the harness; skips (locally) or fails (CI) when the browser has no WebGPU. */
+async function openHarness(page: Page): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'warning' || m.type() === 'error') console.log(`[harness] ${m.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => 'mergeHarness' in window);
+  expect(errors).toEqual([]);
+  const probe = await page.evaluate(() => window.mergeHarness.probe());
+  if (!probe.available) {
+    if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
+    console.warn(`[merge-gpu] WebGPU is not available in Chromium (${probe.reason}): GPU merge tests are skipped`);
+    test.skip(true, `WebGPU unavailable: ${probe.reason}`);
+  }
+  console.log(`[merge-gpu] adapter: ${probe.adapter}`);
+}
+
+function check(results: DiffResult[], tolerance: number, bands: number): void {
+  for (const r of results) {
+    const w = r.worst;
+    console.log(
+      `[merge-gpu] ${r.name}: max diff ${r.maxDiff.toExponential(2)} over outputs in ${r.min.toFixed(3)}..${r.max.toFixed(3)}, ${r.bands} band(s)` +
+        `${r.bandedVsWhole === null ? '' : `, banded vs whole ${r.bandedVsWhole}`}${w ? ` (worst plane ${w.plane} at ${w.x},${w.y}: cpu ${w.cpu} gpu ${w.gpu})` : ''}`,
+    );
+    expect.soft(r.maxDiff, `${r.name}: largest |GPU - CPU|`).toBeLessThanOrEqual(tolerance);
+    expect.soft(r.bands, `${r.name}: bands`).toBe(bands);
+    // Bands split rows only; every output pixel runs the same arithmetic on the same inputs.
+    if (r.bandedVsWhole !== null) expect.soft(r.bandedVsWhole, `${r.name}: banded against unbanded`).toBe(0);
+  }
+}
+
+test(`the GPU guided lift matches guidedLift within ${LIFT_TOLERANCE}`, async ({ page }) => {
+  await openHarness(page);
+  check(await page.evaluate((cases) => window.mergeHarness.compareLift({ cases }), LIFT_CASES), LIFT_TOLERANCE, 1);
+});
+
+test(`the GPU weighted-sum blend matches normaliseWeights + blendFrames within ${BLEND_TOLERANCE}`, async ({ page }) => {
+  await openHarness(page);
+  const cases: Sizes[] = [SMALL, { ...ODD, K: 5 }, { ...SMALL, K: 2, seed: 5 }];
+  check(await page.evaluate((cases) => window.mergeHarness.compareBlend({ cases }), cases), BLEND_TOLERANCE, 1);
+});
+
+test('over the buffer limit both stages run in bands with the same result', async ({ page }) => {
+  await openHarness(page);
+  // The lift's full-resolution planes: 16 rows of 96 floats per band, 4 bands for 64 rows.
+  const lift = await page.evaluate((cases) => window.mergeHarness.compareLift({ cases, maxBandBytes: 96 * 4 * 16 }), [LIFT_CASES[0], LIFT_CASES[2]]);
+  check(lift, LIFT_TOLERANCE, 4);
+  // The blend's widest buffer holds 4 channels (the RGBA frame) per pixel: 16 rows a band.
+  const blend = await page.evaluate((cases) => window.mergeHarness.compareBlend({ cases, maxBandBytes: 96 * 4 * 4 * 16 }), [SMALL]);
+  check(blend, BLEND_TOLERANCE, 4);
+});
+
+test('a lost or unusable device falls back to the CPU reference, mid-call and from then on', async ({ page }) => {
+  await openHarness(page);
+  const r = await page.evaluate((c) => window.mergeHarness.deviceLoss(c), LIFT_CASES[0]);
+  console.log(`[merge-gpu] device loss: ${JSON.stringify(r)}`);
+  expect(r.firstPath).toBe('gpu');
+  expect(r.firstVsCpu).toBeLessThanOrEqual(LIFT_TOLERANCE);
+  expect(r.loss).toBe('destroyed');
+  expect(r.inFlightPath).toBe('cpu');
+  expect(r.inFlightFallback).toBe('device lost (destroyed)');
+  expect(r.inFlightVsCpu).toBe(0);
+  expect(r.afterPath).toBe('cpu');
+  expect(r.afterFallback).toBe('device lost (destroyed)');
+  expect(r.afterVsCpu).toBe(0);
+  expect(r.direct).toBe('GpuDeviceLostError: destroyed');
+  expect(r.offPath).toBe('cpu');
+  expect(r.offFallback).toBe('GPU preview switched off');
+  expect(r.newDeviceAfterLoss).toBe(true);
+  expect(r.unavailablePath).toBe('cpu');
+  expect(r.unavailableFallback).toBe('a low-resolution plane of 24x16 exceeds the 64-byte buffer limit');
+  expect(r.unavailableVsCpu).toBe(0);
+});
