@@ -7,7 +7,7 @@ import { BracketMismatchError, MissingExposureError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { exposureProxy, proxyBlockSize } from './exposure-proxy';
 import { pairRatio, responseSlope } from './exposure-pairs';
-import { applyResponse, responseApplies, type CameraResponse } from './response';
+import { responseApplies, type CameraResponse } from './response';
 
 export interface ExposureEstimate {
   ev: number[];
@@ -45,8 +45,8 @@ export function estimateRelativeExposures(frames: LinearImage[], metadataEv: (nu
   const name = (i: number): string => frames[i].meta.sourceName ?? `frame ${i + 1}`;
   const block = proxyBlockSize(width, height);
   const response = opts.response && frames.every(responseApplies) ? opts.response : null;
-  // One linearised frame at a time: only its proxy is kept.
-  const proxies = frames.map((f) => exposureProxy(response ? applyResponse(f, response) : f, block));
+  // Read through the response block by block: no linearised copy of a frame is made.
+  const proxies = frames.map((f) => exposureProxy(f, block, response));
   const brightness = proxies.map((p) => p.mean.reduce((s, v) => s + Math.min(v, p.clip), 0));
   // Darkest first; ties (identical frames) fall back to metadata, then input order.
   const order = [...Array(n).keys()].sort((a, b) => brightness[a] - brightness[b] || (meta[a] ?? 0) - (meta[b] ?? 0) || a - b);

@@ -1,7 +1,9 @@
 /** How well a radiance map explains its frames: per frame, the median relative error of value / 2^ev against the map over well-exposed pixels. */
 import type { LinearImage } from '../image/linear-image';
 import { responseOfMerge } from './radiance-response';
-import { applyResponse, type CameraResponse } from './response';
+import { srgbEncodeTable } from '../image/srgb-tables';
+import { readCurve, responseApplies, type CameraResponse } from './response';
+import { levelPosition } from './response-samples';
 
 /** Pixels checked per frame at most: a regular subsample keeps 24 MP frames fast and the median stable. */
 const MAX_SAMPLES = 200_000;
@@ -22,8 +24,12 @@ export function radianceConsistency(frames: LinearImage[], ev: number[], merged:
   if (merged.channels < 3) throw new RangeError('the radiance map must have 3 channels');
   const step = Math.max(1, Math.floor(n / MAX_SAMPLES));
   const errors = new Float64Array(Math.ceil(n / step));
-  return frames.map((frame, k) => {
-    const f = through ? applyResponse(frame, through) : frame;
+  const enc = srgbEncodeTable();
+  return frames.map((f, k) => {
+    // Only the sampled pixels are read through the response (a linearised copy of a 24 MP frame cost seconds).
+    const curves = through && responseApplies(f) ? through.curves : null;
+    const levels = through?.levels ?? 0;
+    const read = (v: number, c: number): number => (curves ? Math.fround(readCurve(curves[c], levelPosition(v, levels, enc))) : v);
     if (f.width !== merged.width || f.height !== merged.height) throw new RangeError(`${f.meta.sourceName ?? 'a frame'} does not match the radiance map's size`);
     let clip = f.meta.clipLevel ?? Infinity;
     if (!(Number.isFinite(clip) && clip > 0)) clip = f.data.reduce((a, v) => (v > a ? v : a), 0) || 1;
@@ -37,9 +43,9 @@ export function radianceConsistency(frames: LinearImage[], ev: number[], merged:
     let count = 0;
     for (let p = 0; p < n; p += step) {
       const i = p * ch;
-      const r = d[i];
-      const g = ch >= 3 ? d[i + 1] : r;
-      const b = ch >= 3 ? d[i + 2] : r;
+      const r = read(d[i], 0);
+      const g = ch >= 3 ? read(d[i + 1], 1) : r;
+      const b = ch >= 3 ? read(d[i + 2], 2) : r;
       if (Math.min(r, g, b) < lo || Math.max(r, g, b) > hi) continue;
       const j = p * mc;
       const want = md[j] + md[j + 1] + md[j + 2];

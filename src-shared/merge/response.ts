@@ -135,25 +135,6 @@ export function recoverResponse(frames: LinearImage[], ev: readonly number[], op
   return { levels, curves, variance, method, samples: samples.count };
 }
 
-/** A copy of the frame with the response applied: linear exposure per sample, as the merge reads it. */
-export function applyResponse(frame: LinearImage, response: CameraResponse): LinearImage {
-  if (!responseApplies(frame)) return frame;
-  const enc = srgbEncodeTable();
-  const { levels, curves } = response;
-  const ch = frame.channels;
-  const d = frame.data;
-  const out = new Float32Array(d.length);
-  for (let i = 0; i < d.length; i++) {
-    const c = i % ch;
-    if (c >= 3) {
-      out[i] = d[i];
-      continue;
-    }
-    out[i] = readCurve(curves[c], levelPosition(d[i], levels, enc));
-  }
-  return { ...frame, data: out, meta: { ...frame.meta } };
-}
-
 /** The curve at a fractional level, linearly interpolated. */
 export function readCurve(curve: Float64Array, pos: number): number {
   const top = curve.length - 1;
