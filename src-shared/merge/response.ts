@@ -6,11 +6,10 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { srgbToLinear } from '../image/srgb';
-import { srgbEncodeTable } from '../image/srgb-tables';
 import { finishCurve, levelVariance, trust } from './response-curve';
 import { solveDebevec } from './response-debevec';
 import { refineRobertson } from './response-robertson';
-import { levelPosition, selectSamples, type ResponseSamples } from './response-samples';
+import { selectSamples, type ResponseSamples } from './response-samples';
 
 /**
  * 'debevec' (the default): Debevec-Malik least squares with a smoothness prior, over tens of
