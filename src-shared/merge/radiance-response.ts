@@ -5,7 +5,8 @@
  * shoulder count less) and the trust in the level falls to 0 at clip.
  */
 import type { LinearImage } from '../image/linear-image';
-import { readTable, srgbEncodeTable } from '../image/srgb-tables';
+import { srgbToLinear } from '../image/srgb';
+import { buildUnitTable, readTable, srgbEncodeTable } from '../image/srgb-tables';
 import { exposureWeights } from './exposure-weights';
 import { readCurve, type CameraResponse } from './response';
 import { trust } from './response-curve';
@@ -29,19 +30,43 @@ export function responseOfMerge(merged: LinearImage): CameraResponse | undefined
   return mergedThrough.get(merged);
 }
 
+/**
+ * Per channel, what the merge reads at a decoded value v (0..1), tabulated for readTable: the
+ * exposure (the curve at the level v encodes to) and the weight there (trust over variance). One
+ * table read per sample instead of the encode table, then the curve and the weights in turn.
+ */
+function channelTables(response: CameraResponse): { exposure: Float32Array[]; weight: Float32Array[] } {
+  const { levels, curves, variance } = response;
+  const top = levels - 1;
+  const enc = srgbEncodeTable();
+  const at = (t: Float64Array, z: number): number => {
+    const zi = Math.min(top - 1, z | 0);
+    return t[zi] + (z - zi) * (t[zi + 1] - t[zi]);
+  };
+  const exposure = curves.map((curve) => buildUnitTable((v) => readCurve(curve, readTable(enc, v) * top)));
+  const weight = curves.map((_, c) => {
+    const wt = Float64Array.from(variance[c], (x, z) => trust(z, levels, BLACK_FLOOR) / x);
+    return buildUnitTable((v) => at(wt, readTable(enc, v) * top));
+  });
+  return { exposure, weight };
+}
+
 /** Writes the merge into out (3 channels). Every frame must be one responseApplies accepts. */
 export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], response: CameraResponse, out: LinearImage): void {
   mergedThrough.set(out, response);
   const { width, height } = frames[0];
   const k = frames.length;
-  const { levels, curves, variance } = response;
-  const top = levels - 1;
-  const enc = srgbEncodeTable();
+  const top = response.levels - 1;
+  const { exposure, weight } = channelTables(response);
   const read = readTable;
-  const weights = curves.map((_, c) => Float64Array.from(variance[c], (v, z) => trust(z, levels, BLACK_FLOOR) / v));
+  // Decoded values past which a channel reads as clipped (its level within half a level of the top),
+  // and past which the brightest frame counts as blown out (over half the range).
+  const clipAbove = srgbToLinear((top - 0.5) / top);
+  const brightAbove = srgbToLinear(0.5);
   const { scale, gain, darkest, brightest } = exposureWeights(ev);
   const o = out.data;
-  const pos = new Float64Array(k * 3);
+  const v = new Float64Array(k * 3);
+  const clipped = new Uint8Array(k);
   const n = width * height;
   for (let p = 0; p < n; p++) {
     for (let f = 0; f < k; f++) {
@@ -49,24 +74,27 @@ export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], 
       const st = fr.channels;
       const d = fr.data;
       const i = p * st;
-      for (let c = 0; c < 3; c++) pos[f * 3 + c] = read(enc, d[i + (st >= 3 ? c : 0)]) * top;
+      const r = d[i];
+      const g = st >= 3 ? d[i + 1] : r;
+      const b = st >= 3 ? d[i + 2] : r;
+      v[f * 3] = r;
+      v[f * 3 + 1] = g;
+      v[f * 3 + 2] = b;
+      clipped[f] = r > clipAbove || g > clipAbove || b > clipAbove ? 1 : 0;
     }
     for (let c = 0; c < 3; c++) {
-      const curve = curves[c];
-      const wt = weights[c];
+      const et = exposure[c];
+      const wt = weight[c];
       let sw = 0;
       let sv = 0;
       for (let f = 0; f < k; f++) {
-        const z = pos[f * 3 + c];
-        const zi = Math.min(top - 1, z | 0);
-        const t = z - zi;
-        let w = wt[zi] + t * (wt[zi + 1] - wt[zi]);
+        const x = v[f * 3 + c];
+        let w = read(wt, x);
         if (!(w > 0)) continue;
-        const clipped = pos[f * 3] > top - 0.5 || pos[f * 3 + 1] > top - 0.5 || pos[f * 3 + 2] > top - 0.5;
-        if (clipped) w *= CLIPPED_NEIGHBOUR;
+        if (clipped[f]) w *= CLIPPED_NEIGHBOUR;
         w *= gain[f];
         sw += w;
-        sv += w * readCurve(curve, z) * scale[f];
+        sv += w * read(et, x) * scale[f];
       }
       const q = p * 3 + c;
       if (sw > 0) {
@@ -74,8 +102,8 @@ export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], 
       } else {
         // No frame can be trusted: blown out everywhere (the darkest frame holds the brightest
         // reading) or black everywhere (the brightest frame holds the deepest shadow).
-        const f = pos[brightest * 3 + c] > top / 2 ? darkest : brightest;
-        o[q] = readCurve(curve, pos[f * 3 + c]) * scale[f];
+        const f = v[brightest * 3 + c] > brightAbove ? darkest : brightest;
+        o[q] = read(et, v[f * 3 + c]) * scale[f];
       }
     }
   }
