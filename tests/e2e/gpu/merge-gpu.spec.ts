@@ -8,6 +8,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { serveHarness, type HarnessServer } from './harness-server';
+import { openWebGpuHarness } from './open-harness';
 import type { DiffResult, LiftCase, Sizes } from './merge-harness';
 
 /**
@@ -50,23 +51,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => harness?.close());
 
 /** Opens the harness; skips (locally) or fails (CI) when the browser has no WebGPU. */
-async function openHarness(page: Page): Promise<void> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'warning' || m.type() === 'error') console.log(`[harness] ${m.text()}`);
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => 'mergeHarness' in window);
-  expect(errors).toEqual([]);
-  const probe = await page.evaluate(() => window.mergeHarness.probe());
-  if (!probe.available) {
-    if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
-    console.warn(`[merge-gpu] WebGPU is not available in Chromium (${probe.reason}): GPU merge tests are skipped`);
-    test.skip(true, `WebGPU unavailable: ${probe.reason}`);
-  }
-  console.log(`[merge-gpu] adapter: ${probe.adapter}`);
-}
+const openHarness = (page: Page): Promise<void> => openWebGpuHarness(page, url, 'mergeHarness', 'merge-gpu', 'GPU merge tests');
 
 function check(results: DiffResult[], tolerance: number, bands: number): void {
   for (const r of results) {

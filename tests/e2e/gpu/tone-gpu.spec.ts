@@ -7,6 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { serveHarness, type HarnessServer } from './harness-server';
+import { openWebGpuHarness } from './open-harness';
 import type { CaseResult, ToneCase } from './harness';
 import { TONE_OPERATORS, type ToneOperatorName, type ToneSettings } from '../../../src-shared/tonemap/tone-settings';
 
@@ -51,23 +52,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => harness?.close());
 
 /** Opens the harness; skips (locally) or fails (CI) when the browser has no WebGPU. */
-async function openHarness(page: Page): Promise<void> {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => {
-    if (m.type() === 'warning' || m.type() === 'error') console.log(`[harness] ${m.text()}`);
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => 'gpuHarness' in window);
-  expect(errors).toEqual([]);
-  const probe = await page.evaluate(() => window.gpuHarness.probe());
-  if (!probe.available) {
-    if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
-    console.warn(`[tone-gpu] WebGPU is not available in Chromium (${probe.reason}): GPU tone tests are skipped`);
-    test.skip(true, `WebGPU unavailable: ${probe.reason}`);
-  }
-  console.log(`[tone-gpu] adapter: ${probe.adapter}`);
-}
+const openHarness = (page: Page): Promise<void> => openWebGpuHarness(page, url, 'gpuHarness', 'tone-gpu', 'GPU tone tests');
 
 function report(results: CaseResult[]): string {
   return results
