@@ -31,17 +31,23 @@ export interface EstimateOptions {
   response?: CameraResponse | null;
 }
 
-export function estimateRelativeExposures(frames: LinearImage[], metadataEv: (number | null)[], opts: EstimateOptions = {}): ExposureEstimate {
-  const n = frames.length;
-  if (n === 0) throw new RangeError('no frames to estimate exposures for');
-  if (metadataEv.length !== n) throw new RangeError(`${metadataEv.length} metadata exposures for ${n} frames`);
-  const meta = metadataEv.map((v) => (v !== null && Number.isFinite(v) ? v : null));
+/** Throws BracketMismatchError naming the first frame whose size differs from the first's. */
+export function checkFrameSizes(frames: readonly LinearImage[]): void {
   const { width, height } = frames[0];
   for (const f of frames) {
     if (f.width !== width || f.height !== height) {
       throw new BracketMismatchError(`${f.meta.sourceName ?? 'a frame'} is ${f.width}x${f.height}, the bracket is ${width}x${height}`, f.meta.sourceName);
     }
   }
+}
+
+export function estimateRelativeExposures(frames: LinearImage[], metadataEv: (number | null)[], opts: EstimateOptions = {}): ExposureEstimate {
+  const n = frames.length;
+  if (n === 0) throw new RangeError('no frames to estimate exposures for');
+  if (metadataEv.length !== n) throw new RangeError(`${metadataEv.length} metadata exposures for ${n} frames`);
+  const meta = metadataEv.map((v) => (v !== null && Number.isFinite(v) ? v : null));
+  checkFrameSizes(frames);
+  const { width, height } = frames[0];
   const name = (i: number): string => frames[i].meta.sourceName ?? `frame ${i + 1}`;
   const block = proxyBlockSize(width, height);
   const response = opts.response && frames.every(responseApplies) ? opts.response : null;

@@ -5,7 +5,7 @@
  */
 import { MissingExposureError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
-import { estimateRelativeExposures, type ExposureEstimate } from '../merge/exposure-estimate';
+import { checkFrameSizes, estimateRelativeExposures, type ExposureEstimate } from '../merge/exposure-estimate';
 import { recoverResponse, summariseResponse, type CameraResponse, type ResponseSummary } from '../merge/response';
 
 export type EvSource = 'metadata' | 'pixels' | 'user';
@@ -88,10 +88,14 @@ const SETTLED = 0.01;
  * exposures through it, and refit once if the check moved any of them (a lying frame).
  */
 function estimateWithResponse(frames: LinearImage[], given: (number | null)[]): { estimate: ExposureEstimate; response: CameraResponse | null } {
-  const plain = estimateRelativeExposures(frames, given);
-  let fitted = given.every((v) => v !== null) ? (given as number[]) : plain.ev;
+  // The estimate without a response, only where it is needed (a missing exposure, or no response):
+  // at 24 MP it reads every pixel of every frame once more.
+  if (frames.length > 0) checkFrameSizes(frames);
+  let plain: ExposureEstimate | null = null;
+  const plainEstimate = (): ExposureEstimate => (plain ??= estimateRelativeExposures(frames, given));
+  let fitted = given.every((v) => v !== null) ? (given as number[]) : plainEstimate().ev;
   let response = recoverResponse(frames, fitted);
-  if (!response) return { estimate: plain, response: null };
+  if (!response) return { estimate: plainEstimate(), response: null };
   let estimate = estimateRelativeExposures(frames, given, { response });
   const settled = (ev: number[]): boolean => ev.every((v, i) => Math.abs(v - ev[0] - (fitted[i] - fitted[0])) <= SETTLED);
   for (let round = 0; round < 2 && !settled(estimate.ev); round++) {
