@@ -88,9 +88,9 @@ const SETTLED = 0.01;
  * exposures through it, and refit once if the check moved any of them (a lying frame).
  */
 function estimateWithResponse(frames: LinearImage[], given: (number | null)[]): { estimate: ExposureEstimate; response: CameraResponse | null } {
+  if (frames.length > 0) checkFrameSizes(frames);
   // The estimate without a response, only where it is needed (a missing exposure, or no response):
   // at 24 MP it reads every pixel of every frame once more.
-  if (frames.length > 0) checkFrameSizes(frames);
   let plain: ExposureEstimate | null = null;
   const plainEstimate = (): ExposureEstimate => (plain ??= estimateRelativeExposures(frames, given));
   let fitted = given.every((v) => v !== null) ? (given as number[]) : plainEstimate().ev;
