@@ -196,9 +196,7 @@ function referenceOnlyBound(frames: LinearImage[], union: Uint8Array, reference:
   const maps = detectGhosts(frames, { reference }).fromReference;
   const weight = Float32Array.from(union);
   const painted = frames.map((f, i) => (i === reference ? f : replaceFromReference(f, frames[reference], maps[i]!, weight)));
-  const plan = planWithoutGhosts(painted, union, {});
-  const radiance = mergeRadiance(painted, plan.ev, { response: plan.response });
-  return { method: 'radiance', width: radiance.width, height: radiance.height, fused: null, radiance, plan, key: autoKey(radiance) };
+  return withPlan(painted, planWithoutGhosts(painted, union, {}));
 }
 
 /** A radiance merge of these frames with a given exposure plan. */

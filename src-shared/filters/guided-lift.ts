@@ -7,6 +7,29 @@
  */
 import { boxFilter, createBoxScratch } from './box-filter';
 
+/** The argument checks of guidedLift (and of its GPU twin, src-renderer/src/gpu/merge-gpu.ts). */
+export function checkLiftArgs(
+  guideLow: Float32Array,
+  mapsLow: readonly Float32Array[],
+  w: number,
+  h: number,
+  guideFull: Float32Array,
+  W: number,
+  H: number,
+  radius: number,
+  eps: number,
+): void {
+  for (const [name, v] of [['w', w], ['h', h], ['W', W], ['H', H]] as const) {
+    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
+  }
+  const n = w * h;
+  if (guideLow.length !== n) throw new RangeError(`low-resolution guide must hold ${n} samples, got ${guideLow.length}`);
+  if (guideFull.length !== W * H) throw new RangeError(`full-resolution guide must hold ${W * H} samples, got ${guideFull.length}`);
+  for (const m of mapsLow) if (m.length !== n) throw new RangeError(`each map must hold ${n} samples, got ${m.length}`);
+  if (!(eps > 0)) throw new RangeError(`eps must be positive, got ${eps}`);
+  if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`radius must be a non-negative integer, got ${radius}`);
+}
+
 export function guidedLift(
   guideLow: Float32Array,
   mapsLow: readonly Float32Array[],
@@ -18,11 +41,8 @@ export function guidedLift(
   radius: number,
   eps: number,
 ): Float32Array[] {
+  checkLiftArgs(guideLow, mapsLow, w, h, guideFull, W, H, radius, eps);
   const n = w * h;
-  if (guideLow.length !== n) throw new RangeError(`low-resolution guide must hold ${n} samples, got ${guideLow.length}`);
-  if (guideFull.length !== W * H) throw new RangeError(`full-resolution guide must hold ${W * H} samples, got ${guideFull.length}`);
-  for (const m of mapsLow) if (m.length !== n) throw new RangeError(`each map must hold ${n} samples, got ${m.length}`);
-  if (!(eps > 0)) throw new RangeError(`eps must be positive, got ${eps}`);
   const box = createBoxScratch(w, h);
   const meanI = boxFilter(guideLow, w, h, radius, undefined, box);
   const varI = boxFilter(guideLow.map((v) => v * v), w, h, radius, undefined, box);

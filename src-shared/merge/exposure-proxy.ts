@@ -1,19 +1,7 @@
 /** A small block-averaged grey proxy of a frame, with each block's brightest sample, for exposure estimation. */
 import type { LinearImage } from '../image/linear-image';
-import { buildUnitTable, readTable, srgbEncodeTable } from '../image/srgb-tables';
-import { readCurve, type CameraResponse } from './response';
-import { levelPosition } from './response-samples';
-
-/**
- * Exposure per decoded value v (0..1) of channel c through the response, tabulated for readTable:
- * the curve at the level v encodes to. Within 0.2% of reading the two tables in turn (measured on
- * block means of an 8-bit bracket; the gap is largest in the deepest shadows).
- */
-export function throughResponse(response: CameraResponse, c: number): Float32Array {
-  const enc = srgbEncodeTable();
-  const curve = response.curves[c];
-  return buildUnitTable((v) => readCurve(curve, levelPosition(v, response.levels, enc)));
-}
+import { readTable } from '../image/srgb-tables';
+import { exposureTables, type CameraResponse } from './response';
 
 /** Longer side of the block grid: ~100k blocks is plenty of samples and reads each pixel once. */
 const PROXY_SIDE = 384;
@@ -60,7 +48,7 @@ export function exposureProxy(frame: LinearImage, block: number, response: Camer
   const norm = 1 / (colour * bw * bh);
   // Through a response: one table per channel from the decoded value straight to exposure (the
   // encode table and the curve composed), read as the decoders' tables are.
-  const tables = response ? [0, 1, 2].map((c) => throughResponse(response, c)) : null;
+  const tables = response ? exposureTables(response) : null;
   const read = readTable;
   for (let gy = 0; gy < gh; gy++) {
     for (let gx = 0; gx < gw; gx++) {

@@ -8,7 +8,7 @@ import type { LinearImage } from '../image/linear-image';
 import { srgbToLinear } from '../image/srgb';
 import { buildUnitTable, readTable, srgbEncodeTable } from '../image/srgb-tables';
 import { exposureWeights } from './exposure-weights';
-import { readCurve, type CameraResponse } from './response';
+import { exposureTables, type CameraResponse } from './response';
 import { trust } from './response-curve';
 
 /** Weight of a black level relative to a mid-tone's trust: a black pixel in a long exposure is still evidence. */
@@ -36,15 +36,15 @@ export function responseOfMerge(merged: LinearImage): CameraResponse | undefined
  * table read per sample instead of the encode table, then the curve and the weights in turn.
  */
 function channelTables(response: CameraResponse): { exposure: Float32Array[]; weight: Float32Array[] } {
-  const { levels, curves, variance } = response;
+  const { levels, variance } = response;
   const top = levels - 1;
   const enc = srgbEncodeTable();
   const at = (t: Float64Array, z: number): number => {
     const zi = Math.min(top - 1, z | 0);
     return t[zi] + (z - zi) * (t[zi + 1] - t[zi]);
   };
-  const exposure = curves.map((curve) => buildUnitTable((v) => readCurve(curve, readTable(enc, v) * top)));
-  const weight = curves.map((_, c) => {
+  const exposure = exposureTables(response);
+  const weight = variance.map((_, c) => {
     const wt = Float64Array.from(variance[c], (x, z) => trust(z, levels, BLACK_FLOOR) / x);
     return buildUnitTable((v) => at(wt, readTable(enc, v) * top));
   });

@@ -6,10 +6,11 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { srgbToLinear } from '../image/srgb';
+import { buildUnitTable, srgbEncodeTable } from '../image/srgb-tables';
 import { finishCurve, levelVariance, trust } from './response-curve';
 import { solveDebevec } from './response-debevec';
 import { refineRobertson } from './response-robertson';
-import { selectSamples, type ResponseSamples } from './response-samples';
+import { levelPosition, selectSamples, type ResponseSamples } from './response-samples';
 
 /**
  * 'debevec' (the default): Debevec-Malik least squares with a smoothness prior, over tens of
@@ -170,4 +171,22 @@ export function summariseResponse(r: CameraResponse): ResponseSummary {
     return round(m);
   }) as [number, number, number];
   return { method: r.method, levels: r.levels, samples: r.samples, contrast, maxStopsFromSrgb };
+}
+
+const exposureTablesOf = new WeakMap<CameraResponse, Float32Array[]>();
+
+/**
+ * Per channel, the exposure the response reads at a decoded value v (0..1), tabulated for readTable:
+ * the curve at the level v encodes to, the encode table and the curve composed. One table read per
+ * sample instead of two; within 0.2% of reading them in turn (largest in the deepest shadows).
+ * Built once per response.
+ */
+export function exposureTables(response: CameraResponse): Float32Array[] {
+  let tables = exposureTablesOf.get(response);
+  if (!tables) {
+    const enc = srgbEncodeTable();
+    tables = response.curves.map((curve) => buildUnitTable((v) => readCurve(curve, levelPosition(v, response.levels, enc))));
+    exposureTablesOf.set(response, tables);
+  }
+  return tables;
 }

@@ -12,7 +12,7 @@
  * PreviewMerge runs either stage on the GPU and falls back to the CPU reference, saying why, when
  * WebGPU is unavailable or the device is lost (then it stays on the CPU, as PreviewTone does).
  */
-import { guidedLift } from '../../../src-shared/filters/guided-lift';
+import { checkLiftArgs, guidedLift } from '../../../src-shared/filters/guided-lift';
 import { blendFrames } from '../../../src-shared/fusion/blend';
 import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
@@ -188,15 +188,8 @@ export async function gpuGuidedLift(
   eps: number,
   opts: GpuMergeOptions = {},
 ): Promise<GpuPlanes> {
-  for (const [name, v] of [['w', w], ['h', h], ['W', W], ['H', H]] as const) {
-    if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${name} must be a positive integer, got ${v}`);
-  }
+  checkLiftArgs(guideLow, mapsLow, w, h, guideFull, W, H, radius, eps);
   const n = w * h;
-  if (guideLow.length !== n) throw new RangeError(`low-resolution guide must hold ${n} samples, got ${guideLow.length}`);
-  if (guideFull.length !== W * H) throw new RangeError(`full-resolution guide must hold ${W * H} samples, got ${guideFull.length}`);
-  for (const m of mapsLow) if (m.length !== n) throw new RangeError(`each map must hold ${n} samples, got ${m.length}`);
-  if (!(eps > 0)) throw new RangeError(`eps must be positive, got ${eps}`);
-  if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`radius must be a non-negative integer, got ${radius}`);
   const job = new GpuJob(device);
   try {
     const k = await job.settle(pipelines(device));

@@ -3,13 +3,14 @@
  * applyTone (CPU reference) and the WebGPU pass on the same procedural radiance map and reports
  * how far apart they are, so only small summaries cross to the test.
  */
+import { probe } from './probe';
 import { histogram as cpuHistogram, type Histogram } from '../../../src-shared/tonemap/histogram';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { autoKey } from '../../../src-shared/tonemap/global';
 import type { GamutMode, OutputSpace } from '../../../src-shared/tonemap/output-space';
 import { applyTone, prepareTone, type ToneCache } from '../../../src-shared/tonemap/tone-map';
 import type { ToneSettings } from '../../../src-shared/tonemap/tone-settings';
-import { getGpuRuntime, GpuDeviceLostError, gpuFailureReason } from '../../../src-renderer/src/gpu/gpu-device';
+import { getGpuRuntime, GpuDeviceLostError } from '../../../src-renderer/src/gpu/gpu-device';
 import { PreviewTone } from '../../../src-renderer/src/gpu/preview-tone';
 import { createGpuTone } from '../../../src-renderer/src/gpu/tone-gpu';
 
@@ -97,15 +98,6 @@ function viaCanvas(source: OffscreenCanvas, output: OutputSpace): Uint8ClampedAr
   view.replaceWith(canvas);
   canvas.id = 'view';
   return ctx.getImageData(0, 0, source.width, source.height, { colorSpace }).data;
-}
-
-async function probe(): Promise<{ available: boolean; reason: string; adapter: string }> {
-  try {
-    const rt = await getGpuRuntime({ allowSoftware: true });
-    return { available: true, reason: '', adapter: `${rt.adapter.vendor} ${rt.adapter.architecture}${rt.adapter.software ? ' (software)' : ''}` };
-  } catch (error) {
-    return { available: false, reason: gpuFailureReason(error), adapter: '' };
-  }
 }
 
 async function compare(opts: { width: number; height: number; cases: ToneCase[]; maxBandBytes?: number }): Promise<{ bands: number; results: CaseResult[] }> {

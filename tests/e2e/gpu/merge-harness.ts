@@ -3,10 +3,11 @@
  * guidedLift and the weighted-sum blend on the CPU (the references) and on WebGPU over the same
  * seeded inputs and reports how far apart they are, so only small summaries cross to the test.
  */
+import { probe } from './probe';
 import { guidedLift } from '../../../src-shared/filters/guided-lift';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { mulberry32 } from '../../../src-shared/random';
-import { getGpuRuntime, GpuDeviceLostError, gpuFailureReason } from '../../../src-renderer/src/gpu/gpu-device';
+import { getGpuRuntime, GpuDeviceLostError } from '../../../src-renderer/src/gpu/gpu-device';
 import { cpuBlendWeighted, gpuBlendWeighted, gpuGuidedLift, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
 
 export interface Sizes {
@@ -102,15 +103,6 @@ function maxAbs(a: Float32Array[], b: Float32Array[]): number {
   let m = 0;
   a.forEach((p, k) => p.forEach((v, i) => (m = Math.max(m, Math.abs(v - b[k][i]) || (v === b[k][i] ? 0 : Infinity)))));
   return m;
-}
-
-async function probe(): Promise<{ available: boolean; reason: string; adapter: string }> {
-  try {
-    const rt = await getGpuRuntime({ allowSoftware: true });
-    return { available: true, reason: '', adapter: `${rt.adapter.vendor} ${rt.adapter.architecture}${rt.adapter.software ? ' (software)' : ''}` };
-  } catch (error) {
-    return { available: false, reason: gpuFailureReason(error), adapter: '' };
-  }
 }
 
 /** guidedLift against gpuGuidedLift per case; with maxBandBytes, also the banded GPU output against the unbanded one. */
