@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI directly through tsx, so `luxfuse` is always the current source.
+// Runs the TypeScript CLI from its current source: bundled by esbuild when a source changed (bin/cli-bundle.mjs), else through tsx.
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /**
  * A 24 MP merge touches a few GB of freshly allocated typed arrays; with 4 KiB pages the kernel's page faults
@@ -30,9 +31,8 @@ if (process.platform === 'linux' && process.env.LUXFUSE_HUGE_PAGES !== '0' && !t
     process.channel.unref();
     process.on('disconnect', () => process.exit(129));
   }
-  const { register } = await import('tsx/esm/api');
-  register();
-  const { runCli } = await import('../src-main/cli/main.ts');
+  const { loadCli } = await import('./cli-bundle.mjs');
+  const { runCli } = await loadCli(fileURLToPath(new URL('..', import.meta.url)));
   // The first Ctrl+C lets a batch finish the bracket it is writing (outputs are atomic); the second stops at once.
   const cancel = new AbortController();
   process.on('SIGINT', () => {
