@@ -49,6 +49,80 @@ export function solveDebevec(
   sampleLevels: number,
   precision: Float64Array,
   lambda: number,
+  robustRounds = 0,
+): Float64Array {
+  let rw: Float64Array | null = null;
+  let g = solveWeighted(samples, c, lnT, levels, sampleLevels, precision, lambda, rw);
+  for (let r = 0; r < robustRounds; r++) {
+    rw = robustWeights(samples, c, lnT, levels, sampleLevels, g, rw);
+    g = solveWeighted(samples, c, lnT, levels, sampleLevels, precision, lambda, rw);
+  }
+  return g;
+}
+
+/** Cauchy scale in robust standard deviations (95% efficiency on Gaussian residuals). */
+const CAUCHY = 2.385;
+/** Level bands the residual scale is measured in: noise in ln exposure grows towards black. */
+const BINS = 16;
+
+/** Cauchy weight of every reading from its residual against the sample's exposure, scaled per level band by the band's median absolute residual. */
+function robustWeights(samples: ResponseSamples, c: number, lnT: readonly number[], levels: number, sampleLevels: number, g: Float64Array, prev: Float64Array | null): Float64Array {
+  const frames = samples.frames;
+  const rescale = (levels - 1) / (sampleLevels - 1);
+  const res = new Float64Array(samples.count * frames).fill(NaN);
+  const gAt = (z: number): number => {
+    const i = Math.min(levels - 2, Math.floor(z));
+    return g[i] + (z - i) * (g[i + 1] - g[i]);
+  };
+  const bin = (z: number): number => Math.min(BINS - 1, Math.floor((z / levels) * BINS));
+  const byBin: number[][] = Array.from({ length: BINS }, () => []);
+  for (let i = 0; i < samples.count; i++) {
+    let s = 0;
+    let e = 0;
+    for (let j = 0; j < frames; j++) {
+      const z = samples.levels[(i * frames + j) * 3 + c] * rescale;
+      if (!(z >= 0)) continue;
+      const w = prev ? prev[i * frames + j] : 1;
+      s += w;
+      e += w * (gAt(z) - lnT[j]);
+    }
+    if (!(s > 0)) continue;
+    e /= s;
+    for (let j = 0; j < frames; j++) {
+      const z = samples.levels[(i * frames + j) * 3 + c] * rescale;
+      if (!(z >= 0)) continue;
+      const r = gAt(z) - lnT[j] - e;
+      res[i * frames + j] = r;
+      byBin[bin(z)].push(Math.abs(r));
+    }
+  }
+  const scale = byBin.map((v) => {
+    if (v.length === 0) return 1;
+    v.sort((a, b) => a - b);
+    return Math.max(1e-3, 1.4826 * v[v.length >> 1]);
+  });
+  const out = new Float64Array(samples.count * frames);
+  for (let i = 0; i < samples.count; i++) {
+    for (let j = 0; j < frames; j++) {
+      const r = res[i * frames + j];
+      if (!Number.isFinite(r)) continue;
+      const z = samples.levels[(i * frames + j) * 3 + c] * rescale;
+      const u = r / (CAUCHY * scale[bin(z)]);
+      out[i * frames + j] = 1 / (1 + u * u);
+    }
+  }
+  return out;
+}
+
+function solveWeighted(
+  samples: ResponseSamples,
+  c: number,
+  lnT: readonly number[],
+  levels: number,
+  sampleLevels: number,
+  precision: Float64Array,
+  lambda: number,
+  rw: Float64Array | null,
 ): Float64Array {
   const n = levels;
   const frames = samples.frames;
@@ -77,7 +151,7 @@ export function solveDebevec(
       }
       lo[j] = Math.min(n - 2, Math.floor(z));
       fr[j] = z - lo[j];
-      wa[j] = at(z);
+      wa[j] = at(z) * (rw ? rw[i * frames + j] : 1);
       s += wa[j];
     }
     if (!(s > 0)) continue;

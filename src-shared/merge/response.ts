@@ -43,6 +43,12 @@ export interface ResponseOptions {
    * (worst 1.88%), 200 pushes moonless_golf gamma-s back to 2.01%).
    */
   lambda?: number;
+  /**
+   * Rounds of iteratively reweighted least squares after the plain fit: every reading weighted by a
+   * Cauchy function of its residual against its sample's exposure, so readings of a scene that
+   * changed between frames (motion, flicker a ghost mask missed) stop bending the curve; default 0.
+   */
+  robustRounds?: number;
 }
 
 /** Noise in levels (8-bit quantisation plus a little read noise), and shot noise at full scale. */
@@ -93,6 +99,7 @@ function channelCurve(
   levels: number,
   method: ResponseMethod,
   lambda: number,
+  robustRounds: number,
 ): Float64Array {
   const evMax = Math.max(...ev);
   const times = ev.map((e) => 2 ** (e - evMax));
@@ -104,7 +111,7 @@ function channelCurve(
     if (z >= 0) counts[Math.round(z)]++;
   }
   const hat = debevecWeight(dl);
-  const g = solveDebevec(samples, c, times.map(Math.log), dl, levels, Float64Array.from(hat, (h) => h * h), lambda);
+  const g = solveDebevec(samples, c, times.map(Math.log), dl, levels, Float64Array.from(hat, (h) => h * h), lambda, robustRounds);
   const start = finishCurve(resample(Float64Array.from(g, Math.exp), levels), counts);
   const noise = LEVEL_NOISE_8 * ((levels - 1) / 255);
   if (method === 'debevec') return start;
@@ -129,7 +136,7 @@ export function recoverResponse(frames: LinearImage[], ev: readonly number[], op
   const samples = selectSamples(use.map((i) => frames[i]), levels, opts.maxSamples ?? 40_000);
   const useEv = use.map((i) => ev[i]);
   const lambda = opts.lambda ?? 150;
-  const curves = [0, 1, 2].map((c) => channelCurve(samples, c, useEv, levels, method, lambda)) as CameraResponse['curves'];
+  const curves = [0, 1, 2].map((c) => channelCurve(samples, c, useEv, levels, method, lambda, opts.robustRounds ?? 0)) as CameraResponse['curves'];
   const noise = LEVEL_NOISE_8 * ((levels - 1) / 255);
   const variance = curves.map((k) => levelVariance(k, noise, SHOT_NOISE, READ_NOISE)) as CameraResponse['variance'];
   return { levels, curves, variance, method, samples: samples.count };

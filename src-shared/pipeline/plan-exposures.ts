@@ -6,7 +6,7 @@
 import { MissingExposureError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { checkFrameSizes, estimateRelativeExposures, type ExposureEstimate } from '../merge/exposure-estimate';
-import { recoverResponse, summariseResponse, type CameraResponse, type ResponseSummary } from '../merge/response';
+import { recoverResponse, summariseResponse, type CameraResponse, type ResponseOptions, type ResponseSummary } from '../merge/response';
 
 export type EvSource = 'metadata' | 'pixels' | 'user';
 
@@ -39,7 +39,8 @@ export interface PlanOptions {
   allowPixelEstimate?: boolean;
 }
 
-export function planExposures(frames: readonly LinearImage[], options: PlanOptions = {}): ExposurePlan {
+/** `fit` tunes the camera response recovery (recoverResponse); the default is the plain fit. */
+export function planExposures(frames: readonly LinearImage[], options: PlanOptions = {}, fit: ResponseOptions = {}): ExposurePlan {
   const { exposureTimes, allowPixelEstimate = false } = options;
   let given: (number | null)[];
   let givenSource: EvSource;
@@ -63,7 +64,7 @@ export function planExposures(frames: readonly LinearImage[], options: PlanOptio
       missing[0],
     );
   }
-  const { estimate, response } = estimateWithResponse(frames as LinearImage[], given);
+  const { estimate, response } = estimateWithResponse(frames as LinearImage[], given, fit);
   const order = estimate.ev.map((_, i) => i).sort((a, b) => estimate.ev[a] - estimate.ev[b]);
   const referenceIndex = order[(order.length - 1) >> 1];
   const reference = estimate.ev[referenceIndex];
@@ -87,20 +88,20 @@ const SETTLED = 0.01;
  * given exposures (metadata or the user's; the pixels alone where those are missing), check the
  * exposures through it, and refit once if the check moved any of them (a lying frame).
  */
-function estimateWithResponse(frames: LinearImage[], given: (number | null)[]): { estimate: ExposureEstimate; response: CameraResponse | null } {
+function estimateWithResponse(frames: LinearImage[], given: (number | null)[], fit: ResponseOptions): { estimate: ExposureEstimate; response: CameraResponse | null } {
   if (frames.length > 0) checkFrameSizes(frames);
   // The estimate without a response, only where it is needed (a missing exposure, or no response):
   // at 24 MP it reads every pixel of every frame once more.
   let plain: ExposureEstimate | null = null;
   const plainEstimate = (): ExposureEstimate => (plain ??= estimateRelativeExposures(frames, given));
   let fitted = given.every((v) => v !== null) ? (given as number[]) : plainEstimate().ev;
-  let response = recoverResponse(frames, fitted);
+  let response = recoverResponse(frames, fitted, fit);
   if (!response) return { estimate: plainEstimate(), response: null };
   let estimate = estimateRelativeExposures(frames, given, { response });
   const settled = (ev: number[]): boolean => ev.every((v, i) => Math.abs(v - ev[0] - (fitted[i] - fitted[0])) <= SETTLED);
   for (let round = 0; round < 2 && !settled(estimate.ev); round++) {
     fitted = estimate.ev;
-    response = recoverResponse(frames, fitted) ?? response;
+    response = recoverResponse(frames, fitted, fit) ?? response;
     estimate = estimateRelativeExposures(frames, given, { response });
   }
   return { estimate, response };
