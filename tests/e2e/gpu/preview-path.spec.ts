@@ -6,7 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp, previewMean } from '../app-page';
+import { openApp } from '../app-page';
+import { previewMean } from '../flows/app-actions';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
 import { RENDERER_OUT, SAMPLES } from '../paths';

@@ -1,14 +1,16 @@
 /**
  * The app's main workflow in Debian's Chromium against the built renderer, with main's real
- * services behind the test host: open a bracket, see frames and merge, move exposure, export.
+ * services behind the test host: open a bracket, see frames and merge, move exposure, export
+ * (flows/merge-tone-export.ts, which tests/e2e/electron/merge-workflow.spec.ts runs in Electron).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../src-main/app-protocol';
-import { openApp as openPage, previewMean, exportThroughDialog } from '../app-page';
+import { openApp as openPage } from '../app-page';
+import { mergeToneExportFlow } from '../flows/merge-tone-export';
+import { hostEnvironment } from '../host/host-environment';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
 import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
@@ -35,13 +37,6 @@ async function openApp(page: Page): Promise<void> {
   expect(errors).toEqual([]);
 }
 
-async function setRange(page: Page, testId: string, value: number): Promise<void> {
-  await page.getByTestId(testId).evaluate((el: HTMLInputElement, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, value);
-}
-
 test('the page is cross-origin isolated and has no Node or Electron in reach', async ({ page }) => {
   await openApp(page);
   const facts = await page.evaluate(() => ({
@@ -66,52 +61,8 @@ test('the page is cross-origin isolated and has no Node or Electron in reach', a
 });
 
 test('open a bracket, merge, move exposure, export EXR and JPEG', async ({ page }) => {
-  expect(SAMPLES.length).toBe(3);
   await openApp(page);
-  host.dialogs.opens.push(SAMPLES);
-  await page.getByTestId('open').click();
-  await expect(page.getByTestId('frame')).toHaveCount(3);
-  await expect(page.getByTestId('preview')).toBeVisible();
-  await expect(page.getByTestId('merge-info')).toContainText('Learned fusion');
-
-  // Exposure up by two stops brightens the preview; back to zero restores it.
-  const before = await previewMean(page);
-  await setRange(page, 'exposure', 2);
-  await expect(page.getByTestId('exposure-value')).toHaveValue('2.00');
-  await expect.poll(() => previewMean(page)).toBeGreaterThan(before + 20);
-  await setRange(page, 'exposure', 0);
-  await expect.poll(() => previewMean(page)).toBeCloseTo(before, 0);
-
-  // The learned fusion (the CNN) is the default; exposure fusion (Mertens) is one choice away.
-  await page.getByTestId('method').selectOption('mertens');
-  await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
-
-  // The radiance merge lists the exposures it used.
-  await page.getByTestId('method').selectOption('radiance');
-  await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
-  await expect(page.getByTestId('ev-list').locator('li')).toHaveCount(3);
-
-  // A radiance merge offers the tone operators; changing one re-renders the preview and its histogram.
-  await expect(page.getByTestId('operator')).toHaveValue('local-contrast');
-  await expect(page.getByTestId('histogram').locator('path')).toHaveCount(3);
-  const localContrast = await previewMean(page);
-  await page.getByTestId('operator').selectOption('filmic');
-  await expect.poll(async () => Math.abs((await previewMean(page)) - localContrast)).toBeGreaterThan(1);
-  await page.getByTestId('shadows-value').fill('0.5');
-  await page.getByTestId('shadows-value').press('Enter');
-  await expect(page.getByTestId('shadows')).toHaveValue('0.5');
-
-  await page.screenshot({ path: join(ARTIFACTS, 'after-merge.png') });
-
-  const stem = join(work, 'exported');
-  await exportThroughDialog(page, host, stem);
-  await expect(page.getByTestId('notice')).toContainText('Exported exported.exr and exported.jpg');
-  expect(statSync(`${stem}.exr`).size).toBeGreaterThan(1000);
-  expect(statSync(`${stem}.jpg`).size).toBeGreaterThan(1000);
-  // The OpenEXR library itself must accept the file.
-  const header = execFileSync('exrheader', [`${stem}.exr`], { encoding: 'utf8' });
-  expect(header).toMatch(/compression .*zip/i);
-  expect(host.calls).toEqual(expect.arrayContaining(['dialog:open-images', 'project:load', 'project:merge', 'project:export']));
+  await mergeToneExportFlow(page, hostEnvironment(host), SAMPLES, join(work, 'exported'));
 });
 
 test('a corrupt file among the frames gives an error naming it, and nothing is loaded', async ({ page }) => {

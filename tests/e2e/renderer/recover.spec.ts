@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeImage } from '../../../src-shared/codecs/decode';
-import { openApp, previewMean, exportThroughDialog } from '../app-page';
+import { openApp } from '../app-page';
+import { exportThroughDialog, previewMean } from '../flows/app-actions';
+import { hostEnvironment } from '../host/host-environment';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
 import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
@@ -67,7 +69,7 @@ test('open one photo, recover it, view the HDR estimate, export EXR and JPEG', a
   await page.screenshot({ path: join(ARTIFACTS, 'recovered-hdr.png') });
 
   const stem = join(work, 'recovered');
-  await exportThroughDialog(page, host, stem);
+  await exportThroughDialog(page, hostEnvironment(host), stem);
   await expect(page.getByTestId('notice')).toContainText('Exported recovered.exr and recovered.jpg');
   expect(statSync(`${stem}.jpg`).size).toBeGreaterThan(1000);
   const header = execFileSync('exrheader', [`${stem}.exr`], { encoding: 'utf8' });
@@ -113,7 +115,7 @@ test('a bracket that lacks its darkest frame gets a synthesised one, listed with
   await page.screenshot({ path: join(ARTIFACTS, 'synthesised-dark.png') });
 
   const stem = join(work, 'synthesised');
-  await exportThroughDialog(page, host, stem);
+  await exportThroughDialog(page, hostEnvironment(host), stem);
   await expect(page.getByTestId('notice')).toContainText('Exported synthesised.exr and synthesised.jpg');
 
   await page.getByTestId('undo').click();
