@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { decodeHdr } from '../src-shared/codecs/hdr-read';
 import { cropLinear } from '../src-shared/correct/render-pair';
 import { deghostBracket, planWithoutGhosts } from '../src-shared/ghost/deghost';
-import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../src-shared/ghost/dynamic-bracket';
+import { bracketAroundMedian, renderDynamicBracket } from '../src-shared/ghost/dynamic-bracket';
+import { GHOST_KINDS, GHOST_NOISE } from './ghost-scenes';
 import { judgeDetection, judgeInput } from '../src-shared/ghost/judge-input';
 import type { LinearImage, Rgba8Image } from '../src-shared/image/linear-image';
 import { levelVariance } from '../src-shared/merge/response-curve';
@@ -31,16 +32,8 @@ const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const QUICK = args.includes('--quick');
 const JUDGE = args.includes('--judge');
-const KINDS: Record<string, Pick<DynamicBracketOptions, 'objects' | 'warps' | 'flickers'>> = {
-  objects: { objects: 3 },
-  warp: { warps: 2 },
-  flicker: { flickers: 2 },
-  mixed: { objects: 2, warps: 1, flickers: 1 },
-};
-const NOISE = [
-  { name: 'low', shot: 2e-4, read: 5e-4 },
-  { name: 'high', shot: 2e-3, read: 3e-3 },
-].filter((n) => opt('--noise', 'low,high').split(',').includes(n.name));
+const KINDS = GHOST_KINDS;
+const NOISE = GHOST_NOISE.filter((n) => opt('--noise', 'low,high').split(',').includes(n.name));
 const kinds = opt('--kinds', Object.keys(KINDS).join(',')).split(',');
 const SEEDS = QUICK ? [1] : [1, 2];
 

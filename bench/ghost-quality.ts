@@ -25,7 +25,8 @@ import { decodeHdr } from '../src-shared/codecs/hdr-read';
 import { cropLinear } from '../src-shared/correct/render-pair';
 import { deghostBracket, planWithoutGhosts, replaceFromReference } from '../src-shared/ghost/deghost';
 import { detectGhosts } from '../src-shared/ghost/detect';
-import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../src-shared/ghost/dynamic-bracket';
+import { bracketAroundMedian, renderDynamicBracket } from '../src-shared/ghost/dynamic-bracket';
+import { GHOST_KINDS, GHOST_NOISE } from './ghost-scenes';
 import type { LinearImage, Rgba8Image } from '../src-shared/image/linear-image';
 import { psnr } from '../src-shared/metrics/psnr';
 import { alignBracket } from '../src-shared/pipeline/align-bracket';
@@ -44,16 +45,8 @@ const opt = (name: string, fallback: string): string => (args.includes(name) ? a
 const QUICK = args.includes('--quick');
 const MAPS = opt('--maps', 'pedestrian_overpass_1k').split(',');
 
-const KINDS: Record<string, Pick<DynamicBracketOptions, 'objects' | 'warps' | 'flickers'>> = {
-  objects: { objects: 3 },
-  warp: { warps: 2 },
-  flicker: { flickers: 2 },
-  mixed: { objects: 2, warps: 1, flickers: 1 },
-};
-const NOISE = [
-  { name: 'low', shot: 2e-4, read: 5e-4 },
-  { name: 'high', shot: 2e-3, read: 3e-3 },
-];
+const KINDS = GHOST_KINDS;
+const NOISE = GHOST_NOISE;
 const SEEDS = QUICK ? [1] : [1, 2];
 const JUDGE = !args.includes('--no-judge');
 
