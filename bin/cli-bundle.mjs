@@ -6,10 +6,12 @@
 // (size or modification time), so the CLI is still always the current source; where it cannot be built
 // or cached (esbuild missing, read-only node_modules) the CLI runs through tsx as before.
 // LUXFUSE_CLI_BUNDLE=0 forces the tsx path; LUXFUSE_CLI_BUNDLE=require fails instead of falling back (tests).
+// The compute worker (src-main/compute/compute-worker.ts: decoding and encoding on the other cores) is
+// bundled beside it and handed to the CLI; LUXFUSE_COMPUTE_WORKERS=0 runs everything on one thread.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** Files outside the import graph that change how it is built. */
@@ -54,11 +56,13 @@ function sourceMetaPlugin() {
   };
 }
 
-async function build(root, entry, bundleFile, keyFile) {
+async function build(root, entries, bundleFiles, keyFile) {
   const requireFromTsx = createRequire(createRequire(import.meta.url).resolve('tsx/package.json'));
   const esbuild = requireFromTsx('esbuild');
   const result = await esbuild.build({
-    entryPoints: [entry],
+    entryPoints: entries.map((file, i) => ({ in: file, out: basename(bundleFiles[i], '.mjs') })),
+    outdir: dirname(bundleFiles[0]),
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -75,27 +79,39 @@ async function build(root, entry, bundleFile, keyFile) {
     const path = join(root, file);
     inputs[path] = stamp(path);
   }
-  mkdirSync(dirname(bundleFile), { recursive: true });
-  // Several CLIs may build at once (tests run in parallel): each writes its own file and renames it into place.
-  const tmp = `${bundleFile}.${process.pid}.tmp`;
-  writeFileSync(tmp, result.outputFiles[0].contents);
-  renameSync(tmp, bundleFile);
+  mkdirSync(dirname(bundleFiles[0]), { recursive: true });
+  // Several CLIs may build at once (tests run in parallel): each writes its own files and renames them into place.
+  // Each entry is named for its output file; they come back in the entries' order.
+  if (result.outputFiles.length !== bundleFiles.length) throw new Error(`esbuild wrote ${result.outputFiles.length} files for ${bundleFiles.length} entries`);
+  result.outputFiles.forEach((file, i) => {
+    const tmp = `${bundleFiles[i]}.${process.pid}.tmp`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, bundleFiles[i]);
+  });
   const tmpKey = `${keyFile}.${process.pid}.tmp`;
   writeFileSync(tmpKey, JSON.stringify({ inputs }));
   renameSync(tmpKey, keyFile);
 }
 
-/** The CLI's entry module (src-main/cli/main.ts), from the bundle where possible, else through tsx. */
+/**
+ * The CLI's entry module (src-main/cli/main.ts), from the bundle where possible, else through tsx, with
+ * its compute workers pointed at the matching build of src-main/compute/compute-worker.ts.
+ */
 export async function loadCli(root) {
   const entry = join(root, 'src-main/cli/main.ts');
+  const workerEntry = join(root, 'src-main/compute/compute-worker.ts');
+  const workers = process.env.LUXFUSE_COMPUTE_WORKERS === '0' ? 0 : undefined;
   if (process.env.LUXFUSE_CLI_BUNDLE !== '0') {
     try {
       const id = createHash('sha256').update(root).digest('hex').slice(0, 16);
-      const dir = join(root, 'node_modules/.cache/luxfuse-cli');
-      const bundleFile = join(dir, `cli-${id}.mjs`);
-      const keyFile = join(dir, `cli-${id}.json`);
-      if (!upToDate(keyFile)) await build(root, entry, bundleFile, keyFile);
-      return await import(pathToFileURL(bundleFile).href);
+      // One folder per checkout.
+      const dir = join(root, 'node_modules/.cache/luxfuse-cli', id);
+      const bundleFiles = [join(dir, 'main.mjs'), join(dir, 'compute-worker.mjs')];
+      const keyFile = join(dir, 'key.json');
+      if (!upToDate(keyFile)) await build(root, [entry, workerEntry], bundleFiles, keyFile);
+      const cli = await import(pathToFileURL(bundleFiles[0]).href);
+      cli.useComputeWorkers({ path: bundleFiles[1] }, workers);
+      return cli;
     } catch (error) {
       if (process.env.LUXFUSE_CLI_BUNDLE === 'require') throw error;
       // Fall through to tsx: slower to start, same program.
@@ -103,5 +119,7 @@ export async function loadCli(root) {
   }
   const { register } = await import('tsx/esm/api');
   register();
-  return import(pathToFileURL(entry).href);
+  const cli = await import(pathToFileURL(entry).href);
+  cli.useComputeWorkers({ path: workerEntry, tsx: true }, workers);
+  return cli;
 }

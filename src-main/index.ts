@@ -21,6 +21,8 @@ const RENDERER_ROOT = join(import.meta.dirname, '../renderer');
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
 /** The engine thread, built as its own entry beside index.js (electron.vite.config.ts). */
 const PROJECT_WORKER = join(import.meta.dirname, 'project-worker.js');
+/** Its helpers on the other cores (decoding frames, encoding display images), another entry beside it. */
+const COMPUTE_WORKER = join(import.meta.dirname, 'compute-worker.js');
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'exr', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'pef'];
 
 // Must run before 'ready': app:// behaves like https (secure context, fetch, CORS, service of WASM).
@@ -116,7 +118,7 @@ void app.whenReady().then(() => {
   let mainWindow: BrowserWindow | null = null;
   // Packaged builds carry the models in resources/ (electron-builder extraResources); the engine thread inherits env.
   if (app.isPackaged && !process.env.LUXFUSE_MODELS) process.env.LUXFUSE_MODELS = join(process.resourcesPath, 'resources', 'models');
-  const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER));
+  const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER, { workerData: { computeWorker: { path: COMPUTE_WORKER } } }));
   app.on('will-quit', () => void project.close());
   const edits = new EditStore(join(app.getPath('userData'), 'edits'));
   const presets = new PresetStore(join(app.getPath('userData'), 'presets.json'));

@@ -134,3 +134,6 @@ function describeGroups(result: Awaited<ReturnType<typeof groupFiles>>): string 
   if (lines.length === 0) lines.push('no images found');
   return lines.join('\n');
 }
+
+/** bin/cli-bundle.mjs points the CLI's compute workers at the build of their entry that matches this one. */
+export { useComputeWorkers } from '../compute/compute-pool';

@@ -12,6 +12,7 @@ import type { MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
 import { renderOutcome, renderOutcome16, type OutputSpace } from '../../src-shared/pipeline/render-display';
 import { encodeTiff } from '../../src-shared/codecs/tiff';
 import type { ToneSettings } from '../../src-shared/tonemap/tone-settings';
+import { transferables, tryCompute } from '../compute/compute-pool';
 import { writeFileAtomic } from './atomic-write';
 
 /** Named in the files we write (EXIF Software, EXR software). */
@@ -98,11 +99,42 @@ export async function exportOutcome(
   targets: ExportTargets,
   reference?: ImageMeta,
 ): Promise<string[]> {
-  const written: string[] = [];
   const output = targets.output ?? 'srgb';
   if (targets.exrPath || targets.hdrPath) {
     if (!outcome.radiance) throw new Error('no radiance map to write');
   }
+  // The display images are rendered first and encoded on a compute worker where there is one, while
+  // this thread writes the EXR: on two cores the JPEG costs no time. Returned in the order EXR, HDR, JPEG, PNG, TIFF.
+  const shown = targets.jpegPath || targets.pngPath || targets.tiffPath ? displayOutcome(outcome, targets.maxSide) : outcome;
+  let jpeg: Promise<Uint8Array> | null = null;
+  let png: Uint8Array | null = null;
+  if (targets.jpegPath || targets.pngPath) {
+    const display = renderOutcome(shown, tone, output);
+    if (targets.pngPath) png = encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data) });
+    if (targets.jpegPath) {
+      const options = { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: iccProfile(output) };
+      // The PNG is already encoded: the worker may take the display's pixels.
+      jpeg = tryCompute('encodeJpeg', [display, options], transferables(display.data)) ?? Promise.resolve(encodeJpeg(display, options));
+    }
+  }
+  let tiff: Promise<Uint8Array> | null = null;
+  if (targets.tiffPath) {
+    const display = renderOutcome16(shown, tone, output);
+    const input = {
+      width: display.width,
+      height: display.height,
+      channels: 3 as const,
+      bits: 16 as const,
+      data: dropAlpha(display.data),
+      compression: 'deflate' as const,
+      exif: exifFromReference(reference, output),
+      icc: iccProfile(output),
+    };
+    tiff = tryCompute('encodeTiff', [input], transferables(input.data)) ?? Promise.resolve(encodeTiff(input));
+  }
+  // Awaited below, after the EXR: marked handled now so a failed EXR does not leave a worker's rejection unhandled.
+  for (const job of [jpeg, tiff]) job?.catch(() => undefined);
+  const written: string[] = [];
   if (targets.exrPath) {
     const exr = encodeExr(outcome.radiance!, {
       pixelType: targets.exrPixelType ?? 'half',
@@ -116,32 +148,16 @@ export async function exportOutcome(
     await writeFileAtomic(targets.hdrPath, encodeHdr(outcome.radiance!, { comment: `written by ${SOFTWARE}` }));
     written.push(targets.hdrPath);
   }
-  const shown = targets.jpegPath || targets.pngPath || targets.tiffPath ? displayOutcome(outcome, targets.maxSide) : outcome;
-  if (targets.jpegPath || targets.pngPath) {
-    const display = renderOutcome(shown, tone, output);
-    if (targets.jpegPath) {
-      const jpeg = encodeJpeg(display, { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: iccProfile(output) });
-      await writeFileAtomic(targets.jpegPath, jpeg);
-      written.push(targets.jpegPath);
-    }
-    if (targets.pngPath) {
-      await writeFileAtomic(targets.pngPath, encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data) }));
-      written.push(targets.pngPath);
-    }
+  if (targets.jpegPath && jpeg) {
+    await writeFileAtomic(targets.jpegPath, await jpeg);
+    written.push(targets.jpegPath);
   }
-  if (targets.tiffPath) {
-    const display = renderOutcome16(shown, tone, output);
-    const tiff = encodeTiff({
-      width: display.width,
-      height: display.height,
-      channels: 3,
-      bits: 16,
-      data: dropAlpha(display.data),
-      compression: 'deflate',
-      exif: exifFromReference(reference, output),
-      icc: iccProfile(output),
-    });
-    await writeFileAtomic(targets.tiffPath, tiff);
+  if (targets.pngPath && png) {
+    await writeFileAtomic(targets.pngPath, png);
+    written.push(targets.pngPath);
+  }
+  if (targets.tiffPath && tiff) {
+    await writeFileAtomic(targets.tiffPath, await tiff);
     written.push(targets.tiffPath);
   }
   return written;

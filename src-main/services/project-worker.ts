@@ -3,12 +3,16 @@
  * 24 MP bracket never blocks Electron's main thread (menus, IPC, window events stay live).
  * Messages: { id, method, args } in; { id, ok, result } or { id, ok: false, error } out.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import type { BatchStatus } from '../../src-preload/contract';
+import { useComputeWorkers, type ComputeWorkerEntry } from '../compute/compute-pool';
 import { useNativeZlib } from './native-zlib';
 import { ProjectService } from './project-service';
 
 useNativeZlib();
+// Where its own compute workers start from, when whoever started this thread says (the app, the test host).
+const computeWorker = (workerData as { computeWorker?: ComputeWorkerEntry } | null)?.computeWorker;
+if (computeWorker) useComputeWorkers(computeWorker);
 
 export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview' | 'previewRegion' | 'weightMap' | 'batchStart' | 'batchCancel' | 'fusionInput';
 const METHODS: readonly ProjectMethod[] = ['load', 'merge', 'export', 'framePreview', 'previewRegion', 'weightMap', 'batchStart', 'batchCancel', 'fusionInput'];

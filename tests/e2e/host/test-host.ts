@@ -72,8 +72,11 @@ export async function startTestHost(rendererRoot: string, options: TestHostOptio
   // The engine runs in a worker thread, as in the app (there from the bundled project-worker.js).
   const project = new WorkerProjectService(
     () =>
-      new Worker(resolvePath(import.meta.dirname, '../../unit/helpers/ts-worker.mjs'), {
-        workerData: { tsEntry: resolvePath(import.meta.dirname, '../../../src-main/services/project-worker.ts') },
+      new Worker(resolvePath(import.meta.dirname, '../../../bin/ts-worker.mjs'), {
+        workerData: {
+          tsEntry: resolvePath(import.meta.dirname, '../../../src-main/services/project-worker.ts'),
+          computeWorker: { path: resolvePath(import.meta.dirname, '../../../src-main/compute/compute-worker.ts'), tsx: true },
+        },
       }),
   );
   // Saved edits live in a folder of this host's own, gone when it closes.

@@ -159,7 +159,7 @@ describe('the app batch export', () => {
     const out = folder('worker-out');
     const groups = ['u', 'v'].map((prefix, i) => writeBracket(shoot, { prefix, minute: i * 5 }));
     const client = new WorkerProjectService(
-      () => new Worker(resolve(import.meta.dirname, '../../helpers/ts-worker.mjs'), { workerData: { tsEntry: resolve(import.meta.dirname, '../../../../src-main/services/project-worker.ts') } }),
+      () => new Worker(resolve(import.meta.dirname, '../../../../bin/ts-worker.mjs'), { workerData: { tsEntry: resolve(import.meta.dirname, '../../../../src-main/services/project-worker.ts') } }),
     );
     try {
       expect(await client.batchStatus()).toBeNull();

@@ -8,7 +8,7 @@ import { EngineStoppedError, WorkerProjectService } from '../../../../src-main/s
 import { ProjectService } from '../../../../src-main/services/project-service';
 
 const ENTRY = resolve(import.meta.dirname, '../../../../src-main/services/project-worker.ts');
-const BOOT = resolve(import.meta.dirname, '../../helpers/ts-worker.mjs');
+const BOOT = resolve(import.meta.dirname, '../../../../bin/ts-worker.mjs');
 const SAMPLES = resolve(import.meta.dirname, '../../../../resources/samples');
 const samples = readdirSync(SAMPLES)
   .filter((f) => f.endsWith('.jpg'))

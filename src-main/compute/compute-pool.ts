@@ -1,0 +1,124 @@
+/**
+ * The other cores, for stages that share nothing with the rest of the pipeline: decoding a frame from
+ * its bytes, encoding a display image. A machine with two cores merges a bracket on one thread; with
+ * these it also decodes two frames at once and encodes the JPEG while the EXR is written.
+ *
+ * Nothing runs here unless the entry point says where the worker's code is (useComputeWorkers): the
+ * CLI (its bundle, or tsx), the app's engine thread (the built compute-worker.js), the test host. In
+ * every other context tryCompute answers null and the caller runs the stage itself, so library code
+ * works the same with or without workers, only slower.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { BracketMismatchError, DecodeError, LuxfuseError, MissingExposureError, UnsupportedFormatError } from '../../src-shared/errors';
+import type { ComputeCall, ComputeErrorReply, ComputeReply } from './compute-messages';
+import { transferables } from './compute-messages';
+import type { ComputeArgs, ComputeResult, ComputeTask } from './compute-tasks';
+
+export { transferables };
+
+/** Where a compute worker's code is: built JavaScript, or a TypeScript entry started through tsx. */
+export interface ComputeWorkerEntry {
+  path: string;
+  tsx?: boolean;
+}
+
+/** More workers than this only add memory: a bracket's frames are few and each stage is one image. */
+const MAX_WORKERS = 3;
+
+interface Lane {
+  worker: Worker;
+  busy: { id: number; resolve: (value: unknown) => void; reject: (error: Error) => void } | null;
+}
+
+let entry: ComputeWorkerEntry | null = null;
+let maxWorkers = 0;
+const lanes: Lane[] = [];
+let nextId = 1;
+let finished = 0;
+
+/** Tasks the workers have completed since the process started (tests and reports: were they used?). */
+export function computeTasksDone(): number {
+  return finished;
+}
+
+/**
+ * Says where the worker's code is (null: no workers). `workers` defaults to one fewer than the cores
+ * (the calling thread is busy too), at most 3; 0 turns them off.
+ */
+export function useComputeWorkers(where: ComputeWorkerEntry | null, workers = Math.min(MAX_WORKERS, availableParallelism() - 1)): void {
+  for (const lane of lanes.splice(0)) void lane.worker.terminate();
+  entry = where;
+  maxWorkers = where ? Math.max(0, workers) : 0;
+}
+
+/** The entry the workers start from (for an engine thread to hand on to its own pool); null without workers. */
+export function computeWorkerEntry(): ComputeWorkerEntry | null {
+  return maxWorkers > 0 ? entry : null;
+}
+
+/**
+ * Runs the task on an idle worker (starting one if the pool has room), moving `transfer`'s buffers to
+ * it; null when none is free, for the caller to run the task itself. A worker that dies rejects its
+ * task with the reason and is replaced by the next call.
+ */
+export function tryCompute<T extends ComputeTask>(task: T, args: ComputeArgs<T>, transfer: ArrayBuffer[] = []): Promise<ComputeResult<T>> | null {
+  let lane = lanes.find((l) => !l.busy);
+  if (!lane) {
+    if (!entry || lanes.length >= maxWorkers) return null;
+    lane = startLane(entry);
+  }
+  const running = lane;
+  const id = nextId++;
+  return new Promise<ComputeResult<T>>((resolve, reject) => {
+    running.busy = { id, resolve: resolve as (value: unknown) => void, reject };
+    running.worker.ref();
+    running.worker.postMessage({ id, task, args } satisfies ComputeCall, transfer);
+  });
+}
+
+function startLane(where: ComputeWorkerEntry): Lane {
+  const worker = where.tsx
+    ? new Worker(join(import.meta.dirname, '../../bin/ts-worker.mjs'), { workerData: { tsEntry: where.path } })
+    : new Worker(where.path);
+  const lane: Lane = { worker, busy: null };
+  worker.unref();
+  worker.on('message', (reply: ComputeReply) => {
+    const busy = lane.busy;
+    if (!busy || busy.id !== reply.id) return;
+    lane.busy = null;
+    worker.unref();
+    finished++;
+    if (reply.ok) busy.resolve(reply.result);
+    else busy.reject(rebuildError(reply.error));
+  });
+  const gone = (why: string): void => {
+    const index = lanes.indexOf(lane);
+    if (index >= 0) lanes.splice(index, 1);
+    lane.busy?.reject(new Error(`a compute worker stopped (${why})`));
+    lane.busy = null;
+  };
+  worker.on('error', (error) => gone(error.message));
+  worker.on('exit', (code) => gone(`exit code ${code}`));
+  lanes.push(lane);
+  return lane;
+}
+
+const ERROR_CLASSES: Record<string, new (message: string, file?: string) => Error> = {
+  LuxfuseError,
+  DecodeError,
+  UnsupportedFormatError,
+  BracketMismatchError,
+  MissingExposureError,
+  RangeError,
+  TypeError,
+};
+
+/** The worker's error as the same class on this thread, so callers' instanceof checks still hold. */
+function rebuildError(e: ComputeErrorReply): Error {
+  const Class = ERROR_CLASSES[e.constructor] ?? Error;
+  const error = Class.prototype instanceof LuxfuseError || Class === LuxfuseError ? new Class(e.message, e.file) : new Class(e.message);
+  if (!(error instanceof LuxfuseError)) error.name = e.name;
+  return error;
+}
