@@ -1,5 +1,5 @@
-/** Node's native zlib as the codecs' inflate and CRC-32 (src-shared/codecs/zlib-backend.ts): about 3x fflate's speed on a 24 MP PNG. */
-import { crc32, inflateRawSync } from 'node:zlib';
+/** Node's native zlib as the codecs' inflate, CRC-32 and fast deflate (src-shared/codecs/zlib-backend.ts): about 3x fflate's speed on a 24 MP PNG. */
+import { constants, crc32, deflateSync, inflateRawSync } from 'node:zlib';
 import { portableZlib, setZlibBackend, type ZlibBackend } from '../../src-shared/codecs/zlib-backend';
 
 /** One output chunk of the expected size (up to 1 GiB), not thousands of 16 KiB pieces for zlib to join at the end. */
@@ -18,6 +18,11 @@ export const nativeZlib: ZlibBackend = {
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
   crc32: (data, crc = 0) => crc32(data, crc),
+  // zlib's own run-length strategy: on EXR's predicted half floats about twice zlibRle's speed, 1 % larger.
+  deflateRle(data) {
+    const out = deflateSync(data, { level: 1, strategy: constants.Z_RLE });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  },
 };
 
 /** Called once by each Node entry point (the CLI, Electron's main process). */

@@ -1,6 +1,7 @@
 /** TIFF writer: 8/16-bit integer or 32-bit float, grey or RGB, strips (raw or Deflate), either byte order, optional EXIF and ICC profile. */
 import { zlibSync } from 'fflate';
 import { zlibRle } from './deflate-rle';
+import { zlibBackend } from './zlib-backend';
 import { linearToSrgb } from '../image/srgb';
 import { exifEntries, type ExifFields } from './exif-write';
 import { TIFF_LONG, TIFF_RATIONAL, TIFF_SHORT, TIFF_UNDEFINED, writeTiffStructure, type TiffEntry } from './tiff-structure';
@@ -83,7 +84,8 @@ export function encodeTiff(opts: TiffEncodeOptions): Uint8Array {
     const strip = all.subarray(y * rowBytes, Math.min(height, y + rowsPerStrip) * rowBytes);
     // Run-length + Huffman deflate is fast and suits predicted samples. With no size limit it always returns
     // a stream; the fflate fallback only keeps the types honest.
-    strips.push(compression === 'deflate' ? (zlibRle(strip, [], Infinity) ?? zlibSync(strip, { level: 1 })) : strip);
+    const native = zlibBackend().deflateRle;
+    strips.push(compression === 'deflate' ? (native ? native(strip) : (zlibRle(strip, [], Infinity) ?? zlibSync(strip, { level: 1 }))) : strip);
   }
 
   const perSample = (v: number): number[] => new Array(channels).fill(v);

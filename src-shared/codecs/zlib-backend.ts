@@ -13,6 +13,11 @@ export interface ZlibBackend {
   inflateRaw(src: Uint8Array, size: number): Uint8Array;
   /** CRC-32 (ISO 3309, as PNG chunks use) of data, continuing from `crc`. */
   crc32(data: Uint8Array, crc?: number): number;
+  /**
+   * A zlib stream (header and Adler-32) of data, coded fast: run-length matches and Huffman codes, as
+   * the writers' own zlibRle does. Optional: without it the writers use zlibRle.
+   */
+  deflateRle?(data: Uint8Array): Uint8Array;
 }
 
 let table: Int32Array | null = null;

@@ -13,7 +13,11 @@ import { mergeBracket } from '../../../../src-shared/pipeline/merge-bracket';
 import { computeTasksDone, computeWorkerEntry, transferables, tryCompute, useComputeWorkers } from '../../../../src-main/compute/compute-pool';
 import { exportOutcome } from '../../../../src-main/services/export-service';
 import { readBracket } from '../../../../src-main/services/frames';
+import { useNativeZlib } from '../../../../src-main/services/native-zlib';
 import { FIXTURE_TIMES, writeBracket } from '../../helpers/bracket-fixture';
+
+// As in every Node entry point (and in the worker): zlib's native deflate for the EXR and TIFF blocks.
+useNativeZlib();
 
 const WORKER = { path: resolve(import.meta.dirname, '../../../../src-main/compute/compute-worker.ts'), tsx: true };
 const dir = mkdtempSync(join(tmpdir(), 'luxfuse-compute-'));
