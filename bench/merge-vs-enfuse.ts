@@ -28,11 +28,11 @@ interface Timing {
 }
 
 /** Runs a command under /usr/bin/time; median wall seconds and max peak RSS over RUNS runs. */
-function measure(command: string, argv: string[]): Timing {
+function measure(command: string, argv: string[], env: Record<string, string> = {}): Timing {
   const runs: { wall: number; cpu: number }[] = [];
   let peak = 0;
   for (let i = 0; i < RUNS; i++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync('/usr/bin/time', ['-f', '%e %M %U %S', command, ...argv], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, ...env } });
     if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed:\n${r.stderr}`);
     const [wall, kb, user, sys] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
     runs.push({ wall, cpu: user + sys });
@@ -65,6 +65,8 @@ function benchCase(title: string, files: string[], times: number[], work: string
   const mertens = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--align', 'off', '--jpeg', join(work, 'm.jpg')]);
   const aligned = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--jpeg', join(work, 'a.jpg')]);
   const radiance = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'radiance', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'r.exr'), '--jpeg', join(work, 'r.jpg')]);
+  // The same on one thread: what the compute workers (decoding, the JPEG beside the EXR) bring.
+  const radianceAlone = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'radiance', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'r1.exr'), '--jpeg', join(work, 'r1.jpg')], { LUXFUSE_COMPUTE_WORKERS: '0' });
   const both = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'b.exr'), '--jpeg', join(work, 'b.jpg')]);
   return [
     `### ${title}`,
@@ -76,6 +78,7 @@ function benchCase(title: string, files: string[], times: number[], work: string
     row('luxfuse merge --method mertens --align off → JPEG', mertens, enfuse),
     row('luxfuse merge --method mertens (aligned, the default) → JPEG', aligned, enfuse),
     row('luxfuse merge --method radiance --align off → EXR + JPEG', radiance, enfuse),
+    row('the same on one thread (LUXFUSE_COMPUTE_WORKERS=0)', radianceAlone, enfuse),
     row('luxfuse merge --method mertens --align off → EXR (radiance) + JPEG (fused)', both, enfuse),
     '',
   ];
