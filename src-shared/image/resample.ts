@@ -46,22 +46,31 @@ function resampleRow(src: Float32Array, rowStart: number, ch: number, plan: Axis
   }
 }
 
-/**
- * Returns a new image whose longer side is maxSide (the other rounded, at least 1), or a copy
- * when the image is already that small. Integer factors average whole blocks exactly.
- */
-export function downsample(img: LinearImage, maxSide: number): LinearImage {
+function checkDownsample(img: LinearImage, maxSide: number): void {
   if (!Number.isInteger(maxSide) || maxSide < 1) {
     throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
   }
   const { width: w, height: h, channels: ch } = img;
   if (img.data.length !== w * h * ch) throw new RangeError(`image data has ${img.data.length} samples, expected ${w * h * ch}`);
+}
+
+/** The size downsample gives: the longer side maxSide, the other rounded (at least 1). */
+function downsampledSize(w: number, h: number, maxSide: number): [number, number] {
+  return [w >= h ? maxSide : Math.max(1, Math.round((w * maxSide) / h)), h > w ? maxSide : Math.max(1, Math.round((h * maxSide) / w))];
+}
+
+/**
+ * Returns a new image whose longer side is maxSide (the other rounded, at least 1), or a copy
+ * when the image is already that small. Integer factors average whole blocks exactly.
+ */
+export function downsample(img: LinearImage, maxSide: number): LinearImage {
+  checkDownsample(img, maxSide);
+  const { width: w, height: h, channels: ch } = img;
   const long = Math.max(w, h);
   if (long <= maxSide) {
     return { ...img, data: img.data.slice(), meta: { ...img.meta } };
   }
-  const ow = w >= h ? maxSide : Math.max(1, Math.round((w * maxSide) / h));
-  const oh = h > w ? maxSide : Math.max(1, Math.round((h * maxSide) / w));
+  const [ow, oh] = downsampledSize(w, h, maxSide);
   const out = createLinearImage(ow, oh, ch, { ...img.meta }, img.ev);
   const px = planAxis(w, ow);
   const py = planAxis(h, oh);
@@ -87,6 +96,56 @@ export function downsample(img: LinearImage, maxSide: number): LinearImage {
       for (let i = 0; i < rowLen; i++) acc[i] += wy * row[i];
     }
     dst.set(acc, oy * rowLen);
+  }
+  return out;
+}
+
+/**
+ * downsample, except that a channel which reached `clipLevel` anywhere in an output pixel's area
+ * comes out at clipLevel: a merge of small frames must see that pixel as clipped, as the full-size
+ * merge sees its clipped part, not as a darker value it would trust.
+ */
+export function downsampleKeepingClips(img: LinearImage, maxSide: number, clipLevel: number): LinearImage {
+  const out = downsample(img, maxSide);
+  if (out.width === img.width && out.height === img.height) return out;
+  const { width: w, height: h, channels: ch, data: src } = img;
+  const px = planAxis(w, out.width);
+  const py = planAxis(h, out.height);
+  const dst = out.data;
+  for (let oy = 0; oy < out.height; oy++) {
+    for (let y = py.start[oy], ye = y + py.count[oy]; y < ye; y++) {
+      const row = y * w * ch;
+      for (let ox = 0; ox < out.width; ox++) {
+        const o = (oy * out.width + ox) * ch;
+        for (let i = row + px.start[ox] * ch, ie = i + px.count[ox] * ch, c = 0; i < ie; i++, c = c + 1 === ch ? 0 : c + 1) {
+          if (src[i] >= clipLevel) dst[o + c] = clipLevel;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * An image of downsample's size whose every pixel is the source pixel at the centre of the area
+ * downsample averages for it: real samples (their codes and noise), for fits that need them, such
+ * as a camera response, on downsample's grid.
+ */
+export function pointSample(img: LinearImage, maxSide: number): LinearImage {
+  checkDownsample(img, maxSide);
+  const { width: w, height: h, channels: ch, data: src } = img;
+  if (Math.max(w, h) <= maxSide) return { ...img, data: img.data.slice(), meta: { ...img.meta } };
+  const [ow, oh] = downsampledSize(w, h, maxSide);
+  const out = createLinearImage(ow, oh, ch, { ...img.meta }, img.ev);
+  const dst = out.data;
+  for (let oy = 0; oy < oh; oy++) {
+    const y = Math.min(h - 1, Math.floor(((oy + 0.5) * h) / oh));
+    for (let ox = 0; ox < ow; ox++) {
+      const x = Math.min(w - 1, Math.floor(((ox + 0.5) * w) / ow));
+      const i = (y * w + x) * ch;
+      const o = (oy * ow + ox) * ch;
+      for (let c = 0; c < ch; c++) dst[o + c] = src[i + c];
+    }
   }
   return out;
 }
