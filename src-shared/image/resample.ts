@@ -64,6 +64,40 @@ function downsampledSize(w: number, h: number, maxSide: number): [number, number
  * when the image is already that small. Integer factors average whole blocks exactly.
  */
 export function downsample(img: LinearImage, maxSide: number): LinearImage {
+  return resample(img, maxSide, null);
+}
+
+/**
+ * downsample, except that a channel which reached `clipLevel` anywhere in an output pixel's area
+ * comes out at clipLevel: a merge of small frames must see that pixel as clipped, as the full-size
+ * merge sees its clipped part, not as a darker value it would trust.
+ */
+export function downsampleKeepingClips(img: LinearImage, maxSide: number, clipLevel: number): LinearImage {
+  return resample(img, maxSide, clipLevel);
+}
+
+/** Same as resampleRow, also flagging each output sample whose source samples reached `clip`. */
+function resampleRowClipped(src: Float32Array, rowStart: number, ch: number, plan: AxisPlan, out: Float64Array, clip: number, flags: Uint8Array): void {
+  const { start, count, offset, weight } = plan;
+  for (let o = 0, n = start.length; o < n; o++) {
+    const base = rowStart + start[o] * ch;
+    const w0 = offset[o];
+    const k = count[o];
+    for (let c = 0; c < ch; c++) {
+      let s = 0;
+      let f = 0;
+      for (let j = 0; j < k; j++) {
+        const v = src[base + j * ch + c];
+        s += weight[w0 + j] * v;
+        if (v >= clip) f = 1;
+      }
+      out[o * ch + c] = s;
+      flags[o * ch + c] = f;
+    }
+  }
+}
+
+function resample(img: LinearImage, maxSide: number, clipLevel: number | null): LinearImage {
   checkDownsample(img, maxSide);
   const { width: w, height: h, channels: ch } = img;
   const long = Math.max(w, h);
@@ -77,6 +111,8 @@ export function downsample(img: LinearImage, maxSide: number): LinearImage {
   const rowLen = ow * ch;
   const row = new Float64Array(rowLen);
   const acc = new Float64Array(rowLen);
+  const rowFlags = clipLevel === null ? null : new Uint8Array(rowLen);
+  const accFlags = clipLevel === null ? null : new Uint8Array(rowLen);
   const dst = out.data;
   const src = img.data;
   // Rows are resampled horizontally once each, then accumulated into the output row they cover;
@@ -84,44 +120,22 @@ export function downsample(img: LinearImage, maxSide: number): LinearImage {
   let cachedRow = -1;
   for (let oy = 0; oy < oh; oy++) {
     acc.fill(0);
+    accFlags?.fill(0);
     const y0 = py.start[oy];
     const wOff = py.offset[oy];
     for (let j = 0, k = py.count[oy]; j < k; j++) {
       const y = y0 + j;
       if (y !== cachedRow) {
-        resampleRow(src, y * w * ch, ch, px, row);
+        if (rowFlags) resampleRowClipped(src, y * w * ch, ch, px, row, clipLevel!, rowFlags);
+        else resampleRow(src, y * w * ch, ch, px, row);
         cachedRow = y;
       }
       const wy = py.weight[wOff + j];
       for (let i = 0; i < rowLen; i++) acc[i] += wy * row[i];
+      if (accFlags) for (let i = 0; i < rowLen; i++) accFlags[i] |= rowFlags![i];
     }
     dst.set(acc, oy * rowLen);
-  }
-  return out;
-}
-
-/**
- * downsample, except that a channel which reached `clipLevel` anywhere in an output pixel's area
- * comes out at clipLevel: a merge of small frames must see that pixel as clipped, as the full-size
- * merge sees its clipped part, not as a darker value it would trust.
- */
-export function downsampleKeepingClips(img: LinearImage, maxSide: number, clipLevel: number): LinearImage {
-  const out = downsample(img, maxSide);
-  if (out.width === img.width && out.height === img.height) return out;
-  const { width: w, height: h, channels: ch, data: src } = img;
-  const px = planAxis(w, out.width);
-  const py = planAxis(h, out.height);
-  const dst = out.data;
-  for (let oy = 0; oy < out.height; oy++) {
-    for (let y = py.start[oy], ye = y + py.count[oy]; y < ye; y++) {
-      const row = y * w * ch;
-      for (let ox = 0; ox < out.width; ox++) {
-        const o = (oy * out.width + ox) * ch;
-        for (let i = row + px.start[ox] * ch, ie = i + px.count[ox] * ch, c = 0; i < ie; i++, c = c + 1 === ch ? 0 : c + 1) {
-          if (src[i] >= clipLevel) dst[o + c] = clipLevel;
-        }
-      }
-    }
+    if (accFlags) for (let i = 0, o = oy * rowLen; i < rowLen; i++) if (accFlags[i]) dst[o + i] = clipLevel!;
   }
   return out;
 }
