@@ -58,7 +58,7 @@ interface StageFrames {
   synthetic?: Map<SynthesizeSide, { frame: LinearImage; source: number }>;
   /** Ghost detections of the aligned frames (dropped when the alignment changes), and their suggested reference. */
   ghosts?: { detections: GhostDetections; suggested: number };
-  /** A preview's point samples of the full-resolution frames on its grid: its exposures are planned on them (MergeOptions.planFrames). */
+  /** A preview's point samples of the full-resolution frames on its grid, made for its first radiance merge: its exposures are planned on them (MergeOptions.planFrames). */
   samples?: LinearImage[];
   /** The samples moved as the frames were aligned (dropped when the alignment changes). */
   alignedSamples?: LinearImage[];
@@ -368,7 +368,9 @@ export class ProjectService {
     }
     if (request.synthesize || request.deghost) await this.checkpoint(project, asked);
     let planFrames: LinearImage[] | undefined;
-    if (stage.samples && request.method === 'radiance') {
+    if (stage.side !== undefined && request.method === 'radiance') {
+      const side = stage.side;
+      stage.samples ??= project.frames.map((f) => pointSample(f, side));
       const samples = (stage.alignedSamples ??= stage.samples.map((f, i) => warpFrame(f, aligned.transforms[i]).image));
       planFrames = synthetic ? [...samples, synthetic.frame] : samples;
     }
@@ -536,17 +538,13 @@ function checkRequest(project: Project, request: MergeRequest): void {
   }
 }
 
-/**
- * A preview stage: the frames box-downsampled to `side` as the full merge's preview is (a pixel with
- * a clipped part stays clipped), and point samples of them on the same grid to plan exposures on.
- */
+/** A preview stage: the frames box-downsampled to `side` as the full merge's preview is (a pixel with a clipped part stays clipped). */
 function previewStage(full: LinearImage[], side: number): StageFrames {
   const frames = full.map((f) => {
     const clip = f.meta.clipLevel;
     return clip !== undefined && Number.isFinite(clip) ? downsampleKeepingClips(f, side, clip) : downsample(f, side);
   });
-  const samples = full.map((f) => pointSample(f, side));
-  return { stage: 'preview', frames, samples, side, scale: [full[0].width / frames[0].width, full[0].height / frames[0].height] };
+  return { stage: 'preview', frames, side, scale: [full[0].width / frames[0].width, full[0].height / frames[0].height] };
 }
 
 /** What image a request asks for, whatever its stage, preview size or network weights: equal keys, the same image. */
