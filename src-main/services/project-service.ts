@@ -67,8 +67,9 @@ interface StageFrames {
 /** A finished merge of one stage, set whole when it is done: an abandoned merge sets none. */
 interface StageMerge {
   stage: MergeStage;
-  /** editKey of the request it answers. */
+  /** editKey of the request it answers, and the generation it was asked in. */
   key: string;
+  generation: number;
   /** Its place in the order the project's merges finished in: the newer of a preview and a full merge is shown. */
   order: number;
   outcome: MergeOutcome;
@@ -93,7 +94,7 @@ interface Project {
   frames: LinearImage[];
   /** The full-resolution stage: its frames are `frames`. */
   full: StageFrames;
-  /** The frames box-downsampled to the preview's size (made by the first preview merge, for that size). */
+  /** The frames box-downsampled to the preview's size (made at load for the default size, else by the first preview of another). */
   preview?: StageFrames;
   /** The frame the bracket is aligned to at every stage, suggested once from the full-resolution frames. */
   reference?: number;
@@ -170,7 +171,7 @@ export class ProjectService {
     const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths);
     const projectId = randomUUID();
     const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1] }, generation: 0, finished: 0 };
-    // The preview's frames are made here, where the thumbnails are: they come from them at a fraction of a pass over the full frames.
+    // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
     const preview = Math.max(frames[0].width, frames[0].height) > DEFAULT_PREVIEW_SIDE ? previewStage(frames, DEFAULT_PREVIEW_SIDE) : undefined;
     if (preview) project.preview = preview;
     this.projects.set(projectId, project);
@@ -241,8 +242,13 @@ export class ProjectService {
     return project.reference;
   }
 
-  /** The full-resolution merge for this request: the one running in the same generation (the same image), else a new one. */
+  /**
+   * The full-resolution merge for this request: the one running in the same generation (the same
+   * image), else a new one. A refinement (a request naming its generation) also takes one that an
+   * export or a zoomed-in view has finished in that generation.
+   */
   private fullMerge(project: Project, request: MergeRequest, asked: Asked): Promise<StageMerge> {
+    if (request.generation !== undefined && project.fullMerge?.generation === asked.generation) return Promise.resolve(project.fullMerge);
     const running = project.running;
     if (running?.generation === asked.generation) return running.done;
     const done = this.stageMerge(project, request, asked, project.full);
@@ -306,6 +312,7 @@ export class ProjectService {
     return this.finish(project, {
       stage: stage.stage,
       key: asked.key,
+      generation: asked.generation,
       outcome,
       merged: frames,
       exposureTimes,
@@ -403,6 +410,7 @@ export class ProjectService {
     return this.finish(project, {
       stage: stage.stage,
       key: asked.key,
+      generation: asked.generation,
       outcome,
       merged: [stage.frames[0]],
       facts: {

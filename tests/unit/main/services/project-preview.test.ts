@@ -179,13 +179,19 @@ describe('ProjectService after a preview-only merge', () => {
     // The network sees the preview's frames (300 px), not the full ones brought down to its working side.
     expect([input.width, input.height]).toEqual([SIDE, 200]);
     const data = await predictFusionWeights(input);
-    const merged = await service.merge({ ...request, fusionWeights: { exposures: input.exposures, paddedWidth: input.paddedWidth, paddedHeight: input.paddedHeight, data, inputKey: input.key } });
+    const fusionWeights = { exposures: input.exposures, paddedWidth: input.paddedWidth, paddedHeight: input.paddedHeight, data, inputKey: input.key };
+    const merged = await service.merge({ ...request, fusionWeights });
     expect(merged.stage).toBe('preview');
     expect(merged.network).toBe('renderer');
     const out = join(dir, 'learned-after-preview.jpg');
     await service.export({ projectId, tone: { operator: 'filmic' }, jpegPath: out });
     const jpeg = decodeImage(new Uint8Array(readFileSync(out)), 'learned-after-preview.jpg');
     expect([jpeg.width, jpeg.height]).toEqual([W, H]);
+    // The refinement that follows takes the full merge the export made in this generation (its own
+    // weights are not even looked at: the preview's would not fit a full-size input).
+    const refined = await service.merge({ ...request, stage: 'full', generation: merged.generation, fusionWeights });
+    expect([refined.stage, refined.network, refined.width]).toEqual(['full', 'main', W]);
+    await expect(service.merge({ ...request, stage: 'full', fusionWeights })).rejects.toThrow(/computed for another network input/);
   }, 60_000);
 });
 
