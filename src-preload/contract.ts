@@ -131,6 +131,17 @@ export interface MergeRequest {
   exposureTimes?: number[];
   /** Long side of the preview sent back, in pixels. */
   previewMaxSide?: number;
+  /**
+   * 'full' (default): the merge at full resolution, what export writes. 'preview': the same merge
+   * on the frames box-downsampled to previewMaxSide, for a quick first look (a bracket that already
+   * fits that size gets the full merge, and says so in MergeResult.stage).
+   */
+  stage?: MergeStage;
+  /**
+   * A 'full' request refining a preview: that preview's MergeResult.generation. When another image
+   * has been asked for since, the request fails at once as superseded instead of displacing it.
+   */
+  generation?: number;
   /** How frames are aligned before the merge (default 'similarity'). */
   align?: AlignMode;
   /** Add a synthetic frame 2 stops beyond the darkest ('dark') or brightest ('bright') one; brackets only. */
@@ -140,6 +151,12 @@ export interface MergeRequest {
   /** A learned merge's network output, computed by the renderer (WebGPU) on project:fusion-input; absent: main runs the network (WASM). */
   fusionWeights?: FusionWeights;
 }
+
+/** How far a merge went: the preview's size only, or full resolution. */
+export type MergeStage = 'preview' | 'full';
+
+/** In the message of a merge that was abandoned because a newer one was asked for: the caller drops it, it is no failure. */
+export const SUPERSEDED_MESSAGE = 'superseded by a newer merge';
 
 /** The learned fusion network's input for a merge request, as main would compute it (src-shared/fusion/fusion-input.ts). */
 export interface FusionInputResult extends FusionInput {
@@ -165,6 +182,11 @@ export interface MergeResult {
   method: ProjectMethod;
   /** A recovered single frame: the exposure change applied, in stops (negative: it was over-exposed). */
   correctionStops?: number;
+  /** 'preview': merged at the preview's size only (refine with a 'full' request); 'full': at full resolution. */
+  stage: MergeStage;
+  /** The project's merge generation it answers: bumped whenever a merge of another image is asked for. */
+  generation: number;
+  /** Full-resolution size of the image, whatever the stage (the preview is smaller). */
   width: number;
   height: number;
   /** How the preview is tone mapped: fused images are display-referred, radiance is scene-referred. */
@@ -178,7 +200,7 @@ export interface MergeResult {
   ev: number[];
   evSource: ('metadata' | 'pixels' | 'user')[];
   warnings: string[];
-  /** Per frame: how it was moved onto the reference frame. */
+  /** Per frame: how it was moved onto the reference frame (in full-resolution pixels, also for a preview). */
   alignment: FrameAlignment[];
   /** The deghosting's mask and uncertainty, when it was asked for. */
   ghost?: GhostOverlay;

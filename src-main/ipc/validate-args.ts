@@ -309,6 +309,11 @@ function mergeRequest(channel: string, value: unknown): MergeRequest {
   if (req.synthesize !== undefined) out.synthesize = synthesizeSide(channel, req.synthesize, 'synthesize');
   if (req.deghost !== undefined) out.deghost = deghostRequest(channel, req.deghost);
   if (req.previewMaxSide !== undefined) out.previewMaxSide = Math.round(finiteIn(channel, req.previewMaxSide, 'previewMaxSide', 64, 4096));
+  if (req.stage !== undefined) out.stage = oneOf(channel, req.stage, 'stage', ['preview', 'full'] as const);
+  if (req.generation !== undefined) {
+    if (!Number.isSafeInteger(req.generation) || (req.generation as number) < 0) throw new IpcArgumentError(channel, 'generation must be a whole number >= 0');
+    out.generation = req.generation as number;
+  }
   if (req.fusionWeights !== undefined) {
     if (method !== 'learned') throw new IpcArgumentError(channel, "fusionWeights go with method 'learned' only");
     out.fusionWeights = fusionWeights(channel, req.fusionWeights);

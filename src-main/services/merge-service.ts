@@ -2,11 +2,10 @@
  * The merge step for the app and the CLI alike: the pure methods from src-shared, and the learned
  * fusion, which needs the model runtime (onnxruntime-web) that only the Node side has.
  */
-import { deghostBracket, planWithoutGhosts } from '../../src-shared/ghost/deghost';
+import { deghostBracket } from '../../src-shared/ghost/deghost';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
-import { addRadiance, mergeBracket, type MergeOptions, type MergeOutcome, type Method } from '../../src-shared/pipeline/merge-bracket';
-import { planExposures } from '../../src-shared/pipeline/plan-exposures';
+import { addRadiance, fusePrepared, prepareMerge, type MergeOptions, type MergeOutcome, type Method, type PreparedMerge } from '../../src-shared/pipeline/merge-bracket';
 import { previewWeightMaps } from '../../src-shared/pipeline/weight-maps';
 import { fusionInput, type FusionInput } from '../../src-shared/fusion/fusion-input';
 import { givenWeightsPredictor, type GivenWeights } from '../../src-shared/fusion/given-weights';
@@ -29,13 +28,15 @@ export function learnedInput(frames: LinearImage[], options: MergeOptions = {}):
 }
 
 export async function mergeFrames(frames: LinearImage[], method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
-  if (method !== 'learned') return mergeBracket(frames, method, options);
-  checkBracket(frames);
-  // Deghosting replaces what moved by the reference's content before the network sees the frames, as in mergeBracket.
-  const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, options.deghost) : null;
-  const input = ghost ? ghost.frames : frames;
-  // A missing exposure must fail before the network runs, as in mergeBracket.
-  const plan = options.withRadiance ? (ghost ? planWithoutGhosts(input, ghost.summary.mask, options) : planExposures(input, options)) : null;
+  return fuseFrames(prepareMerge(frames, method, options), method, options, learned);
+}
+
+/** The method itself on a prepared bracket (deghosted and planned by prepareMerge), the learned fusion included. */
+export async function fuseFrames(prepared: PreparedMerge, method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
+  if (method !== 'learned') return fusePrepared(prepared, method, options);
+  // Deghosting replaced what moved by the reference's content before the network sees the frames, as in mergeBracket;
+  // a missing exposure failed in prepareMerge, before the network runs.
+  const { frames: input, plan, ghost } = prepared;
   const { fused, weights } = learned.weights ? await learnedFuse(input, givenWeightsPredictor(learned.weights)) : await fuseLearned(input);
   const outcome: MergeOutcome = {
     method: 'learned',
@@ -45,7 +46,7 @@ export async function mergeFrames(frames: LinearImage[], method: Method, options
     radiance: null,
     plan,
     key: 1,
-    ...(ghost ? { ghost: ghost.summary } : {}),
+    ...(ghost ? { ghost } : {}),
     ...(options.weightMapSide ? { weightMaps: previewWeightMaps(weights, fused.width, fused.height, options.weightMapSide) } : {}),
   };
   if (plan) addRadiance(outcome, input, plan);

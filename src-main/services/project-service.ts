@@ -4,19 +4,20 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import type { BatchRequest, BatchStatus, ExportRequest, ExportResult, FrameInfo, FramePreviewRequest, FusionInputResult, GhostOverlay, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, SynthesizeSide, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
+import { SUPERSEDED_MESSAGE, type BatchRequest, type BatchStatus, type ExportRequest, type ExportResult, type FrameInfo, type FramePreviewRequest, type FusionInputResult, type GhostOverlay, type LoadResult, type MergeRequest, type MergeResult, type MergeStage, type PreviewImage, type PreviewRegionRequest, type SynthesizeSide, type Thumbnail, type WeightMap, type WeightMapRequest } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
 import { applyStrokes } from '../../src-shared/ghost/strokes';
 import { SYNTHETIC_STOPS } from '../../src-shared/correct/synthesize';
 import { cropImage } from '../../src-shared/image/crop';
-import { downsample } from '../../src-shared/image/resample';
+import { downsample, downsampleKeepingClips, pointSample } from '../../src-shared/image/resample';
+import { warpFrame } from '../../src-shared/align/warp';
 import type { LinearImage } from '../../src-shared/image/linear-image';
-import { alignBracket, type AlignedBracket, type AlignMode } from '../../src-shared/pipeline/align-bracket';
+import { alignBracket, scaleAlignment, type AlignedBracket, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
-import { addRadiance, RECOVER_METHODS, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
-import { learnedInput, mergeFrames } from './merge-service';
+import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
+import { fuseFrames, learnedInput } from './merge-service';
 import { fusionInputKey } from '../../src-shared/fusion/given-weights';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { autoKey, toneMapGlobal } from '../../src-shared/tonemap/global';
@@ -24,7 +25,7 @@ import { checkOutputPath } from './atomic-write';
 import { exportOutcome } from './export-service';
 import { correctImage, synthesiseMissingFrame } from './correct-service';
 import { readBracket, readFrame } from './frames';
-import { GhostDetections } from './ghost-detections';
+import { GhostDetections, type GhostDetector } from './ghost-detections';
 import { BatchExporter, type GroupEngine } from './batch-service';
 
 interface MergeInput {
@@ -32,25 +33,81 @@ interface MergeInput {
   exposureTimes?: number[];
   synthetic?: { frame: LinearImage; source: number };
   deghost?: DeghostOptions;
+  /** How each frame was aligned, in full-resolution pixels. */
+  alignment: FrameAlignment[];
+  /** What found the ghosts and how long it took this time, for the overlay. */
+  ghostSource?: { millis: number; detector: GhostDetector };
+  /** What a preview's radiance merge plans its exposures on: the aligned point samples (plus the synthetic frame). */
+  planFrames?: LinearImage[];
+}
+
+/** One stage's frames and what is computed from them (kept between merges; dropped with the alignment they depend on). */
+interface StageFrames {
+  stage: MergeStage;
+  /** The frames as loaded, at this stage's size. */
+  frames: LinearImage[];
+  /** Long side the frames were box-downsampled to (the preview's size); absent at full resolution. */
+  side?: number;
+  /** Full-resolution pixels per pixel of these frames, across and down (1 at full resolution). */
+  scale: [number, number];
+  /** A one-frame project's corrections, by correction method (the two recover views share one). */
+  corrections?: Map<CorrectMethod, CorrectResult>;
+  /** Frames on the reference grid for the last alignment mode asked for (alignment runs once per mode). */
+  aligned?: AlignedBracket;
+  /** Synthetic extreme frames made from the aligned frames, by side (dropped when the alignment changes). */
+  synthetic?: Map<SynthesizeSide, { frame: LinearImage; source: number }>;
+  /** Ghost detections of the aligned frames (dropped when the alignment changes), and their suggested reference. */
+  ghosts?: { detections: GhostDetections; suggested: number };
+  /** A preview's point samples of the full-resolution frames on its grid, made for its first radiance merge: its exposures are planned on them (MergeOptions.planFrames). */
+  samples?: LinearImage[];
+  /** The samples moved as the frames were aligned (dropped when the alignment changes). */
+  alignedSamples?: LinearImage[];
+}
+
+/** A finished merge of one stage, set whole when it is done: an abandoned merge sets none. */
+interface StageMerge {
+  stage: MergeStage;
+  /** editKey of the request it answers, and the generation it was asked in. */
+  key: string;
+  generation: number;
+  /** Its place in the order the project's merges finished in: the newer of a preview and a full merge is shown. */
+  order: number;
+  outcome: MergeOutcome;
+  /** The frames the merge saw (aligned, plus a synthetic one): what its export and the frame previews need again. */
+  merged: LinearImage[];
+  exposureTimes?: number[];
+  /** How it was deghosted (its detection, strokes applied): the export deghosts the same way. */
+  deghost?: DeghostOptions;
+  ghostSource?: MergeInput['ghostSource'];
+  /** What its result reports besides the image, decided with the merge. */
+  facts: Omit<MergeResult, 'projectId' | 'stage' | 'generation' | 'width' | 'height' | 'preview' | 'ghost' | 'millis'>;
+}
+
+/** A merge as asked for: the image (editKey) and the project's generation when it was asked. */
+interface Asked {
+  key: string;
+  generation: number;
 }
 
 interface Project {
   paths: string[];
   frames: LinearImage[];
-  /** A one-frame project's corrections, by correction method (the two recover views share one). */
-  corrections?: Map<CorrectMethod, CorrectResult>;
-  outcome: MergeOutcome | null;
-  exposureTimes?: number[];
-  /** Frames on the reference grid for the last alignment mode asked for (alignment runs once per mode). */
-  aligned?: AlignedBracket;
-  /** Synthetic extreme frames made from the aligned frames, by side (dropped when the alignment changes). */
-  synthetic?: Map<SynthesizeSide, { frame: LinearImage; source: number }>;
-  /** The frames the last merge saw (aligned, plus a synthetic one): what its export needs again. */
-  merged?: LinearImage[];
-  /** Ghost detections of the aligned frames (dropped when the alignment changes), and their suggested reference. */
-  ghosts?: { detections: GhostDetections; suggested: number };
-  /** How the last merge was deghosted (its detection, strokes applied): the export deghosts the same way. */
-  deghost?: DeghostOptions;
+  /** The full-resolution stage: its frames are `frames`. */
+  full: StageFrames;
+  /** The frames box-downsampled to the preview's size (made at load for the default size, else by the first preview of another). */
+  preview?: StageFrames;
+  /** The frame the bracket is aligned to at every stage, suggested once from the full-resolution frames. */
+  reference?: number;
+  /** The latest merge asked for (its network weights left out: they fit one stage only), its editKey and generation. */
+  asked?: Asked & { request: MergeRequest };
+  /** Bumped whenever a merge of another image than the last one is asked for: a merge of an older generation is abandoned. */
+  generation: number;
+  /** The full-resolution merge in flight: a request of the same generation waits for it instead of starting another. */
+  running?: { generation: number; done: Promise<StageMerge> };
+  fullMerge?: StageMerge;
+  previewMerge?: StageMerge;
+  /** Merges finished so far (StageMerge.order). */
+  finished: number;
 }
 
 export class UnknownProjectError extends Error {
@@ -60,8 +117,21 @@ export class UnknownProjectError extends Error {
   }
 }
 
+/** A merge abandoned at a stage boundary because another image was asked for since: the caller drops it (no failure). */
+export class MergeSupersededError extends Error {
+  constructor() {
+    super(`this merge was ${SUPERSEDED_MESSAGE}`);
+    this.name = 'MergeSupersededError';
+  }
+}
+
 const THUMBNAIL_SIDE = 240;
 const DEFAULT_PREVIEW_SIDE = 1280;
+/**
+ * A preview is aligned on a grey proxy of at most this long side (alignFrames' default is 1536): for
+ * 3 frames at 1280 px the estimate took 1.8-3.2 s on the preview's own pixels, about 0.5 s on 2x2 blocks.
+ */
+const PREVIEW_PROXY_SIDE = 640;
 /** Full-resolution frames are large: keep only the most recent projects. */
 const MAX_PROJECTS = 2;
 
@@ -100,114 +170,233 @@ export class ProjectService {
   async load(paths: string[]): Promise<LoadResult> {
     const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths);
     const projectId = randomUUID();
-    this.projects.set(projectId, { paths, frames, outcome: null });
+    const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1] }, generation: 0, finished: 0 };
+    // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
+    const preview = Math.max(frames[0].width, frames[0].height) > DEFAULT_PREVIEW_SIDE ? previewStage(frames, DEFAULT_PREVIEW_SIDE) : undefined;
+    if (preview) project.preview = preview;
+    this.projects.set(projectId, project);
     while (this.projects.size > MAX_PROJECTS) {
       this.projects.delete(this.projects.keys().next().value as string);
     }
-    return { projectId, frames: frames.map((frame, i) => frameInfo(paths[i], frame)) };
+    return { projectId, frames: (preview?.frames ?? frames).map((frame, i) => frameInfo(paths[i], frame, frames[i])) };
   }
 
+  /**
+   * Merges at the stage asked for. A preview runs the whole pipeline on the frames downsampled to
+   * the preview's size; a full merge joins one already running for the same image. Either is
+   * abandoned (MergeSupersededError) at its next stage boundary once another image is asked for.
+   */
   async merge(request: MergeRequest): Promise<MergeResult> {
     const project = this.get(request.projectId);
     const started = performance.now();
-    const recover = (RECOVER_METHODS as readonly string[]).includes(request.method);
-    if (project.frames.length === 1 && !recover) throw new Error('A single frame cannot be merged: choose Recover highlights/shadows, or open a bracket');
-    if (project.frames.length > 1 && recover) throw new Error('Recover works on a single frame; merge a bracket instead');
-    if (recover && request.synthesize) throw new Error('A missing exposure is synthesised for a bracket; a single frame is recovered instead');
-    if (recover && request.deghost) throw new Error('Deghosting compares the frames of a bracket; a single frame has nothing to compare');
-    if (request.deghost && request.synthesize) {
-      throw new Error('Deghosting and a synthesised missing frame do not go together (the synthetic frame has no motion of its own to compare): turn one of them off');
-    }
-    const asked = request.deghost?.reference;
-    if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0 && asked < project.frames.length)) {
-      throw new Error(`The deghosting reference must be one of the ${project.frames.length} frames, got ${asked}`);
-    }
-    if (recover) return this.recover(project, request, started);
-    const { frames, exposureTimes, synthetic, deghost } = await this.mergeInput(project, request);
-    const previewSide = request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE;
-    // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.
-    const outcome = await mergeFrames(frames, request.method as Method, { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide, ...(deghost ? { deghost } : {}) }, { weights: request.fusionWeights });
-    project.outcome = outcome;
-    project.exposureTimes = exposureTimes;
-    project.merged = frames;
-    project.deghost = deghost;
-    const image = outcome.method === 'radiance' ? outcome.radiance! : outcome.fused!;
-    const preview = downsample(image, previewSide);
-    const ghost = deghost?.detection ? ghostOverlay(deghost.detection, preview.width, preview.height, project.ghosts!.detections.lastMillis, project.ghosts!.detections.lastDetector) : undefined;
-    const plan = outcome.plan;
-    return {
-      projectId: request.projectId,
-      method: outcome.method,
-      width: outcome.width,
-      height: outcome.height,
-      mode: outcome.method === 'radiance' ? 'radiance' : 'display',
-      key: outcome.key,
-      preview: { width: preview.width, height: preview.height, data: preview.data },
-      ev: plan?.ev ?? project.frames.map((f) => f.ev ?? Number.NaN),
-      evSource: plan?.source ?? project.frames.map(() => 'metadata' as const),
-      warnings: plan?.warnings ?? [],
-      alignment: project.aligned!.alignment,
-      ...(synthetic ? { synthetic: { name: synthetic.frame.meta.sourceName!, source: synthetic.source } } : {}),
-      ...(ghost ? { ghost } : {}),
-      ...(outcome.method === 'learned' ? { network: request.fusionWeights ? ('renderer' as const) : ('main' as const) } : {}),
-      millis: Math.round(performance.now() - started),
-    };
+    checkRequest(project, request);
+    const asked = this.ask(project, request);
+    const merge = this.stageOf(project, request) === 'full' ? await this.fullMerge(project, request, asked) : await this.stageMerge(project, request, asked, this.previewFrames(project, request));
+    return this.result(project, request, merge, asked.generation, started);
   }
 
-  /** The learned network's input for this merge request, as merge() computes it, for the renderer to run the network on. */
+  /** The learned network's input for this merge request, as merge() computes it at the request's stage, for the renderer to run the network on. */
   async fusionInput(request: MergeRequest): Promise<FusionInputResult> {
     const project = this.get(request.projectId);
     if (project.frames.length < 2) throw new Error('A single frame has no bracket to fuse');
-    const { frames, exposureTimes, deghost } = await this.mergeInput(project, request);
+    checkRequest(project, request);
+    // Asking for the input is the start of a merge: one running for another image stops at its next boundary.
+    const asked = this.ask(project, request);
+    const stage = this.stageOf(project, request) === 'full' ? project.full : this.previewFrames(project, request);
+    const { frames, exposureTimes, deghost } = await this.mergeInput(project, stage, request, asked);
     const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) });
     return { ...input, key: fusionInputKey(input) };
   }
 
-  /** A bracket's frames as a merge sees them (aligned, plus a synthetic one), its exposure times and its deghosting. */
-  private async mergeInput(project: Project, request: MergeRequest): Promise<MergeInput> {
+  /**
+   * Records the request as the latest, in a new generation when it asks for another image. A request
+   * that names an older generation (a refinement of a preview since replaced) is dropped at once: it
+   * must not displace the newer merge.
+   */
+  private ask(project: Project, request: MergeRequest): Asked {
+    if (request.generation !== undefined && request.generation !== project.generation) throw new MergeSupersededError();
+    const key = editKey(request);
+    if (project.asked?.key !== key) project.generation++;
+    const { fusionWeights: _weights, generation: _generation, ...rest } = request;
+    project.asked = { key, generation: project.generation, request: rest };
+    return project.asked;
+  }
+
+  /** A preview of a bracket that already fits the preview's size is its full merge. */
+  private stageOf(project: Project, request: MergeRequest): MergeStage {
+    if (request.stage !== 'preview') return 'full';
+    const { width, height } = project.frames[0];
+    return Math.max(width, height) > previewSide(request) ? 'preview' : 'full';
+  }
+
+  /** The frames box-downsampled to the preview's size (made at load for the default size; for another, on its first preview). */
+  private previewFrames(project: Project, request: MergeRequest): StageFrames {
+    const side = previewSide(request);
+    if (project.preview?.side !== side) project.preview = previewStage(project.frames, side);
+    return project.preview;
+  }
+
+  /** The frame every stage aligns to: suggested once, from the frames at full resolution. */
+  private referenceOf(project: Project): number {
+    project.reference ??= suggestReference(project.frames);
+    return project.reference;
+  }
+
+  /**
+   * The full-resolution merge for this request: the one running in the same generation (the same
+   * image), else a new one. A refinement (a request naming its generation) also takes one that an
+   * export or a zoomed-in view has finished in that generation.
+   */
+  private fullMerge(project: Project, request: MergeRequest, asked: Asked): Promise<StageMerge> {
+    if (request.generation !== undefined && project.fullMerge?.generation === asked.generation) return Promise.resolve(project.fullMerge);
+    const running = project.running;
+    if (running?.generation === asked.generation) return running.done;
+    const done = this.stageMerge(project, request, asked, project.full);
+    project.running = { generation: asked.generation, done };
+    const over = () => {
+      if (project.running?.done === done) project.running = undefined;
+    };
+    done.then(over, over);
+    return done;
+  }
+
+  /**
+   * The full-resolution merge of the latest request, for what needs every pixel (export, a zoomed-in
+   * region): kept, or joined while it runs, or run now. A preview's network weights do not fit the
+   * full-size input, so a merge started here runs the network in main.
+   */
+  private currentFull(project: Project, what: string): Promise<StageMerge> {
+    const asked = project.asked;
+    if (!asked) throw new Error(`merge the bracket before ${what}`);
+    if (project.fullMerge?.key === asked.key) return Promise.resolve(project.fullMerge);
+    return this.fullMerge(project, { ...asked.request, stage: 'full' }, asked);
+  }
+
+  /** The merge the renderer shows: the newer of the last preview and the last full merge (the full one when both are of the same image). */
+  private shown(project: Project): StageMerge | undefined {
+    const { fullMerge: full, previewMerge: preview } = project;
+    if (!full || !preview) return full ?? preview;
+    return full.key === preview.key || full.order > preview.order ? full : preview;
+  }
+
+  /**
+   * Gives other calls their turn, then goes on only if this merge's image is still the one asked
+   * for. The merge's stage boundaries: a newer request waits at most one stage for the engine.
+   */
+  private async checkpoint(project: Project, asked: Asked): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (project.generation !== asked.generation) throw new MergeSupersededError();
+  }
+
+  /** Sets a finished merge as the stage's latest, all at once. */
+  private finish(project: Project, merge: Omit<StageMerge, 'order'>): StageMerge {
+    const done: StageMerge = { ...merge, order: ++project.finished };
+    if (done.stage === 'full') project.fullMerge = done;
+    else project.previewMerge = done;
+    return done;
+  }
+
+  /** One stage's merge: align, deghost, plan, fuse, with a boundary after each, set on the project only once it is complete. */
+  private async stageMerge(project: Project, request: MergeRequest, asked: Asked, stage: StageFrames): Promise<StageMerge> {
+    if ((RECOVER_METHODS as readonly string[]).includes(request.method)) return this.recover(project, request, asked, stage);
+    const method = request.method as Method;
+    const input = await this.mergeInput(project, stage, request, asked);
+    const { frames, exposureTimes, synthetic, deghost } = input;
+    // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.
+    const options: MergeOptions = { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide(request), ...(deghost ? { deghost } : {}), ...(input.planFrames ? { planFrames: input.planFrames } : {}) };
+    const prepared = prepareMerge(frames, method, options);
+    await this.checkpoint(project, asked);
+    const outcome = await fuseFrames(prepared, method, options, { weights: request.fusionWeights });
+    await this.checkpoint(project, asked);
+    const plan = outcome.plan;
+    return this.finish(project, {
+      stage: stage.stage,
+      key: asked.key,
+      generation: asked.generation,
+      outcome,
+      merged: frames,
+      exposureTimes,
+      deghost,
+      ghostSource: input.ghostSource,
+      facts: {
+        method: outcome.method,
+        mode: outcome.method === 'radiance' ? 'radiance' : 'display',
+        key: outcome.key,
+        ev: plan?.ev ?? stage.frames.map((f) => f.ev ?? Number.NaN),
+        evSource: plan?.source ?? stage.frames.map(() => 'metadata' as const),
+        warnings: plan?.warnings ?? [],
+        alignment: input.alignment,
+        ...(synthetic ? { synthetic: { name: synthetic.frame.meta.sourceName!, source: synthetic.source } } : {}),
+        ...(outcome.method === 'learned' ? { network: request.fusionWeights ? ('renderer' as const) : ('main' as const) } : {}),
+      },
+    });
+  }
+
+  /**
+   * A bracket's frames at one stage as a merge sees them (aligned, plus a synthetic one), its
+   * exposure times and its deghosting. What it computes is kept on the stage for the next merge;
+   * the merge itself keeps its own references, since another may replace them at a boundary.
+   */
+  private async mergeInput(project: Project, stage: StageFrames, request: MergeRequest, asked: Asked): Promise<MergeInput> {
     // The app has no flags to ask for: a frame without exposure data gets a pixel estimate and a warning.
     const mode: AlignMode = request.align ?? 'similarity';
-    if (!project.aligned || project.aligned.mode !== mode) {
-      project.aligned = alignBracket(project.frames, mode);
-      project.synthetic = undefined;
-      project.ghosts = undefined;
+    if (!stage.aligned || stage.aligned.mode !== mode) {
+      const reference = mode === 'off' || stage.frames.length < 2 ? undefined : this.referenceOf(project);
+      stage.aligned = alignBracket(stage.frames, mode, { reference, ...(stage.stage === 'preview' ? { proxySide: PREVIEW_PROXY_SIDE } : {}) });
+      stage.synthetic = undefined;
+      stage.ghosts = undefined;
+      stage.alignedSamples = undefined;
     }
-    let frames = project.aligned.frames;
+    const aligned = stage.aligned;
+    await this.checkpoint(project, asked);
+    let frames = aligned.frames;
     let exposureTimes = request.exposureTimes;
     let synthetic: { frame: LinearImage; source: number } | undefined;
     if (request.synthesize) {
-      project.synthetic ??= new Map();
-      synthetic = project.synthetic.get(request.synthesize);
+      const made = (stage.synthetic ??= new Map());
+      synthetic = made.get(request.synthesize);
       if (!synthetic) {
         synthetic = await synthesiseMissingFrame(frames, request.synthesize);
-        project.synthetic.set(request.synthesize, synthetic);
+        made.set(request.synthesize, synthetic);
       }
       frames = [...frames, synthetic.frame];
       // Times the user typed cover the loaded frames; the synthetic one is its source's, moved.
       if (exposureTimes?.length === project.frames.length) exposureTimes = [...exposureTimes, exposureTimes[synthetic.source] * 2 ** (request.synthesize === 'dark' ? -SYNTHETIC_STOPS : SYNTHETIC_STOPS)];
     }
-    const deghost = request.deghost ? await this.deghostOptions(project, project.aligned.frames, request.deghost) : undefined;
-    return { frames, exposureTimes, synthetic, deghost };
-  }
-
-  /** The detection for this reference and threshold (kept between merges), with the user's strokes applied. */
-  private async deghostOptions(project: Project, frames: LinearImage[], request: NonNullable<MergeRequest['deghost']>): Promise<DeghostOptions> {
-    project.ghosts ??= { detections: new GhostDetections(frames), suggested: suggestReference(frames) };
-    const reference = request.reference ?? project.ghosts.suggested;
-    const found = await project.ghosts.detections.detect(reference, request.threshold ?? DEFAULT_THRESHOLD);
-    return { mode: 'auto', reference, detection: applyStrokes(found, request.strokes ?? []) };
+    let deghost: DeghostOptions | undefined;
+    let ghostSource: MergeInput['ghostSource'];
+    if (request.deghost) {
+      // A preview takes the frame suggested at full resolution rather than guess again from its small frames.
+      const ghosts = (stage.ghosts ??= { detections: new GhostDetections(aligned.frames), suggested: stage.stage === 'full' ? suggestReference(aligned.frames) : this.referenceOf(project) });
+      const reference = request.deghost.reference ?? ghosts.suggested;
+      const found = await ghosts.detections.detect(reference, request.deghost.threshold ?? DEFAULT_THRESHOLD);
+      ghostSource = { millis: ghosts.detections.lastMillis, detector: ghosts.detections.lastDetector };
+      deghost = { mode: 'auto', reference, detection: applyStrokes(found, request.deghost.strokes ?? []) };
+    }
+    if (request.synthesize || request.deghost) await this.checkpoint(project, asked);
+    let planFrames: LinearImage[] | undefined;
+    if (stage.side !== undefined && request.method === 'radiance') {
+      const side = stage.side;
+      stage.samples ??= project.frames.map((f) => pointSample(f, side));
+      const samples = (stage.alignedSamples ??= stage.samples.map((f, i) => warpFrame(f, aligned.transforms[i]).image));
+      planFrames = synthetic ? [...samples, synthetic.frame] : samples;
+    }
+    const [sx, sy] = stage.scale;
+    const alignment = stage.stage === 'full' ? aligned.alignment : scaleAlignment(aligned.alignment, sx, sy);
+    return { frames, exposureTimes, synthetic, deghost, alignment, ...(ghostSource ? { ghostSource } : {}), ...(planFrames ? { planFrames } : {}) };
   }
 
   /** A one-frame project: the correction networks (or the physics), shown as the corrected frame or as the tone-mapped HDR estimate. */
-  private async recover(project: Project, request: MergeRequest, started: number): Promise<MergeResult> {
+  private async recover(project: Project, request: MergeRequest, asked: Asked, stage: StageFrames): Promise<StageMerge> {
     const method = request.method as RecoverMethod;
     const correctMethod: CorrectMethod = method === 'recover-classical' ? 'classical' : 'learned';
-    project.corrections ??= new Map();
-    let result = project.corrections.get(correctMethod);
+    const kept = (stage.corrections ??= new Map());
+    let result = kept.get(correctMethod);
     if (!result) {
-      result = await correctImage(project.frames[0], { method: correctMethod });
-      project.corrections.set(correctMethod, result);
+      result = await correctImage(stage.frames[0], { method: correctMethod });
+      kept.set(correctMethod, result);
     }
+    await this.checkpoint(project, asked);
     const hdrView = method === 'recover-hdr';
     const outcome: MergeOutcome = {
       method,
@@ -218,52 +407,74 @@ export class ProjectService {
       plan: null,
       key: hdrView ? autoKey(result.hdr) : 1,
     };
-    project.outcome = outcome;
-    project.deghost = undefined;
-    const preview = downsample(hdrView ? result.hdr : result.ldr, request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE);
+    return this.finish(project, {
+      stage: stage.stage,
+      key: asked.key,
+      generation: asked.generation,
+      outcome,
+      merged: [stage.frames[0]],
+      facts: {
+        method,
+        correctionStops: result.stops,
+        mode: hdrView ? 'radiance' : 'display',
+        key: outcome.key,
+        ev: [0],
+        evSource: ['pixels'],
+        warnings: result.clipped > 0.5 ? [`${Math.round(result.clipped * 100)}% of the frame is clipped: the recovered highlights there are an estimate`] : [],
+        alignment: [],
+      },
+    });
+  }
+
+  /** A finished merge as the renderer gets it: the preview (downsampled as asked), the overlay, the full-resolution size. */
+  private result(project: Project, request: MergeRequest, merge: StageMerge, generation: number, started: number): MergeResult {
+    const preview = downsample(shownImage(merge.outcome), previewSide(request));
+    const detection = merge.deghost?.detection;
+    const ghost = detection && merge.ghostSource ? ghostOverlay(detection, preview.width, preview.height, merge.ghostSource.millis, merge.ghostSource.detector) : undefined;
+    const size = merge.stage === 'full' ? merge.outcome : project.frames[0];
     return {
       projectId: request.projectId,
-      method,
-      correctionStops: result.stops,
-      width: outcome.width,
-      height: outcome.height,
-      mode: hdrView ? 'radiance' : 'display',
-      key: outcome.key,
+      ...merge.facts,
+      stage: merge.stage,
+      generation,
+      width: size.width,
+      height: size.height,
       preview: { width: preview.width, height: preview.height, data: preview.data },
-      ev: [0],
-      evSource: ['pixels'],
-      warnings: result.clipped > 0.5 ? [`${Math.round(result.clipped * 100)}% of the frame is clipped: the recovered highlights there are an estimate`] : [],
-      alignment: [],
+      ...(ghost ? { ghost } : {}),
       millis: Math.round(performance.now() - started),
     };
   }
 
-  /** One frame as shot at the preview's size (aligned once merged, so it lies on the merge pixel for pixel), for the viewer. */
+  /**
+   * One frame as shot (aligned as the merge shown aligned it, so it lies on that merge pixel for
+   * pixel), for the viewer; larger than a preview's frames, it comes from the full-resolution merge.
+   */
   async framePreview(request: FramePreviewRequest): Promise<Thumbnail> {
     const project = this.get(request.projectId);
-    const frames = project.aligned?.frames ?? project.frames;
     const { index } = request;
-    if (!(Number.isInteger(index) && index >= 0 && index < frames.length)) throw new RangeError(`frame ${index} is not one of the ${frames.length} frames`);
-    return asShot(frames[index], request.maxSide);
+    if (!(Number.isInteger(index) && index >= 0 && index < project.frames.length)) throw new RangeError(`frame ${index} is not one of the ${project.frames.length} frames`);
+    const shown = this.shown(project);
+    const small = shown?.stage === 'preview' && request.maxSide > Math.max(shown.merged[0].width, shown.merged[0].height);
+    const merge = small ? await this.currentFull(project, 'asking for its frames') : shown;
+    return asShot((merge?.merged ?? project.frames)[index], request.maxSide);
   }
 
-  /** A rectangle of the image the last merge's preview was made from, at up to full resolution, for the viewer zoomed in. */
+  /** A rectangle of the image shown, at up to full resolution, for the viewer zoomed in: from the full-resolution merge (run now if only its preview was). */
   async previewRegion(request: PreviewRegionRequest): Promise<PreviewImage> {
-    const outcome = this.get(request.projectId).outcome;
-    if (!outcome) throw new Error('merge the bracket before asking for a region of it');
-    const shown = outcome.method === 'radiance' || outcome.method === 'recover-hdr' ? outcome.radiance! : outcome.fused!;
+    const project = this.get(request.projectId);
+    const shown = this.shown(project);
+    const { outcome } = shown?.stage === 'full' ? shown : await this.currentFull(project, 'asking for a region of it');
     const { x, y, width, height } = request;
-    const region = downsample(cropImage(shown, { x, y, width, height }), request.maxSide);
+    const region = downsample(cropImage(shownImage(outcome), { x, y, width, height }), request.maxSide);
     return { width: region.width, height: region.height, data: region.data };
   }
 
-  /** One frame's weights in the last merge, at its preview's size: the maps the merge itself blended with, kept from it. */
+  /** One frame's weights in the merge shown, at its preview's size: the maps the merge itself blended with, kept from it. */
   async weightMap(request: WeightMapRequest): Promise<WeightMap> {
-    const project = this.get(request.projectId);
-    const outcome = project.outcome;
-    if (!outcome) throw new Error('merge the bracket before asking for its weight maps');
-    const single = (RECOVER_METHODS as readonly string[]).includes(outcome.method);
-    const count = single ? 1 : (project.merged ?? project.frames).length;
+    const merge = this.shown(this.get(request.projectId));
+    if (!merge) throw new Error('merge the bracket before asking for its weight maps');
+    const { outcome } = merge;
+    const count = merge.merged.length;
     const { index } = request;
     if (!(Number.isInteger(index) && index >= 0 && index < count)) throw new RangeError(`frame ${index} is not one of the ${count} frames of the merge`);
     const maps = outcome.weightMaps;
@@ -271,18 +482,25 @@ export class ProjectService {
     return weightMapOf(maps[index], index);
   }
 
+  /** Writes the full-resolution merge of the latest request: after a preview only, that merge runs (or is waited for) first. */
   async export(request: ExportRequest): Promise<ExportResult> {
     const project = this.get(request.projectId);
-    const outcome = project.outcome;
-    if (!outcome) throw new Error('merge the bracket before exporting');
+    if (!project.asked) throw new Error('merge the bracket before exporting');
     for (const path of [request.exrPath, request.jpegPath, request.tiffPath]) {
       if (path) await checkOutputPath(path, project.paths);
     }
-    const frames = project.merged ?? project.frames;
+    let merge: StageMerge;
+    try {
+      merge = await this.currentFull(project, 'exporting');
+    } catch (error) {
+      if (error instanceof MergeSupersededError) throw new Error('The merge changed while the export waited for it: export again');
+      throw error;
+    }
+    const { outcome, merged: frames } = merge;
     if (request.exrPath && !outcome.radiance) {
-      const options = { exposureTimes: project.exposureTimes, allowPixelEstimate: true };
+      const options = { exposureTimes: merge.exposureTimes, allowPixelEstimate: true };
       // A deghosted merge exports the same deghosted frames, planned as mergeBracket plans them.
-      const ghost = project.deghost ? deghostBracket(frames, project.deghost) : null;
+      const ghost = merge.deghost ? deghostBracket(frames, merge.deghost) : null;
       if (ghost) addRadiance(outcome, ghost.frames, planWithoutGhosts(ghost.frames, ghost.summary.mask, options));
       else addRadiance(outcome, frames, planExposures(frames, options));
     }
@@ -310,6 +528,45 @@ export class ProjectService {
     if (!project) throw new UnknownProjectError(id);
     return project;
   }
+}
+
+/** The request's choices that fit the project (method for its frame count, deghosting reference in range, no clashing options). */
+function checkRequest(project: Project, request: MergeRequest): void {
+  const recover = (RECOVER_METHODS as readonly string[]).includes(request.method);
+  if (project.frames.length === 1 && !recover) throw new Error('A single frame cannot be merged: choose Recover highlights/shadows, or open a bracket');
+  if (project.frames.length > 1 && recover) throw new Error('Recover works on a single frame; merge a bracket instead');
+  if (recover && request.synthesize) throw new Error('A missing exposure is synthesised for a bracket; a single frame is recovered instead');
+  if (recover && request.deghost) throw new Error('Deghosting compares the frames of a bracket; a single frame has nothing to compare');
+  if (request.deghost && request.synthesize) {
+    throw new Error('Deghosting and a synthesised missing frame do not go together (the synthetic frame has no motion of its own to compare): turn one of them off');
+  }
+  const asked = request.deghost?.reference;
+  if (asked !== undefined && !(Number.isInteger(asked) && asked >= 0 && asked < project.frames.length)) {
+    throw new Error(`The deghosting reference must be one of the ${project.frames.length} frames, got ${asked}`);
+  }
+}
+
+/** A preview stage: the frames box-downsampled to `side` as the full merge's preview is (a pixel with a clipped part stays clipped). */
+function previewStage(full: LinearImage[], side: number): StageFrames {
+  const frames = full.map((f) => {
+    const clip = f.meta.clipLevel;
+    return clip !== undefined && Number.isFinite(clip) ? downsampleKeepingClips(f, side, clip) : downsample(f, side);
+  });
+  return { stage: 'preview', frames, side, scale: [full[0].width / frames[0].width, full[0].height / frames[0].height] };
+}
+
+/** What image a request asks for, whatever its stage, preview size or network weights: equal keys, the same image. */
+function editKey(request: MergeRequest): string {
+  return JSON.stringify([request.method, request.align ?? 'similarity', request.exposureTimes ?? null, request.synthesize ?? null, request.deghost ?? null]);
+}
+
+function previewSide(request: MergeRequest): number {
+  return request.previewMaxSide ?? DEFAULT_PREVIEW_SIDE;
+}
+
+/** The image a merge's preview and regions show: the radiance map for the radiance views, else the fused (or corrected) image. */
+function shownImage(outcome: MergeOutcome): LinearImage {
+  return outcome.method === 'radiance' || outcome.method === 'recover-hdr' ? outcome.radiance! : outcome.fused!;
 }
 
 /** One batch group through the app's own load, merge and export (the same files a single export writes), then released. */
@@ -391,8 +648,9 @@ function asShot(frame: LinearImage, maxSide: number): Thumbnail {
   return { width: thumb.width, height: thumb.height, data: thumb.data };
 }
 
-function frameInfo(path: string, frame: LinearImage): FrameInfo {
-  const thumb = asShot(frame, THUMBNAIL_SIDE);
+/** `small`: the frame or a downsampled copy, for the thumbnail; `frame` at full resolution, for its size. */
+function frameInfo(path: string, small: LinearImage, frame: LinearImage): FrameInfo {
+  const thumb = asShot(small, THUMBNAIL_SIDE);
   return {
     path,
     name: basename(path),

@@ -46,28 +46,73 @@ function resampleRow(src: Float32Array, rowStart: number, ch: number, plan: Axis
   }
 }
 
-/**
- * Returns a new image whose longer side is maxSide (the other rounded, at least 1), or a copy
- * when the image is already that small. Integer factors average whole blocks exactly.
- */
-export function downsample(img: LinearImage, maxSide: number): LinearImage {
+function checkDownsample(img: LinearImage, maxSide: number): void {
   if (!Number.isInteger(maxSide) || maxSide < 1) {
     throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
   }
   const { width: w, height: h, channels: ch } = img;
   if (img.data.length !== w * h * ch) throw new RangeError(`image data has ${img.data.length} samples, expected ${w * h * ch}`);
+}
+
+/** The size downsample gives: the longer side maxSide, the other rounded (at least 1). */
+function downsampledSize(w: number, h: number, maxSide: number): [number, number] {
+  return [w >= h ? maxSide : Math.max(1, Math.round((w * maxSide) / h)), h > w ? maxSide : Math.max(1, Math.round((h * maxSide) / w))];
+}
+
+/**
+ * Returns a new image whose longer side is maxSide (the other rounded, at least 1), or a copy
+ * when the image is already that small. Integer factors average whole blocks exactly.
+ */
+export function downsample(img: LinearImage, maxSide: number): LinearImage {
+  return resample(img, maxSide, null);
+}
+
+/**
+ * downsample, except that a channel which reached `clipLevel` anywhere in an output pixel's area
+ * comes out at clipLevel: a merge of small frames must see that pixel as clipped, as the full-size
+ * merge sees its clipped part, not as a darker value it would trust.
+ */
+export function downsampleKeepingClips(img: LinearImage, maxSide: number, clipLevel: number): LinearImage {
+  return resample(img, maxSide, clipLevel);
+}
+
+/** Same as resampleRow, also flagging each output sample whose source samples reached `clip`. */
+function resampleRowClipped(src: Float32Array, rowStart: number, ch: number, plan: AxisPlan, out: Float64Array, clip: number, flags: Uint8Array): void {
+  const { start, count, offset, weight } = plan;
+  for (let o = 0, n = start.length; o < n; o++) {
+    const base = rowStart + start[o] * ch;
+    const w0 = offset[o];
+    const k = count[o];
+    for (let c = 0; c < ch; c++) {
+      let s = 0;
+      let f = 0;
+      for (let j = 0; j < k; j++) {
+        const v = src[base + j * ch + c];
+        s += weight[w0 + j] * v;
+        if (v >= clip) f = 1;
+      }
+      out[o * ch + c] = s;
+      flags[o * ch + c] = f;
+    }
+  }
+}
+
+function resample(img: LinearImage, maxSide: number, clipLevel: number | null): LinearImage {
+  checkDownsample(img, maxSide);
+  const { width: w, height: h, channels: ch } = img;
   const long = Math.max(w, h);
   if (long <= maxSide) {
     return { ...img, data: img.data.slice(), meta: { ...img.meta } };
   }
-  const ow = w >= h ? maxSide : Math.max(1, Math.round((w * maxSide) / h));
-  const oh = h > w ? maxSide : Math.max(1, Math.round((h * maxSide) / w));
+  const [ow, oh] = downsampledSize(w, h, maxSide);
   const out = createLinearImage(ow, oh, ch, { ...img.meta }, img.ev);
   const px = planAxis(w, ow);
   const py = planAxis(h, oh);
   const rowLen = ow * ch;
   const row = new Float64Array(rowLen);
   const acc = new Float64Array(rowLen);
+  const rowFlags = clipLevel === null ? null : new Uint8Array(rowLen);
+  const accFlags = clipLevel === null ? null : new Uint8Array(rowLen);
   const dst = out.data;
   const src = img.data;
   // Rows are resampled horizontally once each, then accumulated into the output row they cover;
@@ -75,18 +120,46 @@ export function downsample(img: LinearImage, maxSide: number): LinearImage {
   let cachedRow = -1;
   for (let oy = 0; oy < oh; oy++) {
     acc.fill(0);
+    accFlags?.fill(0);
     const y0 = py.start[oy];
     const wOff = py.offset[oy];
     for (let j = 0, k = py.count[oy]; j < k; j++) {
       const y = y0 + j;
       if (y !== cachedRow) {
-        resampleRow(src, y * w * ch, ch, px, row);
+        if (rowFlags) resampleRowClipped(src, y * w * ch, ch, px, row, clipLevel!, rowFlags);
+        else resampleRow(src, y * w * ch, ch, px, row);
         cachedRow = y;
       }
       const wy = py.weight[wOff + j];
       for (let i = 0; i < rowLen; i++) acc[i] += wy * row[i];
+      if (accFlags) for (let i = 0; i < rowLen; i++) accFlags[i] |= rowFlags![i];
     }
     dst.set(acc, oy * rowLen);
+    if (accFlags) for (let i = 0, o = oy * rowLen; i < rowLen; i++) if (accFlags[i]) dst[o + i] = clipLevel!;
+  }
+  return out;
+}
+
+/**
+ * An image of downsample's size whose every pixel is the source pixel at the centre of the area
+ * downsample averages for it: real samples (their codes and noise), for fits that need them, such
+ * as a camera response, on downsample's grid.
+ */
+export function pointSample(img: LinearImage, maxSide: number): LinearImage {
+  checkDownsample(img, maxSide);
+  const { width: w, height: h, channels: ch, data: src } = img;
+  if (Math.max(w, h) <= maxSide) return { ...img, data: img.data.slice(), meta: { ...img.meta } };
+  const [ow, oh] = downsampledSize(w, h, maxSide);
+  const out = createLinearImage(ow, oh, ch, { ...img.meta }, img.ev);
+  const dst = out.data;
+  for (let oy = 0; oy < oh; oy++) {
+    const y = Math.min(h - 1, Math.floor(((oy + 0.5) * h) / oh));
+    for (let ox = 0; ox < ow; ox++) {
+      const x = Math.min(w - 1, Math.floor(((ox + 0.5) * w) / ow));
+      const i = (y * w + x) * ch;
+      const o = (oy * ow + ox) * ch;
+      for (let c = 0; c < ch; c++) dst[o + c] = src[i + c];
+    }
   }
   return out;
 }

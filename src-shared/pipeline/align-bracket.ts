@@ -2,7 +2,7 @@
  * Alignment as a pipeline step, shared by the app and the CLI: frames onto the reference frame's
  * grid before any merge, with a short per-frame summary for reports and the UI.
  */
-import { alignFrames, suggestReference, type AlignMode, type Rect } from '../align';
+import { alignFrames, identityTransform, suggestReference, type AlignMode, type AlignTransform, type Rect } from '../align';
 import type { LinearImage } from '../image/linear-image';
 
 export type { AlignMode } from '../align';
@@ -26,19 +26,28 @@ export interface AlignedBracket {
   reference: number;
   mode: AlignMode;
   alignment: FrameAlignment[];
+  /** Per frame, the warp that put it on the reference grid: other images on the same grid can be moved the same way. */
+  transforms: AlignTransform[];
   /** The region every frame covers with its own pixels. */
   crop: Rect;
 }
 
 const round = (v: number, d: number): number => (Number.isFinite(v) ? Math.round(v * 10 ** d) / 10 ** d : v);
 
-export function alignBracket(frames: LinearImage[], mode: AlignMode = 'similarity'): AlignedBracket {
+export interface AlignBracketOptions {
+  /** The frame to align to; default suggestReference's (the app gives its preview the one suggested at full resolution). */
+  reference?: number;
+  /** Longer side of the grey proxy the estimates are made on (alignFrames' proxySide, default 1536). */
+  proxySide?: number;
+}
+
+export function alignBracket(frames: LinearImage[], mode: AlignMode = 'similarity', options: AlignBracketOptions = {}): AlignedBracket {
   if (mode === 'off' || frames.length < 2) {
     const alignment = frames.map((): FrameAlignment => ({ method: 'none', dx: 0, dy: 0, rotationDeg: 0, scale: 1, residualBefore: Number.NaN, residualAfter: Number.NaN }));
-    return { frames, reference: 0, mode: 'off', alignment, crop: { x: 0, y: 0, width: frames[0]?.width ?? 0, height: frames[0]?.height ?? 0 } };
+    return { frames, reference: 0, mode: 'off', alignment, transforms: frames.map(() => identityTransform()), crop: { x: 0, y: 0, width: frames[0]?.width ?? 0, height: frames[0]?.height ?? 0 } };
   }
-  const reference = suggestReference(frames);
-  const result = alignFrames(frames, { reference, mode });
+  const reference = options.reference ?? suggestReference(frames);
+  const result = alignFrames(frames, { reference, mode, ...(options.proxySide ? { proxySide: options.proxySide } : {}) });
   const alignment = result.report.map(
     (r): FrameAlignment => ({
       method: r.method,
@@ -51,5 +60,13 @@ export function alignBracket(frames: LinearImage[], mode: AlignMode = 'similarit
       ...(r.note ? { note: r.note } : {}),
     }),
   );
-  return { frames: result.frames, reference, mode, alignment, crop: result.crop };
+  return { frames: result.frames, reference, mode, alignment, transforms: result.transforms, crop: result.crop };
+}
+
+/**
+ * A report made on frames downsampled by (sx, sy) (full-resolution pixels per pixel across and
+ * down), in full-resolution pixels: the shifts scale, rotation, scale and residuals (stops) do not.
+ */
+export function scaleAlignment(alignment: readonly FrameAlignment[], sx: number, sy: number): FrameAlignment[] {
+  return alignment.map((a) => ({ ...a, dx: round(a.dx * sx, 3), dy: round(a.dy * sy, 3) }));
 }

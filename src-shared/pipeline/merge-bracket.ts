@@ -2,7 +2,7 @@
  * The merge as one pure function, used identically by the app and the CLI:
  * frames -> fused display image (Mertens) and/or scene-referred radiance map.
  */
-import { deghostBracket, planWithoutGhosts, type DeghostOptions, type GhostSummary } from '../ghost/deghost';
+import { deghostBracket, planWithoutGhosts, type DeghostedBracket, type DeghostOptions, type GhostSummary } from '../ghost/deghost';
 import type { LinearImage } from '../image/linear-image';
 import { mertensFuseWeighted } from '../merge/mertens';
 import { mergeRadiance } from '../merge/radiance';
@@ -44,16 +44,55 @@ export interface MergeOptions extends PlanOptions {
   deghost?: DeghostOptions;
   /** Keep the fusion's per-frame weight maps, downsampled to this long side (as the preview is); default none. */
   weightMapSide?: number;
+  /**
+   * Frames to plan the exposures on instead of the merged ones: same size, same grid, same order
+   * (deghosted as they are). The app's preview merges box-averaged frames, whose averaged codes and
+   * noise bend a camera response fit, and plans on point samples of the full-resolution frames.
+   */
+  planFrames?: LinearImage[];
 }
 
-export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
+/**
+ * A bracket made ready for its method: deghosted where asked, its exposures planned where the
+ * method needs them. The part of a merge before the fusion work, split out so the app can stop
+ * between the two when a newer merge has been asked for.
+ */
+export interface PreparedMerge {
+  /** The frames the method blends (deghosted where deghosting was asked for). */
+  frames: LinearImage[];
+  plan: ExposurePlan | null;
+  ghost?: GhostSummary;
+}
+
+export function prepareMerge(frames: LinearImage[], method: Method, options: MergeOptions = {}): PreparedMerge {
   checkBracket(frames);
   const needRadiance = method === 'radiance' || options.withRadiance === true;
   // Deghosting replaces what moved by the reference's content before any method sees the frames; exposures are planned on the rest.
   const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, options.deghost) : null;
-  if (ghost) frames = ghost.frames;
+  const input = ghost ? ghost.frames : frames;
   // Plan exposures first: a missing exposure must fail before seconds of fusion work.
-  const plan = needRadiance ? (ghost ? planWithoutGhosts(frames, ghost.summary.mask, options) : planExposures(frames, options)) : null;
+  const plan = needRadiance ? planFor(input, ghost, options) : null;
+  return { frames: input, plan, ...(ghost ? { ghost: ghost.summary } : {}) };
+}
+
+/** The exposure plan of the merged frames, on them or on their planFrames (deghosted with the same detection). */
+function planFor(frames: LinearImage[], ghost: DeghostedBracket | null, options: MergeOptions): ExposurePlan {
+  const given = options.planFrames;
+  if (given && (given.length !== frames.length || given.some((f, i) => f.width !== frames[i].width || f.height !== frames[i].height))) {
+    throw new RangeError('planFrames must match the merged frames in number and size');
+  }
+  if (!ghost) return planExposures(given ?? frames, options);
+  const planned = given ? deghostBracket(given, { ...options.deghost!, reference: ghost.summary.reference, detection: ghost.detection }).frames : frames;
+  return planWithoutGhosts(planned, ghost.summary.mask, options);
+}
+
+export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
+  return fusePrepared(prepareMerge(frames, method, options), method, options);
+}
+
+/** The method itself on a prepared bracket: the fusion and/or the radiance map. */
+export function fusePrepared(prepared: PreparedMerge, method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
+  const { frames, plan, ghost } = prepared;
   const mertens = method === 'mertens' ? mertensFuseWeighted(frames) : null;
   const outcome: MergeOutcome = {
     method,
@@ -63,7 +102,7 @@ export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'lea
     radiance: null,
     plan,
     key: 1,
-    ...(ghost ? { ghost: ghost.summary } : {}),
+    ...(ghost ? { ghost } : {}),
     ...(mertens && options.weightMapSide ? { weightMaps: previewWeightMaps(mertens.weights, frames[0].width, frames[0].height, options.weightMapSide) } : {}),
   };
   if (plan) addRadiance(outcome, frames, plan);

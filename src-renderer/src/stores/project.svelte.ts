@@ -4,15 +4,18 @@ import { completeTone, PRESET_METHODS, type PresetMethod } from '../../../src-sh
 import { GHOST_THRESHOLD_RANGE, MAX_GHOST_STROKES } from '../../../src-shared/ghost/strokes';
 import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
-import { getBridge } from '../lib/bridge';
+import { getBridge, isSuperseded } from '../lib/bridge';
 import { rendererFusionWeights } from '../models/fusion/renderer-weights';
 import { computeStatus } from './compute-status.svelte';
 import { History } from '../lib/history';
 import type { GroupFrame, LibraryStore } from './library.svelte';
 import { CONTROL_NAMES, ToneStore, type ControlName, type ToneState } from './tone.svelte';
+import { PREVIEW_MAX_SIDE } from './viewer.svelte';
 
 /** Edits are saved this long after the last change. */
 const SAVE_DELAY_MS = 300;
+/** A preview is refined to full resolution once the user has made no edit for this long. */
+const REFINE_IDLE_MS = 500;
 
 /** What undo/redo restores: the tone panel and the merge choices. */
 interface EditState {
@@ -41,6 +44,9 @@ export type SynthesizeChoice = 'off' | SynthesizeSide;
 
 export type Status = 'empty' | 'loading' | 'loaded' | 'merging' | 'merged' | 'exporting';
 
+/** The full-resolution merge after a preview: waiting for the user to pause, running, done (wall time, ms), or failed. */
+export type Refine = { state: 'waiting' | 'running' } | { state: 'done'; millis: number } | { state: 'failed'; message: string };
+
 export class ProjectStore {
   status = $state<Status>('empty');
   frames = $state.raw<FrameInfo[]>([]);
@@ -54,6 +60,8 @@ export class ProjectStore {
   suggestedReference = $state<number | null>(null);
   /** The merged preview; raw because it holds a large Float32Array. */
   result = $state.raw<MergeResult | null>(null);
+  /** Where the refinement of a preview-stage result stands; null when the result was full resolution at once. */
+  refine = $state.raw<Refine | null>(null);
   /** Operator, options and controls of the display image: the preview and the export both read it. */
   readonly tone = new ToneStore();
   error = $state<string | null>(null);
@@ -94,7 +102,15 @@ export class ProjectStore {
     this.history.record(this.editState(), label, key);
     this.historyVersion++;
     this.scheduleSave();
+    // The user is still at work: the full-resolution merge waits until they pause.
+    if (this.pendingRefine) this.scheduleRefine(this.pendingRefine.seq, this.pendingRefine.request);
   }
+
+  /** Numbers the merges asked for: a result (or refinement) of an older one is dropped. */
+  private mergeSeq = 0;
+  private refineTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The preview waiting for the user to pause, with the request of its full-resolution merge. */
+  private pendingRefine: { seq: number; request: MergeRequest } | null = null;
 
   /** Source files of the open project: the key its edits are saved under. */
   private paths: string[] = [];
@@ -328,6 +344,9 @@ export class ProjectStore {
    */
   async load(paths: string[], options: { keepHistory?: boolean; merge?: boolean } = {}): Promise<boolean> {
     this.status = 'loading';
+    // A refinement of the project being closed has nothing left to refine.
+    this.mergeSeq++;
+    this.cancelRefine();
     this.result = null;
     this.notice = null;
     const loaded = await this.guard(() => getBridge()['project:load'](paths));
@@ -365,29 +384,80 @@ export class ProjectStore {
     return true;
   }
 
+  /**
+   * Merges with the current choices: a preview first (the frames at the preview's size, quick), shown
+   * at once; the full-resolution merge follows once the user pauses (scheduleRefine).
+   */
   async merge(): Promise<void> {
     if (!this.projectId) return;
+    const seq = ++this.mergeSeq;
+    this.cancelRefine();
     this.status = 'merging';
     const request: MergeRequest = {
       projectId: this.projectId,
       method: this.method,
       align: this.align,
-      previewMaxSide: 1280,
+      previewMaxSide: PREVIEW_MAX_SIDE,
+      stage: 'preview',
       ...(this.synthesize !== 'off' && !this.single ? { synthesize: this.synthesize } : {}),
       ...(this.deghost.on && !this.single ? { deghost: deghostRequest(this.deghost) } : {}),
     };
-    const result = await this.guard(async () => {
-      const bridge = getBridge();
-      // A learned merge's network runs here on WebGPU where it can; null: main runs it (the status says why).
-      const fusionWeights = request.method === 'learned' && !this.single ? await rendererFusionWeights(request, { bridge, status: computeStatus }) : null;
-      return bridge['project:merge'](fusionWeights ? { ...request, fusionWeights } : request);
-    });
-    if (result) {
-      if (result.ghost && this.deghost.reference === null) this.suggestedReference = result.ghost.reference;
-      this.result = result;
-      this.notice = result.warnings.join(' ') || null;
-    }
+    const result = await this.guard(() => this.mergeStage(request));
+    if (seq !== this.mergeSeq) return;
+    if (result) this.show(result);
     this.status = this.result ? 'merged' : 'loaded';
+    // The refinement names the preview's generation: once another image is asked for, main drops it unmerged.
+    if (result?.stage === 'preview') this.scheduleRefine(seq, { ...request, stage: 'full', generation: result.generation });
+  }
+
+  /** One merge through the bridge; a learned one runs its network here on WebGPU where it can (null weights: main runs it, the status says why). */
+  private async mergeStage(request: MergeRequest): Promise<MergeResult> {
+    const bridge = getBridge();
+    const fusionWeights = request.method === 'learned' && !this.single ? await rendererFusionWeights(request, { bridge, status: computeStatus }) : null;
+    return bridge['project:merge'](fusionWeights ? { ...request, fusionWeights } : request);
+  }
+
+  private show(result: MergeResult): void {
+    if (result.ghost && this.deghost.reference === null) this.suggestedReference = result.ghost.reference;
+    this.result = result;
+    this.notice = result.warnings.join(' ') || null;
+  }
+
+  /** (Re)starts the wait before the full-resolution merge of the preview `seq` (`request`, its 'full' stage). */
+  private scheduleRefine(seq: number, request: MergeRequest): void {
+    if (this.refineTimer) clearTimeout(this.refineTimer);
+    this.pendingRefine = { seq, request };
+    this.refine = { state: 'waiting' };
+    this.refineTimer = setTimeout(() => void this.refineNow(seq, request), REFINE_IDLE_MS);
+  }
+
+  private cancelRefine(): void {
+    if (this.refineTimer) clearTimeout(this.refineTimer);
+    this.refineTimer = null;
+    this.pendingRefine = null;
+    this.refine = null;
+  }
+
+  /**
+   * The full-resolution merge of the preview `seq`: it replaces the preview only if no newer merge was
+   * asked for meanwhile (main abandons a superseded one at its next stage boundary, and says so).
+   */
+  private async refineNow(seq: number, request: MergeRequest): Promise<void> {
+    this.refineTimer = null;
+    this.pendingRefine = null;
+    if (seq !== this.mergeSeq) return;
+    this.refine = { state: 'running' };
+    const started = performance.now();
+    try {
+      const result = await this.mergeStage(request);
+      if (seq !== this.mergeSeq) return;
+      this.show(result);
+      this.refine = { state: 'done', millis: Math.round(performance.now() - started) };
+    } catch (error) {
+      if (seq !== this.mergeSeq) return;
+      // Superseded with nothing newer here: another caller's merge; the preview stays, and export still merges in full.
+      this.refine = isSuperseded(error) ? null : { state: 'failed', message: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /**

@@ -1,6 +1,6 @@
 /** The viewer's state: zoom and pan, the before/after split, the frame shown, clipping warnings, a frame's weights overlay. View state only: nothing here is an edit. */
 import type { PreviewImage, Thumbnail, WeightMap } from '../../../src-preload/contract';
-import { getBridge } from '../lib/bridge';
+import { getBridge, isSuperseded } from '../lib/bridge';
 import { centred, clampPan, fitView, panBy, scaleLimits, stepZoom, visibleRect, wheelFactor, zoomAt, type Point, type Size, type View } from '../lib/view-transform';
 
 /** How long the view stays still before the pixels on screen are fetched at full resolution. */
@@ -156,6 +156,8 @@ export class ViewerStore {
         const image = await getBridge()['project:preview-region']({ projectId, ...rect, maxSide });
         if (id === this.regionAsked) this.region = { merge, rect, image };
       } catch (error) {
+        // A newer merge took over while the full-resolution one ran: its own region is asked for when it arrives.
+        if (isSuperseded(error)) return;
         this.shotError = `The full-resolution view failed: ${error instanceof Error ? error.message : String(error)}`;
       }
     }, REFINE_DELAY_MS);
@@ -204,6 +206,7 @@ export class ViewerStore {
       this.shotError = null;
     } catch (error) {
       this.asked = this.asked.filter((k) => k !== key);
+      if (isSuperseded(error)) return;
       this.shotError = `Frame ${index + 1} could not be shown: ${error instanceof Error ? error.message : String(error)}`;
     }
   }

@@ -29,6 +29,10 @@ describe('IPC argument validation', () => {
     expect(() => validators['project:merge']([{ projectId: 'p', method: 'radiance', exposureTimes: [0.01, -1] }])).toThrow(/exposureTimes\[1\]/);
     expect(() => validators['project:merge']([{ projectId: 'p', method: 'magic' }])).toThrow(/method must be one of mertens, radiance, learned, recover, recover-hdr, recover-classical/);
     expect(validators['project:merge']([{ projectId: 'p', method: 'recover-hdr' }])).toEqual([{ projectId: 'p', method: 'recover-hdr' }]);
+    expect(validators['project:merge']([{ projectId: 'p', method: 'mertens', stage: 'preview' }])).toEqual([{ projectId: 'p', method: 'mertens', stage: 'preview' }]);
+    expect(() => validators['project:merge']([{ projectId: 'p', method: 'mertens', stage: 'draft' }])).toThrow(/stage must be one of preview, full/);
+    expect(validators['project:merge']([{ projectId: 'p', method: 'mertens', stage: 'full', generation: 3 }])[0].generation).toBe(3);
+    expect(() => validators['project:merge']([{ projectId: 'p', method: 'mertens', generation: 1.5 }])).toThrow(/generation must be a whole number/);
     expect(() => validators['project:load']([Array.from({ length: 65 }, (_, i) => `/f${i}.jpg`)])).toThrow(/1 to 64/);
     expect(() => validators['project:load']([['/a\0.jpg']])).toThrow(/path/);
     expect(() => validators['dialog:open-images'](['x'])).toThrow(/0 argument/);

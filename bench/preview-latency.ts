@@ -1,0 +1,59 @@
+// npx tsx bench/preview-latency.ts [FRAME...]: the app's progressive merge through ProjectService, as the
+// engine thread runs it. Per method, on a fresh project: the first preview-stage merge (frames downsampled
+// to 1280 at load, aligned and merged at that size), a second one (what an edit costs once the preview's
+// alignment is kept), then the full-resolution merge the renderer asks for once the user pauses (cold:
+// the full alignment runs here, as in the app's first full merge). Also how far the preview is from the
+// full merge's own preview: mean |difference| of the sRGB-encoded values (0..1) for fusions, mean
+// |log2 ratio| (stops) for the radiance map. Default frames: tmp/prof/big-{0,1,2}.tif, the 3 x 24 MP
+// 16-bit TIFFs of the enfuse bench (no EXIF times: 1/200, 1/50, 1/12.5 s given). Alignment 'similarity'
+// (the app's default). LUXFUSE_BENCH_METHODS=mertens,radiance,learned picks the methods.
+import { resolve } from 'node:path';
+import type { MergeMethod, MergeResult, PreviewImage } from '../src-preload/contract';
+import { ProjectService } from '../src-main/services/project-service';
+import { linearToSrgb } from '../src-shared/image/srgb';
+
+const given = process.argv.slice(2);
+const files = given.length > 0 ? given.map((f) => resolve(f)) : [0, 1, 2].map((i) => resolve(import.meta.dirname, `../tmp/prof/big-${i}.tif`));
+const exposureTimes = [1 / 200, 1 / 50, 1 / 12.5];
+const methods = (process.env.LUXFUSE_BENCH_METHODS ?? 'mertens,radiance').split(',') as MergeMethod[];
+
+async function timed(what: () => Promise<MergeResult>): Promise<[MergeResult, number]> {
+  const t = performance.now();
+  const result = await what();
+  return [result, performance.now() - t];
+}
+
+const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** Mean |a - b| of the sRGB-encoded values, or of log2 a/b (stops) for radiance maps (over samples above black in both). */
+function distance(a: PreviewImage, b: PreviewImage, radiance: boolean): string {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    if (radiance) {
+      if (!(a.data[i] > 1e-4 && b.data[i] > 1e-4)) continue;
+      d += Math.abs(Math.log2(a.data[i] / b.data[i]));
+    } else {
+      d += Math.abs(linearToSrgb(Math.min(1, a.data[i])) - linearToSrgb(Math.min(1, b.data[i])));
+    }
+    n++;
+  }
+  return radiance ? `${(d / n).toFixed(3)} stops` : `${(d / n).toFixed(4)} (sRGB 0..1)`;
+}
+
+for (const method of methods) {
+  const service = new ProjectService();
+  const t = performance.now();
+  const { projectId, frames } = await service.load(files);
+  const loadMs = performance.now() - t;
+  const request = { projectId, method, align: 'similarity' as const, exposureTimes, previewMaxSide: 1280 };
+  const [preview, firstMs] = await timed(() => service.merge({ ...request, stage: 'preview' }));
+  const [, againMs] = await timed(() => service.merge({ ...request, stage: 'preview' }));
+  const [full, fullMs] = await timed(() => service.merge({ ...request, stage: 'full' }));
+  console.log(
+    `${method}: ${frames.length} x ${frames[0].width}x${frames[0].height} (load ${s(loadMs)}); ` +
+      `first preview ${s(firstMs)} (${preview.stage}, ${preview.preview.width}x${preview.preview.height}), preview again ${s(againMs)}, ` +
+      `full ${s(fullMs)} (${full.stage}, ${full.width}x${full.height}); preview vs full's preview ${distance(preview.preview, full.preview, method === 'radiance')}`,
+  );
+  service.release(projectId);
+}
