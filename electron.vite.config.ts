@@ -23,7 +23,7 @@ export default defineConfig({
           index: resolve(import.meta.dirname, 'src-main/index.ts'),
           // The engine thread (ProjectService in a worker): decoding and merging never block the main process.
           'project-worker': resolve(import.meta.dirname, 'src-main/services/project-worker.ts'),
-          // Its compute workers (src-main/compute/compute-pool.ts): decoding and encoding on the other cores.
+          // Its compute workers (src-main/compute/compute-pool.ts): display images encoded on the other cores.
           'compute-worker': resolve(import.meta.dirname, 'src-main/compute/compute-worker.ts'),
         },
       },

@@ -65,7 +65,7 @@ function benchCase(title: string, files: string[], times: number[], work: string
   const mertens = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--align', 'off', '--jpeg', join(work, 'm.jpg')]);
   const aligned = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--jpeg', join(work, 'a.jpg')]);
   const radiance = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'radiance', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'r.exr'), '--jpeg', join(work, 'r.jpg')]);
-  // The same on one thread: what the compute workers (decoding, the JPEG beside the EXR) bring.
+  // The same on one thread: what the compute worker (the JPEG encoded beside the EXR) brings.
   const radianceAlone = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'radiance', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'r1.exr'), '--jpeg', join(work, 'r1.jpg')], { LUXFUSE_COMPUTE_WORKERS: '0' });
   const both = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'b.exr'), '--jpeg', join(work, 'b.jpg')]);
   return [

@@ -6,7 +6,7 @@
 // (size or modification time), so the CLI is still always the current source; where it cannot be built
 // or cached (esbuild missing, read-only node_modules) the CLI runs through tsx as before.
 // LUXFUSE_CLI_BUNDLE=0 forces the tsx path; LUXFUSE_CLI_BUNDLE=require fails instead of falling back (tests).
-// The compute worker (src-main/compute/compute-worker.ts: decoding and encoding on the other cores) is
+// The compute worker (src-main/compute/compute-worker.ts: display images encoded on the other cores) is
 // bundled beside it and handed to the CLI; LUXFUSE_COMPUTE_WORKERS=0 runs everything on one thread.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';

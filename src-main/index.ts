@@ -21,7 +21,7 @@ const RENDERER_ROOT = join(import.meta.dirname, '../renderer');
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
 /** The engine thread, built as its own entry beside index.js (electron.vite.config.ts). */
 const PROJECT_WORKER = join(import.meta.dirname, 'project-worker.js');
-/** Its helpers on the other cores (decoding frames, encoding display images), another entry beside it. */
+/** Its helpers on the other cores (encoding display images), another entry beside it. */
 const COMPUTE_WORKER = join(import.meta.dirname, 'compute-worker.js');
 const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'exr', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'pef'];
 

@@ -9,10 +9,9 @@ export interface ComputeCall {
 
 export interface ComputeErrorReply {
   name: string;
-  /** The class that was thrown (a LuxfuseError subclass keeps its meaning across the thread). */
+  /** The class that was thrown (RangeError, TypeError, Error). */
   constructor: string;
   message: string;
-  file?: string;
 }
 
 export type ComputeReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: ComputeErrorReply };

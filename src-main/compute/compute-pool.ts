@@ -1,7 +1,6 @@
 /**
- * The other cores, for stages that share nothing with the rest of the pipeline: decoding a frame from
- * its bytes, encoding a display image. A machine with two cores merges a bracket on one thread; with
- * these it also decodes two frames at once and encodes the JPEG while the EXR is written.
+ * The other cores, for stages that share nothing with the rest of the pipeline: encoding a display
+ * image (JPEG, 16-bit TIFF) from pixels moved to a worker, while this thread writes the EXR.
  *
  * Nothing runs here unless the entry point says where the worker's code is (useComputeWorkers): the
  * CLI (its bundle, or tsx), the app's engine thread (the built compute-worker.js), the test host. In
@@ -11,7 +10,6 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BracketMismatchError, DecodeError, LuxfuseError, MissingExposureError, UnsupportedFormatError } from '../../src-shared/errors';
 import type { ComputeCall, ComputeErrorReply, ComputeReply } from './compute-messages';
 import { transferables } from './compute-messages';
 import type { ComputeArgs, ComputeResult, ComputeTask } from './compute-tasks';
@@ -105,20 +103,11 @@ function startLane(where: ComputeWorkerEntry): Lane {
   return lane;
 }
 
-const ERROR_CLASSES: Record<string, new (message: string, file?: string) => Error> = {
-  LuxfuseError,
-  DecodeError,
-  UnsupportedFormatError,
-  BracketMismatchError,
-  MissingExposureError,
-  RangeError,
-  TypeError,
-};
+const ERROR_CLASSES: Record<string, new (message: string) => Error> = { RangeError, TypeError };
 
-/** The worker's error as the same class on this thread, so callers' instanceof checks still hold. */
+/** The worker's error as the same built-in class on this thread (an encoder's RangeError stays one), its name kept. */
 function rebuildError(e: ComputeErrorReply): Error {
-  const Class = ERROR_CLASSES[e.constructor] ?? Error;
-  const error = Class.prototype instanceof LuxfuseError || Class === LuxfuseError ? new Class(e.message, e.file) : new Class(e.message);
-  if (!(error instanceof LuxfuseError)) error.name = e.name;
+  const error = new (ERROR_CLASSES[e.constructor] ?? Error)(e.message);
+  error.name = e.name;
   return error;
 }

@@ -1,15 +1,13 @@
 /**
  * The stages a compute worker runs: each is a pure function of its arguments (no shared state), so it
- * gives the same bytes on a worker as on the thread that asked.
+ * gives the same bytes on a worker as on the thread that asked. Decoding frames is not one of them: two
+ * threads decoding 24 MP frames at once took longer than one on this VM (BENCHMARKS.md).
  */
-import { decodeImage } from '../../src-shared/codecs/decode';
 import { encodeJpeg, type JpegEncodeOptions } from '../../src-shared/codecs/jpeg';
 import { encodeTiff, type TiffEncodeOptions } from '../../src-shared/codecs/tiff-write';
-import type { LinearImage, Rgba8Image } from '../../src-shared/image/linear-image';
+import type { Rgba8Image } from '../../src-shared/image/linear-image';
 
 export const COMPUTE_TASKS = {
-  /** A file's bytes to linear frame (the pure decoders; RAW stays with LibRaw's own worker). */
-  decode: (bytes: Uint8Array, fileName: string): LinearImage => decodeImage(bytes, fileName),
   encodeJpeg: (image: Rgba8Image, options: JpegEncodeOptions): Uint8Array => encodeJpeg(image, options),
   encodeTiff: (options: TiffEncodeOptions): Uint8Array => encodeTiff(options),
 };

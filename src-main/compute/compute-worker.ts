@@ -21,7 +21,7 @@ port.on('message', (call: ComputeCall) => {
     reply = { id: call.id, ok: true, result: run(...call.args) };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
-    reply = { id: call.id, ok: false, error: { name: e.name, constructor: e.constructor.name, message: e.message, file: (e as { file?: string }).file } };
+    reply = { id: call.id, ok: false, error: { name: e.name, constructor: e.constructor.name, message: e.message } };
   }
   port.postMessage(reply, reply.ok ? transferables(reply.result) : []);
 });

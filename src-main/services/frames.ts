@@ -5,7 +5,6 @@ import { decodeImage } from '../../src-shared/codecs/decode';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
-import { transferables, tryCompute } from '../compute/compute-pool';
 import { readShotInfo } from './exif';
 import { decodeRaw } from './raw-decode';
 
@@ -26,13 +25,10 @@ function reason(error: unknown): string {
 async function decodeFile(bytes: Uint8Array, path: string): Promise<LinearImage> {
   if (fileKind(path) === 'raw') return decodeRaw(bytes, path);
   try {
-    // On a free compute worker when there is one (the bytes move there), else here.
-    return await (tryCompute('decode', [bytes, path], transferables(bytes)) ?? decodeImage(bytes, path));
+    // Here, not on a compute worker: two threads decoding at once took longer on this VM (page faults; BENCHMARKS.md).
+    return decodeImage(bytes, path);
   } catch (error) {
-    if (error instanceof UnsupportedFormatError && /camera RAW/.test(error.message)) {
-      // Bytes that moved to a worker are gone from here: read the file again (rare: RAW data under another extension).
-      return decodeRaw(bytes.byteLength > 0 ? bytes : new Uint8Array(await readFile(path)), path);
-    }
+    if (error instanceof UnsupportedFormatError && /camera RAW/.test(error.message)) return decodeRaw(bytes, path);
     throw error;
   }
 }
