@@ -5,7 +5,7 @@
  * from elsewhere) whose native Open dialogs the test answers. An ElectronApp is the flows'
  * environment (flows/environment.ts) for that window.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import type { SavedEdits } from '../../../src-preload/contract';
 import { checkSavedEdits } from '../../../src-main/ipc/validate-args';
 import { EditStore } from '../../../src-main/services/edit-store';
 import type { FlowEnvironment } from '../flows/environment';
+import { guardOriginals } from '../originals';
 import { ARTIFACTS, ROOT } from '../paths';
 
 function electronBinary(): string | null {
@@ -38,6 +39,38 @@ if (!ELECTRON_BINARY) console.warn(`[luxfuse e2e] ${SKIP_REASON}`);
 /** Call inside a describe: its tests are reported skipped, with the reason, where there is no binary. */
 export function skipWithoutElectron(): void {
   test.skip(!ELECTRON_BINARY, SKIP_REASON);
+}
+
+/**
+ * The set-up every Electron spec shares, registered in the calling describe: skipped (with the reason)
+ * without the binary; a work folder where `prepare` writes the test's inputs; the originals `originals`
+ * names guarded against writes; the app of each test closed after it; the folder removed at the end.
+ * `inputs()` is what prepare returned (from the first test on); `launch()` starts the app for one test.
+ */
+export function electronSuite<T>(name: string, prepare: (work: string) => T, originals: (inputs: T) => readonly string[]): {
+  inputs: () => T & { work: string };
+  launch: () => Promise<ElectronApp>;
+} {
+  skipWithoutElectron();
+  let inputs: (T & { work: string }) | undefined;
+  let app: ElectronApp | undefined;
+  // Before guardOriginals' own beforeAll, which hashes what this writes.
+  test.beforeAll(() => {
+    const work = mkdtempSync(join(tmpdir(), `luxfuse-electron-${name}-`));
+    inputs = { ...prepare(work), work };
+  });
+  guardOriginals(() => originals(inputs!));
+  test.afterEach(async () => {
+    await app?.close();
+    app = undefined;
+  });
+  test.afterAll(() => {
+    if (inputs) rmSync(inputs.work, { recursive: true, force: true });
+  });
+  return {
+    inputs: () => inputs!,
+    launch: async () => (app = await ElectronApp.launch()),
+  };
 }
 
 /** What the native Open dialogs answer, by the kind of dialog src-main/index.ts asks for. */
