@@ -18,7 +18,7 @@ export const nativeZlib: ZlibBackend = {
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   },
   crc32: (data, crc = 0) => crc32(data, crc),
-  // zlib's own run-length strategy: on EXR's predicted half floats about twice zlibRle's speed, 1 % larger.
+  // zlib's own run-length strategy: a 24 MP EXR encodes in 1.30 s instead of 2.08 s, 1 % larger (bench/exr-deflate.ts).
   deflateRle(data) {
     const out = deflateSync(data, { level: 1, strategy: constants.Z_RLE });
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
