@@ -51,11 +51,6 @@ export function useComputeWorkers(where: ComputeWorkerEntry | null, workers = Ma
   maxWorkers = where ? Math.max(0, workers) : 0;
 }
 
-/** The entry the workers start from (for an engine thread to hand on to its own pool); null without workers. */
-export function computeWorkerEntry(): ComputeWorkerEntry | null {
-  return maxWorkers > 0 ? entry : null;
-}
-
 /**
  * Runs the task on an idle worker (starting one if the pool has room), moving `transfer`'s buffers to
  * it; null when none is free, for the caller to run the task itself. A worker that dies rejects its

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { mergeBracket } from '../../../../src-shared/pipeline/merge-bracket';
-import { computeTasksDone, computeWorkerEntry, transferables, tryCompute, useComputeWorkers } from '../../../../src-main/compute/compute-pool';
+import { computeTasksDone, transferables, tryCompute, useComputeWorkers } from '../../../../src-main/compute/compute-pool';
 import { exportOutcome } from '../../../../src-main/services/export-service';
 import { readBracket } from '../../../../src-main/services/frames';
 import { useNativeZlib } from '../../../../src-main/services/native-zlib';
@@ -31,7 +31,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('compute pool', () => {
   it('runs nothing without a worker entry: the caller encodes itself', () => {
-    expect(computeWorkerEntry()).toBeNull();
     expect(tryCompute('encodeJpeg', [rgba(8, 8), JPEG])).toBeNull();
   });
 
