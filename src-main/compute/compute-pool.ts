@@ -1,6 +1,7 @@
 /**
  * The other cores, for stages that share nothing with the rest of the pipeline: encoding a display
- * image (JPEG, 16-bit TIFF) from pixels moved to a worker, while this thread writes the EXR.
+ * image (JPEG strips from shared memory, parallel-jpeg.ts; a 16-bit TIFF from pixels moved to a
+ * worker) while this thread writes the EXR.
  *
  * Nothing runs here unless the entry point says where the worker's code is (useComputeWorkers): the
  * CLI (its bundle, or tsx), the app's engine thread (the built compute-worker.js), the test host. In
@@ -49,6 +50,11 @@ export function useComputeWorkers(where: ComputeWorkerEntry | null, workers = Ma
   for (const lane of lanes.splice(0)) void lane.worker.terminate();
   entry = where;
   maxWorkers = where ? Math.max(0, workers) : 0;
+}
+
+/** How many workers the pool may run (0: every stage runs on the calling thread). */
+export function computeWorkers(): number {
+  return maxWorkers;
 }
 
 /**

@@ -6,13 +6,13 @@ import { iccProfile } from '../../src-shared/codecs/icc';
 import type { ImageMeta } from '../../src-shared/image/linear-image';
 import { downsample } from '../../src-shared/image/resample';
 import type { ExifFields } from '../../src-shared/codecs/exif-write';
-import { encodeJpeg } from '../../src-shared/codecs/jpeg';
 import { encodePng } from '../../src-shared/codecs/png';
 import type { MergeOutcome } from '../../src-shared/pipeline/merge-bracket';
 import { renderOutcome, renderOutcome16, type OutputSpace } from '../../src-shared/pipeline/render-display';
 import { encodeTiff } from '../../src-shared/codecs/tiff';
 import type { ToneSettings } from '../../src-shared/tonemap/tone-settings';
 import { transferables, tryCompute } from '../compute/compute-pool';
+import { displayBytes, startJpegEncode, type JpegEncode } from '../compute/parallel-jpeg';
 import { writeFileAtomic } from './atomic-write';
 
 /** Named in the files we write (EXIF Software, EXR software). */
@@ -103,18 +103,18 @@ export async function exportOutcome(
   if (targets.exrPath || targets.hdrPath) {
     if (!outcome.radiance) throw new Error('no radiance map to write');
   }
-  // The display images are rendered first and encoded on a compute worker where there is one, while
-  // this thread writes the EXR: on two cores the JPEG costs no time. Returned in the order EXR, HDR, JPEG, PNG, TIFF.
+  // The display images are rendered first and encoded on the compute workers where there are some, while
+  // this thread writes the EXR; it then helps with what is left of the JPEG. Returned in the order EXR, HDR, JPEG, PNG, TIFF.
   const shown = targets.jpegPath || targets.pngPath || targets.tiffPath ? displayOutcome(outcome, targets.maxSide) : outcome;
-  let jpeg: Promise<Uint8Array> | null = null;
+  let jpeg: JpegEncode | null = null;
   let png: Uint8Array | null = null;
   if (targets.jpegPath || targets.pngPath) {
-    const display = renderOutcome(shown, tone, output);
+    // In shared memory when there are compute workers: they encode the JPEG's strips from it in place.
+    const display = renderOutcome(shown, tone, output, targets.jpegPath ? displayBytes(shown.width, shown.height) : undefined);
     if (targets.pngPath) png = encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data) });
     if (targets.jpegPath) {
       const options = { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: iccProfile(output) };
-      // The PNG is already encoded: the worker may take the display's pixels.
-      jpeg = tryCompute('encodeJpeg', [display, options], transferables(display.data)) ?? Promise.resolve(encodeJpeg(display, options));
+      jpeg = startJpegEncode(display, options);
     }
   }
   let tiff: Promise<Uint8Array> | null = null;
@@ -133,7 +133,7 @@ export async function exportOutcome(
     tiff = tryCompute('encodeTiff', [input], transferables(input.data)) ?? Promise.resolve(encodeTiff(input));
   }
   // Awaited below, after the EXR: marked handled now so a failed EXR does not leave a worker's rejection unhandled.
-  for (const job of [jpeg, tiff]) job?.catch(() => undefined);
+  tiff?.catch(() => undefined);
   const written: string[] = [];
   if (targets.exrPath) {
     const exr = encodeExr(outcome.radiance!, {
@@ -149,7 +149,7 @@ export async function exportOutcome(
     written.push(targets.hdrPath);
   }
   if (targets.jpegPath && jpeg) {
-    await writeFileAtomic(targets.jpegPath, await jpeg);
+    await writeFileAtomic(targets.jpegPath, await jpeg.finish());
     written.push(targets.jpegPath);
   }
   if (targets.pngPath && png) {

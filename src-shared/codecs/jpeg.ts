@@ -1,9 +1,10 @@
-/** JPEG codec via jpeg-js: decode to linear RGB (sRGB-linearised), encode 8-bit RGBA with optional EXIF and ICC profile. */
+/** JPEG codec: decode through jpeg-js to linear RGB (sRGB-linearised); encode 8-bit RGBA with optional EXIF and ICC profile (jpeg-encode.ts). */
 import jpeg from 'jpeg-js';
 import { DecodeError } from '../errors';
 import type { LinearImage, Rgba8Image } from '../image/linear-image';
 import { srgb8ToLinearLut } from '../image/srgb';
 import { exifApp1Segment, type ExifFields } from './exif-write';
+import { encodeJpegStrip, joinJpeg, jpegBlockRows, jpegHeader } from './jpeg-encode';
 
 /**
  * What is inconsistent in a JPEG's headers up to its first scan, as jpeg-js would trip over it: a scan before
@@ -117,55 +118,26 @@ export function iccApp2Segments(icc: Uint8Array): Uint8Array[] {
   return segments;
 }
 
-type BufferShim = { from(bytes: ArrayLike<number>): Uint8Array };
-
-/**
- * jpeg-js's encoder ends with Buffer.from(bytes) whenever `module` exists, which is also true inside
- * bundled browser code where Buffer does not. Supply a stand-in for that one synchronous call.
- */
-function withBuffer<T>(run: () => T): T {
-  const g = globalThis as { Buffer?: BufferShim };
-  if (g.Buffer) return run();
-  g.Buffer = { from: (bytes) => Uint8Array.from(bytes) };
-  try {
-    return run();
-  } finally {
-    delete g.Buffer;
-  }
-}
-
-/**
- * Encodes an 8-bit RGBA image (alpha ignored) as a baseline JPEG. Pixels are sRGB unless opts.icc says
- * otherwise; with a non-sRGB profile set exif.colorSpace to 'uncalibrated', as EXIF asks.
- */
-export function encodeJpeg(img: Rgba8Image, opts: JpegEncodeOptions = {}): Uint8Array {
-  const { width, height, data } = img;
+/** The JPEG's header for an image of this size with these options (see jpeg-encode.ts): checked as encodeJpeg checks it. */
+export function jpegHeaderFor(width: number, height: number, opts: JpegEncodeOptions = {}): Uint8Array {
   const quality = opts.quality ?? 92;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width > 65535 || height > 65535) {
     throw new RangeError(`JPEG size must be 1..65535 pixels each way, got ${width}x${height}`);
   }
-  if (data.length !== width * height * 4) throw new RangeError(`RGBA data holds ${data.length} bytes, expected ${width * height * 4}`);
   if (!(quality >= 1 && quality <= 100)) throw new RangeError(`JPEG quality must be 1..100, got ${quality}`);
   const exif = opts.exif ? exifApp1Segment(opts.exif, { width, height }) : null;
   if (exif && exif.length > 65533) throw new RangeError(`EXIF block of ${exif.length} bytes does not fit one APP1 segment`);
+  return jpegHeader({ width, height, quality, exif, icc: opts.icc ? iccApp2Segments(opts.icc) : [] });
+}
 
-  const icc = opts.icc ? iccApp2Segments(opts.icc) : [];
-
-  const encoded = withBuffer(() => jpeg.encode({ width, height, data }, quality).data as Uint8Array);
-  if (!exif && !icc.length) return new Uint8Array(encoded); // a plain Uint8Array that owns its memory, not a pooled Buffer
-  // jpeg-js writes SOI then a JFIF APP0. An Exif file carries APP1 first and no JFIF, so APP0 goes when EXIF
-  // is written; without EXIF it stays first and the profile follows it.
-  const app0Length = encoded[2] === 0xff && encoded[3] === 0xe0 ? 2 + ((encoded[4] << 8) | encoded[5]) : 0;
-  const head: Uint8Array[] = [encoded.subarray(0, 2)];
-  if (exif) head.push(new Uint8Array([0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff]), exif);
-  else if (app0Length) head.push(encoded.subarray(2, 2 + app0Length));
-  head.push(...icc);
-  const rest = encoded.subarray(2 + app0Length);
-  const out = new Uint8Array(head.reduce((n, h) => n + h.length, 0) + rest.length);
-  let at = 0;
-  for (const h of [...head, rest]) {
-    out.set(h, at);
-    at += h.length;
-  }
-  return out;
+/**
+ * Encodes an 8-bit RGBA image (alpha ignored) as a baseline JPEG (jpeg-encode.ts). Pixels are sRGB unless
+ * opts.icc says otherwise; with a non-sRGB profile set exif.colorSpace to 'uncalibrated', as EXIF asks. An
+ * Exif file carries APP1 first and no JFIF APP0; without EXIF the JFIF APP0 comes first and the profile after it.
+ */
+export function encodeJpeg(img: Rgba8Image, opts: JpegEncodeOptions = {}): Uint8Array {
+  const { width, height, data } = img;
+  const header = jpegHeaderFor(width, height, opts);
+  if (data.length !== width * height * 4) throw new RangeError(`RGBA data holds ${data.length} bytes, expected ${width * height * 4}`);
+  return joinJpeg(header, [encodeJpegStrip(img, opts.quality ?? 92, 0, jpegBlockRows(height))]);
 }

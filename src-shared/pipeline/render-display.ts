@@ -24,13 +24,14 @@ export function settingsFor(kind: 'radiance' | 'display', settings: ToneSettings
   return { ...controls, operator: 'none' };
 }
 
-export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb'): Rgba8Image {
+/** The display image of a merge; `out` (width * height * 4 bytes of the outcome) receives it when given, e.g. shared memory. */
+export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', out?: Uint8ClampedArray): Rgba8Image {
   if (outcome.method === 'radiance' || outcome.method === 'recover-hdr') {
     if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
-    return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output });
+    return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, out });
   }
   if (!outcome.fused) throw new Error('fusion merge has no fused image');
-  return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output });
+  return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output, out });
 }
 
 /** renderOutcome at 16 bits per sample (16-bit TIFF export): the same pixels, finer steps. */
