@@ -162,62 +162,67 @@ class BitWriter {
   }
 }
 
+/** One 8-point AAN forward DCT over b[o], b[o + s], ..., b[o + 7s], in place (libjpeg's jfdctflt butterflies). */
+function fdct8(b: Float64Array, o: number, s: number): void {
+  const d0 = b[o];
+  const d1 = b[o + s];
+  const d2 = b[o + 2 * s];
+  const d3 = b[o + 3 * s];
+  const d4 = b[o + 4 * s];
+  const d5 = b[o + 5 * s];
+  const d6 = b[o + 6 * s];
+  const d7 = b[o + 7 * s];
+  const t0 = d0 + d7;
+  const t7 = d0 - d7;
+  const t1 = d1 + d6;
+  const t6 = d1 - d6;
+  const t2 = d2 + d5;
+  const t5 = d2 - d5;
+  const t3 = d3 + d4;
+  const t4 = d3 - d4;
+  // Even part.
+  const t10 = t0 + t3;
+  const t13 = t0 - t3;
+  const t11 = t1 + t2;
+  const t12 = t1 - t2;
+  b[o] = t10 + t11;
+  b[o + 4 * s] = t10 - t11;
+  const z1 = (t12 + t13) * 0.707106781;
+  b[o + 2 * s] = t13 + z1;
+  b[o + 6 * s] = t13 - z1;
+  // Odd part.
+  const s10 = t4 + t5;
+  const s11 = t5 + t6;
+  const s12 = t6 + t7;
+  const z5 = (s10 - s12) * 0.382683433;
+  const z2 = 0.5411961 * s10 + z5;
+  const z4 = 1.306562965 * s12 + z5;
+  const z3 = s11 * 0.707106781;
+  const z11 = t7 + z3;
+  const z13 = t7 - z3;
+  b[o + 5 * s] = z13 + z2;
+  b[o + 3 * s] = z13 - z2;
+  b[o + s] = z11 + z4;
+  b[o + 7 * s] = z11 - z4;
+}
+
 /**
- * Forward DCT (AAN, as libjpeg's jfdctflt) of the 8x8 block in `b`, in place; quantises with `div` into
- * `out` in zig-zag order, rounding half away from zero.
+ * Forward DCT of the 8x8 block in `b` (rows, then columns), in place; quantises with `div` into `out` in
+ * zig-zag order (rounded to nearest, halves up: no branch to mispredict).
  */
-function dctQuantise(b: Float32Array, div: Float32Array, out: Int32Array): void {
-  for (let pass = 0; pass < 2; pass++) {
-    // Rows first (step 1 along a row, 8 between rows), then columns.
-    const step = pass === 0 ? 1 : 8;
-    const next = pass === 0 ? 8 : 1;
-    for (let k = 0, o = 0; k < 8; k++, o += next) {
-      const d0 = b[o];
-      const d1 = b[o + step];
-      const d2 = b[o + 2 * step];
-      const d3 = b[o + 3 * step];
-      const d4 = b[o + 4 * step];
-      const d5 = b[o + 5 * step];
-      const d6 = b[o + 6 * step];
-      const d7 = b[o + 7 * step];
-      const t0 = d0 + d7;
-      const t7 = d0 - d7;
-      const t1 = d1 + d6;
-      const t6 = d1 - d6;
-      const t2 = d2 + d5;
-      const t5 = d2 - d5;
-      const t3 = d3 + d4;
-      const t4 = d3 - d4;
-      // Even part.
-      const t10 = t0 + t3;
-      const t13 = t0 - t3;
-      const t11 = t1 + t2;
-      const t12 = t1 - t2;
-      b[o] = t10 + t11;
-      b[o + 4 * step] = t10 - t11;
-      const z1 = (t12 + t13) * 0.707106781;
-      b[o + 2 * step] = t13 + z1;
-      b[o + 6 * step] = t13 - z1;
-      // Odd part.
-      const s10 = t4 + t5;
-      const s11 = t5 + t6;
-      const s12 = t6 + t7;
-      const z5 = (s10 - s12) * 0.382683433;
-      const z2 = 0.5411961 * s10 + z5;
-      const z4 = 1.306562965 * s12 + z5;
-      const z3 = s11 * 0.707106781;
-      const z11 = t7 + z3;
-      const z13 = t7 - z3;
-      b[o + 5 * step] = z13 + z2;
-      b[o + 3 * step] = z13 - z2;
-      b[o + step] = z11 + z4;
-      b[o + 7 * step] = z11 - z4;
-    }
-  }
+function dctQuantise(b: Float64Array, div: Float32Array, out: Int32Array): void {
+  fdct8(b, 0, 1);
+  fdct8(b, 8, 1);
+  fdct8(b, 16, 1);
+  fdct8(b, 24, 1);
+  fdct8(b, 32, 1);
+  fdct8(b, 40, 1);
+  fdct8(b, 48, 1);
+  fdct8(b, 56, 1);
+  for (let c = 0; c < 8; c++) fdct8(b, c, 8);
   for (let k = 0; k < 64; k++) {
     const n = ZIGZAG[k];
-    const v = b[n] * div[n];
-    out[k] = v > 0 ? (v + 0.5) | 0 : (v - 0.5) | 0;
+    out[k] = Math.round(b[n] * div[n]);
   }
 }
 
@@ -281,7 +286,7 @@ export function encodeJpegStrip(strip: Rgba8Image, quality: number, firstBlockRo
   const yP = new Float32Array(8 * pw);
   const cbP = new Float32Array(8 * pw);
   const crP = new Float32Array(8 * pw);
-  const block = new Float32Array(64);
+  const block = new Float64Array(64);
   const q = new Int32Array(64);
   const w = new BitWriter(width * height + 1024);
   for (let r = 0; r < rows; r++) {
