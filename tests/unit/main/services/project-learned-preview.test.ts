@@ -81,6 +81,21 @@ describe('learned preview stage', () => {
     const { fused } = await learnedFuse(alignBracket(await readBracket(files), 'similarity').frames, (i) => predictFusionWeights(i));
     expect(Array.from(full.preview.data)).toEqual(Array.from(downsample(fused, SIDE).data));
   }, 120_000);
+
+  it("takes the renderer's weights for the preview's input: the same preview as main's own run, which they do not replace", async () => {
+    const service = new ProjectService();
+    const { projectId } = await service.load(files);
+    const request: MergeRequest = { projectId, method: 'learned', align: 'similarity', previewMaxSide: SIDE, stage: 'preview' };
+    const input = await service.fusionInput(request);
+    const data = await predictFusionWeights(input);
+    const given = await service.merge({ ...request, fusionWeights: { exposures: input.exposures, paddedWidth: input.paddedWidth, paddedHeight: input.paddedHeight, data, inputKey: input.key } });
+    expect(given.network).toBe('renderer');
+    networkRuns.mockClear();
+    // Weights from elsewhere serve their own merge only: main's next merge of this input runs its network.
+    const own = await service.merge(request);
+    expect([own.network, networkRuns.mock.calls.length]).toEqual(['main', 1]);
+    expect(Array.from(given.preview.data)).toEqual(Array.from(own.preview.data));
+  }, 120_000);
 });
 
 describe('learned merges reuse the network output of an equal input', () => {
