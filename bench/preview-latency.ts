@@ -1,8 +1,10 @@
 // npx tsx bench/preview-latency.ts [FRAME...]: the app's progressive merge through ProjectService, as the
 // engine thread runs it. Per method, on a fresh project: the first preview-stage merge (frames downsampled
 // to 1280 at load, aligned and merged at that size), a second one (what an edit costs once the preview's
-// alignment is kept), then the full-resolution merge the renderer asks for once the user pauses (cold:
-// the full alignment runs here, as in the app's first full merge). Also how far the preview is from the
+// alignment is kept; a learned merge reuses its network output too), an edit that changes what the merge
+// computes from the first step on (alignment 'translation': the preview aligns again), then the
+// full-resolution merge the renderer asks for once the user pauses (cold: the full alignment runs here,
+// as in the app's first full merge). Also how far the preview is from the
 // full merge's own preview: mean |difference| of the sRGB-encoded values (0..1) for fusions, mean
 // |log2 ratio| (stops) for the radiance map. Default frames: tmp/prof/big-{0,1,2}.tif, the 3 x 24 MP
 // 16-bit TIFFs of the enfuse bench (no EXIF times: 1/200, 1/50, 1/12.5 s given). Alignment 'similarity'
@@ -49,10 +51,11 @@ for (const method of methods) {
   const request = { projectId, method, align: 'similarity' as const, exposureTimes, previewMaxSide: 1280 };
   const [preview, firstMs] = await timed(() => service.merge({ ...request, stage: 'preview' }));
   const [, againMs] = await timed(() => service.merge({ ...request, stage: 'preview' }));
+  const [, editMs] = await timed(() => service.merge({ ...request, align: 'translation', stage: 'preview' }));
   const [full, fullMs] = await timed(() => service.merge({ ...request, stage: 'full' }));
   console.log(
     `${method}: ${frames.length} x ${frames[0].width}x${frames[0].height} (load ${s(loadMs)}); ` +
-      `first preview ${s(firstMs)} (${preview.stage}, ${preview.preview.width}x${preview.preview.height}), preview again ${s(againMs)}, ` +
+      `first preview ${s(firstMs)} (${preview.stage}, ${preview.preview.width}x${preview.preview.height}), preview again ${s(againMs)}, edit (align translation) ${s(editMs)}, ` +
       `full ${s(fullMs)} (${full.stage}, ${full.width}x${full.height}); preview vs full's preview ${distance(preview.preview, full.preview, method === 'radiance')}`,
   );
   service.release(projectId);

@@ -9,22 +9,37 @@ import { addRadiance, fusePrepared, prepareMerge, type MergeOptions, type MergeO
 import { previewWeightMaps } from '../../src-shared/pipeline/weight-maps';
 import { fusionInput, type FusionInput } from '../../src-shared/fusion/fusion-input';
 import { givenWeightsPredictor, type GivenWeights } from '../../src-shared/fusion/given-weights';
-import { learnedFuse } from '../../src-shared/fusion/learned-fuse';
-import { defaultWorkingSide } from '../../src-shared/fusion/meta';
-import { fuseLearned } from './fusion-model';
+import { learnedFuse, type WeightPredictor } from '../../src-shared/fusion/learned-fuse';
+import { workingSideFor } from '../../src-shared/fusion/meta';
+import type { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
+import { predictFusionWeights } from './fusion-model';
 
 /** How a learned merge gets its weights: given (computed by the renderer from learnedInput's result), else main's own WASM run. */
 export interface LearnedSource {
   weights?: GivenWeights;
+  /** The app's merge stage: a 'preview' runs the network at the preview's working side (fusion/meta workingSideFor); default 'full', the CLI's. */
+  stage?: 'preview' | 'full';
+  /** Main's network outputs kept from earlier merges: an input equal to one of theirs reuses them instead of running the network again. */
+  cache?: FusionWeightCache;
 }
 
-/** The network input a learned mergeFrames computes for these frames and options (deghosted as it deghosts them). */
-export function learnedInput(frames: LinearImage[], options: MergeOptions = {}): FusionInput {
+/** The network input a learned mergeFrames computes for these frames and options (deghosted as it deghosts them) at this stage. */
+export function learnedInput(frames: LinearImage[], options: MergeOptions = {}, stage: LearnedSource['stage'] = 'full'): FusionInput {
   checkBracket(frames);
   const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, options.deghost) : null;
   const input = ghost ? ghost.frames : frames;
-  // The working side learnedFuse picks when not told (by bracket length).
-  return fusionInput(input, defaultWorkingSide(input.length));
+  return fusionInput(input, workingSideFor(input.length, stage));
+}
+
+/**
+ * Where the merge's weights come from: the given ones (checked against the input, used for this merge
+ * only: what a renderer's backend got wrong must not outlive it), else the cache, else main's network.
+ */
+function predictorOf(learned: LearnedSource): WeightPredictor {
+  const { weights, cache } = learned;
+  if (weights) return givenWeightsPredictor(weights);
+  const network: WeightPredictor = (input) => predictFusionWeights(input);
+  return cache ? cache.predictor(network) : network;
 }
 
 export async function mergeFrames(frames: LinearImage[], method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
@@ -37,7 +52,7 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
   // Deghosting replaced what moved by the reference's content before the network sees the frames, as in mergeBracket;
   // a missing exposure failed in prepareMerge, before the network runs.
   const { frames: input, plan, ghost } = prepared;
-  const { fused, weights } = learned.weights ? await learnedFuse(input, givenWeightsPredictor(learned.weights)) : await fuseLearned(input);
+  const { fused, weights } = await learnedFuse(input, predictorOf(learned), { workingSide: workingSideFor(input.length, learned.stage ?? 'full') });
   const outcome: MergeOutcome = {
     method: 'learned',
     width: fused.width,

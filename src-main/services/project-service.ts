@@ -19,6 +19,7 @@ import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/corr
 import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
 import { fuseFrames, learnedInput } from './merge-service';
 import { fusionInputKey } from '../../src-shared/fusion/given-weights';
+import { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { autoKey, toneMapGlobal } from '../../src-shared/tonemap/global';
 import { checkOutputPath } from './atomic-write';
@@ -62,6 +63,8 @@ interface StageFrames {
   samples?: LinearImage[];
   /** The samples moved as the frames were aligned (dropped when the alignment changes). */
   alignedSamples?: LinearImage[];
+  /** The learned network's recent outputs at this stage, by exact input: a merge that would feed it the same input again reuses them. */
+  network: FusionWeightCache;
 }
 
 /** A finished merge of one stage, set whole when it is done: an abandoned merge sets none. */
@@ -170,7 +173,7 @@ export class ProjectService {
   async load(paths: string[]): Promise<LoadResult> {
     const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths);
     const projectId = randomUUID();
-    const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1] }, generation: 0, finished: 0 };
+    const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1], network: new FusionWeightCache() }, generation: 0, finished: 0 };
     // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
     const preview = Math.max(frames[0].width, frames[0].height) > DEFAULT_PREVIEW_SIDE ? previewStage(frames, DEFAULT_PREVIEW_SIDE) : undefined;
     if (preview) project.preview = preview;
@@ -204,7 +207,7 @@ export class ProjectService {
     const asked = this.ask(project, request);
     const stage = this.stageOf(project, request) === 'full' ? project.full : this.previewFrames(project, request);
     const { frames, exposureTimes, deghost } = await this.mergeInput(project, stage, request, asked);
-    const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) });
+    const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) }, stage.stage);
     return { ...input, key: fusionInputKey(input) };
   }
 
@@ -306,7 +309,8 @@ export class ProjectService {
     const options: MergeOptions = { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide(request), ...(deghost ? { deghost } : {}), ...(input.planFrames ? { planFrames: input.planFrames } : {}) };
     const prepared = prepareMerge(frames, method, options);
     await this.checkpoint(project, asked);
-    const outcome = await fuseFrames(prepared, method, options, { weights: request.fusionWeights });
+    // A preview runs the network at the preview's working side; either stage reuses the weights of an equal input.
+    const outcome = await fuseFrames(prepared, method, options, { weights: request.fusionWeights, stage: stage.stage, cache: stage.network });
     await this.checkpoint(project, asked);
     const plan = outcome.plan;
     return this.finish(project, {
@@ -552,7 +556,7 @@ function previewStage(full: LinearImage[], side: number): StageFrames {
     const clip = f.meta.clipLevel;
     return clip !== undefined && Number.isFinite(clip) ? downsampleKeepingClips(f, side, clip) : downsample(f, side);
   });
-  return { stage: 'preview', frames, side, scale: [full[0].width / frames[0].width, full[0].height / frames[0].height] };
+  return { stage: 'preview', frames, side, scale: [full[0].width / frames[0].width, full[0].height / frames[0].height], network: new FusionWeightCache() };
 }
 
 /** What image a request asks for, whatever its stage, preview size or network weights: equal keys, the same image. */

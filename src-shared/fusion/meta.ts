@@ -46,6 +46,22 @@ export function defaultWorkingSide(exposures: number): number {
   return Math.max(512, Math.min(1024, Math.round(1024 * Math.sqrt(3 / exposures))));
 }
 
+/**
+ * The working side of the app's preview-stage merges (frames box-downsampled to 1280 px), at most
+ * defaultWorkingSide(K). 3 x 24 MP bracket of bench/preview-latency.ts, the preview against the full
+ * merge's own preview (mean |difference|, sRGB-encoded 0..1) and its network time warm: 1024 0.0071,
+ * 0.52 s; 768 0.0087, 0.33 s; 640 0.0116, 0.20 s; 512 0.0167, 0.14 s. At 640 the jump when the full
+ * merge replaces the preview is that of the Mertens preview (0.0117), and a first run in a process
+ * (WASM memory growth) costs about 1.3 s instead of 2.9 s. Full merges keep defaultWorkingSide.
+ */
+export const PREVIEW_WORKING_SIDE = 640;
+
+/** The network's working side for K frames: the preview stage's (PREVIEW_WORKING_SIDE) or the default one. */
+export function workingSideFor(exposures: number, stage: 'preview' | 'full'): number {
+  const side = defaultWorkingSide(exposures);
+  return stage === 'preview' ? Math.min(PREVIEW_WORKING_SIDE, side) : side;
+}
+
 export const DEFAULT_FUSION_OPTIONS: Required<Omit<LearnedFuseOptions, 'liftRadius' | 'workingSide'>> = {
   liftEps: 1e-3,
   blend: 'pyramid',
