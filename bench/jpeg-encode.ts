@@ -46,7 +46,7 @@ async function main(): Promise<void> {
 
   const timed = async (encode: () => Uint8Array | Promise<Uint8Array>): Promise<{ times: number[]; bytes: Uint8Array }> => {
     const times: number[] = [];
-    let bytes = new Uint8Array(0);
+    let bytes: Uint8Array = new Uint8Array(0);
     for (let r = 0; r < runs; r++) {
       const t = performance.now();
       bytes = await encode();
