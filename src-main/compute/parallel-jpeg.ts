@@ -52,8 +52,14 @@ export function startJpegEncode(image: Rgba8Image, options: JpegEncodeOptions = 
   return {
     async finish(): Promise<Uint8Array> {
       const strips: Array<Uint8Array | undefined> = new Array(count);
-      for (const [i, bytes] of claimJpegStrips(image, quality, stripRows, claim)) strips[i] = bytes;
-      for (const job of await Promise.allSettled(jobs)) {
+      let mine = 0;
+      for (const [i, bytes] of claimJpegStrips(image, quality, stripRows, claim)) {
+        strips[i] = bytes;
+        mine++;
+      }
+      // Workers that started too late to claim a strip are not waited for.
+      const settled = mine === count ? [] : await Promise.allSettled(jobs);
+      for (const job of settled) {
         if (job.status === 'fulfilled') for (const [i, bytes] of job.value) strips[i] = bytes;
       }
       for (let i = 0; i < count; i++) {

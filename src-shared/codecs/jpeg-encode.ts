@@ -128,7 +128,7 @@ class BitWriter {
     this.bytes = new Uint8Array(Math.max(4096, capacity));
   }
 
-  /** Room for one more block row's worst case (a block codes in under 200 bytes, stuffed). */
+  /** Room for `extra` more bytes (grows by doubling). */
   reserve(extra: number): void {
     if (this.at + extra <= this.bytes.length) return;
     const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.at + extra));
@@ -304,7 +304,9 @@ export function encodeJpegStrip(strip: Rgba8Image, quality: number, firstBlockRo
         crP[o0 + x] = 0.5 * R - 0.418687589 * G - 0.081312411 * B;
       }
     }
-    w.reserve(cols * 600 + 16);
+    // A block row's worst case: a block codes in at most 64 x (16 + 11) bits = 216 bytes, 432 if every byte
+    // were 0xFF and stuffed; three blocks per column, then the padding byte and a marker.
+    w.reserve(cols * 3 * 432 + 8);
     let dcY = 0;
     let dcCb = 0;
     let dcCr = 0;

@@ -145,6 +145,18 @@ describe('jpeg-encode', () => {
     }
   });
 
+  it('writes pure noise at quality 100 whole: far past its first size guess, many 0xFF bytes stuffed', () => {
+    const width = 256;
+    const height = 24;
+    let s = 5;
+    const data = Uint8ClampedArray.from({ length: width * height * 4 }, (_, i) => (i % 4 === 3 ? 255 : ((s = (s * 1103515245 + 12345) >>> 0) >>> 24)));
+    const img = { width, height, data };
+    const bytes = encodeJpeg(img, { quality: 100 });
+    // Over 3 bytes a pixel: well past the encoder's first guess of its size (1 byte a pixel).
+    expect(bytes.length).toBeGreaterThan(width * height * 3);
+    expect(psnr(jpeg.decode(bytes, { useTArray: true }).data, data)).toBeGreaterThan(40);
+  });
+
   it.skipIf(opencv.skip)(opencv.title('libjpeg-turbo decodes a file with restart markers to what jpeg-js decodes'), () => {
     opencv.requireAvailable();
     const img = picture(203, 131);
