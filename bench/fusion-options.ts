@@ -7,8 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { decodeImage } from '../src-shared/codecs/decode';
 import type { LearnedFuseOptions } from '../src-shared/fusion/meta';
-import type { LinearImage } from '../src-shared/image/linear-image';
-import { linearToSrgb } from '../src-shared/image/srgb';
+import { image8 } from './image8';
 import { prepareMefSsim, scoreMefSsim } from '../src-shared/metrics/mef-ssim';
 import { DEFAULT_FUSED_TONE } from '../src-shared/pipeline/render-display';
 import { toneMap } from '../src-shared/tonemap/tone-map';
@@ -28,16 +27,11 @@ const sets: string[][] = mode === 'full'
   ? [...TRIPLETS.map((s) => ['1.jpg', '2.jpg', '3.jpg'].map((f) => join(DATASETS, 'triplets', s, f))), bracket('street2'), bracket('desktop')]
   : TRIPLETS.map((s) => ['1.jpg', '3.jpg'].map((f) => join(DATASETS, 'triplets', s, f)));
 
-function to8(img: LinearImage): Uint8Array {
-  const out = new Uint8Array(img.width * img.height * 3);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(255 * linearToSrgb(Math.min(1, Math.max(0, img.data[i]))));
-  return out;
-}
 
 const scores = new Map<string, number[]>(configs.map(([label]) => [label, []]));
 for (const files of sets) {
   const frames = files.map((f) => decodeImage(new Uint8Array(readFileSync(f)), basename(f)));
-  const ref = prepareMefSsim(frames.map((f) => ({ width: f.width, height: f.height, data: to8(f) })));
+  const ref = prepareMefSsim(frames.map(image8));
   for (const [label, options] of configs) {
     const { fused } = await fuseLearned(frames, { modelPath: model, ...options });
     const shown = toneMap(fused, DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' });

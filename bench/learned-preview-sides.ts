@@ -16,7 +16,7 @@ import { learnedFuse, type WeightPredictor } from '../src-shared/fusion/learned-
 import { defaultWorkingSide } from '../src-shared/fusion/meta';
 import type { LinearImage } from '../src-shared/image/linear-image';
 import { downsample, downsampleKeepingClips } from '../src-shared/image/resample';
-import { linearToSrgb } from '../src-shared/image/srgb';
+import { image8, meanEncodedDifference } from './image8';
 import { prepareMefSsim, scoreMefSsim } from '../src-shared/metrics/mef-ssim';
 import { alignBracket } from '../src-shared/pipeline/align-bracket';
 
@@ -32,16 +32,7 @@ async function timed<T>(what: () => T | Promise<T>): Promise<[T, number]> {
   return [out, performance.now() - t];
 }
 
-function encodedDiff(a: LinearImage, b: LinearImage): number {
-  let d = 0;
-  for (let i = 0; i < a.data.length; i++) d += Math.abs(linearToSrgb(Math.min(1, a.data[i])) - linearToSrgb(Math.min(1, b.data[i])));
-  return d / a.data.length;
-}
-const to8 = (img: LinearImage) => {
-  const data = new Uint8Array(img.width * img.height * 3);
-  for (let i = 0; i < data.length; i++) data[i] = Math.round(255 * linearToSrgb(Math.min(1, Math.max(0, img.data[i]))));
-  return { width: img.width, height: img.height, data };
-};
+const encodedDiff = (a: LinearImage, b: LinearImage): number => meanEncodedDifference(a.data, b.data);
 
 const [full, readMs] = await timed(() => readBracket(files));
 const [small, smallMs] = await timed(() => full.map((f) => (f.meta.clipLevel !== undefined && Number.isFinite(f.meta.clipLevel) ? downsampleKeepingClips(f, PREVIEW, f.meta.clipLevel) : downsample(f, PREVIEW))));
@@ -58,8 +49,8 @@ const fullPreview = downsample(fullFuse.fused, PREVIEW);
 const m = fullFuse.millis;
 console.log(`full merge: aligned ${s(fullAlignMs)}, fused ${s(fullFuseMs)} (network ${s(m.network)}, lift ${s(m.lift)}, blend ${s(m.blend)})`);
 
-const mef = prepareMefSsim(aligned.map(to8));
-console.log(`full merge's preview: MEF-SSIM ${scoreMefSsim(mef, to8(fullPreview)).score.toFixed(4)}`);
+const mef = prepareMefSsim(aligned.map(image8));
+console.log(`full merge's preview: MEF-SSIM ${scoreMefSsim(mef, image8(fullPreview)).score.toFixed(4)}`);
 let previewAt1024: Float32Array | null = null;
 for (const side of sides) {
   const [input, inputMs] = await timed(() => fusionInput(aligned, side));
@@ -70,7 +61,7 @@ for (const side of sides) {
   const rest = fuseMs - r.millis.network;
   console.log(
     `preview at ${side} (${input.width}x${input.height}): input ${s(inputMs)}, network ${s(netMs)} warm, guide + lift + blend ${s(rest)}; ` +
-      `vs the full merge's preview ${encodedDiff(r.fused, fullPreview).toFixed(4)}, MEF-SSIM ${scoreMefSsim(mef, to8(r.fused)).score.toFixed(4)}`,
+      `vs the full merge's preview ${encodedDiff(r.fused, fullPreview).toFixed(4)}, MEF-SSIM ${scoreMefSsim(mef, image8(r.fused)).score.toFixed(4)}`,
   );
 }
 

@@ -12,7 +12,7 @@
 import { resolve } from 'node:path';
 import type { MergeMethod, MergeResult, PreviewImage } from '../src-preload/contract';
 import { ProjectService } from '../src-main/services/project-service';
-import { linearToSrgb } from '../src-shared/image/srgb';
+import { meanEncodedDifference } from './image8';
 
 const given = process.argv.slice(2);
 const files = given.length > 0 ? given.map((f) => resolve(f)) : [0, 1, 2].map((i) => resolve(import.meta.dirname, `../tmp/prof/big-${i}.tif`));
@@ -29,18 +29,15 @@ const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 /** Mean |a - b| of the sRGB-encoded values, or of log2 a/b (stops) for radiance maps (over samples above black in both). */
 function distance(a: PreviewImage, b: PreviewImage, radiance: boolean): string {
+  if (!radiance) return `${meanEncodedDifference(a.data, b.data).toFixed(4)} (sRGB 0..1)`;
   let d = 0;
   let n = 0;
   for (let i = 0; i < a.data.length; i++) {
-    if (radiance) {
-      if (!(a.data[i] > 1e-4 && b.data[i] > 1e-4)) continue;
-      d += Math.abs(Math.log2(a.data[i] / b.data[i]));
-    } else {
-      d += Math.abs(linearToSrgb(Math.min(1, a.data[i])) - linearToSrgb(Math.min(1, b.data[i])));
-    }
+    if (!(a.data[i] > 1e-4 && b.data[i] > 1e-4)) continue;
+    d += Math.abs(Math.log2(a.data[i] / b.data[i]));
     n++;
   }
-  return radiance ? `${(d / n).toFixed(3)} stops` : `${(d / n).toFixed(4)} (sRGB 0..1)`;
+  return `${(d / n).toFixed(3)} stops`;
 }
 
 for (const method of methods) {

@@ -14,9 +14,9 @@ import { basename, join, resolve } from 'node:path';
 import { decodeImage } from '../src-shared/codecs/decode';
 import { encodePng } from '../src-shared/codecs/png';
 import { blendFrames } from '../src-shared/fusion/blend';
-import type { LinearImage, Rgba8Image } from '../src-shared/image/linear-image';
+import type { Rgba8Image } from '../src-shared/image/linear-image';
 import { downsample } from '../src-shared/image/resample';
-import { linearToSrgb } from '../src-shared/image/srgb';
+import { codes8, image8 } from './image8';
 import { mertensFuse } from '../src-shared/merge/mertens';
 import type { Image8 } from '../src-shared/metrics/grey';
 import { prepareMefSsim, scoreMefSsim, type MefSsimResult } from '../src-shared/metrics/mef-ssim';
@@ -90,13 +90,6 @@ function listScenes(): Scene[] {
   return ONLY ? all.filter((s) => ONLY.some((o) => s.name.split(',')[0].endsWith(o))) : all;
 }
 
-/** 8-bit sRGB RGB codes of a linear image decoded from an 8-bit file (or of a fused linear result). */
-function to8(img: LinearImage): Uint8Array {
-  const out = new Uint8Array(img.width * img.height * 3);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(255 * linearToSrgb(Math.min(1, Math.max(0, img.data[i]))));
-  return out;
-}
-
 function rgbaToImage8(img: Rgba8Image): Image8 {
   return { width: img.width, height: img.height, data: img.data };
 }
@@ -107,7 +100,7 @@ function writePng(path: string, width: number, height: number, rgb: Uint8Array):
 
 function readImage8(path: string): Image8 {
   const img = decodeImage(new Uint8Array(readFileSync(path)), path);
-  return { width: img.width, height: img.height, data: to8(img) };
+  return image8(img);
 }
 
 function run(command: string, argv: string[]): void {
@@ -127,12 +120,12 @@ async function benchScene(scene: Scene, work: string): Promise<SceneReport> {
     frames = frames.map((f, i) => {
       const small = downsample(f, MAX_SIDE);
       const path = join(work, `small-${i}.png`);
-      writePng(path, small.width, small.height, to8(small));
+      writePng(path, small.width, small.height, codes8(small));
       return decodeImage(new Uint8Array(readFileSync(path)), basename(scene.files[i]));
     });
   }
   const { width, height } = frames[0];
-  const exposures: Image8[] = frames.map((f) => ({ width, height, data: to8(f) }));
+  const exposures: Image8[] = frames.map(image8);
   // Our decoded pixels, for the external tools: identical inputs for every method.
   const pngs = exposures.map((e, i) => {
     const path = join(work, `frame-${i}.png`);
