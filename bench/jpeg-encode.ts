@@ -34,7 +34,7 @@ function psnr(decoded: ArrayLike<number>, channels: number, reference: Uint8Clam
 async function main(): Promise<void> {
   // As the CLI runs: one worker fewer than the cores (at most 3), from the TypeScript entry.
   useComputeWorkers({ path: resolve(import.meta.dirname, '../src-main/compute/compute-worker.ts'), tsx: true });
-  await tryCompute('encodeJpeg', [{ width: 8, height: 8, data: new Uint8ClampedArray(256) }, {}]); // started and warm
+  await tryCompute('encodeTiff', [{ width: 8, height: 8, channels: 1, bits: 8, data: new Uint8Array(64) }]); // started and warm
   const data = displayBytes(width, height);
   data.set(photograph(renderScene(width, height), width, height, 1 / 60, 3));
   const image = { width, height, data };

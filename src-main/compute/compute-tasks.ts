@@ -5,13 +5,11 @@
  * varies, the joined file does not. Decoding frames is not one of them: two threads decoding 24 MP
  * frames at once took longer than one on this VM (BENCHMARKS.md).
  */
-import { encodeJpeg, type JpegEncodeOptions } from '../../src-shared/codecs/jpeg';
 import { claimJpegStrips } from '../../src-shared/codecs/jpeg-encode';
 import { encodeTiff, type TiffEncodeOptions } from '../../src-shared/codecs/tiff-write';
 import type { Rgba8Image } from '../../src-shared/image/linear-image';
 
 export const COMPUTE_TASKS = {
-  encodeJpeg: (image: Rgba8Image, options: JpegEncodeOptions): Uint8Array => encodeJpeg(image, options),
   encodeTiff: (options: TiffEncodeOptions): Uint8Array => encodeTiff(options),
   /** Strips of one JPEG, claimed from a counter shared with the other encoders of the same image (parallel-jpeg.ts). */
   encodeJpegStrips: (image: Rgba8Image, quality: number, stripRows: number, claim: Int32Array): Array<[number, Uint8Array]> =>
