@@ -117,6 +117,14 @@ function checkQuality(quality: number): void {
   if (!(quality >= 1 && quality <= 100)) throw new RangeError(`JPEG quality must be 1..100, got ${quality}`);
 }
 
+/** Throws RangeError unless a baseline JPEG can hold this size at this quality. */
+export function checkJpegArgs(width: number, height: number, quality: number): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width > 65535 || height > 65535) {
+    throw new RangeError(`JPEG size must be 1..65535 pixels each way, got ${width}x${height}`);
+  }
+  checkQuality(quality);
+}
+
 /** An entropy-coded byte stream with 0xFF stuffing and restart markers. */
 class BitWriter {
   bytes: Uint8Array;
@@ -207,23 +215,19 @@ function fdct8(b: Float64Array, o: number, s: number): void {
 }
 
 /**
- * Forward DCT of the 8x8 block in `b` (rows, then columns), in place; quantises with `div` into `out` in
- * zig-zag order (rounded to nearest, halves up: no branch to mispredict).
+ * Forward DCT of the 8x8 block at plane[o] (rows `stride` apart), in place: rows, then columns. Quantises
+ * with `div` into `out` in zig-zag order (rounded to nearest, halves up: no branch to mispredict); `at[k]`
+ * is the plane offset of zig-zag position k from o (zigzagOffsets).
  */
-function dctQuantise(b: Float64Array, div: Float32Array, out: Int32Array): void {
-  fdct8(b, 0, 1);
-  fdct8(b, 8, 1);
-  fdct8(b, 16, 1);
-  fdct8(b, 24, 1);
-  fdct8(b, 32, 1);
-  fdct8(b, 40, 1);
-  fdct8(b, 48, 1);
-  fdct8(b, 56, 1);
-  for (let c = 0; c < 8; c++) fdct8(b, c, 8);
-  for (let k = 0; k < 64; k++) {
-    const n = ZIGZAG[k];
-    out[k] = Math.round(b[n] * div[n]);
-  }
+function dctQuantise(plane: Float64Array, o: number, stride: number, div: Float32Array, at: Int32Array, out: Int32Array): void {
+  for (let r = 0, ro = o; r < 8; r++, ro += stride) fdct8(plane, ro, 1);
+  for (let c = 0; c < 8; c++) fdct8(plane, o + c, stride);
+  for (let k = 0; k < 64; k++) out[k] = Math.round(plane[o + at[k]] * div[ZIGZAG[k]]);
+}
+
+/** Offsets in a plane `stride` wide of each zig-zag position of a block. */
+function zigzagOffsets(stride: number): Int32Array {
+  return Int32Array.from(ZIGZAG, (n) => (n >> 3) * stride + (n & 7));
 }
 
 /** Huffman-codes one quantised block (zig-zag order); returns its DC value, the next block's predictor. */
@@ -282,11 +286,11 @@ export function encodeJpegStrip(strip: Rgba8Image, quality: number, firstBlockRo
   const t = tables(quality);
   const cols = Math.ceil(width / 8);
   const pw = cols * 8;
-  // One block row of each plane, edges replicated to whole blocks.
-  const yP = new Float32Array(8 * pw);
-  const cbP = new Float32Array(8 * pw);
-  const crP = new Float32Array(8 * pw);
-  const block = new Float64Array(64);
+  // One block row of each plane, edges replicated to whole blocks; the DCT works on them in place.
+  const yP = new Float64Array(8 * pw);
+  const cbP = new Float64Array(8 * pw);
+  const crP = new Float64Array(8 * pw);
+  const at = zigzagOffsets(pw);
   const q = new Int32Array(64);
   const w = new BitWriter(width * height + 1024);
   for (let r = 0; r < rows; r++) {
@@ -310,22 +314,13 @@ export function encodeJpegStrip(strip: Rgba8Image, quality: number, firstBlockRo
     let dcY = 0;
     let dcCb = 0;
     let dcCr = 0;
-    for (let c = 0; c < cols; c++) {
-      const x0 = c * 8;
-      for (let p = 0; p < 3; p++) {
-        const plane = p === 0 ? yP : p === 1 ? cbP : crP;
-        for (let j = 0, o = 0, s = x0; j < 8; j++, s += pw) {
-          for (let i = 0; i < 8; i++) block[o++] = plane[s + i];
-        }
-        if (p === 0) {
-          dctQuantise(block, t.divLuma, q);
-          dcY = codeBlock(w, q, dcY, t.dcLuma, t.acLuma);
-        } else {
-          dctQuantise(block, t.divChroma, q);
-          if (p === 1) dcCb = codeBlock(w, q, dcCb, t.dcChroma, t.acChroma);
-          else dcCr = codeBlock(w, q, dcCr, t.dcChroma, t.acChroma);
-        }
-      }
+    for (let x0 = 0; x0 < pw; x0 += 8) {
+      dctQuantise(yP, x0, pw, t.divLuma, at, q);
+      dcY = codeBlock(w, q, dcY, t.dcLuma, t.acLuma);
+      dctQuantise(cbP, x0, pw, t.divChroma, at, q);
+      dcCb = codeBlock(w, q, dcCb, t.dcChroma, t.acChroma);
+      dctQuantise(crP, x0, pw, t.divChroma, at, q);
+      dcCr = codeBlock(w, q, dcCr, t.dcChroma, t.acChroma);
     }
     w.align();
     const index = firstBlockRow + r;
@@ -354,10 +349,7 @@ export interface JpegHeaderOptions {
 /** Everything before the entropy-coded data: SOI, APP0 (JFIF) or APP1 (Exif), APP2 (ICC), DQT, SOF0, DHT, DRI, SOS. */
 export function jpegHeader(opts: JpegHeaderOptions): Uint8Array {
   const { width, height, quality } = opts;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width > 65535 || height > 65535) {
-    throw new RangeError(`JPEG size must be 1..65535 pixels each way, got ${width}x${height}`);
-  }
-  checkQuality(quality);
+  checkJpegArgs(width, height, quality);
   const t = tables(quality);
   const parts: Uint8Array[] = [new Uint8Array([0xff, 0xd8])];
   if (opts.exif) {

@@ -4,7 +4,7 @@ import { DecodeError } from '../errors';
 import type { LinearImage, Rgba8Image } from '../image/linear-image';
 import { srgb8ToLinearLut } from '../image/srgb';
 import { exifApp1Segment, type ExifFields } from './exif-write';
-import { encodeJpegStrip, joinJpeg, jpegBlockRows, jpegHeader } from './jpeg-encode';
+import { checkJpegArgs, encodeJpegStrip, joinJpeg, jpegBlockRows, jpegHeader } from './jpeg-encode';
 
 /**
  * What is inconsistent in a JPEG's headers up to its first scan, as jpeg-js would trip over it: a scan before
@@ -118,15 +118,11 @@ export function iccApp2Segments(icc: Uint8Array): Uint8Array[] {
   return segments;
 }
 
-/** The JPEG's header for an image of this size with these options (see jpeg-encode.ts): checked as encodeJpeg checks it. */
+/** The JPEG's header (jpeg-encode.ts) for an image of this size with these options: Exif APP1 and ICC APP2 built here. */
 export function jpegHeaderFor(width: number, height: number, opts: JpegEncodeOptions = {}): Uint8Array {
   const quality = opts.quality ?? 92;
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width > 65535 || height > 65535) {
-    throw new RangeError(`JPEG size must be 1..65535 pixels each way, got ${width}x${height}`);
-  }
-  if (!(quality >= 1 && quality <= 100)) throw new RangeError(`JPEG quality must be 1..100, got ${quality}`);
+  checkJpegArgs(width, height, quality);
   const exif = opts.exif ? exifApp1Segment(opts.exif, { width, height }) : null;
-  if (exif && exif.length > 65533) throw new RangeError(`EXIF block of ${exif.length} bytes does not fit one APP1 segment`);
   return jpegHeader({ width, height, quality, exif, icc: opts.icc ? iccApp2Segments(opts.icc) : [] });
 }
 
@@ -136,8 +132,6 @@ export function jpegHeaderFor(width: number, height: number, opts: JpegEncodeOpt
  * Exif file carries APP1 first and no JFIF APP0; without EXIF the JFIF APP0 comes first and the profile after it.
  */
 export function encodeJpeg(img: Rgba8Image, opts: JpegEncodeOptions = {}): Uint8Array {
-  const { width, height, data } = img;
-  const header = jpegHeaderFor(width, height, opts);
-  if (data.length !== width * height * 4) throw new RangeError(`RGBA data holds ${data.length} bytes, expected ${width * height * 4}`);
-  return joinJpeg(header, [encodeJpegStrip(img, opts.quality ?? 92, 0, jpegBlockRows(height))]);
+  const header = jpegHeaderFor(img.width, img.height, opts);
+  return joinJpeg(header, [encodeJpegStrip(img, opts.quality ?? 92, 0, jpegBlockRows(img.height))]);
 }
