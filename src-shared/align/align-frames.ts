@@ -9,7 +9,7 @@ import { BracketMismatchError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { eccRefine } from './ecc';
 import { codePyramid, mtbLevelsFor, mtbShift } from './mtb';
-import { greyProxy, logPyramid, proxyFactor, sharedValidFraction, type GreyProxy, type LogLevel } from './proxy';
+import { ALIGN_PROXY_SIDE, greyProxy, logPyramid, proxyFactor, sharedValidFraction, type GreyProxy, type LogLevel } from './proxy';
 import { residual, type Residual } from './residual';
 import { composeAffine, describeAffine, identityTransform, IDENTITY, invertAffine, maxCornerDisplacement, type Affine, type AlignTransform } from './transform';
 import { intersectRects, warpFrame, type Rect } from './warp';
@@ -27,8 +27,10 @@ export interface AlignOptions {
   maxRotationDeg?: number;
   /** Largest |scale - 1| a similarity may have (default 0.03). */
   maxScaleChange?: number;
-  /** Longer side of the grey proxy the estimates are made on (default 1536). */
+  /** Longer side of the grey proxy the estimates are made on (default ALIGN_PROXY_SIDE, 1536). */
   proxySide?: number;
+  /** The frames' grey proxies at that side, when the caller has them already (suggestReference's); built here otherwise. */
+  proxies?: readonly GreyProxy[];
 }
 
 /** The transform applied: 'none' when the frame was left as it is (see note). */
@@ -108,7 +110,7 @@ function exposureOrder(frames: LinearImage[], data: FrameData[]): number[] {
 }
 
 export function alignFrames(frames: LinearImage[], opts: AlignOptions): AlignResult {
-  const { reference, mode = 'similarity', maxShiftFraction = 0.05, maxRotationDeg = 3, maxScaleChange = 0.03, proxySide = 1536 } = opts;
+  const { reference, mode = 'similarity', maxShiftFraction = 0.05, maxRotationDeg = 3, maxScaleChange = 0.03, proxySide = ALIGN_PROXY_SIDE, proxies } = opts;
   checkFrames(frames, reference);
   if (!(maxShiftFraction >= 0)) throw new RangeError(`maxShiftFraction must be >= 0, got ${maxShiftFraction}`);
   const { width: w, height: h } = frames[reference];
@@ -140,8 +142,11 @@ export function alignFrames(frames: LinearImage[], opts: AlignOptions): AlignRes
   // Search twice the cap so a shift beyond it is seen (and refused) rather than mistaken for a small
   // one, as far as the proxy allows (its coarsest level keeps 16 px).
   const mtbLevels = mtbLevelsFor(Math.max(8, (2 * capPx) / factor));
-  const data: FrameData[] = frames.map((f) => {
-    const proxy = greyProxy(f, factor);
+  if (proxies && (proxies.length !== n || proxies.some((p) => p.factor !== factor))) {
+    throw new RangeError(`the given proxies must be one per frame at factor ${factor} (proxy side ${proxySide})`);
+  }
+  const data: FrameData[] = frames.map((f, i) => {
+    const proxy = proxies?.[i] ?? greyProxy(f, factor);
     return { proxy, codes: codePyramid(proxy, mtbLevels), logs: logPyramid(proxy, 6) };
   });
 

@@ -2,7 +2,7 @@
 export { alignFrames, type AlignMethod, type AlignMode, type AlignOptions, type AlignResult, type FrameAlignReport } from './align-frames';
 export { eccRefine, type EccModel, type EccResult } from './ecc';
 export { codePyramid, mtbShift, type MtbResult } from './mtb';
-export { greyProxy, logPyramid, proxyFactor, type GreyProxy, type LogLevel } from './proxy';
+export { ALIGN_PROXY_SIDE, coarsenProxy, greyProxy, logPyramid, proxyFactor, type GreyProxy, type LogLevel } from './proxy';
 export { residual, type Residual } from './residual';
 export { suggestReference } from './suggest-reference';
 export {

@@ -15,7 +15,16 @@ export interface GreyProxy {
   valid: Uint8Array;
   /** The level the frame clips at (its clipLevel, or its brightest sample). */
   clip: number;
+  /** Each block's brightest sample (Infinity where a sample is NaN): what a coarser proxy's clipping is judged on. */
+  peak: Float32Array;
+  /** The frame's clipLevel when it has one, else undefined (clip is then the brightest sample seen). */
+  clipLevel: number | undefined;
+  /** Blocks under this fraction of clip are too dark to use (blackFraction of the frame). */
+  black: number;
 }
+
+/** Longer side of the proxy alignment estimates are made on (alignFrames' default proxySide). */
+export const ALIGN_PROXY_SIDE = 1536;
 
 /** Blocks with any sample above this fraction of the clip level count as clipped. */
 const CLIP_FRACTION = 0.92;
@@ -40,9 +49,8 @@ export function greyProxy(frame: LinearImage, factor: number): GreyProxy {
   const sum = new Float64Array(pw);
   const max = new Float32Array(pw);
   const grey = new Float32Array(pw * ph);
-  const maxAll = new Float32Array(pw * ph);
+  const peak = new Float32Array(pw * ph);
   const [wr, wg, wb] = ch >= 3 ? [0.2126, 0.7152, 0.0722] : [1, 0, 0];
-  let brightest = 0;
   for (let py = 0; py < ph; py++) {
     sum.fill(0);
     max.fill(0);
@@ -67,17 +75,53 @@ export function greyProxy(frame: LinearImage, factor: number): GreyProxy {
     }
     for (let px = 0; px < pw; px++) {
       grey[py * pw + px] = sum[px] / (bw * bh);
-      maxAll[py * pw + px] = max[px];
-      if (max[px] > brightest && max[px] !== Infinity) brightest = max[px];
+      peak[py * pw + px] = max[px];
     }
   }
   const metaClip = frame.meta.clipLevel;
-  const clip = metaClip !== undefined && Number.isFinite(metaClip) && metaClip > 0 ? metaClip : brightest > 0 ? brightest : 1;
+  return finishProxy(pw, ph, factor, grey, peak, metaClip !== undefined && Number.isFinite(metaClip) && metaClip > 0 ? metaClip : undefined, blackFraction(frame));
+}
+
+/** The clip level and the usable blocks of a proxy whose block means and peaks are known. */
+function finishProxy(width: number, height: number, factor: number, grey: Float32Array, peak: Float32Array, clipLevel: number | undefined, black: number): GreyProxy {
+  let brightest = 0;
+  for (let i = 0; i < peak.length; i++) if (peak[i] > brightest && peak[i] !== Infinity) brightest = peak[i];
+  const clip = clipLevel ?? (brightest > 0 ? brightest : 1);
   const hi = CLIP_FRACTION * clip;
-  const lo = blackFraction(frame) * clip;
-  const valid = new Uint8Array(pw * ph);
-  for (let i = 0; i < valid.length; i++) valid[i] = maxAll[i] < hi && grey[i] > lo ? 1 : 0;
-  return { width: pw, height: ph, factor, grey, valid, clip };
+  const lo = black * clip;
+  const valid = new Uint8Array(width * height);
+  for (let i = 0; i < valid.length; i++) valid[i] = peak[i] < hi && grey[i] > lo ? 1 : 0;
+  return { width, height, factor, grey, valid, clip, peak, clipLevel, black };
+}
+
+/**
+ * The proxy greyProxy(frame, p.factor * k) would give, from p alone (k x k of its blocks a block): a frame is read
+ * once for the alignment's proxy and the reference suggestion's coarser one. Equal up to float rounding of the means.
+ */
+export function coarsenProxy(p: GreyProxy, k: number): GreyProxy {
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`coarsening must be by a positive integer, got ${k}`);
+  if (k === 1) return p;
+  const pw = Math.max(1, Math.floor(p.width / k));
+  const ph = Math.max(1, Math.floor(p.height / k));
+  const kw = Math.min(k, p.width);
+  const kh = Math.min(k, p.height);
+  const grey = new Float32Array(pw * ph);
+  const peak = new Float32Array(pw * ph);
+  for (let py = 0; py < ph; py++) {
+    for (let px = 0; px < pw; px++) {
+      let s = 0;
+      let m = 0;
+      for (let y = py * kh; y < (py + 1) * kh; y++) {
+        for (let x = px * kw, i = y * p.width + x; x < (px + 1) * kw; x++, i++) {
+          s += p.grey[i];
+          if (!(p.peak[i] <= m)) m = p.peak[i];
+        }
+      }
+      grey[py * pw + px] = s / (kw * kh);
+      peak[py * pw + px] = m;
+    }
+  }
+  return finishProxy(pw, ph, p.factor * k, grey, peak, p.clipLevel, p.black);
 }
 
 /** One level of a log-luminance pyramid: blurred log2 grey, its gradient, and where each is usable. */

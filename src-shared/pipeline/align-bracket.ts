@@ -2,7 +2,7 @@
  * Alignment as a pipeline step, shared by the app and the CLI: frames onto the reference frame's
  * grid before any merge, with a short per-frame summary for reports and the UI.
  */
-import { alignFrames, identityTransform, suggestReference, type AlignMode, type AlignTransform, type Rect } from '../align';
+import { ALIGN_PROXY_SIDE, alignFrames, greyProxy, identityTransform, proxyFactor, suggestReference, type AlignMode, type AlignTransform, type Rect } from '../align';
 import type { LinearImage } from '../image/linear-image';
 
 export type { AlignMode } from '../align';
@@ -46,8 +46,11 @@ export function alignBracket(frames: LinearImage[], mode: AlignMode = 'similarit
     const alignment = frames.map((): FrameAlignment => ({ method: 'none', dx: 0, dy: 0, rotationDeg: 0, scale: 1, residualBefore: Number.NaN, residualAfter: Number.NaN }));
     return { frames, reference: 0, mode: 'off', alignment, transforms: frames.map(() => identityTransform()), crop: { x: 0, y: 0, width: frames[0]?.width ?? 0, height: frames[0]?.height ?? 0 } };
   }
-  const reference = options.reference ?? suggestReference(frames);
-  const result = alignFrames(frames, { reference, mode, ...(options.proxySide ? { proxySide: options.proxySide } : {}) });
+  const proxySide = options.proxySide ?? ALIGN_PROXY_SIDE;
+  // Without a reference, the suggestion and the alignment share one read of each frame (its grey proxy).
+  const proxies = options.reference === undefined ? frames.map((f) => greyProxy(f, proxyFactor(frames[0].width, frames[0].height, proxySide))) : undefined;
+  const reference = options.reference ?? suggestReference(frames, proxies);
+  const result = alignFrames(frames, { reference, mode, proxySide, ...(proxies ? { proxies } : {}) });
   const alignment = result.report.map(
     (r): FrameAlignment => ({
       method: r.method,
