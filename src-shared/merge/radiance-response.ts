@@ -6,7 +6,7 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { srgbToLinear } from '../image/srgb';
-import { buildUnitTable, readTable, srgbEncodeTable } from '../image/srgb-tables';
+import { buildUnitTable, readTable, SRGB_TABLE_SIZE, srgbEncodeTable } from '../image/srgb-tables';
 import { exposureWeights } from './exposure-weights';
 import { exposureTables, type CameraResponse } from './response';
 import { trust } from './response-curve';
@@ -35,7 +35,7 @@ export function responseOfMerge(merged: LinearImage): CameraResponse | undefined
  * exposure (the curve at the level v encodes to) and the weight there (trust over variance). One
  * table read per sample instead of the encode table, then the curve and the weights in turn.
  */
-function channelTables(response: CameraResponse): { exposure: Float32Array[]; weight: Float32Array[] } {
+function channelTables(response: CameraResponse): { exposure: Float32Array[]; weight: Float32Array[]; weighted: Float32Array[] } {
   const { levels, variance } = response;
   const top = levels - 1;
   const enc = srgbEncodeTable();
@@ -48,7 +48,31 @@ function channelTables(response: CameraResponse): { exposure: Float32Array[]; we
     const wt = Float64Array.from(variance[c], (x, z) => trust(z, levels, BLACK_FLOOR) / x);
     return buildUnitTable((v) => at(wt, readTable(enc, v) * top));
   });
-  return { exposure, weight };
+  // weight x exposure, the numerator's term: one interpolation instead of two and a product per sample.
+  const weighted = weight.map((wt, c) => wt.map((w, i) => w * exposure[c][i]));
+  return { exposure, weight, weighted };
+}
+
+/** A module constant, not the import: an imported binding can compile to a getter call per use. */
+const TABLE_SIZE = SRGB_TABLE_SIZE;
+
+/**
+ * Adds one sample's weight and weighted exposure to the row sums at q: the two tables read at v (clamped to 0..1,
+ * NaN as 0) with one index and fraction, readTable's interpolation; a sample of no weight adds nothing.
+ */
+function accumulate(weight: Float32Array, weighted: Float32Array, v: number, damp: number, dampScaled: number, sumW: Float64Array, sumV: Float64Array, q: number): void {
+  let i = 0;
+  let t = 0;
+  if (v >= 1) i = TABLE_SIZE;
+  else if (v > 0) {
+    const x = v * TABLE_SIZE;
+    i = x | 0;
+    t = x - i;
+  }
+  const w = weight[i] + t * (weight[i + 1] - weight[i]);
+  if (!(w > 0)) return;
+  sumW[q] += w * damp;
+  sumV[q] += (weighted[i] + t * (weighted[i + 1] - weighted[i])) * dampScaled;
 }
 
 /** Writes the merge into out (3 channels). Every frame must be one responseApplies accepts. */
@@ -57,7 +81,7 @@ export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], 
   const { width, height } = frames[0];
   const k = frames.length;
   const top = response.levels - 1;
-  const { exposure, weight } = channelTables(response);
+  const { exposure, weight, weighted } = channelTables(response);
   const read = readTable;
   // Decoded values past which a channel reads as clipped (its level within half a level of the top),
   // and past which the brightest frame counts as blown out (over half the range).
@@ -65,46 +89,48 @@ export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], 
   const brightAbove = srgbToLinear(0.5);
   const { scale, gain, darkest, brightest } = exposureWeights(ev);
   const o = out.data;
-  const v = new Float64Array(k * 3);
-  const clipped = new Uint8Array(k);
-  const n = width * height;
-  for (let p = 0; p < n; p++) {
+  // Row by row, frame by frame within the row: the inner loop reads one frame's samples in order and keeps
+  // the row's sums in cache (per pixel over the frames it was ~2x slower: every sample read went through frames[f]).
+  const sumW = new Float64Array(width * 3);
+  const sumV = new Float64Array(width * 3);
+  const [w0, w1, w2] = weight;
+  const [v0, v1, v2] = weighted;
+  for (let y = 0; y < height; y++) {
+    sumW.fill(0);
+    sumV.fill(0);
     for (let f = 0; f < k; f++) {
-      const fr = frames[f];
-      const st = fr.channels;
-      const d = fr.data;
-      const i = p * st;
-      const r = d[i];
-      const g = st >= 3 ? d[i + 1] : r;
-      const b = st >= 3 ? d[i + 2] : r;
-      v[f * 3] = r;
-      v[f * 3 + 1] = g;
-      v[f * 3 + 2] = b;
-      clipped[f] = r > clipAbove || g > clipAbove || b > clipAbove ? 1 : 0;
-    }
-    for (let c = 0; c < 3; c++) {
-      const et = exposure[c];
-      const wt = weight[c];
-      let sw = 0;
-      let sv = 0;
-      for (let f = 0; f < k; f++) {
-        const x = v[f * 3 + c];
-        let w = read(wt, x);
-        if (!(w > 0)) continue;
-        if (clipped[f]) w *= CLIPPED_NEIGHBOUR;
-        w *= gain[f];
-        sw += w;
-        sv += w * read(et, x) * scale[f];
+      const d = frames[f].data;
+      const st = frames[f].channels;
+      const gf = gain[f];
+      const clippedGain = gf * CLIPPED_NEIGHBOUR;
+      const sf = scale[f];
+      for (let x = 0, i = y * width * st, q = 0; x < width; x++, i += st, q += 3) {
+        const r = d[i];
+        const g = st >= 3 ? d[i + 1] : r;
+        const b = st >= 3 ? d[i + 2] : r;
+        const damp = r > clipAbove || g > clipAbove || b > clipAbove ? clippedGain : gf;
+        const dampScaled = damp * sf;
+        accumulate(w0, v0, r, damp, dampScaled, sumW, sumV, q);
+        accumulate(w1, v1, g, damp, dampScaled, sumW, sumV, q + 1);
+        accumulate(w2, v2, b, damp, dampScaled, sumW, sumV, q + 2);
       }
-      const q = p * 3 + c;
-      if (sw > 0) {
-        o[q] = sv / sw;
-      } else {
+    }
+    for (let x = 0, q = 0, p = y * width; x < width; x++, p++) {
+      for (let c = 0; c < 3; c++, q++) {
+        if (sumW[q] > 0) {
+          o[p * 3 + c] = sumV[q] / sumW[q];
+          continue;
+        }
         // No frame can be trusted: blown out everywhere (the darkest frame holds the brightest
         // reading) or black everywhere (the brightest frame holds the deepest shadow).
-        const f = v[brightest * 3 + c] > brightAbove ? darkest : brightest;
-        o[q] = read(et, v[f * 3 + c]) * scale[f];
+        const f = sample(frames[brightest], p, c) > brightAbove ? darkest : brightest;
+        o[p * 3 + c] = read(exposure[c], sample(frames[f], p, c)) * scale[f];
       }
     }
   }
+}
+
+/** Channel c of pixel p (a grey frame's one channel for every c). */
+function sample(frame: LinearImage, p: number, c: number): number {
+  return frame.channels >= 3 ? frame.data[p * frame.channels + c] : frame.data[p * frame.channels];
 }

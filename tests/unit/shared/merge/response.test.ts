@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
 import { mergeRadiance } from '../../../../src-shared/merge/radiance';
 import { radianceConsistency } from '../../../../src-shared/merge/radiance-consistency';
-import { recoverResponse, responseApplies, summariseResponse } from '../../../../src-shared/merge/response';
+import { exposureTables, recoverResponse, responseApplies, summariseResponse } from '../../../../src-shared/merge/response';
+import { readTable } from '../../../../src-shared/image/srgb-tables';
 import { mergeBracket } from '../../../../src-shared/pipeline/merge-bracket';
 import { bracketAroundMedian, renderDynamicBracket } from '../../../../src-shared/ghost/dynamic-bracket';
 import { srgbToLinear } from '../../../../src-shared/image/srgb';
@@ -101,6 +102,33 @@ describe('camera response recovery', () => {
     const m = outcome.radiance!;
     const ref = 2 ** outcome.plan!.absoluteEv[outcome.plan!.referenceIndex];
     for (let i = 0; i < m.data.length; i += 37) expect(m.data[i] / ref).toBeCloseTo(truth.data[i], 4);
+  });
+
+  it('reads a pixel blown out in every frame from the darkest, one black in every frame mostly from the brightest, grey frames as RGB', () => {
+    const frames = withEv(shoot('filmic'), EV);
+    const r = recoverResponse(frames, EV)!;
+    const exposure = exposureTables(r);
+    const blown = 10 * 200 + 20;
+    const black = 40 * 200 + 60;
+    const edited = frames.map((f) => {
+      const data = f.data.slice();
+      data.fill(1, blown * 3, blown * 3 + 3);
+      data.fill(0, black * 3, black * 3 + 3);
+      return { ...f, data };
+    });
+    const m = mergeRadiance(edited, EV, { response: r });
+    for (let c = 0; c < 3; c++) {
+      expect(m.data[blown * 3 + c]).toBeCloseTo(readTable(exposure[c], 1) * 2 ** -EV[0], 6);
+      // Black is still evidence (the black floor): the frames' readings of 0 averaged by their noise gains, the brightest's most.
+      const gain = EV.map((ev) => 4 ** (ev - EV[3]));
+      const mean = EV.reduce((s, ev, f) => s + gain[f] * 2 ** -ev, 0) / gain.reduce((s, g) => s + g, 0);
+      expect(m.data[black * 3 + c] / (readTable(exposure[c], 0) * mean)).toBeCloseTo(1, 5);
+    }
+    // One channel, read for every channel: the same as three equal channels.
+    const grey = frames.map((f) => ({ ...f, channels: 1, data: f.data.filter((_, i) => i % 3 === 1) }));
+    const tripled = grey.map((f) => ({ ...f, channels: 3, data: Float32Array.from({ length: f.data.length * 3 }, (_, i) => f.data[Math.floor(i / 3)]) }));
+    expect(grey.every(responseApplies)).toBe(true);
+    expect(Array.from(mergeRadiance(grey, EV, { response: r }).data)).toEqual(Array.from(mergeRadiance(tripled, EV, { response: r }).data));
   });
 
   it('still catches a frame whose metadata is 2x off, and merges as if it were right', () => {
