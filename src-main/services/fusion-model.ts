@@ -67,9 +67,10 @@ export async function predictFusionWeights(input: FusionInput, path = defaultMod
 
 /**
  * The warm-up's input: 3 frames at the preview's working side both ways (a multiple of FUSION_MULTIPLE).
- * A first run at a size grows onnxruntime's WASM heap (3 x 432 x 640: 1.0-1.1 s first, 0.2 s after), and
- * a first run at 64 px did not shorten it, so the dummy is as large as a 3- or 4-frame preview's input of
- * either orientation; brackets of 5 frames and more still pay part of the growth on their first run.
+ * A first run at a size grows onnxruntime's WASM heap (3 x 432 x 640: 1.0-1.2 s first, 0.2 s after; a
+ * first run at 64 px did not shorten it), and what a size leaves warm is any input of as many samples or
+ * fewer: this one covers a preview of 3 frames of any shape and of 4 up to 4:3 (about 60 MB more heap
+ * than a 3:2 preview's own first run); longer brackets still pay part of the growth on their first run.
  */
 const WARM_DIMS = [1, 3, PREVIEW_WORKING_SIDE, PREVIEW_WORKING_SIDE];
 
