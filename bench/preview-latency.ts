@@ -9,8 +9,16 @@
 // |log2 ratio| (stops) for the radiance map. Default frames: tmp/prof/big-{0,1,2}.tif, the 3 x 24 MP
 // 16-bit TIFFs of the enfuse bench (no EXIF times: 1/200, 1/50, 1/12.5 s given). Alignment 'similarity'
 // (the app's default). LUXFUSE_BENCH_METHODS=mertens,radiance,learned picks the methods.
+// LUXFUSE_BENCH_WARM says when main's fusion model is warmed (models:warm) before the learned method's
+// merges: 'off' (default, the first learned merge pays for the session and the first run), 'idle' (the
+// warm-up runs to its end before the load: the app had idle time, e.g. the user in the library; its time
+// includes the engine's 1 s quiet wait), 'with-load' (asked with the load, as on opening a bracket with
+// no idle time before: it waits for the engine to be quiet), 'beside-load' (no quiet wait: the warm-up
+// beside the decode on the engine's one thread). The first model use in a process pays the heap growth
+// whichever session has it, so run one mode per process.
 import { resolve } from 'node:path';
 import type { MergeMethod, MergeResult, PreviewImage } from '../src-preload/contract';
+import { warmFusionModel } from '../src-main/services/fusion-model';
 import { ProjectService } from '../src-main/services/project-service';
 import { meanEncodedDifference } from './image8';
 
@@ -18,6 +26,9 @@ const given = process.argv.slice(2);
 const files = given.length > 0 ? given.map((f) => resolve(f)) : [0, 1, 2].map((i) => resolve(import.meta.dirname, `../tmp/prof/big-${i}.tif`));
 const exposureTimes = [1 / 200, 1 / 50, 1 / 12.5];
 const methods = (process.env.LUXFUSE_BENCH_METHODS ?? 'mertens,radiance').split(',') as MergeMethod[];
+const WARM_MODES = ['off', 'idle', 'with-load', 'beside-load'] as const;
+const warmMode = (process.env.LUXFUSE_BENCH_WARM ?? 'off') as (typeof WARM_MODES)[number];
+if (!WARM_MODES.includes(warmMode)) throw new Error(`LUXFUSE_BENCH_WARM must be one of ${WARM_MODES.join(', ')}`);
 
 async function timed(what: () => Promise<MergeResult>): Promise<[MergeResult, number]> {
   const t = performance.now();
@@ -40,8 +51,26 @@ function distance(a: PreviewImage, b: PreviewImage, radiance: boolean): string {
   return `${(d / n).toFixed(3)} stops`;
 }
 
+/**
+ * Starts the learned method's warm-up as LUXFUSE_BENCH_WARM says, just before the load (awaited first for
+ * 'idle'); answers what to report of it once the merges are done.
+ */
+async function warmUp(service: ProjectService): Promise<() => Promise<string>> {
+  if (warmMode === 'off') return async () => 'no warm-up';
+  const started = performance.now();
+  if (warmMode === 'idle') {
+    await service.warmModel('fusion');
+    const ms = performance.now() - started;
+    return async () => `warm-up ${s(ms)} before the load`;
+  }
+  const warming = warmMode === 'with-load' ? service.warmModel('fusion') : warmFusionModel(async () => undefined);
+  const done = warming.then(() => performance.now() - started);
+  return async () => `warm-up ${warmMode}, done ${s(await done)} after the load began`;
+}
+
 for (const method of methods) {
   const service = new ProjectService();
+  const warm = method === 'learned' ? await warmUp(service) : null;
   const t = performance.now();
   const { projectId, frames } = await service.load(files);
   const loadMs = performance.now() - t;
@@ -51,7 +80,7 @@ for (const method of methods) {
   const [, editMs] = await timed(() => service.merge({ ...request, align: 'translation', stage: 'preview' }));
   const [full, fullMs] = await timed(() => service.merge({ ...request, stage: 'full' }));
   console.log(
-    `${method}: ${frames.length} x ${frames[0].width}x${frames[0].height} (load ${s(loadMs)}); ` +
+    `${method}${warm ? ` (${await warm()})` : ''}: ${frames.length} x ${frames[0].width}x${frames[0].height} (load ${s(loadMs)}); ` +
       `first preview ${s(firstMs)} (${preview.stage}, ${preview.preview.width}x${preview.preview.height}), preview again ${s(againMs)}, edit (align translation) ${s(editMs)}, ` +
       `full ${s(fullMs)} (${full.stage}, ${full.width}x${full.height}); preview vs full's preview ${distance(preview.preview, full.preview, method === 'radiance')}`,
   );

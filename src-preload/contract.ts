@@ -399,6 +399,12 @@ export interface Channels {
   'project:fusion-input': { args: [request: MergeRequest]; result: FusionInputResult };
   /** The bytes of a model the renderer runs (its .onnx file). */
   'models:read': { args: [model: ModelName]; result: Uint8Array };
+  /**
+   * Main will run this model itself (the renderer cannot, or is set not to): main readies it (session and
+   * a first run) in its engine's quiet time, ahead of the first merge that needs it. Answers null once
+   * ready or given up; never fails for the model (a missing or broken file is the merge's error to report).
+   */
+  'models:warm': { args: [model: ModelName]; result: null };
   'project:export': { args: [request: ExportRequest]; result: ExportResult };
   /** Starts a batch export (one at a time) and answers at once; progress comes from batch:status. */
   'batch:start': { args: [request: BatchRequest]; result: { id: number } };
@@ -446,6 +452,7 @@ export const CHANNELS = [
   'project:merge',
   'project:fusion-input',
   'models:read',
+  'models:warm',
   'project:export',
   'project:frame-preview',
   'project:preview-region',

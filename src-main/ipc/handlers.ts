@@ -57,6 +57,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'project:merge': (request) => project.merge(request),
     'project:fusion-input': (request) => project.fusionInput(request),
     'models:read': (model) => readModelBytes(model),
+    'models:warm': (model) => project.warmModel(model),
     'project:export': (request) => project.export(request),
     'batch:start': (request) => project.batchStart(request),
     'batch:status': () => project.batchStatus(),

@@ -56,7 +56,7 @@ const EXR_PIXEL_TYPES: readonly ExrPixelType[] = ['half', 'float'];
 const EXR_COMPRESSIONS: readonly ExrCompression[] = ['zip', 'piz', 'zips', 'none'];
 /** Padded side of the learned network's working resolution (512 by default; room for larger working sides). */
 const MAX_FUSION_SIDE = 4096;
-/** Models the renderer may ask main for (models:read); model-files.ts maps each to its file. */
+/** Models the renderer may ask main for (models:read) or ask main to ready (models:warm); model-files.ts maps each to its file. */
 const MODEL_NAMES: readonly ModelName[] = ['fusion'];
 /** Display images are downscaled to at least this long side. */
 export const MIN_MAX_SIDE = 64;
@@ -371,6 +371,10 @@ export const validators: { [K in Channel]: Validator<K> } = {
   'models:read': (args) => {
     arity('models:read', args, 1);
     return [oneOf('models:read', args[0], 'model', MODEL_NAMES)];
+  },
+  'models:warm': (args) => {
+    arity('models:warm', args, 1);
+    return [oneOf('models:warm', args[0], 'model', MODEL_NAMES)];
   },
   'project:export': (args) => {
     const channel = 'project:export';

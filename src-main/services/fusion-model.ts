@@ -7,7 +7,7 @@ import type * as ort from 'onnxruntime-web';
 import { LuxfuseError } from '../../src-shared/errors';
 import type { FusionInput } from '../../src-shared/fusion/fusion-input';
 import { learnedFuse, type LearnedFuseResult } from '../../src-shared/fusion/learned-fuse';
-import { FUSION_INPUT, FUSION_MODEL_FILE, FUSION_OUTPUT, type LearnedFuseOptions } from '../../src-shared/fusion/meta';
+import { FUSION_INPUT, FUSION_MODEL_FILE, FUSION_OUTPUT, PREVIEW_WORKING_SIDE, type LearnedFuseOptions } from '../../src-shared/fusion/meta';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { cachedSession, releaseSessions, runOne, type SessionSpec } from './onnx-session';
 
@@ -38,20 +38,71 @@ export function fusionSession(path = defaultModelPath()): Promise<ort.InferenceS
   return cachedSession(path, SPEC);
 }
 
-/** Releases every cached model session (tests, or before replacing a model file). */
-export const releaseFusionSessions = releaseSessions;
+/** Model files whose network has run in this thread: their first run's cost is paid. */
+const ran = new Set<string>();
+/** Per model file, the warm-up in flight or done; a failed one is forgotten, so the next call tries again. */
+const warmups = new Map<string, Promise<void>>();
+
+/** Releases every cached model session and forgets the warm-ups (tests, or before replacing a model file). */
+export async function releaseFusionSessions(): Promise<void> {
+  ran.clear();
+  warmups.clear();
+  await releaseSessions();
+}
 
 /** Runs the network: K x H x W luma (0..1) in, K x H x W weights out. */
 export async function predictFusionWeights(input: FusionInput, path = defaultModelPath()): Promise<Float32Array> {
   const session = await fusionSession(path);
   const dims = [1, input.exposures, input.paddedHeight, input.paddedWidth];
-  return runOne(
+  const weights = await runOne(
     session,
     { name: FUSION_INPUT, data: input.data, dims },
     { name: FUSION_OUTPUT, dims },
     (m) => new FusionModelRunError(m, path),
     'the learned fusion model',
   );
+  ran.add(path);
+  return weights;
+}
+
+/**
+ * The warm-up's input: 3 frames at the preview's working side both ways (a multiple of FUSION_MULTIPLE).
+ * A first run at a size grows onnxruntime's WASM heap (3 x 432 x 640: 1.0-1.2 s first, 0.2 s after; a
+ * first run at 64 px did not shorten it), and what a size leaves warm is any input of as many samples or
+ * fewer: this one covers a preview of 3 frames of any shape and of 4 up to 4:3 (about 60 MB more heap
+ * than a 3:2 preview's own first run); longer brackets still pay part of the growth on their first run.
+ */
+const WARM_DIMS = [1, 3, PREVIEW_WORKING_SIDE, PREVIEW_WORKING_SIDE];
+
+/**
+ * Readies main's network before its first learned merge (models:warm): creates the session and runs the
+ * network once on a dummy input, so that merge pays neither (together 2-3 s of a first learned preview on
+ * a 2-core machine). Each step first waits for `idle()`: a merge asked meanwhile shares the session
+ * promise, and a network that a merge has run already is not run again. Never rejects: a missing or
+ * broken file is left for the merge that needs it to report, as without a warm-up (a failed session is
+ * not cached, so that merge tries the file again).
+ */
+export function warmFusionModel(idle: () => Promise<void>, path = defaultModelPath()): Promise<void> {
+  let warmup = warmups.get(path);
+  if (!warmup) {
+    const attempt: Promise<void> = warmUp(idle, path).catch(() => {
+      if (warmups.get(path) === attempt) warmups.delete(path);
+    });
+    warmups.set(path, attempt);
+    warmup = attempt;
+  }
+  return warmup;
+}
+
+async function warmUp(idle: () => Promise<void>, path: string): Promise<void> {
+  await idle();
+  const session = await fusionSession(path);
+  // Creating the session took a while: what was asked for meanwhile goes first.
+  await idle();
+  if (ran.has(path)) return;
+  const data = new Float32Array(WARM_DIMS.reduce((a, b) => a * b)).fill(0.5);
+  await runOne(session, { name: FUSION_INPUT, data, dims: WARM_DIMS }, { name: FUSION_OUTPUT, dims: WARM_DIMS }, (m) => new FusionModelRunError(m, path), 'the learned fusion model');
+  ran.add(path);
 }
 
 /** Fuses a bracket (2..9 frames of one size) with the learned model; display-referred, linear light. */

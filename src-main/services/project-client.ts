@@ -4,7 +4,7 @@
  * and the next call starts a fresh worker; the user reopens the bracket.
  */
 import type { Worker } from 'node:worker_threads';
-import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, FusionInputResult, LoadResult, MergeRequest, MergeResult, PreviewImage, PreviewRegionRequest, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
+import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, FusionInputResult, LoadResult, MergeRequest, MergeResult, ModelName, PreviewImage, PreviewRegionRequest, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
 import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
@@ -12,6 +12,7 @@ export interface ProjectApi {
   load(paths: string[]): Promise<LoadResult>;
   merge(request: MergeRequest): Promise<MergeResult>;
   fusionInput(request: MergeRequest): Promise<FusionInputResult>;
+  warmModel(model: ModelName): Promise<null>;
   export(request: ExportRequest): Promise<ExportResult>;
   framePreview(request: FramePreviewRequest): Promise<Thumbnail>;
   previewRegion(request: PreviewRegionRequest): Promise<PreviewImage>;
@@ -69,6 +70,10 @@ export class WorkerProjectService implements ProjectApi {
 
   fusionInput(request: MergeRequest): Promise<FusionInputResult> {
     return this.call('fusionInput', [request]) as Promise<FusionInputResult>;
+  }
+
+  warmModel(model: ModelName): Promise<null> {
+    return this.call('warmModel', [model]) as Promise<null>;
   }
 
   export(request: ExportRequest): Promise<ExportResult> {

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
-import { SUPERSEDED_MESSAGE, type BatchRequest, type BatchStatus, type ExportRequest, type ExportResult, type FrameInfo, type FramePreviewRequest, type FusionInputResult, type GhostOverlay, type LoadResult, type MergeRequest, type MergeResult, type MergeStage, type PreviewImage, type PreviewRegionRequest, type SynthesizeSide, type Thumbnail, type WeightMap, type WeightMapRequest } from '../../src-preload/contract';
+import { SUPERSEDED_MESSAGE, type BatchRequest, type BatchStatus, type ExportRequest, type ExportResult, type FrameInfo, type FramePreviewRequest, type FusionInputResult, type GhostOverlay, type LoadResult, type MergeRequest, type MergeResult, type MergeStage, type ModelName, type PreviewImage, type PreviewRegionRequest, type SynthesizeSide, type Thumbnail, type WeightMap, type WeightMapRequest } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
@@ -18,6 +18,8 @@ import { alignBracket, scaleAlignment, type AlignedBracket, type AlignMode, type
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
 import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
 import { fuseFrames, learnedInput } from './merge-service';
+import { EngineActivity } from './engine-activity';
+import { warmFusionModel } from './fusion-model';
 import { fusionInputKey } from '../../src-shared/fusion/given-weights';
 import { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
@@ -138,16 +140,43 @@ const PREVIEW_PROXY_SIDE = 640;
 /** Full-resolution frames are large: keep only the most recent projects. */
 const MAX_PROJECTS = 2;
 
+/**
+ * How long the engine must have had no call before a model warm-up takes its next step: longer than the
+ * renderer's pause before it refines a preview (REFINE_IDLE_MS, 500 ms), so a warm-up does not start
+ * between a preview and its full merge, nor between a load and the merge the renderer asks for next.
+ */
+const WARM_AFTER_QUIET_MS = 1000;
+
+/** What readies each model main runs itself, given what to wait for before each step (models:warm). */
+const WARMUPS: Record<ModelName, (idle: () => Promise<void>) => Promise<void>> = {
+  fusion: (idle) => warmFusionModel(idle),
+};
+
 export interface ProjectServiceOptions {
   /** Every change of a running batch export's status (the engine thread posts it to main). */
   onBatchStatus?: (status: BatchStatus) => void;
+  /** Whose calls count as the engine being busy: the batch's own service shares its engine's. */
+  activity?: EngineActivity;
 }
 
 export class ProjectService {
   private readonly projects = new Map<string, Project>();
   private batch: BatchExporter | null = null;
+  private readonly activity: EngineActivity;
 
-  constructor(private readonly options: ProjectServiceOptions = {}) {}
+  constructor(private readonly options: ProjectServiceOptions = {}) {
+    this.activity = options.activity ?? new EngineActivity();
+  }
+
+  /**
+   * Readies a model main will run (the renderer said so: models:warm) in the engine's quiet time, so
+   * the first merge that needs it does not pay for that. Resolves when the model is ready or the
+   * warm-up gave up; never rejects: a model that cannot load is the merge's error to report.
+   */
+  async warmModel(model: ModelName): Promise<null> {
+    await WARMUPS[model](() => this.activity.quiet(WARM_AFTER_QUIET_MS));
+    return null;
+  }
 
   /** Forgets a project and its frames. */
   release(projectId: string): void {
@@ -156,7 +185,7 @@ export class ProjectService {
 
   /** Starts a batch export of library groups (a service of its own, so the open projects stay loaded). */
   async batchStart(request: BatchRequest): Promise<{ id: number }> {
-    this.batch ??= new BatchExporter(projectGroupEngine(new ProjectService()), this.options.onBatchStatus);
+    this.batch ??= new BatchExporter(projectGroupEngine(new ProjectService({ activity: this.activity })), this.options.onBatchStatus);
     return this.batch.start(request);
   }
 
@@ -170,18 +199,20 @@ export class ProjectService {
   }
 
   /** One file opens as a one-frame project (to be recovered); several as a bracket. */
-  async load(paths: string[]): Promise<LoadResult> {
-    const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths);
-    const projectId = randomUUID();
-    const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1], network: new FusionWeightCache() }, generation: 0, finished: 0 };
-    // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
-    const preview = Math.max(frames[0].width, frames[0].height) > DEFAULT_PREVIEW_SIDE ? previewStage(frames, DEFAULT_PREVIEW_SIDE) : undefined;
-    if (preview) project.preview = preview;
-    this.projects.set(projectId, project);
-    while (this.projects.size > MAX_PROJECTS) {
-      this.projects.delete(this.projects.keys().next().value as string);
-    }
-    return { projectId, frames: (preview?.frames ?? frames).map((frame, i) => frameInfo(paths[i], frame, frames[i])) };
+  load(paths: string[]): Promise<LoadResult> {
+    return this.activity.track(async () => {
+      const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths);
+      const projectId = randomUUID();
+      const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1], network: new FusionWeightCache() }, generation: 0, finished: 0 };
+      // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
+      const preview = Math.max(frames[0].width, frames[0].height) > DEFAULT_PREVIEW_SIDE ? previewStage(frames, DEFAULT_PREVIEW_SIDE) : undefined;
+      if (preview) project.preview = preview;
+      this.projects.set(projectId, project);
+      while (this.projects.size > MAX_PROJECTS) {
+        this.projects.delete(this.projects.keys().next().value as string);
+      }
+      return { projectId, frames: (preview?.frames ?? frames).map((frame, i) => frameInfo(paths[i], frame, frames[i])) };
+    });
   }
 
   /**
@@ -189,26 +220,30 @@ export class ProjectService {
    * the preview's size; a full merge joins one already running for the same image. Either is
    * abandoned (MergeSupersededError) at its next stage boundary once another image is asked for.
    */
-  async merge(request: MergeRequest): Promise<MergeResult> {
-    const project = this.get(request.projectId);
-    const started = performance.now();
-    checkRequest(project, request);
-    const asked = this.ask(project, request);
-    const merge = this.stageOf(project, request) === 'full' ? await this.fullMerge(project, request, asked) : await this.stageMerge(project, request, asked, this.previewFrames(project, request));
-    return this.result(project, request, merge, asked.generation, started);
+  merge(request: MergeRequest): Promise<MergeResult> {
+    return this.activity.track(async () => {
+      const project = this.get(request.projectId);
+      const started = performance.now();
+      checkRequest(project, request);
+      const asked = this.ask(project, request);
+      const merge = this.stageOf(project, request) === 'full' ? await this.fullMerge(project, request, asked) : await this.stageMerge(project, request, asked, this.previewFrames(project, request));
+      return this.result(project, request, merge, asked.generation, started);
+    });
   }
 
   /** The learned network's input for this merge request, as merge() computes it at the request's stage, for the renderer to run the network on. */
-  async fusionInput(request: MergeRequest): Promise<FusionInputResult> {
-    const project = this.get(request.projectId);
-    if (project.frames.length < 2) throw new Error('A single frame has no bracket to fuse');
-    checkRequest(project, request);
-    // Asking for the input is the start of a merge: one running for another image stops at its next boundary.
-    const asked = this.ask(project, request);
-    const stage = this.stageOf(project, request) === 'full' ? project.full : this.previewFrames(project, request);
-    const { frames, exposureTimes, deghost } = await this.mergeInput(project, stage, request, asked);
-    const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) }, stage.stage);
-    return { ...input, key: fusionInputKey(input) };
+  fusionInput(request: MergeRequest): Promise<FusionInputResult> {
+    return this.activity.track(async () => {
+      const project = this.get(request.projectId);
+      if (project.frames.length < 2) throw new Error('A single frame has no bracket to fuse');
+      checkRequest(project, request);
+      // Asking for the input is the start of a merge: one running for another image stops at its next boundary.
+      const asked = this.ask(project, request);
+      const stage = this.stageOf(project, request) === 'full' ? project.full : this.previewFrames(project, request);
+      const { frames, exposureTimes, deghost } = await this.mergeInput(project, stage, request, asked);
+      const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) }, stage.stage);
+      return { ...input, key: fusionInputKey(input) };
+    });
   }
 
   /**
@@ -453,24 +488,28 @@ export class ProjectService {
    * One frame as shot (aligned as the merge shown aligned it, so it lies on that merge pixel for
    * pixel), for the viewer; larger than a preview's frames, it comes from the full-resolution merge.
    */
-  async framePreview(request: FramePreviewRequest): Promise<Thumbnail> {
-    const project = this.get(request.projectId);
-    const { index } = request;
-    if (!(Number.isInteger(index) && index >= 0 && index < project.frames.length)) throw new RangeError(`frame ${index} is not one of the ${project.frames.length} frames`);
-    const shown = this.shown(project);
-    const small = shown?.stage === 'preview' && request.maxSide > Math.max(shown.merged[0].width, shown.merged[0].height);
-    const merge = small ? await this.currentFull(project, 'asking for its frames') : shown;
-    return asShot((merge?.merged ?? project.frames)[index], request.maxSide);
+  framePreview(request: FramePreviewRequest): Promise<Thumbnail> {
+    return this.activity.track(async () => {
+      const project = this.get(request.projectId);
+      const { index } = request;
+      if (!(Number.isInteger(index) && index >= 0 && index < project.frames.length)) throw new RangeError(`frame ${index} is not one of the ${project.frames.length} frames`);
+      const shown = this.shown(project);
+      const small = shown?.stage === 'preview' && request.maxSide > Math.max(shown.merged[0].width, shown.merged[0].height);
+      const merge = small ? await this.currentFull(project, 'asking for its frames') : shown;
+      return asShot((merge?.merged ?? project.frames)[index], request.maxSide);
+    });
   }
 
   /** A rectangle of the image shown, at up to full resolution, for the viewer zoomed in: from the full-resolution merge (run now if only its preview was). */
-  async previewRegion(request: PreviewRegionRequest): Promise<PreviewImage> {
-    const project = this.get(request.projectId);
-    const shown = this.shown(project);
-    const { outcome } = shown?.stage === 'full' ? shown : await this.currentFull(project, 'asking for a region of it');
-    const { x, y, width, height } = request;
-    const region = downsample(cropImage(shownImage(outcome), { x, y, width, height }), request.maxSide);
-    return { width: region.width, height: region.height, data: region.data };
+  previewRegion(request: PreviewRegionRequest): Promise<PreviewImage> {
+    return this.activity.track(async () => {
+      const project = this.get(request.projectId);
+      const shown = this.shown(project);
+      const { outcome } = shown?.stage === 'full' ? shown : await this.currentFull(project, 'asking for a region of it');
+      const { x, y, width, height } = request;
+      const region = downsample(cropImage(shownImage(outcome), { x, y, width, height }), request.maxSide);
+      return { width: region.width, height: region.height, data: region.data };
+    });
   }
 
   /** One frame's weights in the merge shown, at its preview's size: the maps the merge itself blended with, kept from it. */
@@ -487,44 +526,46 @@ export class ProjectService {
   }
 
   /** Writes the full-resolution merge of the latest request: after a preview only, that merge runs (or is waited for) first. */
-  async export(request: ExportRequest): Promise<ExportResult> {
-    const project = this.get(request.projectId);
-    if (!project.asked) throw new Error('merge the bracket before exporting');
-    for (const path of [request.exrPath, request.jpegPath, request.tiffPath]) {
-      if (path) await checkOutputPath(path, project.paths);
-    }
-    let merge: StageMerge;
-    try {
-      merge = await this.currentFull(project, 'exporting');
-    } catch (error) {
-      if (error instanceof MergeSupersededError) throw new Error('The merge changed while the export waited for it: export again');
-      throw error;
-    }
-    const { outcome, merged: frames } = merge;
-    if (request.exrPath && !outcome.radiance) {
-      const options = { exposureTimes: merge.exposureTimes, allowPixelEstimate: true };
-      // A deghosted merge exports the same deghosted frames, planned as mergeBracket plans them.
-      const ghost = merge.deghost ? deghostBracket(frames, merge.deghost) : null;
-      if (ghost) addRadiance(outcome, ghost.frames, planWithoutGhosts(ghost.frames, ghost.summary.mask, options));
-      else addRadiance(outcome, frames, planExposures(frames, options));
-    }
-    const reference = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
-    const written = await exportOutcome(
-      outcome,
-      request.tone,
-      {
-        exrPath: request.exrPath,
-        jpegPath: request.jpegPath,
-        tiffPath: request.tiffPath,
-        quality: request.quality,
-        output: request.output,
-        maxSide: request.maxSide,
-        exrPixelType: request.exrPixelType,
-        exrCompression: request.exrCompression,
-      },
-      reference,
-    );
-    return { written };
+  export(request: ExportRequest): Promise<ExportResult> {
+    return this.activity.track(async () => {
+      const project = this.get(request.projectId);
+      if (!project.asked) throw new Error('merge the bracket before exporting');
+      for (const path of [request.exrPath, request.jpegPath, request.tiffPath]) {
+        if (path) await checkOutputPath(path, project.paths);
+      }
+      let merge: StageMerge;
+      try {
+        merge = await this.currentFull(project, 'exporting');
+      } catch (error) {
+        if (error instanceof MergeSupersededError) throw new Error('The merge changed while the export waited for it: export again');
+        throw error;
+      }
+      const { outcome, merged: frames } = merge;
+      if (request.exrPath && !outcome.radiance) {
+        const options = { exposureTimes: merge.exposureTimes, allowPixelEstimate: true };
+        // A deghosted merge exports the same deghosted frames, planned as mergeBracket plans them.
+        const ghost = merge.deghost ? deghostBracket(frames, merge.deghost) : null;
+        if (ghost) addRadiance(outcome, ghost.frames, planWithoutGhosts(ghost.frames, ghost.summary.mask, options));
+        else addRadiance(outcome, frames, planExposures(frames, options));
+      }
+      const reference = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
+      const written = await exportOutcome(
+        outcome,
+        request.tone,
+        {
+          exrPath: request.exrPath,
+          jpegPath: request.jpegPath,
+          tiffPath: request.tiffPath,
+          quality: request.quality,
+          output: request.output,
+          maxSide: request.maxSide,
+          exrPixelType: request.exrPixelType,
+          exrCompression: request.exrCompression,
+        },
+        reference,
+      );
+      return { written };
+    });
   }
 
   private get(id: string): Project {

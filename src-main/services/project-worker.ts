@@ -14,8 +14,8 @@ useNativeZlib();
 const computeWorker = (workerData as { computeWorker?: ComputeWorkerEntry } | null)?.computeWorker;
 if (computeWorker) useComputeWorkers(computeWorker);
 
-export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview' | 'previewRegion' | 'weightMap' | 'batchStart' | 'batchCancel' | 'fusionInput';
-const METHODS: readonly ProjectMethod[] = ['load', 'merge', 'export', 'framePreview', 'previewRegion', 'weightMap', 'batchStart', 'batchCancel', 'fusionInput'];
+export type ProjectMethod = 'load' | 'merge' | 'export' | 'framePreview' | 'previewRegion' | 'weightMap' | 'batchStart' | 'batchCancel' | 'fusionInput' | 'warmModel';
+const METHODS: readonly ProjectMethod[] = ['load', 'merge', 'export', 'framePreview', 'previewRegion', 'weightMap', 'batchStart', 'batchCancel', 'fusionInput', 'warmModel'];
 
 /** Sent unasked: a running batch's status changed. */
 export interface BatchEvent {

@@ -5,7 +5,7 @@ import { GHOST_THRESHOLD_RANGE, MAX_GHOST_STROKES } from '../../../src-shared/gh
 import { defaultOptions } from '../../../src-shared/tonemap/tone-settings';
 import type { AlignMode } from '../../../src-shared/pipeline/align-bracket';
 import { getBridge, isSuperseded } from '../lib/bridge';
-import { rendererFusionWeights } from '../models/fusion/renderer-weights';
+import { rendererFusionWeights, warmMainFusion } from '../models/fusion/renderer-weights';
 import { computeStatus } from './compute-status.svelte';
 import { History } from '../lib/history';
 import type { GroupFrame, LibraryStore } from './library.svelte';
@@ -344,6 +344,7 @@ export class ProjectStore {
    */
   async load(paths: string[], options: { keepHistory?: boolean; merge?: boolean } = {}): Promise<boolean> {
     this.status = 'loading';
+    if (paths.length > 1) this.warmModel();
     // A refinement of the project being closed has nothing left to refine.
     this.mergeSeq++;
     this.cancelRefine();
@@ -382,6 +383,14 @@ export class ProjectStore {
     this.status = 'loaded';
     if (options.merge !== false) await this.merge();
     return true;
+  }
+
+  /**
+   * Asks main to ready the learned network when main will run it (warmMainFusion): at app start and on
+   * opening a bracket (again after an engine restart). Main does it in its engine's quiet time only.
+   */
+  warmModel(): void {
+    void warmMainFusion({ bridge: getBridge() });
   }
 
   /**

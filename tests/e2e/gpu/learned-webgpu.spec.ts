@@ -59,6 +59,8 @@ test('the learned merge runs its network on WebGPU and matches main’s WASM mer
   expect(onGpu.withWeights).toBe(true);
   expect(host.calls).toContain('project:fusion-input');
   expect(host.calls).toContain('models:read');
+  // The window runs the network: main is not asked to ready its own.
+  expect(host.calls).not.toContain('models:warm');
 
   // The same merge with main's own WASM run.
   await page.evaluate(() => localStorage.setItem('luxfuse:model', 'main'));

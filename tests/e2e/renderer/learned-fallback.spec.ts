@@ -1,7 +1,8 @@
 /**
  * The learned merge without WebGPU for its network: with navigator.gpu removed, and with only a
  * software adapter (this machine's, refused by default), the indicator says the model runs on the
- * CPU and why, main runs the network (WASM in its engine thread), and the merge works.
+ * CPU and why, main runs the network (WASM in its engine thread), and the merge works; main was
+ * asked to ready its network at app start, before any file was opened (models:warm).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { expect, test } from '@playwright/test';
 import { openApp } from '../app-page';
 import { startTestHost, type TestHost } from '../host/test-host';
 import { chooseMethod, openSamples, recordMerges } from '../model-merges';
+import { decodeWire } from '../host/wire';
 import { guardOriginals } from '../originals';
 import { RENDERER_OUT, SAMPLES } from '../paths';
 
@@ -24,8 +26,12 @@ guardOriginals(() => SAMPLES);
 test('without WebGPU the learned merge runs in main and the indicator says why', async ({ page }) => {
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true }));
   const merges = recordMerges(page);
+  // Answered once the engine has readied the model, or given up: either way without an error.
+  const warmed = page.waitForResponse((r) => r.url().endsWith('/__ipc/models%3Awarm'));
   const errors = await openApp(page, host, { expectEmpty: false });
   await openSamples(page, host);
+  expect(host.calls.slice(0, host.calls.indexOf('project:load'))).toContain('models:warm');
+  expect(decodeWire(await (await warmed).text())).toEqual({ ok: true, result: null });
   await chooseMethod(page, 'learned');
   await expect(page.getByTestId('model-status')).toHaveText('Model: CPU (WASM) — this browser has no WebGPU (navigator.gpu is missing)');
   await expect(page.getByTestId('tone-status')).toHaveText(/^Preview: CPU — .*no WebGPU/);

@@ -2,7 +2,8 @@
  * The renderer's model runtime in Node: its WASM backend (the real onnxruntime-web) gives main's
  * weights; WebGPU capability checks refuse what cannot run the model, with the reason; one cached
  * session per model and backend, a failed creation not cached; a lost device drops the WebGPU
- * session and sends later merges to main's WASM; and the merge flow's placement settings.
+ * session and sends later merges to main's WASM; the merge flow's placement settings; and main is
+ * asked to ready its network (models:warm) exactly where main runs every learned merge.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -11,7 +12,7 @@ import { defaultModelPath, predictFusionWeights, releaseFusionSessions } from '.
 import { ModelDeviceLostError, ModelGpuUnavailableError, ModelLoadError } from '../../../src-renderer/src/models/model-errors';
 import { ModelRuntime, type OrtModule, type OrtSession, type RuntimeDeps } from '../../../src-renderer/src/models/model-runtime';
 import { fusionMeta } from '../../../src-renderer/src/models/fusion/meta';
-import { rendererFusionWeights } from '../../../src-renderer/src/models/fusion/renderer-weights';
+import { rendererFusionWeights, warmMainFusion } from '../../../src-renderer/src/models/fusion/renderer-weights';
 import type { ComputeStatus } from '../../../src-renderer/src/stores/compute-status.svelte';
 
 afterAll(() => releaseFusionSessions());
@@ -138,5 +139,50 @@ describe('ModelRuntime', () => {
     r = await run('auto', { allowSoftware: false });
     expect(r.w).toBeNull();
     expect(r.s.model).toEqual({ place: 'main-wasm', reason: 'cannot load the learned fusion model on WebGPU: no shader-f16' });
+  });
+});
+
+describe('warmMainFusion', () => {
+  const warmBridge = (warm = vi.fn(async () => null)) => ({ 'models:warm': warm, 'models:read': vi.fn(readModel) });
+  /** The models:warm calls made for these settings and this adapter (none given: no navigator.gpu, as in Node). */
+  async function asked(placement: 'auto' | 'wasm' | 'main', gpu: false | { allowSoftware?: boolean }, requestAdapter?: RuntimeDeps['requestAdapter']): Promise<unknown[][]> {
+    const bridge = warmBridge();
+    const runtime = new ModelRuntime({ loadOrt: async () => fakeOrt().ort, readModel, ...(requestAdapter ? { requestAdapter } : {}) });
+    await warmMainFusion({ bridge, runtime, placement, gpu });
+    expect(bridge['models:read']).not.toHaveBeenCalled();
+    return bridge['models:warm'].mock.calls;
+  }
+
+  it('asks main to ready the network where main runs every learned merge, and only there', async () => {
+    const noGpu = { allowSoftware: false };
+    // Main runs it: by setting, GPU off, no WebGPU, no adapter, a software adapter refused.
+    expect(await asked('main', noGpu, async () => hardware)).toEqual([['fusion']]);
+    expect(await asked('auto', false, async () => hardware)).toEqual([['fusion']]);
+    expect(await asked('auto', noGpu)).toEqual([['fusion']]);
+    expect(await asked('auto', noGpu, async () => null)).toEqual([['fusion']]);
+    expect(await asked('auto', noGpu, async () => swiftshader)).toEqual([['fusion']]);
+    // The window runs it: WebGPU on a usable adapter, or WASM in the window.
+    expect(await asked('auto', noGpu, async () => hardware)).toEqual([]);
+    expect(await asked('auto', { allowSoftware: true }, async () => swiftshader)).toEqual([]);
+    expect(await asked('wasm', false)).toEqual([]);
+  });
+
+  it('a lost device sends the next ask to main', async () => {
+    const fake = fakeOrt();
+    const runtime = new ModelRuntime({ loadOrt: async () => fake.ort, readModel, requestAdapter: async () => hardware });
+    await runtime.session(fusionMeta, 'webgpu');
+    fake.lose('driver reset');
+    await vi.waitFor(() => expect(runtime.gpuLost).not.toBeNull());
+    const bridge = warmBridge();
+    await warmMainFusion({ bridge, runtime, placement: 'auto', gpu: { allowSoftware: false } });
+    expect(bridge['models:warm']).toHaveBeenCalledWith('fusion');
+  });
+
+  it('an ask that fails is no error: the first merge readies the model itself', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const bridge = warmBridge(vi.fn(async () => Promise.reject(new Error('the merge engine stopped'))));
+    await expect(warmMainFusion({ bridge, runtime: new ModelRuntime(), placement: 'main', gpu: false })).resolves.toBeUndefined();
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
   });
 });

@@ -3,7 +3,8 @@
  * request (project:fusion-input, the same frames, alignment and deghosting its merge uses), this
  * runs the fusion CNN on it (WebGPU first), and the weights go back with the merge request. Any
  * failure returns null with the reason in the status, and main runs the network itself (WASM in
- * its engine thread): the merge never fails for want of a GPU.
+ * its engine thread): the merge never fails for want of a GPU. Where main will run it whatever the
+ * merge (the settings, no usable adapter), main is told early (warmMainFusion) to ready it.
  */
 import type { FusionWeights, LuxfuseBridge, MergeRequest } from '../../../../src-preload/contract';
 import { previewGpuRequest } from '../../gpu/preview-tone';
@@ -40,6 +41,42 @@ export function windowRuntime(bridge: Pick<LuxfuseBridge, 'models:read'>): Model
   return shared;
 }
 
+/**
+ * Why main runs the network of every learned merge, known before any merge (the placement and GPU
+ * settings, no WebGPU adapter this window may use), or null when this window runs it (or tries first).
+ */
+async function mainRunsEveryMerge(runtime: ModelRuntime, placement: FusionPlacement, gpu: ReturnType<typeof previewGpuRequest>): Promise<string | null> {
+  if (placement === 'main') return 'set to run in the engine (luxfuse:model = main)';
+  if (placement === 'wasm') return null;
+  if (gpu === false) return 'GPU switched off (luxfuse:gpu = off)';
+  try {
+    await runtime.checkWebGpu({ allowSoftware: gpu.allowSoftware === true });
+    return null;
+  } catch (error) {
+    return modelFailureReason(error);
+  }
+}
+
+export type WarmMainDeps = Omit<RendererWeightsDeps, 'bridge' | 'status'> & { bridge: Pick<LuxfuseBridge, 'models:warm' | 'models:read'> };
+
+/**
+ * Tells main to ready its network (models:warm) when main is the one that will run it: asked at app
+ * start and on opening a bracket, before the first learned merge, so that merge does not pay for the
+ * model's session and first run (2-3 s on a 2-core machine). Where this window runs the network, main
+ * is not asked: it would spend CPU and memory on a model it never runs.
+ */
+export async function warmMainFusion(deps: WarmMainDeps): Promise<void> {
+  const runtime = deps.runtime ?? windowRuntime(deps.bridge);
+  const reason = await mainRunsEveryMerge(runtime, deps.placement ?? fusionPlacement(), deps.gpu ?? previewGpuRequest());
+  if (reason === null) return;
+  try {
+    await deps.bridge['models:warm']('fusion');
+  } catch (error) {
+    // Nothing is lost: the first merge readies the model itself, and reports what it cannot.
+    console.warn('[models] main did not ready the fusion network ahead of the first merge:', error);
+  }
+}
+
 /** The weights for this learned merge request, or null when main should run the network (reason in status.model). */
 export async function rendererFusionWeights(request: MergeRequest, deps: RendererWeightsDeps): Promise<FusionWeights | null> {
   const { bridge, status } = deps;
@@ -50,16 +87,9 @@ export async function rendererFusionWeights(request: MergeRequest, deps: Rendere
     status.model = { place: 'main-wasm', reason };
     return null;
   };
-  if (placement === 'main') return toMain('set to run in the engine (luxfuse:model = main)');
+  const mainOnly = await mainRunsEveryMerge(runtime, placement, gpu);
+  if (mainOnly !== null) return toMain(mainOnly);
   const backend: ModelBackend = placement === 'wasm' ? 'wasm' : 'webgpu';
-  if (backend === 'webgpu') {
-    if (gpu === false) return toMain('GPU switched off (luxfuse:gpu = off)');
-    try {
-      await runtime.checkWebGpu({ allowSoftware: gpu.allowSoftware === true });
-    } catch (error) {
-      return toMain(modelFailureReason(error));
-    }
-  }
   const input = await bridge['project:fusion-input'](request);
   const dims = [1, input.exposures, input.paddedHeight, input.paddedWidth];
   try {

@@ -19,6 +19,7 @@ function fakeHandlers(): Handlers {
     }),
     'project:fusion-input': vi.fn(async () => ({ data: new Float32Array(32), exposures: 2, width: 4, height: 4, paddedWidth: 4, paddedHeight: 4, key: '2x4x4:00000000' })),
     'models:read': vi.fn(async () => new Uint8Array(1)),
+    'models:warm': vi.fn(async () => null),
     'project:export': vi.fn(async () => ({ written: [] })),
     'project:frame-preview': vi.fn(async () => ({ width: 1, height: 1, data: new Uint8ClampedArray(4) })),
     'project:preview-region': vi.fn(async () => ({ width: 1, height: 1, data: new Float32Array(3) })),

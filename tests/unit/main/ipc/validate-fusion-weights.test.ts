@@ -1,7 +1,8 @@
 /**
  * The renderer's network output is untrusted input: project:merge accepts fusionWeights only for a
  * learned merge, of a known shape, as a Float32Array of K x H x W finite samples >= 0 with an input
- * key of the right form; project:fusion-input takes a learned merge request; models:read a known model.
+ * key of the right form; project:fusion-input takes a learned merge request; models:read and
+ * models:warm a known model, and nothing else.
  */
 import { describe, expect, it } from 'vitest';
 import { validators } from '../../../../src-main/ipc/validate-args';
@@ -53,7 +54,7 @@ describe('fusionWeights on project:merge', () => {
   });
 });
 
-describe('project:fusion-input and models:read', () => {
+describe('project:fusion-input, models:read and models:warm', () => {
   it('takes a learned merge request without weights', () => {
     expect(validators['project:fusion-input']([{ projectId: 'p', method: 'learned', align: 'off' }])).toEqual([{ projectId: 'p', method: 'learned', align: 'off' }]);
     expect(() => validators['project:fusion-input']([{ projectId: 'p', method: 'mertens' }])).toThrow(/method must be 'learned'/);
@@ -65,5 +66,13 @@ describe('project:fusion-input and models:read', () => {
     expect(validators['models:read'](['fusion'])).toEqual(['fusion']);
     expect(() => validators['models:read'](['../../etc/passwd'])).toThrow(/model must be one of fusion/);
     expect(() => validators['models:read']([])).toThrow(/expected 1 argument/);
+  });
+
+  it('warms only known models, named alone', () => {
+    expect(validators['models:warm'](['fusion'])).toEqual(['fusion']);
+    expect(() => validators['models:warm'](['judge'])).toThrow(/models:warm: model must be one of fusion/);
+    expect(() => validators['models:warm']([{ name: 'fusion' }])).toThrow(/model must be one of fusion/);
+    expect(() => validators['models:warm']([])).toThrow(/expected 1 argument/);
+    expect(() => validators['models:warm'](['fusion', 'fusion'])).toThrow(/expected 1 argument/);
   });
 });
