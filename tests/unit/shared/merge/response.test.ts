@@ -125,8 +125,8 @@ describe('camera response recovery', () => {
       expect(m.data[black * 3 + c] / (readTable(exposure[c], 0) * mean)).toBeCloseTo(1, 5);
     }
     // One channel, read for every channel: the same as three equal channels.
-    const grey = frames.map((f) => ({ ...f, channels: 1, data: f.data.filter((_, i) => i % 3 === 1) }));
-    const tripled = grey.map((f) => ({ ...f, channels: 3, data: Float32Array.from({ length: f.data.length * 3 }, (_, i) => f.data[Math.floor(i / 3)]) }));
+    const grey = frames.map((f) => ({ ...f, channels: 1 as const, data: f.data.filter((_, i) => i % 3 === 1) }));
+    const tripled = grey.map((f) => ({ ...f, channels: 3 as const, data: Float32Array.from({ length: f.data.length * 3 }, (_, i) => f.data[Math.floor(i / 3)]) }));
     expect(grey.every(responseApplies)).toBe(true);
     expect(Array.from(mergeRadiance(grey, EV, { response: r }).data)).toEqual(Array.from(mergeRadiance(tripled, EV, { response: r }).data));
   });
