@@ -14,7 +14,8 @@ import { cropImage } from '../../src-shared/image/crop';
 import { downsample, downsampleKeepingClips, pointSample } from '../../src-shared/image/resample';
 import { warpFrame } from '../../src-shared/align/warp';
 import type { LinearImage } from '../../src-shared/image/linear-image';
-import { alignBracket, scaleAlignment, type AlignedBracket, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
+import { alignBracket, alignmentProxies, scaleAlignment, type AlignedBracket, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
+import type { GreyProxy } from '../../src-shared/align/proxy';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
 import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
 import { fuseFrames, learnedInput } from './merge-service';
@@ -103,6 +104,8 @@ interface Project {
   preview?: StageFrames;
   /** The frame the bracket is aligned to at every stage, suggested once from the full-resolution frames. */
   reference?: number;
+  /** The full-resolution frames' grey proxies that suggestion read (about 13 MB a 24 MP frame): the full stage's alignment reuses them. */
+  proxies?: GreyProxy[];
   /** The latest merge asked for (its network weights left out: they fit one stage only), its editKey and generation. */
   asked?: Asked & { request: MergeRequest };
   /** Bumped whenever a merge of another image than the last one is asked for: a merge of an older generation is abandoned. */
@@ -276,7 +279,10 @@ export class ProjectService {
 
   /** The frame every stage aligns to: suggested once, from the frames at full resolution. */
   private referenceOf(project: Project): number {
-    project.reference ??= suggestReference(project.frames);
+    if (project.reference === undefined) {
+      project.proxies = alignmentProxies(project.frames);
+      project.reference = suggestReference(project.frames, project.proxies);
+    }
     return project.reference;
   }
 
@@ -381,7 +387,9 @@ export class ProjectService {
     const mode: AlignMode = request.align ?? 'similarity';
     if (!stage.aligned || stage.aligned.mode !== mode) {
       const reference = mode === 'off' || stage.frames.length < 2 ? undefined : this.referenceOf(project);
-      stage.aligned = alignBracket(stage.frames, mode, { reference, ...(stage.stage === 'preview' ? { proxySide: PREVIEW_PROXY_SIDE } : {}) });
+      // The full stage aligns on the proxies its reference was suggested from (one read of each full frame for both).
+      const proxies = stage.stage === 'full' && reference !== undefined ? { proxies: project.proxies } : {};
+      stage.aligned = alignBracket(stage.frames, mode, { reference, ...(stage.stage === 'preview' ? { proxySide: PREVIEW_PROXY_SIDE } : proxies) });
       stage.synthetic = undefined;
       stage.ghosts = undefined;
       stage.alignedSamples = undefined;

@@ -2,7 +2,7 @@
  * Alignment as a pipeline step, shared by the app and the CLI: frames onto the reference frame's
  * grid before any merge, with a short per-frame summary for reports and the UI.
  */
-import { ALIGN_PROXY_SIDE, alignFrames, greyProxy, identityTransform, proxyFactor, suggestReference, type AlignMode, type AlignTransform, type Rect } from '../align';
+import { ALIGN_PROXY_SIDE, alignFrames, greyProxy, identityTransform, proxyFactor, suggestReference, type AlignMode, type AlignTransform, type GreyProxy, type Rect } from '../align';
 import type { LinearImage } from '../image/linear-image';
 
 export type { AlignMode } from '../align';
@@ -39,6 +39,13 @@ export interface AlignBracketOptions {
   reference?: number;
   /** Longer side of the grey proxy the estimates are made on (alignFrames' proxySide, default 1536). */
   proxySide?: number;
+  /** The frames' grey proxies at that side, kept from an earlier read (alignmentProxies); built here otherwise. */
+  proxies?: readonly GreyProxy[];
+}
+
+/** The grey proxies alignBracket aligns these frames on at this proxy side: one read of each frame, for suggestReference too. */
+export function alignmentProxies(frames: readonly LinearImage[], proxySide = ALIGN_PROXY_SIDE): GreyProxy[] {
+  return frames.map((f) => greyProxy(f, proxyFactor(frames[0].width, frames[0].height, proxySide)));
 }
 
 export function alignBracket(frames: LinearImage[], mode: AlignMode = 'similarity', options: AlignBracketOptions = {}): AlignedBracket {
@@ -48,7 +55,7 @@ export function alignBracket(frames: LinearImage[], mode: AlignMode = 'similarit
   }
   const proxySide = options.proxySide ?? ALIGN_PROXY_SIDE;
   // Without a reference, the suggestion and the alignment share one read of each frame (its grey proxy).
-  const proxies = options.reference === undefined ? frames.map((f) => greyProxy(f, proxyFactor(frames[0].width, frames[0].height, proxySide))) : undefined;
+  const proxies = options.proxies ?? (options.reference === undefined ? alignmentProxies(frames, proxySide) : undefined);
   const reference = options.reference ?? suggestReference(frames, proxies);
   const result = alignFrames(frames, { reference, mode, proxySide, ...(proxies ? { proxies } : {}) });
   const alignment = result.report.map(

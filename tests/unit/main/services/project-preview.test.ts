@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SUPERSEDED_MESSAGE, type MergeRequest, type MergeResult, type PreviewImage } from '../../../../src-preload/contract';
 import { predictFusionWeights, releaseFusionSessions } from '../../../../src-main/services/fusion-model';
 import { MergeSupersededError, ProjectService } from '../../../../src-main/services/project-service';
@@ -18,6 +18,9 @@ import { decodeExr } from '../../../../src-shared/codecs/exr-read';
 import { linearToSrgb } from '../../../../src-shared/image/srgb';
 import { photograph, renderScene } from '../../../../scripts/make-sample';
 import { FIXTURE_TIMES, writeBracket } from '../../helpers/bracket-fixture';
+import * as proxyModule from '../../../../src-shared/align/proxy';
+import { alignBracket } from '../../../../src-shared/pipeline/align-bracket';
+import { readBracket } from '../../../../src-main/services/frames';
 
 const [W, H] = [1200, 800];
 /** A quarter of the frames' size: the preview stage works on 300x200 frames. */
@@ -123,6 +126,25 @@ describe('ProjectService preview-stage merge', () => {
       expect(Math.abs(a.dy - dy)).toBeLessThan(0.1);
       expect(Math.abs(preview.alignment[i].dx - dx)).toBeLessThan(0.3);
       expect(Math.abs(preview.alignment[i].dy - dy)).toBeLessThan(0.3);
+    }
+  }, 60_000);
+
+  it("reads each full-size frame once for the reference and the full merge's alignment, and aligns as the CLI does", async () => {
+    const reads = vi.spyOn(proxyModule, 'greyProxy');
+    try {
+      const service = new ProjectService();
+      const { projectId } = await service.load(shifted);
+      const request: MergeRequest = { projectId, method: 'mertens', align: 'similarity', previewMaxSide: SIDE };
+      await service.merge({ ...request, stage: 'preview' });
+      const full = await service.merge(request);
+      const fullSize = reads.mock.calls.filter(([frame]) => frame.width === W);
+      expect(fullSize).toHaveLength(3);
+      reads.mockClear();
+      const cli = alignBracket(await readBracket(shifted), 'similarity');
+      expect(reads.mock.calls.filter(([frame]) => frame.width === W)).toHaveLength(3);
+      expect(full.alignment).toEqual(cli.alignment);
+    } finally {
+      reads.mockRestore();
     }
   }, 60_000);
 
