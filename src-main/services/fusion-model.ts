@@ -72,7 +72,7 @@ export async function predictFusionWeights(input: FusionInput, path = defaultMod
  * fewer: this one covers a preview of 3 frames of any shape and of 4 up to 4:3 (about 60 MB more heap
  * than a 3:2 preview's own first run); longer brackets still pay part of the growth on their first run.
  */
-const WARM_DIMS = [1, 3, PREVIEW_WORKING_SIDE, PREVIEW_WORKING_SIDE];
+const WARM_EXPOSURES = 3;
 
 /**
  * Readies main's network before its first learned merge (models:warm): creates the session and runs the
@@ -96,13 +96,13 @@ export function warmFusionModel(idle: () => Promise<void>, path = defaultModelPa
 
 async function warmUp(idle: () => Promise<void>, path: string): Promise<void> {
   await idle();
-  const session = await fusionSession(path);
+  await fusionSession(path);
   // Creating the session took a while: what was asked for meanwhile goes first.
   await idle();
   if (ran.has(path)) return;
-  const data = new Float32Array(WARM_DIMS.reduce((a, b) => a * b)).fill(0.5);
-  await runOne(session, { name: FUSION_INPUT, data, dims: WARM_DIMS }, { name: FUSION_OUTPUT, dims: WARM_DIMS }, (m) => new FusionModelRunError(m, path), 'the learned fusion model');
-  ran.add(path);
+  const side = PREVIEW_WORKING_SIDE;
+  const data = new Float32Array(WARM_EXPOSURES * side * side).fill(0.5);
+  await predictFusionWeights({ data, exposures: WARM_EXPOSURES, width: side, height: side, paddedWidth: side, paddedHeight: side }, path);
 }
 
 /** Fuses a bracket (2..9 frames of one size) with the learned model; display-referred, linear light. */
