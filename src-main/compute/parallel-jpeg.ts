@@ -7,7 +7,7 @@
  * Strips a worker did not deliver (it stopped) are encoded here: the file is always whole.
  */
 import { jpegHeaderFor, type JpegEncodeOptions } from '../../src-shared/codecs/jpeg';
-import { claimJpegStrips, encodeJpegStrip, joinJpeg, jpegBlockRows, jpegStripRows, jpegStripView } from '../../src-shared/codecs/jpeg-encode';
+import { checkRgba, claimJpegStrips, encodeJpegStrip, joinJpeg, jpegBlockRows, jpegStripRows, jpegStripView } from '../../src-shared/codecs/jpeg-encode';
 import type { Rgba8Image } from '../../src-shared/image/linear-image';
 import { computeWorkers, tryCompute } from './compute-pool';
 
@@ -33,9 +33,8 @@ export function displayBytes(width: number, height: number): Uint8ClampedArray {
 /** Starts encoding `image` on the idle compute workers (when its pixels are in shared memory); finish() does the rest. */
 export function startJpegEncode(image: Rgba8Image, options: JpegEncodeOptions = {}): JpegEncode {
   const header = jpegHeaderFor(image.width, image.height, options);
-  if (image.data.length !== image.width * image.height * 4) {
-    throw new RangeError(`RGBA data holds ${image.data.length} bytes, expected ${image.width * image.height * 4}`);
-  }
+  // Here, before any worker starts: a strip's own check would fail only on the thread that encodes it.
+  checkRgba(image);
   const quality = options.quality ?? 92;
   const total = jpegBlockRows(image.height);
   const stripRows = jpegStripRows(image.height, STRIPS);

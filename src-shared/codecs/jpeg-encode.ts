@@ -117,6 +117,12 @@ function checkQuality(quality: number): void {
   if (!(quality >= 1 && quality <= 100)) throw new RangeError(`JPEG quality must be 1..100, got ${quality}`);
 }
 
+/** Throws RangeError unless the image's data is its width x height RGBA bytes. */
+export function checkRgba(img: Rgba8Image): void {
+  const want = img.width * img.height * 4;
+  if (img.data.length !== want) throw new RangeError(`RGBA data holds ${img.data.length} bytes, expected ${want}`);
+}
+
 /** Throws RangeError unless a baseline JPEG can hold this size at this quality. */
 export function checkJpegArgs(width: number, height: number, quality: number): void {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0 || width > 65535 || height > 65535) {
@@ -282,7 +288,7 @@ export function encodeJpegStrip(strip: Rgba8Image, quality: number, firstBlockRo
   const last = firstBlockRow + rows === totalBlockRows;
   if (firstBlockRow + rows > totalBlockRows) throw new RangeError(`strip rows ${firstBlockRow}..${firstBlockRow + rows} run past the image's ${totalBlockRows}`);
   if (!last && height % 8 !== 0) throw new RangeError(`a JPEG strip that does not end the image must be a multiple of 8 rows, got ${height}`);
-  if (data.length !== width * height * 4) throw new RangeError(`RGBA data holds ${data.length} bytes, expected ${width * height * 4}`);
+  checkRgba(strip);
   const t = tables(quality);
   const cols = Math.ceil(width / 8);
   const pw = cols * 8;

@@ -48,6 +48,11 @@ describe('parallel JPEG', () => {
     expect(Buffer.from(await job.finish()).equals(Buffer.from(encodeJpeg(img, OPTIONS)))).toBe(true);
   });
 
+  it('refuses pixels that are not width x height RGBA before any strip is claimed', () => {
+    const short = { width: 300, height: 400, data: new Uint8ClampedArray(300 * 400 * 4 - 4) };
+    expect(() => startJpegEncode(short, OPTIONS)).toThrow(/RGBA data holds 479996 bytes, expected 480000/);
+  });
+
   it('the workers encode strips from shared memory: the joined file is encodeJpeg\'s, byte for byte', async () => {
     useComputeWorkers(WORKER, 2);
     const bytes = displayBytes(200, 1400);
