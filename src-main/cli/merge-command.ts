@@ -13,7 +13,7 @@ import { GHOST_DETECTORS, type GhostDetector } from '../services/ghost-detection
 import { judgeGhosts } from '../services/judge-model';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
 import { readBracket } from '../services/frames';
-import { mergeFrames } from '../services/merge-service';
+import { ISOLATE_MIN_PIXELS, mergeFrames } from '../services/merge-service';
 import { parseNumber, parseSecondsList, UsageError } from './parse-values';
 import { parseToneFlags } from './tone-options';
 
@@ -105,7 +105,8 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     withRadiance: Boolean(exrPath || hdrPath),
     ...(deghost.mode === 'auto' ? { deghost: { mode: 'auto', reference, ...(detection ? { detection } : {}) } } : {}),
   };
-  const outcome = await mergeFrames(frames, method, mergeOptions);
+  // One merge per command: on large frames the network's heap goes with a worker of its own rather than staying through the blend.
+  const outcome = await mergeFrames(frames, method, mergeOptions, { isolateFrom: ISOLATE_MIN_PIXELS });
   const merged = performance.now();
   // The frame the radiance is normalised to (the middle one for fusion) lends its EXIF to the outputs.
   const referenceMeta = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;

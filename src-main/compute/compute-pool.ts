@@ -33,9 +33,18 @@ interface Lane {
 
 let entry: ComputeWorkerEntry | null = null;
 let maxWorkers = 0;
+/** Whether computeIsolated may start workers: an entry was given and workers were not turned off (0). */
+let isolatedAllowed = false;
 const lanes: Lane[] = [];
 let nextId = 1;
 let finished = 0;
+
+/** Workers started by computeIsolated that have not ended yet (tests: is a finished one gone?). */
+let isolatedLive = 0;
+
+export function isolatedWorkers(): number {
+  return isolatedLive;
+}
 
 /** Tasks the workers have completed since the process started (tests and reports: were they used?). */
 export function computeTasksDone(): number {
@@ -46,10 +55,12 @@ export function computeTasksDone(): number {
  * Says where the worker's code is (null: no workers). `workers` defaults to one fewer than the cores
  * (the calling thread is busy too), at most 3; 0 turns them off.
  */
-export function useComputeWorkers(where: ComputeWorkerEntry | null, workers = Math.min(MAX_WORKERS, availableParallelism() - 1)): void {
+export function useComputeWorkers(where: ComputeWorkerEntry | null, workers?: number): void {
   for (const lane of lanes.splice(0)) void lane.worker.terminate();
   entry = where;
-  maxWorkers = where ? Math.max(0, workers) : 0;
+  maxWorkers = where ? Math.max(0, workers ?? Math.min(MAX_WORKERS, availableParallelism() - 1)) : 0;
+  // One core still gains from an isolated worker: its memory goes with it (the caller waits meanwhile).
+  isolatedAllowed = where !== null && workers !== 0;
 }
 
 /** How many workers the pool may run (0: every stage runs on the calling thread). */
@@ -77,10 +88,42 @@ export function tryCompute<T extends ComputeTask>(task: T, args: ComputeArgs<T>,
   });
 }
 
+/**
+ * Runs the task on a worker of its own, started for it and ended when it answers, so whatever the task
+ * leaves allocated (a WASM heap that only grows) is returned to the system; null where workers are not
+ * available or were turned off, for the caller to run the task itself. Not one of the pool's lanes.
+ */
+export function computeIsolated<T extends ComputeTask>(task: T, args: ComputeArgs<T>, transfer: ArrayBuffer[] = []): Promise<ComputeResult<T>> | null {
+  if (!entry || !isolatedAllowed) return null;
+  const worker = newWorker(entry);
+  isolatedLive++;
+  const id = nextId++;
+  return new Promise<ComputeResult<T>>((resolve, reject) => {
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      isolatedLive--;
+      void worker.terminate();
+      fn();
+    };
+    worker.on('message', (reply: ComputeReply) => {
+      if (reply.id !== id) return;
+      finished++;
+      settle(() => (reply.ok ? resolve(reply.result as ComputeResult<T>) : reject(rebuildError(reply.error))));
+    });
+    worker.on('error', (error) => settle(() => reject(new Error(`a compute worker stopped (${error.message})`))));
+    worker.on('exit', (code) => settle(() => reject(new Error(`a compute worker stopped (exit code ${code})`))));
+    worker.postMessage({ id, task, args } satisfies ComputeCall, transfer);
+  });
+}
+
+function newWorker(where: ComputeWorkerEntry): Worker {
+  return where.tsx ? new Worker(join(import.meta.dirname, '../../bin/ts-worker.mjs'), { workerData: { tsEntry: where.path } }) : new Worker(where.path);
+}
+
 function startLane(where: ComputeWorkerEntry): Lane {
-  const worker = where.tsx
-    ? new Worker(join(import.meta.dirname, '../../bin/ts-worker.mjs'), { workerData: { tsEntry: where.path } })
-    : new Worker(where.path);
+  const worker = newWorker(where);
   const lane: Lane = { worker, busy: null };
   worker.unref();
   worker.on('message', (reply: ComputeReply) => {

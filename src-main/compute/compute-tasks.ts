@@ -7,6 +7,7 @@
  */
 import { claimJpegStrips } from '../../src-shared/codecs/jpeg-encode';
 import { encodeTiff, type TiffEncodeOptions } from '../../src-shared/codecs/tiff-write';
+import type { FusionInput } from '../../src-shared/fusion/fusion-input';
 import type { Rgba8Image } from '../../src-shared/image/linear-image';
 
 export const COMPUTE_TASKS = {
@@ -14,8 +15,17 @@ export const COMPUTE_TASKS = {
   /** Strips of one JPEG, claimed from a counter shared with the other encoders of the same image (parallel-jpeg.ts). */
   encodeJpegStrips: (image: Rgba8Image, quality: number, stripRows: number, claim: Int32Array): Array<[number, Uint8Array]> =>
     claimJpegStrips(image, quality, stripRows, claim),
+  /**
+   * The fusion network on a worker of its own (computeIsolated): onnxruntime-web's WASM heap grows to the
+   * network's largest activations (about 0.5 GB at the 1024 px working side) and never shrinks; it goes
+   * with the worker instead of staying beside the full-size planes of the lift and blend.
+   */
+  predictFusionWeights: async (input: FusionInput, modelPath: string): Promise<Float32Array> => {
+    const { predictFusionWeights } = await import('../services/fusion-model');
+    return predictFusionWeights(input, modelPath);
+  },
 };
 
 export type ComputeTask = keyof typeof COMPUTE_TASKS;
 export type ComputeArgs<T extends ComputeTask> = Parameters<(typeof COMPUTE_TASKS)[T]>;
-export type ComputeResult<T extends ComputeTask> = ReturnType<(typeof COMPUTE_TASKS)[T]>;
+export type ComputeResult<T extends ComputeTask> = Awaited<ReturnType<(typeof COMPUTE_TASKS)[T]>>;

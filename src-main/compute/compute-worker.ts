@@ -13,12 +13,12 @@ useNativeZlib();
 if (!parentPort) throw new Error('compute-worker.ts runs as a worker thread');
 const port = parentPort;
 
-port.on('message', (call: ComputeCall) => {
+port.on('message', async (call: ComputeCall) => {
   let reply: ComputeReply;
   try {
     const run = COMPUTE_TASKS[call.task as ComputeTask] as (...args: unknown[]) => unknown;
     if (!run) throw new Error(`no compute task ${call.task}`);
-    reply = { id: call.id, ok: true, result: run(...call.args) };
+    reply = { id: call.id, ok: true, result: await run(...call.args) };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
     reply = { id: call.id, ok: false, error: { name: e.name, constructor: e.constructor.name, message: e.message } };

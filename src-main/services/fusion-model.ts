@@ -4,6 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-web';
+import { computeIsolated } from '../compute/compute-pool';
 import { LuxfuseError } from '../../src-shared/errors';
 import type { FusionInput } from '../../src-shared/fusion/fusion-input';
 import { learnedFuse, type LearnedFuseResult } from '../../src-shared/fusion/learned-fuse';
@@ -63,6 +64,31 @@ export async function predictFusionWeights(input: FusionInput, path = defaultMod
   );
   ran.add(path);
   return weights;
+}
+
+const FUSION_ERRORS: Record<string, new (message: string, file?: string) => LuxfuseError> = {
+  FusionModelMissingError,
+  FusionModelLoadError,
+  FusionModelRunError,
+};
+
+/**
+ * predictFusionWeights on a compute worker started for this run and ended after it (computeIsolated), where
+ * the entry point provides workers; else on this thread. The network's WASM heap (about 0.5 GB for 3 frames
+ * at the 1024 px working side) then leaves with the worker instead of staying through the full-size lift
+ * and blend. For one-off merges (the CLI): each call loads the model again, and nothing is cached.
+ * The model's own errors keep their classes.
+ */
+export async function predictFusionWeightsIsolated(input: FusionInput, path = defaultModelPath()): Promise<Float32Array> {
+  // Copied, not moved: the lift reads the input again.
+  const job = computeIsolated('predictFusionWeights', [input, path]);
+  if (!job) return predictFusionWeights(input, path);
+  try {
+    return await job;
+  } catch (error) {
+    const known = error instanceof Error ? FUSION_ERRORS[error.name] : undefined;
+    throw known ? new known((error as Error).message, path) : error;
+  }
 }
 
 /**

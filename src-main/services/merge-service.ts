@@ -12,7 +12,7 @@ import { givenWeightsPredictor, type GivenWeights } from '../../src-shared/fusio
 import { learnedFuse, type WeightPredictor } from '../../src-shared/fusion/learned-fuse';
 import { workingSideFor } from '../../src-shared/fusion/meta';
 import type { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
-import { predictFusionWeights } from './fusion-model';
+import { predictFusionWeights, predictFusionWeightsIsolated } from './fusion-model';
 
 /** How a learned merge gets its weights: given (computed by the renderer from learnedInput's result), else main's own WASM run. */
 export interface LearnedSource {
@@ -21,7 +21,22 @@ export interface LearnedSource {
   stage?: 'preview' | 'full';
   /** Main's network outputs kept from earlier merges: an input equal to one of theirs reuses them instead of running the network again. */
   cache?: FusionWeightCache;
+  /**
+   * Run main's network on a worker of its own that ends with the run (predictFusionWeightsIsolated) when the
+   * frames have this many pixels or more (the CLI: ISOLATE_MIN_PIXELS): its WASM heap is then not kept
+   * through the full-size lift and blend. For one-off merges; the app keeps its session and heap warm on
+   * the engine thread for the next preview. Default: never.
+   */
+  isolateFrom?: number;
 }
+
+/**
+ * The CLI's LearnedSource.isolateFrom: frames from this size on run the network apart. Measured with the CLI
+ * (BENCHMARKS.md, "Memory of larger merges"): peak RSS of 3 x 24 MP 2.40-2.53 -> 2.06-2.19 GiB and of
+ * 3 x 12 MP 1.54-1.62 -> 1.32-1.37 GiB, neither slower; of 3 x 1.0 MP (the sample) 0.68-0.71 -> 0.80-0.82 GiB
+ * and 0.15-0.3 s slower: there the worker's own start-up weighs more than the small frames' planes.
+ */
+export const ISOLATE_MIN_PIXELS = 4_000_000;
 
 /** The network input a learned mergeFrames computes for these frames and options (deghosted as it deghosts them) at this stage. */
 export function learnedInput(frames: LinearImage[], options: MergeOptions = {}, stage: LearnedSource['stage'] = 'full'): FusionInput {
@@ -35,10 +50,11 @@ export function learnedInput(frames: LinearImage[], options: MergeOptions = {}, 
  * Where the merge's weights come from: the given ones (checked against the input, used for this merge
  * only: what a renderer's backend got wrong must not outlive it), else the cache, else main's network.
  */
-function predictorOf(learned: LearnedSource): WeightPredictor {
+function predictorOf(learned: LearnedSource, pixels: number): WeightPredictor {
   const { weights, cache } = learned;
   if (weights) return givenWeightsPredictor(weights);
-  const network: WeightPredictor = (input) => predictFusionWeights(input);
+  const isolated = learned.isolateFrom !== undefined && pixels >= learned.isolateFrom;
+  const network: WeightPredictor = (input) => (isolated ? predictFusionWeightsIsolated(input) : predictFusionWeights(input));
   return cache ? cache.predictor(network) : network;
 }
 
@@ -52,7 +68,7 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
   // Deghosting replaced what moved by the reference's content before the network sees the frames, as in mergeBracket;
   // a missing exposure failed in prepareMerge, before the network runs.
   const { frames: input, plan, ghost } = prepared;
-  const { fused, weights } = await learnedFuse(input, predictorOf(learned), { workingSide: workingSideFor(input.length, learned.stage ?? 'full') });
+  const { fused, weights } = await learnedFuse(input, predictorOf(learned, input[0].width * input[0].height), { workingSide: workingSideFor(input.length, learned.stage ?? 'full') });
   const outcome: MergeOutcome = {
     method: 'learned',
     width: fused.width,

@@ -23,9 +23,9 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
   const opts = { ...DEFAULT_FUSION_OPTIONS, ...options };
   const input = fusionInput(frames, options.workingSide ?? defaultWorkingSide(frames.length));
   const t0 = performance.now();
-  const maps = await predict(input);
-  const t1 = performance.now();
-  if (maps.length !== input.data.length) throw new RangeError(`the network returned ${maps.length} weights, expected ${input.data.length}`);
+  // The guide is built while a predictor that runs elsewhere (a worker, the GPU) works on the network.
+  const network = predict(input);
+  network.catch(() => undefined);
   const { width: W, height: H } = frames[0];
   // Guide: the mean luma of the frames, so edges visible in any exposure steer the lift.
   const guide = new Float32Array(W * H);
@@ -34,6 +34,9 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
     encodedLuma(f, luma);
     for (let p = 0; p < guide.length; p++) guide[p] += luma[p] / frames.length;
   }
+  const maps = await network;
+  const t1 = performance.now();
+  if (maps.length !== input.data.length) throw new RangeError(`the network returned ${maps.length} weights, expected ${input.data.length}`);
   const radius = options.liftRadius ?? defaultLiftRadius(W, input.width);
   const lift = { radius, eps: opts.liftEps };
   const weights =
