@@ -4,12 +4,14 @@
  * and the procedural sample scene rendered at 24 MP (6000x4000) as 8-bit PNG frames.
  * Each command runs RUNS times; the median wall time, its CPU time (user + sys, less sensitive to other
  * jobs on a shared machine) and the peak RSS (from /usr/bin/time) are reported.
- * Usage: npm run bench [-- --runs 3] [-- --skip-24mp] [-- --skip-street]
+ * The same 24 MP frames are also written as 16-bit TIFF (the issue's reference case) and as JPEG.
+ * Usage: npm run bench [-- --runs 3] [-- --skip-24mp] [-- --skip-street] [-- --skip-jpeg]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { encodeJpeg } from '../src-shared/codecs/jpeg';
 import { encodePng } from '../src-shared/codecs/png';
 import { encodeTiff } from '../src-shared/codecs/tiff-write';
 import { photograph, renderScene } from '../scripts/make-sample';
@@ -68,6 +70,8 @@ function benchCase(title: string, files: string[], times: number[], work: string
   // The same on one thread: what the compute worker (the JPEG encoded beside the EXR) brings.
   const radianceAlone = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'radiance', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'r1.exr'), '--jpeg', join(work, 'r1.jpg')], { LUXFUSE_COMPUTE_WORKERS: '0' });
   const both = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--align', 'off', '--exposure-times', timesArg, '--exr', join(work, 'b.exr'), '--jpeg', join(work, 'b.jpg')]);
+  // The app's default method (the CLI's is mertens): the fusion network at its working side, lifted and blended at full size.
+  const learned = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'learned', '--align', 'off', '--jpeg', join(work, 'l.jpg')]);
   return [
     `### ${title}`,
     '',
@@ -80,6 +84,7 @@ function benchCase(title: string, files: string[], times: number[], work: string
     row('luxfuse merge --method radiance --align off → EXR + JPEG', radiance, enfuse),
     row('the same on one thread (LUXFUSE_COMPUTE_WORKERS=0)', radianceAlone, enfuse),
     row('luxfuse merge --method mertens --align off → EXR (radiance) + JPEG (fused)', both, enfuse),
+    row('luxfuse merge --method learned --align off → JPEG', learned, enfuse),
     '',
   ];
 }
@@ -125,6 +130,15 @@ function main(): void {
         return path;
       });
       out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 16-bit TIFF', tiffs, times, work));
+      if (!args.includes('--skip-jpeg')) {
+        // The same frames as camera-like JPEGs (quality 92, Luxfuse's encoder; 4:4:4), the format most brackets are shot in.
+        const jpegs = times.map((t, i) => {
+          const path = join(work, `big-${i}.jpg`);
+          writeFileSync(path, encodeJpeg({ width: w, height: h, data: photograph(scene, w, h, t, 7 + i) }, { quality: 92 }));
+          return path;
+        });
+        out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) JPEG, quality 92', jpegs, times, work));
+      }
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,11 +1,12 @@
 /** Reads bracket frames from disk: bytes -> linear float image, with exposure metadata from EXIF. */
 import { readFile } from 'node:fs/promises';
 import { fileKind } from '../../src-shared/bracket/file-kind';
-import { decodeImage } from '../../src-shared/codecs/decode';
+import { checkImageBytes, decodeImage } from '../../src-shared/codecs/decode';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import { readShotInfo } from './exif';
+import { decodeJpegNative } from './native-jpeg';
 import { decodeRaw } from './raw-decode';
 
 export class InputFileError extends LuxfuseError {}
@@ -25,6 +26,11 @@ function reason(error: unknown): string {
 async function decodeFile(bytes: Uint8Array, path: string): Promise<LinearImage> {
   if (fileKind(path) === 'raw') return decodeRaw(bytes, path);
   try {
+    // JPEG through libjpeg-turbo where it loads and reads the file; else (and every other format) the pure decoders.
+    if (checkImageBytes(bytes, path) === 'jpeg') {
+      const native = await decodeJpegNative(bytes, path);
+      if (native) return native;
+    }
     // Here, not on a compute worker: two threads decoding at once took longer on this VM (page faults; BENCHMARKS.md).
     return decodeImage(bytes, path);
   } catch (error) {

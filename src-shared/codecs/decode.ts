@@ -135,10 +135,12 @@ function toRgb(img: LinearImage): LinearImage {
 }
 
 /**
- * Decodes a file's bytes to 3-channel linear RGB. Throws DecodeError (empty, unknown, truncated or
- * corrupt) or UnsupportedFormatError (a known format variant we cannot read, RAW), each naming the file.
+ * What decodeImage checks before any decoder runs: the bytes are not empty, are a format we read (not
+ * camera RAW data), and their header claims a size under the limits. Returns the format; throws
+ * DecodeError or UnsupportedFormatError naming the file. For callers with a faster decoder of their own
+ * (src-main's native JPEG decoder), which must refuse what decodeImage refuses.
  */
-export function decodeImage(bytes: Uint8Array, fileName: string): LinearImage {
+export function checkImageBytes(bytes: Uint8Array, fileName: string): ImageFormat {
   if (!bytes || bytes.length === 0) throw new DecodeError('the file is empty', fileName);
   const format = sniffFormat(bytes);
   if (!format) {
@@ -146,6 +148,15 @@ export function decodeImage(bytes: Uint8Array, fileName: string): LinearImage {
     throw new DecodeError('not an image Luxfuse can read (JPEG, PNG, TIFF, EXR)', fileName);
   }
   checkClaimedSize(bytes, format, fileName);
+  return format;
+}
+
+/**
+ * Decodes a file's bytes to 3-channel linear RGB. Throws DecodeError (empty, unknown, truncated or
+ * corrupt) or UnsupportedFormatError (a known format variant we cannot read, RAW), each naming the file.
+ */
+export function decodeImage(bytes: Uint8Array, fileName: string): LinearImage {
+  const format = checkImageBytes(bytes, fileName);
   let img: LinearImage;
   try {
     img = DECODERS[format](bytes, fileName);

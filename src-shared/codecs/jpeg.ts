@@ -75,6 +75,11 @@ export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
   if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
     throw new DecodeError('truncated or corrupt JPEG: no image data', fileName);
   }
+  return jpegFrame(width, height, data, fileName);
+}
+
+/** A JPEG's decoded 8-bit sRGB samples (RGB, interleaved) as the engine's frame: linear light, 8-bit sRGB source. */
+export function jpegFrame(width: number, height: number, data: Uint8Array, fileName?: string): LinearImage {
   const lut = srgb8ToLinearLut();
   const out = new Float32Array(data.length);
   for (let i = 0; i < data.length; i++) out[i] = lut[data[i]];

@@ -1,0 +1,87 @@
+/**
+ * JPEG frames through libjpeg-turbo (sharp: libvips with mozjpeg's decoder) where Node can load it, instead
+ * of jpeg-js (src-shared/codecs/jpeg.ts), which stays the decoder of record for everything sharp refuses.
+ * `npx tsx bench/jpeg-decode.ts`: a 24 MP JPEG in 0.2-0.3 s against 3.4-5 s, 100 MP in 1.0-1.2 s against
+ * about 27 s (BENCHMARKS.md), and off this thread: sharp decodes on libuv's pool, so readBracket's two
+ * reads at a time decode on two cores.
+ *
+ * The pixels are libjpeg's: its smooth ("fancy") chroma upsampling, as OpenCV, PIL and most viewers decode
+ * (so what a metric or a training script reads from the same file); jpeg-js repeats chroma samples instead.
+ * The two differ by 1 level in about 40 % of samples and by more only at sharp colour edges (up to 17 on a
+ * real photograph). As with jpeg-js, EXIF orientation is not applied and an embedded ICC profile is not
+ * converted (the engine reads every frame as sRGB).
+ *
+ * A file sharp cannot read, or reads only with a warning (truncated data, a bad table), returns null: the
+ * caller then decodes it with jpeg-js, which either reads it or says specifically what is wrong with it.
+ * LUXFUSE_JPEG_DECODER=js turns this decoder off (comparisons, and a platform without sharp's binary).
+ */
+import { MAX_DECODE_PIXELS } from '../../src-shared/codecs/decode';
+import { jpegFrame } from '../../src-shared/codecs/jpeg';
+import type { LinearImage } from '../../src-shared/image/linear-image';
+
+type Sharp = (typeof import('sharp'))['default'];
+
+let loading: Promise<Sharp | null> | null = null;
+
+/** sharp, loaded once; null where its native binary is missing or does not load (then jpeg-js decodes). */
+function loadSharp(): Promise<Sharp | null> {
+  if (process.env.LUXFUSE_JPEG_DECODER === 'js') return Promise.resolve(null);
+  loading ??= import('sharp')
+    .then((module) => {
+      const sharp = module.default;
+      // Each frame is decoded once: libvips' operation cache would only hold on to memory.
+      sharp.cache(false);
+      return sharp;
+    })
+    .catch(() => null);
+  return loading;
+}
+
+/**
+ * Loads sharp on the calling thread, for a process whose frames decode on worker threads (the app's engine
+ * thread): with glibc, the libraries a worker loaded are unloaded when it exits, which can crash the process
+ * (sharp issue #2263); loaded here too, they stay. Where sharp does not load this does nothing.
+ */
+export function keepNativeJpegLoaded(): void {
+  void loadSharp();
+}
+
+/** Whether JPEG frames decode through libjpeg-turbo here (reports, tests). */
+export async function nativeJpegAvailable(): Promise<boolean> {
+  return (await loadSharp()) !== null;
+}
+
+/** Components of the JPEG's frame header (1 grey, 3 YCbCr or RGB, 4 CMYK), or 0 when none is found before the scan. */
+export function jpegComponents(bytes: Uint8Array): number {
+  for (let at = 2, segments = 0; at + 10 <= bytes.length && segments < 4096 && bytes[at] === 0xff; segments++) {
+    const marker = bytes[at + 1];
+    if (marker === 0xff) at++;
+    else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return bytes[at + 9];
+    else if (marker === 0xda) return 0;
+    else at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
+  }
+  return 0;
+}
+
+/**
+ * A JPEG's pixels through libjpeg-turbo, as jpegFrame makes them linear; null when sharp is unavailable or
+ * refuses the file (the caller falls back to jpeg-js). The caller has checked the header (checkImageBytes).
+ * CMYK files go to jpeg-js too: libvips converts them through a CMYK profile, jpeg-js by the plain inversion
+ * that most CMYK JPEGs written from RGB round-trip through (1 level off against 11 on a test conversion).
+ */
+export async function decodeJpegNative(bytes: Uint8Array, fileName: string): Promise<LinearImage | null> {
+  const components = jpegComponents(bytes);
+  if (components !== 1 && components !== 3) return null;
+  const sharp = await loadSharp();
+  if (!sharp) return null;
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_DECODE_PIXELS, ignoreIcc: true, sequentialRead: true })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3 || data.length !== info.width * info.height * 3) return null;
+    return jpegFrame(info.width, info.height, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), fileName);
+  } catch {
+    return null;
+  }
+}
