@@ -5,7 +5,8 @@
  * Each command runs RUNS times; the median wall time, its CPU time (user + sys, less sensitive to other
  * jobs on a shared machine) and the peak RSS (from /usr/bin/time) are reported.
  * The same 24 MP frames are also written as 16-bit TIFF (the issue's reference case) and as JPEG.
- * Usage: npm run bench [-- --runs 3] [-- --skip-24mp] [-- --skip-street] [-- --skip-jpeg]
+ * Then the preview re-render time at 1 MP (bench/tonemap-preview.ts), unless --skip-preview.
+ * Usage: npm run bench [-- --runs 3] [-- --skip-24mp] [-- --skip-street] [-- --skip-jpeg] [-- --skip-preview]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,9 +60,30 @@ fused = cv2.createMergeMertens().process(imgs)
 cv2.imwrite(out, np.clip(fused * 255, 0, 255).astype(np.uint8))
 `;
 
+/**
+ * OpenCV's radiance path on the same files, as one timed command: CalibrateDebevec and MergeDebevec with the
+ * bracket's exposure times, the map written as EXR (half, OpenCV's default) and tone mapped by
+ * TonemapReinhard to a JPEG: the counterpart of `--method radiance --exr --jpeg`. argv: exr jpg times files...
+ */
+const OPENCV_DEBEVEC = `
+import sys, cv2, numpy as np
+exr, jpg, times, files = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+imgs = [cv2.imread(f, cv2.IMREAD_ANYDEPTH | cv2.IMREAD_COLOR) for f in files]
+imgs = [(i / 257).astype(np.uint8) if i.dtype == np.uint16 else i for i in imgs]
+t = np.array([float(x) for x in times.split(',')], dtype=np.float32)
+response = cv2.createCalibrateDebevec().process(imgs, t)
+hdr = cv2.createMergeDebevec().process(imgs, t, response)
+if not cv2.imwrite(exr, hdr): sys.exit('OpenCV could not write ' + exr)
+ldr = cv2.createTonemapReinhard(2.2).process(hdr)
+cv2.imwrite(jpg, np.clip(ldr * 255, 0, 255).astype(np.uint8))
+`;
+
 function benchCase(title: string, files: string[], times: number[], work: string): string[] {
   const enfuse = measure('enfuse', ['-o', join(work, 'enfuse.tif'), ...files]);
   const opencv = existsSync('/usr/bin/python3') ? measure('/usr/bin/python3', ['-c', OPENCV_MERTENS, join(work, 'cv.jpg'), ...files]) : null;
+  const opencvDebevec = existsSync('/usr/bin/python3')
+    ? measure('/usr/bin/python3', ['-c', OPENCV_DEBEVEC, join(work, 'cv.exr'), join(work, 'cvd.jpg'), times.join(','), ...files], { OPENCV_IO_ENABLE_OPENEXR: '1' })
+    : null;
   const timesArg = times.map((t) => String(t)).join(',');
   // enfuse does not align: the like-for-like rows pass --align off; one row shows alignment's cost.
   const mertens = measure(process.execPath, [BIN, 'merge', ...files, '--method', 'mertens', '--align', 'off', '--jpeg', join(work, 'm.jpg')]);
@@ -81,6 +103,7 @@ function benchCase(title: string, files: string[], times: number[], work: string
     ...(opencv ? [row('OpenCV MergeMertens (python3, defaults) → JPEG', opencv, enfuse)] : []),
     row('luxfuse merge --method mertens --align off → JPEG', mertens, enfuse),
     row('luxfuse merge --method mertens (aligned, the default) → JPEG', aligned, enfuse),
+    ...(opencvDebevec ? [row('OpenCV CalibrateDebevec + MergeDebevec → EXR, TonemapReinhard → JPEG', opencvDebevec, enfuse)] : []),
     row('luxfuse merge --method radiance --align off → EXR + JPEG', radiance, enfuse),
     row('the same on one thread (LUXFUSE_COMPUTE_WORKERS=0)', radianceAlone, enfuse),
     row('luxfuse merge --method mertens --align off → EXR (radiance) + JPEG (fused)', both, enfuse),
@@ -139,6 +162,12 @@ function main(): void {
         });
         out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) JPEG, quality 92', jpegs, times, work));
       }
+    }
+    if (!args.includes('--skip-preview')) {
+      // The issue's third figure: a tone-mapping control's re-render of a 1 MP preview on the CPU path.
+      const preview = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/tonemap-preview.ts'), '--runs', '15'], { encoding: 'utf8', cwd: ROOT, maxBuffer: 1 << 24 });
+      if (preview.status !== 0) throw new Error(`bench/tonemap-preview.ts failed:\n${preview.stderr}`);
+      out.push('### Preview re-render at 1 MP on the CPU path (bench/tonemap-preview.ts --runs 15)', '', preview.stdout.trim(), '');
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -1,20 +1,20 @@
 /**
  * Fusion quality by MEF-SSIM on the development datasets (../shared/datasets: triplets/* and
  * brackets/*), for our methods and, as external references, OpenCV's MergeMertens and enfuse.
- * Every method is scored at the same resolution against the same 8-bit exposures (as decoded by
- * src-shared/codecs/decode.ts). Scenes whose long side exceeds --max-side are downscaled first and
+ * Every method is scored at the same resolution against the same 8-bit exposures (decoded as the CLI
+ * decodes them: JPEG through libjpeg-turbo, `--jpeg-decoder js` for jpeg-js; the rest by src-shared/codecs/decode.ts). Scenes whose long side exceeds --max-side are downscaled first and
  * the downscaled 8-bit frames are what every method, internal or external, gets.
- * Usage: npm run bench:quality [-- --json out.json] [-- --max-side 1280] [-- --scenes Flowers,street]
+ * Usage: npm run bench:quality [-- --json out.json] [-- --max-side 1280] [-- --scenes Flowers,street] [-- --jpeg-decoder native|js]
  *   [-- --fusion-model resources/models/fusion.onnx[,other.onnx]] (the learned rows; a missing file is skipped)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { decodeImage } from '../src-shared/codecs/decode';
+import { checkImageBytes, decodeImage } from '../src-shared/codecs/decode';
 import { encodePng } from '../src-shared/codecs/png';
 import { blendFrames } from '../src-shared/fusion/blend';
-import type { Rgba8Image } from '../src-shared/image/linear-image';
+import type { LinearImage, Rgba8Image } from '../src-shared/image/linear-image';
 import { downsample } from '../src-shared/image/resample';
 import { codes8, image8 } from './image8';
 import { mertensFuse } from '../src-shared/merge/mertens';
@@ -24,6 +24,7 @@ import { mergeBracket } from '../src-shared/pipeline/merge-bracket';
 import { DEFAULT_FUSED_TONE, DEFAULT_RADIANCE_TONE, renderOutcome } from '../src-shared/pipeline/render-display';
 import { toneMap } from '../src-shared/tonemap/tone-map';
 import { defaultModelPath, fuseLearned } from '../src-main/services/fusion-model';
+import { decodeJpegNative } from '../src-main/services/native-jpeg';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -33,6 +34,8 @@ const MAX_SIDE = Number(arg('--max-side') ?? 1280);
 const JSON_OUT = arg('--json');
 const ONLY = arg('--scenes')?.split(',');
 const PYTHON = '/usr/bin/python3';
+const JPEG_DECODER = arg('--jpeg-decoder') ?? 'native';
+if (JPEG_DECODER !== 'native' && JPEG_DECODER !== 'js') throw new Error(`--jpeg-decoder: '${JPEG_DECODER}' is not native or js`);
 const FUSION_MODELS = (arg('--fusion-model')?.split(',') ?? [defaultModelPath()]).map((p) => resolve(p)).filter((p) => existsSync(p));
 
 /** Writes OpenCV's MergeMertens (default weights: contrast 1, saturation 1, exposure 0) of argv[2:] to argv[1]. */
@@ -111,8 +114,18 @@ function run(command: string, argv: string[]): void {
 const haveOpenCv = spawnSync(PYTHON, ['-c', 'import cv2, numpy'], { encoding: 'utf8' }).status === 0;
 const haveEnfuse = spawnSync('enfuse', ['--version'], { encoding: 'utf8' }).status === 0;
 
+/**
+ * A scene's frame as the CLI and the app decode it: JPEG through libjpeg-turbo (native-jpeg.ts) unless
+ * `--jpeg-decoder js` asks for jpeg-js (src-shared), everything else through decodeImage.
+ */
+async function decodeFrame(path: string): Promise<LinearImage> {
+  const bytes = new Uint8Array(readFileSync(path));
+  const native = JPEG_DECODER === 'native' && checkImageBytes(bytes, path) === 'jpeg' ? await decodeJpegNative(bytes, basename(path)) : null;
+  return native ?? decodeImage(bytes, basename(path));
+}
+
 async function benchScene(scene: Scene, work: string): Promise<SceneReport> {
-  let frames = scene.files.map((f) => decodeImage(new Uint8Array(readFileSync(f)), basename(f)));
+  let frames = await Promise.all(scene.files.map(decodeFrame));
   const { width: sw, height: sh } = frames[0];
   const downscaled = Math.max(sw, sh) > MAX_SIDE;
   if (downscaled) {
