@@ -6,7 +6,9 @@
  * jobs on a shared machine) and the peak RSS (from /usr/bin/time) are reported.
  * The same 24 MP frames are also written as 16-bit TIFF (the issue's reference case) and as JPEG.
  * Then the preview re-render time at 1 MP (bench/tonemap-preview.ts), unless --skip-preview.
- * Usage: npm run bench [-- --runs 3] [-- --skip-24mp] [-- --skip-street] [-- --skip-jpeg] [-- --skip-preview]
+ * luminance-hdr-cli (EXR + JPEG) runs beside the radiance rows where it is installed, unless --skip-luminance.
+ * Usage: npm run bench [-- --runs 3] [-- --skip-24mp] [-- --skip-street] [-- --skip-png] [-- --skip-tiff] [-- --skip-jpeg]
+ *   [-- --skip-preview] [-- --skip-luminance]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -78,9 +80,17 @@ ldr = cv2.createTonemapReinhard(2.2).process(hdr)
 cv2.imwrite(jpg, np.clip(ldr * 255, 0, 255).astype(np.uint8))
 `;
 
+const haveLuminance = !process.argv.includes('--skip-luminance') && spawnSync('which', ['luminance-hdr-cli']).status === 0;
+
 function benchCase(title: string, files: string[], times: number[], work: string): string[] {
   const enfuse = measure('enfuse', ['-o', join(work, 'enfuse.tif'), ...files]);
   const opencv = existsSync('/usr/bin/python3') ? measure('/usr/bin/python3', ['-c', OPENCV_MERTENS, join(work, 'cv.jpg'), ...files]) : null;
+  // luminance-hdr-cli: the merge to radiance (its default Debevec model) saved as EXR and tone mapped (its default operator) to a JPEG.
+  const evs = times.map((t) => Math.log2(t / times[Math.floor(times.length / 2)]).toFixed(3)).join(',');
+  // Debian's build reads JPEG and TIFF but not PNG (no Qt image handler for it headless): no row for PNG brackets.
+  const luminance = haveLuminance && !files[0].endsWith('.png')
+    ? measure('luminance-hdr-cli', ['-e', evs, '-s', join(work, 'lum.exr'), '-o', join(work, 'lum.jpg'), ...files], { QT_QPA_PLATFORM: 'offscreen' })
+    : null;
   const opencvDebevec = existsSync('/usr/bin/python3')
     ? measure('/usr/bin/python3', ['-c', OPENCV_DEBEVEC, join(work, 'cv.exr'), join(work, 'cvd.jpg'), times.join(','), ...files], { OPENCV_IO_ENABLE_OPENEXR: '1' })
     : null;
@@ -104,6 +114,7 @@ function benchCase(title: string, files: string[], times: number[], work: string
     row('luxfuse merge --method mertens --align off → JPEG', mertens, enfuse),
     row('luxfuse merge --method mertens (aligned, the default) → JPEG', aligned, enfuse),
     ...(opencvDebevec ? [row('OpenCV CalibrateDebevec + MergeDebevec → EXR, TonemapReinhard → JPEG', opencvDebevec, enfuse)] : []),
+    ...(luminance ? [row('luminance-hdr-cli (defaults) → EXR + JPEG', luminance, enfuse)] : []),
     row('luxfuse merge --method radiance --align off → EXR + JPEG', radiance, enfuse),
     row('the same on one thread (LUXFUSE_COMPUTE_WORKERS=0)', radianceAlone, enfuse),
     row('luxfuse merge --method mertens --align off → EXR (radiance) + JPEG (fused)', both, enfuse),
@@ -138,7 +149,7 @@ function main(): void {
         writeFileSync(path, encodePng({ width: w, height: h, channels: 4, bits: 8, data: photograph(scene, w, h, t, 7 + i) }));
         return path;
       });
-      out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 8-bit PNG', files, times, work));
+      if (!args.includes('--skip-png')) out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 8-bit PNG', files, times, work));
       // The same frames as 16-bit TIFF, the issue's reference case (enfuse ~15.6 s here).
       const tiffs = files.map((_, i) => {
         const rgba = photograph(scene, w, h, times[i], 7 + i);
@@ -152,7 +163,7 @@ function main(): void {
         writeFileSync(path, encodeTiff({ width: w, height: h, channels: 3, bits: 16, data: rgb }));
         return path;
       });
-      out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 16-bit TIFF', tiffs, times, work));
+      if (!args.includes('--skip-tiff')) out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 16-bit TIFF', tiffs, times, work));
       if (!args.includes('--skip-jpeg')) {
         // The same frames as camera-like JPEGs (quality 92, Luxfuse's encoder; 4:4:4), the format most brackets are shot in.
         const jpegs = times.map((t, i) => {

@@ -53,7 +53,8 @@ export function computeTasksDone(): number {
 
 /**
  * Says where the worker's code is (null: no workers). `workers` defaults to one fewer than the cores
- * (the calling thread is busy too), at most 3; 0 turns them off.
+ * (the calling thread is busy too), at most 3; 0 turns them off, computeIsolated's too (which otherwise
+ * runs wherever there is an entry, a single core included).
  */
 export function useComputeWorkers(where: ComputeWorkerEntry | null, workers?: number): void {
   for (const lane of lanes.splice(0)) void lane.worker.terminate();

@@ -1,9 +1,9 @@
 /**
  * JPEG frames through libjpeg-turbo (sharp: libvips with mozjpeg's decoder) where Node can load it, instead
  * of jpeg-js (src-shared/codecs/jpeg.ts), which stays the decoder of record for everything sharp refuses.
- * `npx tsx bench/jpeg-decode.ts`: a 24 MP JPEG in 0.2-0.3 s against 3.4-5 s, 100 MP in 1.0-1.2 s against
- * about 27 s (BENCHMARKS.md), and off this thread: sharp decodes on libuv's pool, so readBracket's two
- * reads at a time decode on two cores.
+ * `npx tsx bench/jpeg-decode.ts` (BENCHMARKS.md): a 24 MP JPEG in 0.28-0.30 s against 3.5-3.8 s, 100 MP in
+ * 1.1 s against 20.6 s; and off this thread: sharp decodes on libuv's pool, so readBracket's two reads at a
+ * time decode on two cores.
  *
  * The pixels are libjpeg's: its smooth ("fancy") chroma upsampling, as OpenCV, PIL and most viewers decode
  * (so what a metric or a training script reads from the same file); jpeg-js repeats chroma samples instead.
@@ -67,7 +67,8 @@ export function jpegComponents(bytes: Uint8Array): number {
  * A JPEG's pixels through libjpeg-turbo, as jpegFrame makes them linear; null when sharp is unavailable or
  * refuses the file (the caller falls back to jpeg-js). The caller has checked the header (checkImageBytes).
  * CMYK files go to jpeg-js too: libvips converts them through a CMYK profile, jpeg-js by the plain inversion
- * that most CMYK JPEGs written from RGB round-trip through (1 level off against 11 on a test conversion).
+ * a CMYK JPEG written from RGB round-trips through (ImageMagick's conversion of the sample: 0.8 levels of mean
+ * error from the RGB original through jpeg-js, 11 through libvips).
  */
 export async function decodeJpegNative(bytes: Uint8Array, fileName: string): Promise<LinearImage | null> {
   const components = jpegComponents(bytes);
