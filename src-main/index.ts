@@ -11,7 +11,6 @@ import { appMenuTemplate } from './menu';
 import { PresetStore } from './services/preset-store';
 import { RecentStore } from './services/recent-store';
 import { MENU_COMMAND_EVENT, type MenuCommand, type RecentItem } from '../src-preload/contract';
-import { keepNativeJpegLoaded } from './services/native-jpeg';
 import { useNativeZlib } from './services/native-zlib';
 import { registerIpc } from './ipc/register-ipc';
 import { Worker } from 'node:worker_threads';
@@ -119,8 +118,6 @@ void app.whenReady().then(() => {
   let mainWindow: BrowserWindow | null = null;
   // Packaged builds carry the models in resources/ (electron-builder extraResources); the engine thread inherits env.
   if (app.isPackaged && !process.env.LUXFUSE_MODELS) process.env.LUXFUSE_MODELS = join(process.resourcesPath, 'resources', 'models');
-  // The engine thread decodes JPEG frames through sharp: loaded here too, its libraries outlive a restarted engine thread.
-  keepNativeJpegLoaded();
   const project = new WorkerProjectService(() => new Worker(PROJECT_WORKER, { workerData: { computeWorker: { path: COMPUTE_WORKER } } }));
   app.on('will-quit', () => void project.close());
   const edits = new EditStore(join(app.getPath('userData'), 'edits'));

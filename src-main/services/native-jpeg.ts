@@ -38,9 +38,10 @@ function loadSharp(): Promise<Sharp | null> {
 }
 
 /**
- * Loads sharp on the calling thread, for a process whose frames decode on worker threads (the app's engine
- * thread): with glibc, the libraries a worker loaded are unloaded when it exits, which can crash the process
- * (sharp issue #2263); loaded here too, they stay. Where sharp does not load this does nothing.
+ * Loads sharp on the calling thread, for a process whose frames decode on worker threads (WorkerProjectService
+ * calls it as it starts the engine thread): with glibc, the libraries a worker loaded are unloaded when it
+ * exits, which can crash the process (sharp issue #2263); loaded here too, they stay. Where sharp does not load
+ * this does nothing.
  */
 export function keepNativeJpegLoaded(): void {
   void loadSharp();

@@ -5,6 +5,7 @@
  */
 import type { Worker } from 'node:worker_threads';
 import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, FusionInputResult, LoadResult, MergeRequest, MergeResult, ModelName, PreviewImage, PreviewRegionRequest, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
+import { keepNativeJpegLoaded } from './native-jpeg';
 import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
@@ -123,6 +124,9 @@ export class WorkerProjectService implements ProjectApi {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
+    // The engine thread decodes JPEG frames through sharp; loaded on this thread too, its libraries outlive an
+    // engine thread stopped here (a load over its time limit) and the one started after it.
+    keepNativeJpegLoaded();
     const worker = this.createWorker();
     worker.on('message', (reply: ProjectReply) => {
       if ('event' in reply) {

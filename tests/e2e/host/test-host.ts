@@ -19,7 +19,6 @@ import { RecentStore } from '../../../src-main/services/recent-store';
 import { checkSavedEdits, validators } from '../../../src-main/ipc/validate-args';
 import { Worker } from 'node:worker_threads';
 import { join, resolve as resolvePath } from 'node:path';
-import { keepNativeJpegLoaded } from '../../../src-main/services/native-jpeg';
 import { WorkerProjectService } from '../../../src-main/services/project-client';
 import { decodeWire, encodeWire } from './wire';
 
@@ -70,8 +69,7 @@ export interface TestHostOptions {
 
 export async function startTestHost(rendererRoot: string, options: TestHostOptions = {}): Promise<TestHost> {
   const dialogs = new ScriptedDialogs();
-  // The engine runs in a worker thread, as in the app (there from the bundled project-worker.js); sharp is kept loaded here as there.
-  keepNativeJpegLoaded();
+  // The engine runs in a worker thread, as in the app (there from the bundled project-worker.js).
   const project = new WorkerProjectService(
     () =>
       new Worker(resolvePath(import.meta.dirname, '../../../bin/ts-worker.mjs'), {
