@@ -29,6 +29,11 @@ export interface GreyProxy {
 /** Longer side of the proxy alignment estimates are made on (alignFrames' default proxySide). */
 export const ALIGN_PROXY_SIDE = 1536;
 
+/** Rec.709 luma weights of the proxy's grey (module constants, so the RGB loop reads them as literals). */
+const LUMA_R = 0.2126;
+const LUMA_G = 0.7152;
+const LUMA_B = 0.0722;
+
 /** Blocks with any sample above this fraction of the clip level count as clipped. */
 const CLIP_FRACTION = 0.92;
 
@@ -53,7 +58,7 @@ export function greyProxy(frame: LinearImage, factor: number): GreyProxy {
   const max = new Float32Array(pw);
   const grey = new Float32Array(pw * ph);
   const peak = new Float32Array(pw * ph);
-  const [wr, wg, wb] = ch >= 3 ? [0.2126, 0.7152, 0.0722] : [1, 0, 0];
+  const [wr, wg, wb] = ch >= 3 ? [LUMA_R, LUMA_G, LUMA_B] : [1, 0, 0];
   for (let py = 0; py < ph; py++) {
     sum.fill(0);
     max.fill(0);
@@ -100,7 +105,7 @@ function rgbBlockRow(data: Float32Array, i0: number, pw: number, bw: number, sum
       const r = data[i];
       const g = data[i + 1];
       const b = data[i + 2];
-      s += 0.2126 * r + 0.7152 * g + 0.0722 * b;
+      s += LUMA_R * r + LUMA_G * g + LUMA_B * b;
       if (r > m) m = r;
       if (g > m) m = g;
       if (b > m) m = b;
