@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { checkImageBytes, decodeImage } from '../src-shared/codecs/decode';
+import { decodeImage } from '../src-shared/codecs/decode';
 import { encodePng } from '../src-shared/codecs/png';
 import { blendFrames } from '../src-shared/fusion/blend';
 import type { LinearImage, Rgba8Image } from '../src-shared/image/linear-image';
@@ -24,7 +24,7 @@ import { mergeBracket } from '../src-shared/pipeline/merge-bracket';
 import { DEFAULT_FUSED_TONE, DEFAULT_RADIANCE_TONE, renderOutcome } from '../src-shared/pipeline/render-display';
 import { toneMap } from '../src-shared/tonemap/tone-map';
 import { defaultModelPath, fuseLearned } from '../src-main/services/fusion-model';
-import { decodeJpegNative } from '../src-main/services/native-jpeg';
+import { decodeFile } from '../src-main/services/frames';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -36,6 +36,8 @@ const ONLY = arg('--scenes')?.split(',');
 const PYTHON = '/usr/bin/python3';
 const JPEG_DECODER = arg('--jpeg-decoder') ?? 'native';
 if (JPEG_DECODER !== 'native' && JPEG_DECODER !== 'js') throw new Error(`--jpeg-decoder: '${JPEG_DECODER}' is not native or js`);
+// jpeg-js, the decoder before libjpeg-turbo (and its fallback): native-jpeg.ts's own switch.
+if (JPEG_DECODER === 'js') process.env.LUXFUSE_JPEG_DECODER = 'js';
 const FUSION_MODELS = (arg('--fusion-model')?.split(',') ?? [defaultModelPath()]).map((p) => resolve(p)).filter((p) => existsSync(p));
 
 /** Writes OpenCV's MergeMertens (default weights: contrast 1, saturation 1, exposure 0) of argv[2:] to argv[1]. */
@@ -114,14 +116,9 @@ function run(command: string, argv: string[]): void {
 const haveOpenCv = spawnSync(PYTHON, ['-c', 'import cv2, numpy'], { encoding: 'utf8' }).status === 0;
 const haveEnfuse = spawnSync('enfuse', ['--version'], { encoding: 'utf8' }).status === 0;
 
-/**
- * A scene's frame as the CLI and the app decode it: JPEG through libjpeg-turbo (native-jpeg.ts) unless
- * `--jpeg-decoder js` asks for jpeg-js (src-shared), everything else through decodeImage.
- */
+/** A scene's frame as the CLI and the app decode it (readFrame's decoder, without the EXIF read). */
 async function decodeFrame(path: string): Promise<LinearImage> {
-  const bytes = new Uint8Array(readFileSync(path));
-  const native = JPEG_DECODER === 'native' && checkImageBytes(bytes, path) === 'jpeg' ? await decodeJpegNative(bytes, basename(path)) : null;
-  return native ?? decodeImage(bytes, basename(path));
+  return decodeFile(new Uint8Array(readFileSync(path)), basename(path));
 }
 
 async function benchScene(scene: Scene, work: string): Promise<SceneReport> {

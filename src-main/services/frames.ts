@@ -1,7 +1,7 @@
 /** Reads bracket frames from disk: bytes -> linear float image, with exposure metadata from EXIF. */
 import { readFile } from 'node:fs/promises';
 import { fileKind } from '../../src-shared/bracket/file-kind';
-import { checkImageBytes, decodeImage } from '../../src-shared/codecs/decode';
+import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
@@ -23,16 +23,14 @@ function reason(error: unknown): string {
  * RAW files (by extension) go to LibRaw; everything else to the pure decoders, and to LibRaw after all when
  * they recognise camera RAW data under another extension (a DNG saved as .tif, an ORF renamed).
  */
-async function decodeFile(bytes: Uint8Array, path: string): Promise<LinearImage> {
+export async function decodeFile(bytes: Uint8Array, path: string): Promise<LinearImage> {
   if (fileKind(path) === 'raw') return decodeRaw(bytes, path);
   try {
+    const format = checkImageBytes(bytes, path);
     // JPEG through libjpeg-turbo where it loads and reads the file; else (and every other format) the pure decoders.
-    if (checkImageBytes(bytes, path) === 'jpeg') {
-      const native = await decodeJpegNative(bytes, path);
-      if (native) return native;
-    }
+    const native = format === 'jpeg' ? await decodeJpegNative(bytes, path) : null;
     // Here, not on a compute worker: two threads decoding at once took longer on this VM (page faults; BENCHMARKS.md).
-    return decodeImage(bytes, path);
+    return native ?? decodeChecked(bytes, format, path);
   } catch (error) {
     if (error instanceof UnsupportedFormatError && /camera RAW/.test(error.message)) return decodeRaw(bytes, path);
     throw error;

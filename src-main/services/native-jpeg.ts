@@ -15,7 +15,7 @@
  * caller then decodes it with jpeg-js, which either reads it or says specifically what is wrong with it.
  * LUXFUSE_JPEG_DECODER=js turns this decoder off (comparisons, and a platform without sharp's binary).
  */
-import { MAX_DECODE_PIXELS } from '../../src-shared/codecs/decode';
+import { jpegFrameHeader, MAX_DECODE_PIXELS } from '../../src-shared/codecs/decode';
 import { jpegFrame } from '../../src-shared/codecs/jpeg';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 
@@ -52,27 +52,14 @@ export async function nativeJpegAvailable(): Promise<boolean> {
   return (await loadSharp()) !== null;
 }
 
-/** Components of the JPEG's frame header (1 grey, 3 YCbCr or RGB, 4 CMYK), or 0 when none is found before the scan. */
-export function jpegComponents(bytes: Uint8Array): number {
-  for (let at = 2, segments = 0; at + 10 <= bytes.length && segments < 4096 && bytes[at] === 0xff; segments++) {
-    const marker = bytes[at + 1];
-    if (marker === 0xff) at++;
-    else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) return bytes[at + 9];
-    else if (marker === 0xda) return 0;
-    else at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
-  }
-  return 0;
-}
-
 /**
  * A JPEG's pixels through libjpeg-turbo, as jpegFrame makes them linear; null when sharp is unavailable or
  * refuses the file (the caller falls back to jpeg-js). The caller has checked the header (checkImageBytes).
- * CMYK files go to jpeg-js too: libvips converts them through a CMYK profile, jpeg-js by the plain inversion
- * a CMYK JPEG written from RGB round-trips through (ImageMagick's conversion of the sample: 0.8 levels of mean
- * error from the RGB original through jpeg-js, 11 through libvips).
+ * CMYK files go to jpeg-js too, so they decode as before: libvips would convert them through its CMYK profile,
+ * jpeg-js inverts them plainly, and which of the two matches a file depends on the program that wrote it.
  */
 export async function decodeJpegNative(bytes: Uint8Array, fileName: string): Promise<LinearImage | null> {
-  const components = jpegComponents(bytes);
+  const components = jpegFrameHeader(bytes)?.components;
   if (components !== 1 && components !== 3) return null;
   const sharp = await loadSharp();
   if (!sharp) return null;

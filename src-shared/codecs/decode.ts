@@ -39,6 +39,22 @@ function isNonTiffRaw(bytes: Uint8Array): boolean {
   );
 }
 
+/**
+ * A JPEG's frame header (SOFn), found by walking the segments before the first scan: its size and its
+ * number of components (1 grey, 3 YCbCr or RGB, 4 CMYK or YCCK); null when there is none before the scan.
+ */
+export function jpegFrameHeader(bytes: Uint8Array): { width: number; height: number; components: number } | null {
+  for (let at = 2, segments = 0; at + 10 <= bytes.length && segments < 4096 && bytes[at] === 0xff; segments++) {
+    const marker = bytes[at + 1];
+    if (marker === 0xff) at++; // fill byte
+    else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: (bytes[at + 5] << 8) | bytes[at + 6], width: (bytes[at + 7] << 8) | bytes[at + 8], components: bytes[at + 9] };
+    } else if (marker === 0xda) return null;
+    else at += 2 + ((bytes[at + 2] << 8) | bytes[at + 3]);
+  }
+  return null;
+}
+
 /** The largest width x height a header claims (PNG IHDR, JPEG SOF, TIFF IFDs, EXR dataWindow), or null when it says none. */
 function claimedSize(bytes: Uint8Array, format: ImageFormat): { width: number; height: number } | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -51,17 +67,7 @@ function claimedSize(bytes: Uint8Array, format: ImageFormat): { width: number; h
       return null; // the decoder reports what is wrong with the header
     }
   }
-  if (format === 'jpeg') {
-    for (let at = 2, segments = 0; at + 9 <= bytes.length && segments < 4096 && bytes[at] === 0xff; segments++) {
-      const marker = bytes[at + 1];
-      if (marker === 0xff) at++; // fill byte
-      else if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-        return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-      } else if (marker === 0xda) return null;
-      else at += 2 + view.getUint16(at + 2);
-    }
-    return null;
-  }
+  if (format === 'jpeg') return jpegFrameHeader(bytes);
   const le = bytes[0] === 0x49;
   let largest: { width: number; height: number } | null = null;
   const seen = new Set<number>();
@@ -156,7 +162,11 @@ export function checkImageBytes(bytes: Uint8Array, fileName: string): ImageForma
  * corrupt) or UnsupportedFormatError (a known format variant we cannot read, RAW), each naming the file.
  */
 export function decodeImage(bytes: Uint8Array, fileName: string): LinearImage {
-  const format = checkImageBytes(bytes, fileName);
+  return decodeChecked(bytes, checkImageBytes(bytes, fileName), fileName);
+}
+
+/** decodeImage after checkImageBytes: bytes it has checked and the format it returned, decoded by our own decoder. */
+export function decodeChecked(bytes: Uint8Array, format: ImageFormat, fileName: string): LinearImage {
   let img: LinearImage;
   try {
     img = DECODERS[format](bytes, fileName);

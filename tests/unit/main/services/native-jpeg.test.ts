@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { decodeJpegNative, jpegComponents, nativeJpegAvailable } from '../../../../src-main/services/native-jpeg';
+import { decodeJpegNative, nativeJpegAvailable } from '../../../../src-main/services/native-jpeg';
+import { jpegFrameHeader } from '../../../../src-shared/codecs/decode';
 import { readFrame } from '../../../../src-main/services/frames';
 import { decodeJpeg, encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { DecodeError } from '../../../../src-shared/errors';
@@ -76,7 +77,7 @@ describe('JPEG through libjpeg-turbo', () => {
       .toColourspace('b-w')
       .jpeg({ quality: 95 })
       .toBuffer();
-    expect(jpegComponents(grey)).toBe(1);
+    expect(jpegFrameHeader(grey)).toEqual({ width: W, height: H, components: 1 });
     const g = (await decodeJpegNative(grey, 'g.jpg'))!;
     expect(g.channels).toBe(3);
     for (let p = 0; p < W * H; p++) expect(g.data[p * 3]).toBe(g.data[p * 3 + 2]);
@@ -101,7 +102,7 @@ describe('JPEG through libjpeg-turbo', () => {
 
   it('leaves CMYK, truncated and corrupt files to jpeg-js', async () => {
     const cmyk = await sharp(Buffer.from(rgba()), { raw: { width: W, height: H, channels: 4 } }).removeAlpha().toColourspace('cmyk').jpeg().toBuffer();
-    expect(jpegComponents(cmyk)).toBe(4);
+    expect(jpegFrameHeader(cmyk)?.components).toBe(4);
     expect(await decodeJpegNative(cmyk, 'c.jpg')).toBeNull();
     const whole = encodeJpeg({ width: W, height: H, data: rgba() });
     expect(await decodeJpegNative(whole.subarray(0, Math.floor(whole.length * 0.6)), 't.jpg')).toBeNull();
