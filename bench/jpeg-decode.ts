@@ -2,7 +2,8 @@
  * JPEG decoding of a frame, as readFrame does it: jpeg-js (the pure decoder in src-shared, and the fallback)
  * against libjpeg-turbo through sharp (src-main/services/native-jpeg.ts), each to the engine's linear float
  * frame, in one process; and ImageMagick's `convert` (libjpeg) decoding the same file to raw RGB as the
- * reference tool, timed as a command. Min and median of the runs.
+ * reference tool, timed as a command. Min and median of the runs. Then how far the two decoders' pixels are
+ * apart, in 8-bit sRGB levels: the share of samples 1 level apart, over 2 apart, and the largest difference.
  * Input: the JPEGs given, else the bench's procedural scene at 6000x4000 (24 MP), encoded by Luxfuse at quality 92.
  * Usage: npx tsx bench/jpeg-decode.ts [--runs 5] [a.jpg ...]
  */
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJpegNative } from '../src-main/services/native-jpeg';
 import { decodeJpeg, encodeJpeg } from '../src-shared/codecs/jpeg';
+import { linearToSrgb } from '../src-shared/image/srgb';
 import { photograph, renderScene } from '../scripts/make-sample';
 
 async function timed(runs: number, work: () => unknown): Promise<number[]> {
@@ -22,6 +24,21 @@ async function timed(runs: number, work: () => unknown): Promise<number[]> {
     ms.push(performance.now() - t);
   }
   return ms.sort((a, b) => a - b);
+}
+
+/** How far two linear frames of one JPEG are apart in 8-bit sRGB levels (the decoders' codes, recovered exactly). */
+function levelsApart(a: Float32Array, b: Float32Array): { one: number; overTwo: number; largest: number } {
+  const code = (v: number): number => Math.round(linearToSrgb(v) * 255);
+  let one = 0;
+  let overTwo = 0;
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs(code(a[i]) - code(b[i]));
+    if (d === 1) one++;
+    else if (d > 2) overTwo++;
+    if (d > largest) largest = d;
+  }
+  return { one: one / a.length, overTwo: overTwo / a.length, largest };
 }
 
 const cell = (ms: number[]): string => `${(ms[0] / 1000).toFixed(2)} / ${(ms[ms.length >> 1] / 1000).toFixed(2)} s`;
@@ -41,8 +58,8 @@ async function main(): Promise<void> {
     }
     const convert = spawnSync('which', ['convert']).status === 0;
     console.log(`${runs} runs each, min / median`);
-    console.log(`| file | size | jpeg-js → frame | libjpeg-turbo (sharp) → frame | ImageMagick convert → raw RGB (command) | jpeg-js / sharp |`);
-    console.log('|---|---|---|---|---|---|');
+    console.log(`| file | size | jpeg-js → frame | libjpeg-turbo (sharp) → frame | ImageMagick convert → raw RGB (command) | jpeg-js / sharp | samples 1 level apart | over 2 apart | largest |`);
+    console.log('|---|---|---|---|---|---|---|---|---|');
     for (const file of files) {
       const bytes = new Uint8Array(readFileSync(file));
       const probe = await decodeJpegNative(bytes, file);
@@ -51,7 +68,11 @@ async function main(): Promise<void> {
       const native = await timed(runs, () => decodeJpegNative(bytes, file));
       const im = convert ? await timed(runs, () => spawnSync('convert', [file, '-depth', '8', `rgb:${join(work, 'out.rgb')}`])) : null;
       const name = file.split('/').pop();
-      console.log(`| ${name} | ${probe.width}x${probe.height} | ${cell(js)} | ${cell(native)} | ${im ? cell(im) : 'not installed'} | ${(js[js.length >> 1] / native[native.length >> 1]).toFixed(1)}x |`);
+      const apart = levelsApart(decodeJpeg(bytes, file).data, probe.data);
+      const pct = (share: number): string => `${(share * 100).toFixed(1)} %`;
+      console.log(
+        `| ${name} | ${probe.width}x${probe.height} | ${cell(js)} | ${cell(native)} | ${im ? cell(im) : 'not installed'} | ${(js[js.length >> 1] / native[native.length >> 1]).toFixed(1)}x | ${pct(apart.one)} | ${pct(apart.overTwo)} | ${apart.largest} |`,
+      );
     }
   } finally {
     rmSync(work, { recursive: true, force: true });

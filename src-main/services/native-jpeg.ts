@@ -7,9 +7,9 @@
  *
  * The pixels are libjpeg's: its smooth ("fancy") chroma upsampling, as OpenCV, PIL and most viewers decode
  * (so what a metric or a training script reads from the same file); jpeg-js repeats chroma samples instead.
- * The two differ by 1 level in about 40 % of samples and by more only at sharp colour edges (up to 17 on a
- * real photograph). As with jpeg-js, EXIF orientation is not applied and an embedded ICC profile is not
- * converted (the engine reads every frame as sRGB).
+ * The two differ by 1 level in 39-45 % of samples and by more than 2 in 0-1.4 % (up to 17 levels, at sharp
+ * colour edges of a real photograph; bench/jpeg-decode.ts). As with jpeg-js, EXIF orientation is not applied
+ * and an embedded ICC profile is not converted (the engine reads every frame as sRGB).
  *
  * A file sharp cannot read, or reads only with a warning (truncated data, a bad table), returns null: the
  * caller then decodes it with jpeg-js, which either reads it or says specifically what is wrong with it.
