@@ -74,9 +74,9 @@ const FUSION_ERRORS: Record<string, new (message: string, file?: string) => Luxf
 
 /**
  * predictFusionWeights on a compute worker started for this run and ended after it (computeIsolated), where
- * the entry point provides workers; else on this thread. The network's WASM heap (about 0.5 GB for 3 frames
- * at the 1024 px working side) then leaves with the worker instead of staying through the full-size lift
- * and blend. For one-off merges (the CLI): each call loads the model again, and nothing is cached.
+ * the entry point provides workers; else on this thread. The network's WASM heap then leaves with the worker
+ * instead of staying through the full-size lift and blend (3 x 24 MP: peak RSS 2.40-2.53 -> 2.06-2.19 GiB,
+ * BENCHMARKS.md). For one-off merges (the CLI): each call loads the model again, and nothing is cached.
  * The model's own errors keep their classes.
  */
 export async function predictFusionWeightsIsolated(input: FusionInput, path = defaultModelPath()): Promise<Float32Array> {
