@@ -5,13 +5,13 @@
 // and desktop. Prints each option's per-scene scores and mean. Needs ../shared/datasets.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { decodeImage } from '../src-shared/codecs/decode';
 import type { LearnedFuseOptions } from '../src-shared/fusion/meta';
 import { image8 } from './image8';
 import { prepareMefSsim, scoreMefSsim } from '../src-shared/metrics/mef-ssim';
 import { DEFAULT_FUSED_TONE } from '../src-shared/pipeline/render-display';
 import { toneMap } from '../src-shared/tonemap/tone-map';
 import { fuseLearned } from '../src-main/services/fusion-model';
+import { decodeFile } from '../src-main/services/frames';
 
 const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
 if (!existsSync(DATASETS)) throw new Error(`no datasets at ${DATASETS} (this bench needs ../shared/datasets)`);
@@ -30,7 +30,8 @@ const sets: string[][] = mode === 'full'
 
 const scores = new Map<string, number[]>(configs.map(([label]) => [label, []]));
 for (const files of sets) {
-  const frames = files.map((f) => decodeImage(new Uint8Array(readFileSync(f)), basename(f)));
+  // Decoded as the CLI decodes (JPEG through libjpeg-turbo where sharp loads).
+  const frames = await Promise.all(files.map((f) => decodeFile(new Uint8Array(readFileSync(f)), basename(f))));
   const ref = prepareMefSsim(frames.map(image8));
   for (const [label, options] of configs) {
     const { fused } = await fuseLearned(frames, { modelPath: model, ...options });

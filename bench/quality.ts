@@ -158,7 +158,10 @@ async function benchScene(scene: Scene, work: string): Promise<SceneReport> {
     console.error(`  learned ${basename(model)}: network ${ms(learned.millis.network)} ms, lift ${ms(learned.millis.lift)} ms, blend ${ms(learned.millis.blend)} ms (${ms(performance.now() - t0)} ms)`);
     const tag = basename(model) === 'fusion.onnx' ? '' : ` ${basename(model)}`;
     add(`luxfuse learned${tag} (pyramid blend, as the app)`, rgbaToImage8(toneMap(learned.fused, DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' })));
-    const sum = blendFrames(frames, learned.weights, 'weighted-sum');
+    // The network's lifted weights alone at every level (no detail levels), and as a per-pixel weighted sum.
+    const plain = await fuseLearned(frames, { modelPath: model, detailLevels: 0 });
+    add(`luxfuse learned${tag}, no detail levels`, rgbaToImage8(toneMap(plain.fused, DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' })));
+    const sum = blendFrames(frames, plain.weights, 'weighted-sum');
     add(`luxfuse learned${tag}, per-pixel weighted sum`, rgbaToImage8(toneMap(sum, DEFAULT_FUSED_TONE, { key: 1, output: 'srgb' })));
   }
   const radiance = mergeBracket(frames, 'radiance', { exposureTimes: scene.times, allowPixelEstimate: true });

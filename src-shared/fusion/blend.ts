@@ -32,9 +32,9 @@ function weightedSum(frames: readonly LinearImage[], weights: readonly Float32Ar
 /**
  * The Laplacian pyramid blend, streamed as Mertens fusion does it (merge/mertens.ts): each frame is encoded one
  * row at a time into sum_k W_k E_k and its level-1 Gaussian, never into a full-size encoded copy or band.
- * Writes the result in linear light.
+ * Writes the result in linear light. With coarse, the bands from coarse.level up blend with coarse.weights.
  */
-function pyramidBlend(frames: readonly LinearImage[], weights: readonly Float32Array[], out: Float32Array): void {
+function pyramidBlend(frames: readonly LinearImage[], weights: readonly Float32Array[], out: Float32Array, coarse: CoarseWeights | undefined): void {
   const { width: w, height: h } = frames[0];
   const levels = maxPyramidLevels(w, h);
   const g1: FloatPlane[] = [];
@@ -44,15 +44,31 @@ function pyramidBlend(frames: readonly LinearImage[], weights: readonly Float32A
     blendFrameRows(f, weights[k], out, reducer, row);
     if (reducer) g1.push(reducer.out);
   });
-  collapseWeightedBlend(out, weights, g1, w, h, levels);
+  collapseWeightedBlend(out, weights, g1, w, h, levels, coarse && coarse.level < levels ? coarse : undefined);
 }
 
-export function blendFrames(frames: readonly LinearImage[], weights: readonly Float32Array[], mode: FusionBlend): LinearImage {
+/** Other weights for the coarser pyramid levels: frame k's bands from `level` up blend with weights[k], that level's size. */
+export interface CoarseWeights {
+  level: number;
+  weights: readonly FloatPlane[];
+}
+
+/** coarse (pyramid only) gives the bands from its level up weights of their own (learned-fuse.ts's detail levels). */
+export function blendFrames(frames: readonly LinearImage[], weights: readonly Float32Array[], mode: FusionBlend, coarse?: CoarseWeights): LinearImage {
   const { width: w, height: h } = frames[0];
   if (weights.length !== frames.length) throw new RangeError(`${weights.length} weight maps for ${frames.length} frames`);
   for (const wk of weights) if (wk.length !== w * h) throw new RangeError(`weight map has ${wk.length} samples for ${w}x${h}`);
   const data = new Float32Array(w * h * 3);
-  if (mode === 'pyramid') pyramidBlend(frames, weights, data);
+  if (coarse) {
+    if (!Number.isInteger(coarse.level) || coarse.level < 1) throw new RangeError(`coarse weights must start at an integer level >= 1, got ${coarse.level}`);
+    if (coarse.weights.length !== frames.length) throw new RangeError(`${coarse.weights.length} coarse weight maps for ${frames.length} frames`);
+    let [lw, lh] = [w, h];
+    for (let l = 0; l < coarse.level; l++) [lw, lh] = [reducedSize(lw), reducedSize(lh)];
+    for (const c of coarse.weights) {
+      if (c.width !== lw || c.height !== lh || c.channels !== 1) throw new RangeError(`coarse weights at level ${coarse.level} must be ${lw}x${lh}x1, got ${c.width}x${c.height}x${c.channels}`);
+    }
+  }
+  if (mode === 'pyramid') pyramidBlend(frames, weights, data, coarse);
   else {
     weightedSum(frames, weights, data);
     // Back to linear light; the table read clamps to the display range.

@@ -4,7 +4,9 @@
  * -> blend. Pure: no runtime imports, so the CLI and the app share every number but the network's.
  */
 import type { LinearImage } from '../image/linear-image';
-import { blendFrames } from './blend';
+import { blendFrames, type CoarseWeights } from './blend';
+import { maxPyramidLevels } from '../merge/pyramid';
+import { addDetail, planeContrast, weightsAtLevel } from './detail-weights';
 import { encodedLuma, fusionInput, type FusionInput } from './fusion-input';
 import { defaultLiftRadius, liftWeights, liftWeightsFast, workingGuide } from './lift-weights';
 import { DEFAULT_FUSION_OPTIONS, defaultWorkingSide, type LearnedFuseOptions } from './meta';
@@ -14,13 +16,14 @@ export type WeightPredictor = (input: FusionInput) => Promise<Float32Array>;
 
 export interface LearnedFuseResult {
   fused: LinearImage;
-  /** Full-resolution weight map per frame (>= 0, summing to 1). */
+  /** Full-resolution weight map per frame (>= 0, summing to 1): those the finest levels blended with (see LearnedFuseOptions.detailLevels). */
   weights: Float32Array[];
   millis: { network: number; lift: number; blend: number };
 }
 
 export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}): Promise<LearnedFuseResult> {
   const opts = { ...DEFAULT_FUSION_OPTIONS, ...options };
+  if (!Number.isInteger(opts.detailLevels) || opts.detailLevels < 0) throw new RangeError(`detailLevels must be an integer >= 0, got ${opts.detailLevels}`);
   const input = fusionInput(frames, options.workingSide ?? defaultWorkingSide(frames.length));
   const t0 = performance.now();
   // The guide is built while a predictor that runs elsewhere (a worker, the GPU) works on the network.
@@ -30,9 +33,13 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
   // Guide: the mean luma of the frames, so edges visible in any exposure steer the lift.
   const guide = new Float32Array(W * H);
   const luma = new Float32Array(W * H);
+  // Each frame's contrast for the detail levels, from the luma read for the guide (16 bits a pixel).
+  const detail = opts.blend === 'pyramid' && opts.detailLevels > 0;
+  const contrast: Uint16Array[] = [];
   for (const f of frames) {
     encodedLuma(f, luma);
     for (let p = 0; p < guide.length; p++) guide[p] += luma[p] / frames.length;
+    if (detail) contrast.push(planeContrast(luma, W, H));
   }
   const maps = await network;
   const t1 = performance.now();
@@ -44,7 +51,14 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
       ? liftWeightsFast({ ...input, data: maps }, workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight), guide, W, H, lift)
       : liftWeights({ ...input, data: maps }, guide, W, H, lift);
   const t2 = performance.now();
-  const fused = blendFrames(frames, weights, opts.blend);
+  let coarse: CoarseWeights | undefined;
+  if (detail) {
+    // The lifted weights keep the bands from detailLevels up (if the pyramid has any); the finer ones blend with them made detail-aware.
+    if (opts.detailLevels < maxPyramidLevels(W, H)) coarse = { level: opts.detailLevels, weights: weightsAtLevel(weights, W, H, opts.detailLevels) };
+    addDetail(weights, contrast, W);
+    contrast.length = 0;
+  }
+  const fused = blendFrames(frames, weights, opts.blend, coarse);
   const t3 = performance.now();
   return { fused, weights, millis: { network: t1 - t0, lift: t2 - t1, blend: t3 - t2 } };
 }

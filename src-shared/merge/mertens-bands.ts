@@ -28,15 +28,22 @@ export function accumulateBand(res: FloatPlane, weight: FloatPlane, g: FloatPlan
   }
 }
 
+/** Weights that replace the running ones from a pyramid level on (level 0 is full size), at that level's size. */
+export interface LevelWeights {
+  level: number;
+  weight: FloatPlane;
+}
+
 /**
  * Adds one frame's bands from level 1 to the top into res (res[0] is level 1). g1 is the frame's
- * level-1 Gaussian (kept, the caller needs it again), weight1 its normalised weights at level 1.
- * Each coarser level is made, used and dropped in turn.
+ * level-1 Gaussian (kept, the caller needs it again), weight1 its normalised weights at level 1;
+ * from.weight takes over at from.level when given. Each coarser level is made, used and dropped in turn.
  */
-export function blendCoarseBands(res: FloatPlane[], g1: FloatPlane, weight1: FloatPlane): void {
+export function blendCoarseBands(res: FloatPlane[], g1: FloatPlane, weight1: FloatPlane, from?: LevelWeights): void {
   let g = g1;
   let wt = weight1;
   for (let l = 0; l < res.length; l++) {
+    if (from && from.level === l + 1) wt = from.weight;
     const top = l === res.length - 1;
     const next = top ? null : reduce(g);
     accumulateBand(res[l], wt, g, next);

@@ -9,7 +9,7 @@
 import { BracketMismatchError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { readTable, srgbDecodeTable } from '../image/srgb-tables';
-import { blendCoarseBands } from './mertens-bands';
+import { blendCoarseBands, type LevelWeights } from './mertens-bands';
 import { createRowScratch, weighFrame } from './mertens-frame-pass';
 import { exposednessTable, type MertensWeightParams } from './mertens-weights';
 import { collapse, maxPyramidLevels, reduce } from './pyramid';
@@ -108,9 +108,18 @@ export function mertensFuseWeighted(frames: LinearImage[], opts: MertensOptions 
 /**
  * The pyramid blend from pass 1's results, in place: blend holds sum_k W_k E_k (encoded), weights the
  * normalised W_k, g1 each frame's level-1 Gaussian. Adds levels 1..top and subtracts sum_k W_k expand(G1_k),
- * then clamps to the display range and returns blend in linear light.
+ * then clamps to the display range and returns blend in linear light. With coarse, frame k's bands from
+ * coarse.level up are weighted by coarse.weights[k] (at that level's size) instead of the reduced W_k.
  */
-export function collapseWeightedBlend(blend: Float32Array, weights: readonly Float32Array[], g1: readonly FloatPlane[], w: number, h: number, levels: number): void {
+export function collapseWeightedBlend(
+  blend: Float32Array,
+  weights: readonly Float32Array[],
+  g1: readonly FloatPlane[],
+  w: number,
+  h: number,
+  levels: number,
+  coarse?: { level: number; weights: readonly FloatPlane[] },
+): void {
   const dec = srgbDecodeTable();
   const read = readTable;
   const rowLen = w * 3;
@@ -122,7 +131,10 @@ export function collapseWeightedBlend(blend: Float32Array, weights: readonly Flo
     for (let l = 1, lw = reducedSize(w), lh = reducedSize(h); l < levels; l++, lw = reducedSize(lw), lh = reducedSize(lh)) {
       res.push(createPlane(lw, lh, 3));
     }
-    weights.forEach((wk, k) => blendCoarseBands(res, g1[k], reduce({ width: w, height: h, channels: 1, data: wk })));
+    weights.forEach((wk, k) => {
+      const from: LevelWeights | undefined = coarse ? { level: coarse.level, weight: coarse.weights[k] } : undefined;
+      blendCoarseBands(res, g1[k], reduce({ width: w, height: h, channels: 1, data: wk }), from);
+    });
     const r1 = collapse(res, true);
     // Level 0 and the final collapse in one pass: out = sum_k W_k E_k + expand(R1) - sum_k W_k expand(G1_k).
     const exR = new RowExpander(r1, w, h);
