@@ -34,6 +34,7 @@ const MAX_SIDE = Number(arg('--max-side') ?? 1280);
 const JSON_OUT = arg('--json');
 const ONLY = arg('--scenes')?.split(',');
 const PYTHON = '/usr/bin/python3';
+const CLI = join(ROOT, 'bin/luxfuse.mjs');
 const JPEG_DECODER = arg('--jpeg-decoder') ?? 'native';
 if (JPEG_DECODER !== 'native' && JPEG_DECODER !== 'js') throw new Error(`--jpeg-decoder: '${JPEG_DECODER}' is not native or js`);
 // jpeg-js, the decoder before libjpeg-turbo (and its fallback): native-jpeg.ts's own switch.
@@ -180,6 +181,12 @@ async function benchScene(scene: Scene, work: string): Promise<SceneReport> {
     const out = join(work, 'enfuse.png');
     run('enfuse', ['-o', out, ...pngs]);
     add('enfuse (defaults)', readImage8(out));
+  }
+  // The CLI as a user runs it on these frames (alignment on by default): the alignment, if it moves a frame, shows here.
+  for (const [label, extra] of [['default alignment', []], ['--align off', ['--align', 'off']]] as const) {
+    const out = join(work, 'cli.png');
+    run(process.execPath, [CLI, 'merge', ...pngs, '--method', 'learned', ...extra, '--png', out]);
+    add(`luxfuse CLI --method learned, ${label}`, readImage8(out));
   }
   exposures.forEach((e, i) => add(`frame ${i + 1} alone (${basename(scene.files[i])})`, e));
   return { scene: scene.name, group: scene.group, frames: frames.length, sourceSize: `${sw}x${sh}`, scoredSize: `${width}x${height}`, results };

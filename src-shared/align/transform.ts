@@ -98,6 +98,13 @@ export function maxCornerDisplacement(m: Affine, width: number, height: number):
   return worst;
 }
 
+/** Root-mean-square displacement |m(p) - p| over the image rectangle (0..width, 0..height), exactly (uniform moments). */
+export function rmsDisplacement(m: Affine, width: number, height: number): number {
+  const [ex, ey, exx, eyy, exy] = [width / 2, height / 2, (width * width) / 3, (height * height) / 3, (width * height) / 4];
+  const meanSquare = (a: number, b: number, c: number): number => a * a * exx + b * b * eyy + c * c + 2 * a * b * exy + 2 * a * c * ex + 2 * b * c * ey;
+  return Math.sqrt(Math.max(0, meanSquare(m[0] - 1, m[1], m[2]) + meanSquare(m[3], m[4] - 1, m[5])));
+}
+
 /**
  * The same map in the coordinates of an image `factor` times smaller, whose pixel i covers source
  * pixels [i f, (i + 1) f): positions scale about the pixel edge, not the pixel centre.

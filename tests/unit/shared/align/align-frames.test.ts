@@ -133,7 +133,27 @@ describe('alignFrames', () => {
     const other = photograph(texturedScene(W, H, 10, 99), W, H, { dx: 0, dy: 0 }, 0, 4);
     const res = alignFrames([ref, other], { reference: 0 });
     expectNeverWorse(res);
-    if (res.report[1].method === 'none') expect(res.frames[1]).toBe(other);
+    expect(res.report[1].method).toBe('none');
+    expect(res.frames[1]).toBe(other);
+  });
+
+  it('does not move a frame by an estimate it cannot tell from noise, and says why', () => {
+    // An unrelated frame with the caps opened wide: a 98 px shift lowers the residual by 0.05 stops only because it
+    // changes which pixels overlap; moving as far again lowers it too, so nothing says the shift is motion. Before the
+    // rule this frame was moved by (-74.8, -63.3). (Not every unrelated frame is caught by it: the caps do that.)
+    const other = photograph(texturedScene(W, H, 10, 41), W, H, { dx: 0, dy: 0 }, -3, 41);
+    const res = alignFrames([ref, other], { reference: 0, maxShiftFraction: 0.5, maxRotationDeg: 30, maxScaleChange: 0.3 });
+    expect(res.report[1].method).toBe('none');
+    expect(res.frames[1]).toBe(other);
+    expect(res.report[1].note).toMatch(/translation \(98\.\d\d px rms\) lowered the residual by 0\.05\d\d, -?\d+\.\d\d of what as much motion again adds: not told apart from noise/);
+  });
+
+  it('still moves a frame by real motion just above the smallest it applies (0.6 px)', () => {
+    for (const [k, pose] of [{ dx: 0.6, dy: 0 }, { dx: 0, dy: -0.6 }, { dx: 0.45, dy: 0.45 }].entries()) {
+      const res = alignFrames([ref, photograph(scene, W, H, pose, 3, 40 + k)], { reference: 0 });
+      expect(res.report[1].warped, res.report[1].note).toBe(true);
+      expectPose(res, 1, pose);
+    }
   });
 
   it('aligns frames too far in exposure to share pixels with the reference through their neighbours', () => {

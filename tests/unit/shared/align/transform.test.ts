@@ -1,7 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { applyAffine, composeAffine, describeAffine, invertAffine, maxCornerDisplacement, scaleAffine, similarity } from '../../../../src-shared/align/transform';
+import { applyAffine, composeAffine, describeAffine, invertAffine, maxCornerDisplacement, rmsDisplacement, scaleAffine, similarity } from '../../../../src-shared/align/transform';
 
 describe('alignment transforms', () => {
+  it('measure the root-mean-square displacement over the image exactly', () => {
+    expect(rmsDisplacement([1, 0, 3, 0, 1, -4], 640, 480)).toBeCloseTo(5, 10);
+    expect(rmsDisplacement([1, 0, 0, 0, 1, 0], 640, 480)).toBe(0);
+    // A rotation and scale about the centre, against a fine grid's mean.
+    const m = similarity({ dx: 0.3, dy: -0.2, rotationDeg: 0.4, scale: 1.003 }, 640, 480).matrix;
+    let sum = 0;
+    const n = 400;
+    for (let j = 0; j < n; j++) {
+      for (let i = 0; i < n; i++) {
+        const [x, y] = [((i + 0.5) / n) * 640, ((j + 0.5) / n) * 480];
+        const [u, v] = applyAffine(m, x, y);
+        sum += (u - x) ** 2 + (v - y) ** 2;
+      }
+    }
+    expect(rmsDisplacement(m, 640, 480)).toBeCloseTo(Math.sqrt(sum / (n * n)), 4);
+  });
+
   it('describe a similarity by the parameters it was built from', () => {
     const t = similarity({ dx: 3.5, dy: -1.25, rotationDeg: 0.7, scale: 1.02 }, 640, 480);
     const d = describeAffine(t.matrix, 640, 480);
