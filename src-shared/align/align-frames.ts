@@ -215,11 +215,12 @@ export function alignFrames(frames: LinearImage[], opts: AlignOptions): AlignRes
       const d = Math.max(0.25, rmsDisplacement(rel, w, h));
       const probes = [translation(d, 0), translation(-d, 0), translation(0, d), translation(0, -d)];
       const probe = probes.reduce((sum, t) => sum + score(composeAffine(t, c.full)).value, 0) / probes.length;
-      const explained = (before.value - r.value) / (probe - r.value);
+      // Probes no worse than the candidate: it is not a minimum, or the residual is flat there; either way no evidence.
+      const explained = probe > r.value ? (before.value - r.value) / (probe - r.value) : 0;
       if (explained >= MIN_EXPLAINED) return r;
       notes.push(
         `${c.method} (${d.toFixed(2)} px rms) lowered the residual by ${(before.value - r.value).toFixed(4)}, ` +
-          `${Number.isFinite(explained) ? explained.toFixed(2) : 'none'} of what as much motion again adds: not told apart from noise`,
+          `${explained.toFixed(2)} of what as much motion again adds: not told apart from noise`,
       );
       return null;
     };

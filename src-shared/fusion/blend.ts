@@ -6,7 +6,7 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { readTable, srgbDecodeTable, srgbEncodeTable } from '../image/srgb-tables';
-import { collapseWeightedBlend } from '../merge/mertens';
+import { collapseWeightedBlend, type CoarseWeights } from '../merge/mertens';
 import { blendFrameRows } from '../merge/mertens-frame-pass';
 import { maxPyramidLevels } from '../merge/pyramid';
 import { createPlane, reducedSize, RowReducer, type FloatPlane } from '../merge/pyramid-rows';
@@ -47,11 +47,7 @@ function pyramidBlend(frames: readonly LinearImage[], weights: readonly Float32A
   collapseWeightedBlend(out, weights, g1, w, h, levels, coarse && coarse.level < levels ? coarse : undefined);
 }
 
-/** Other weights for the coarser pyramid levels: frame k's bands from `level` up blend with weights[k], that level's size. */
-export interface CoarseWeights {
-  level: number;
-  weights: readonly FloatPlane[];
-}
+export type { CoarseWeights } from '../merge/mertens';
 
 /** coarse (pyramid only) gives the bands from its level up weights of their own (learned-fuse.ts's detail levels). */
 export function blendFrames(frames: readonly LinearImage[], weights: readonly Float32Array[], mode: FusionBlend, coarse?: CoarseWeights): LinearImage {

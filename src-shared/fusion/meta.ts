@@ -39,8 +39,8 @@ export interface LearnedFuseOptions {
 
 /**
  * Levels 0, 1 and 2 (structures up to about 8 px) take the contrast-aware weights. MEF-SSIM, five under/over
- * pairs / five triplets (bench/fusion-options.ts): none 0.9882 / 0.9773; 1 level 0.9902 / 0.9800; 2 0.9908 / 0.9809;
- * 3 0.9911 / 0.9814; 4 0.9911 / -; every level 0.9890 / -.
+ * pairs / seven full sets (bench/fusion-options.ts ... pairs | full): none 0.9882 / 0.9748; 1 level 0.9902 / -;
+ * 2 0.9908 / 0.9778; 3 0.9911 / 0.9782; 4 0.9912 / 0.9783 (desktop lower); every level 0.9899 / -.
  */
 export const DETAIL_LEVELS = 3;
 

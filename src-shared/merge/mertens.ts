@@ -105,6 +105,12 @@ export function mertensFuseWeighted(frames: LinearImage[], opts: MertensOptions 
   return { fused: { width: w, height: h, channels: 3, data: blend, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, weights };
 }
 
+/** Other weights for the coarser pyramid levels: frame k's bands from `level` up blend with weights[k], at that level's size. */
+export interface CoarseWeights {
+  level: number;
+  weights: readonly FloatPlane[];
+}
+
 /**
  * The pyramid blend from pass 1's results, in place: blend holds sum_k W_k E_k (encoded), weights the
  * normalised W_k, g1 each frame's level-1 Gaussian. Adds levels 1..top and subtracts sum_k W_k expand(G1_k),
@@ -118,7 +124,7 @@ export function collapseWeightedBlend(
   w: number,
   h: number,
   levels: number,
-  coarse?: { level: number; weights: readonly FloatPlane[] },
+  coarse?: CoarseWeights,
 ): void {
   const dec = srgbDecodeTable();
   const read = readTable;
