@@ -1,8 +1,9 @@
-// npx tsx bench/fusion-options.ts <model.onnx> '<json [[label, LearnedFuseOptions], ...]>' [pairs|full]
+// npx tsx bench/fusion-options.ts <model.onnx> '<json [[label, LearnedFuseOptions], ...]>' [pairs|full|brackets]
 // Scores learned fusion under several runtime options (working side, lift radius/eps) with MEF-SSIM,
 // as bench/quality.ts does (8-bit frames, the app's tone-free display render): "pairs" = darkest +
 // brightest frame of the five ../shared triplets; "full" = the five triplets plus brackets street2
-// and desktop. Prints each option's per-scene scores and mean. Needs ../shared/datasets.
+// and desktop; "brackets" = the six long brackets (9-13 frames). Prints each option's per-scene scores and mean.
+// Needs ../shared/datasets.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { LearnedFuseOptions } from '../src-shared/fusion/meta';
@@ -16,16 +17,19 @@ import { decodeFile } from '../src-main/services/frames';
 const DATASETS = resolve(import.meta.dirname, '../../shared/datasets');
 if (!existsSync(DATASETS)) throw new Error(`no datasets at ${DATASETS} (this bench needs ../shared/datasets)`);
 const [model, json, mode = 'pairs'] = process.argv.slice(2);
-if (!model || !json) throw new Error("usage: npx tsx bench/fusion-options.ts <model.onnx> '[[label, options], ...]' [pairs|full]");
+if (!model || !json) throw new Error("usage: npx tsx bench/fusion-options.ts <model.onnx> '[[label, options], ...]' [pairs|full|brackets]");
 const configs = JSON.parse(json) as [string, LearnedFuseOptions][];
 const TRIPLETS = ['Flowers', 'OldHouse', 'Rovinia', 'SeaRock', 'SecretBeach'];
 const bracket = (name: string): string[] => {
   const dir = join(DATASETS, 'brackets', name);
   return readFileSync(join(dir, 'exposures.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => join(dir, l.split('\t')[0]));
 };
+const BRACKETS = ['desktop', 'living_room1', 'living_room2', 'street', 'street2', 'taipei'];
 const sets: string[][] = mode === 'full'
   ? [...TRIPLETS.map((s) => ['1.jpg', '2.jpg', '3.jpg'].map((f) => join(DATASETS, 'triplets', s, f))), bracket('street2'), bracket('desktop')]
-  : TRIPLETS.map((s) => ['1.jpg', '3.jpg'].map((f) => join(DATASETS, 'triplets', s, f)));
+  : mode === 'brackets'
+    ? BRACKETS.map(bracket)
+    : TRIPLETS.map((s) => ['1.jpg', '3.jpg'].map((f) => join(DATASETS, 'triplets', s, f)));
 
 
 const scores = new Map<string, number[]>(configs.map(([label]) => [label, []]));
