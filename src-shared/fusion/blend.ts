@@ -56,6 +56,7 @@ export function blendFrames(frames: readonly LinearImage[], weights: readonly Fl
   for (const wk of weights) if (wk.length !== w * h) throw new RangeError(`weight map has ${wk.length} samples for ${w}x${h}`);
   const data = new Float32Array(w * h * 3);
   if (coarse) {
+    if (mode !== 'pyramid') throw new RangeError(`coarse weights apply to the pyramid blend only, not '${mode}'`);
     if (!Number.isInteger(coarse.level) || coarse.level < 1) throw new RangeError(`coarse weights must start at an integer level >= 1, got ${coarse.level}`);
     if (coarse.weights.length !== frames.length) throw new RangeError(`${coarse.weights.length} coarse weight maps for ${frames.length} frames`);
     let [lw, lh] = [w, h];

@@ -9,7 +9,7 @@
  * MEF-SSIM of the five under/over pairs 0.9882 -> 0.9911, of seven full sets 0.9748 -> 0.9782
  * (bench/fusion-options.ts; resources/models/fusion.md).
  */
-import { reduce, type FloatPlane } from '../merge/pyramid';
+import { mirror } from '../merge/mertens-frame-pass';
 
 /** Contrast is stored as round(|Laplacian| x CONTRAST_SCALE) in 16 bits: |Laplacian| of values in 0..1 is below 4. */
 export const CONTRAST_SCALE = 16384;
@@ -25,8 +25,8 @@ export function planeContrast(grey: Float32Array, w: number, h: number, out = ne
   if (grey.length !== w * h || out.length !== w * h) throw new RangeError(`contrast of ${grey.length} samples into ${out.length} for ${w}x${h}`);
   const last = w - 1;
   for (let y = 0; y < h; y++) {
-    const up = (h === 1 ? 0 : y > 0 ? y - 1 : 1) * w;
-    const down = (h === 1 ? 0 : y < h - 1 ? y + 1 : h - 2) * w;
+    const up = mirror(y - 1, h) * w;
+    const down = mirror(y + 1, h) * w;
     const mid = y * w;
     for (let x = 0; x < w; x++) {
       const xl = x > 0 ? x - 1 : last > 0 ? 1 : 0;
@@ -37,15 +37,6 @@ export function planeContrast(grey: Float32Array, w: number, h: number, out = ne
     }
   }
   return out;
-}
-
-/** Each weight map's Gaussian at pyramid level `level` (0 = itself): what the bands from there up blend with. */
-export function weightsAtLevel(weights: readonly Float32Array[], w: number, h: number, level: number): FloatPlane[] {
-  return weights.map((data) => {
-    let g: FloatPlane = { width: w, height: h, channels: 1, data };
-    for (let l = 0; l < level; l++) g = reduce(g);
-    return g;
-  });
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { blendFrames, type CoarseWeights } from './blend';
-import { maxPyramidLevels } from '../merge/pyramid';
-import { addDetail, planeContrast, weightsAtLevel } from './detail-weights';
+import { gaussianPyramid, maxPyramidLevels } from '../merge/pyramid';
+import { addDetail, planeContrast } from './detail-weights';
 import { encodedLuma, fusionInput, type FusionInput } from './fusion-input';
 import { defaultLiftRadius, liftWeights, liftWeightsFast, workingGuide } from './lift-weights';
 import { DEFAULT_FUSION_OPTIONS, defaultWorkingSide, type LearnedFuseOptions } from './meta';
@@ -54,7 +54,8 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
   let coarse: CoarseWeights | undefined;
   if (detail) {
     // The lifted weights keep the bands from detailLevels up (if the pyramid has any); the finer ones blend with them made detail-aware.
-    if (opts.detailLevels < maxPyramidLevels(W, H)) coarse = { level: opts.detailLevels, weights: weightsAtLevel(weights, W, H, opts.detailLevels) };
+    const level = opts.detailLevels;
+    if (level < maxPyramidLevels(W, H)) coarse = { level, weights: weights.map((data) => gaussianPyramid({ width: W, height: H, channels: 1, data }, level + 1)[level]) };
     addDetail(weights, contrast, W);
     contrast.length = 0;
   }

@@ -36,7 +36,7 @@ export function createRowScratch(width: number): RowScratch {
 }
 
 /** Reflect-101 row index. */
-const mirror = (i: number, n: number): number => (n === 1 ? 0 : i < 0 ? 1 : i >= n ? n - 2 : i);
+export const mirror = (i: number, n: number): number => (n === 1 ? 0 : i < 0 ? 1 : i >= n ? n - 2 : i);
 
 /** total += w and blend += w * E over row r, whose encoded pixels are at enc[e0]. */
 function accumulateRow(wk: Float32Array, total: Float32Array, blend: Float32Array, enc: Float32Array, e0: number, r: number, w: number): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { blendFrames } from '../../../../src-shared/fusion/blend';
-import { addDetail, CONTRAST_SCALE, DETAIL_FLOOR, planeContrast, weightsAtLevel } from '../../../../src-shared/fusion/detail-weights';
+import { addDetail, CONTRAST_SCALE, DETAIL_FLOOR, planeContrast } from '../../../../src-shared/fusion/detail-weights';
 import { encodedLuma } from '../../../../src-shared/fusion/fusion-input';
 import { learnedFuse } from '../../../../src-shared/fusion/learned-fuse';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
@@ -45,6 +45,10 @@ function plainContrast(f: LinearImage): Float32Array {
     return Math.abs(g(x - 1, y) + g(x + 1, y) + g(x, y - 1) + g(x, y + 1) - 4 * g(x, y));
   });
 }
+
+/** Each weight map's Gaussian at pyramid level `level`, as learnedFuse hands them to the blend. */
+const weightsAtLevel = (weights: Float32Array[], w: number, h: number, level: number) =>
+  weights.map((data) => gaussianPyramid({ width: w, height: h, channels: 1, data }, level + 1)[level]);
 
 const contrastOf = (frames: LinearImage[]): Uint16Array[] => frames.map((f) => planeContrast(encodedLuma(f), f.width, f.height));
 
@@ -139,6 +143,7 @@ describe('blendFrames (learned fusion blend)', () => {
     expect(() => blendFrames(frames, weights, 'pyramid', { level: 0, weights: weightsAtLevel(weights, 8, 8, 0) })).toThrow(/integer level >= 1/);
     expect(() => blendFrames(frames, weights, 'pyramid', { level: 2, weights: weightsAtLevel(weights, 8, 8, 1) })).toThrow(/at level 2 must be 2x2x1, got 4x4x1/);
     expect(() => blendFrames(frames, weights, 'pyramid', { level: 1, weights: weightsAtLevel(weights.slice(1), 8, 8, 1) })).toThrow(/1 coarse weight maps for 2 frames/);
+    expect(() => blendFrames(frames, weights, 'weighted-sum', { level: 1, weights: weightsAtLevel(weights, 8, 8, 1) })).toThrow(/pyramid blend only/);
     expect(() => addDetail(weights, contrastOf(frames).slice(1), 8)).toThrow(/1 contrast planes for 2 weight maps/);
   });
 
