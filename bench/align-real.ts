@@ -150,7 +150,7 @@ function benchSet(dir: string, hugin: boolean): void {
   for (let i = 0; i < frames.length; i++) {
     const r = res.report[i];
     const t = r.alignedTo;
-    const cells = [names[i], f(frames[i].ev!, 1), `${pad(f(r.dx), 6)}, ${pad(f(r.dy), 6)}, ${pad(f(r.rotationDeg, 3), 6)}, ${f(r.scale, 4)}`, r.method, i === reference ? '' : names[t].replace(/\..*$/, '')];
+    const cells = [names[i], f(frames[i].ev!, 1), `${pad(f(r.dx), 6)}, ${pad(f(r.dy), 6)}, ${pad(f(r.rotationDeg, 3), 6)}, ${f(r.scale, 4)}`, r.evidence === undefined ? r.method : `${r.method} (evidence ${f(r.evidence, 2)})`, i === reference ? '' : names[t].replace(/\..*$/, '')];
     cells.push(i === reference ? '' : `${f(r.residualBefore, 4)} → ${f(r.residualAfter, 4)}`);
     if (hugMaps) {
       const d = describeAffine(hugMaps[i], w, h);

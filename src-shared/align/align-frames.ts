@@ -54,6 +54,11 @@ export interface FrameAlignReport {
   warped: boolean;
   /** Why a refinement or the alignment itself was not used. */
   note?: string;
+  /**
+   * For a frame moved: the residual its transform removed over what as much motion again adds (MIN_EXPLAINED's
+   * test, at least 0.5 when applied).
+   */
+  evidence?: number;
 }
 
 export interface AlignResult {
@@ -76,10 +81,12 @@ const NO_MOTION_PX = 0.5;
 /**
  * A candidate must be told apart from noise: what it lowers the residual by, against what moving the frame by its
  * own displacement again (four probes, +-x and +-y from it) raises the residual by, at least this much. For real
- * motion the two are alike: 0.62–1.9 on the ../shared brackets' frames that move by 0.5 px or more, which Hugin's
- * align_image_stack moves alike. An estimate fitted to noise gains far less than its size would: a 46.6 px shift
- * on the SecretBeach triplet (residual 0.2755 -> 0.2714 stops) scored 0.13, a 0.4 deg rotation with a 4.5 px shift
- * on its under/over pair 0.12, a 1 px similarity on the Flowers pair 0.30; each used to be applied.
+ * motion the two are alike: 0.62–1.88 on the 14 frames of the ../shared brackets that move by 0.5 px or more, which
+ * Hugin's align_image_stack moves alike (bench/align-real.ts, the report's `evidence`), and 0.71–1.10 on synthetic
+ * motion of 0.6–1.5 px (bench/align-subpixel.ts). An estimate fitted to noise gains far less than its size would
+ * (the notes of `luxfuse merge ... --json` on the ../shared triplets): a 46.6 px shift on the SecretBeach triplet
+ * (residual 0.2755 -> 0.2714 stops) 0.13, a 0.4 deg rotation with a 4.5 px shift on its under/over pair 0.12,
+ * a 1 px similarity on the Flowers pair 0.30; each used to be applied.
  */
 const MIN_EXPLAINED = 0.5;
 
@@ -93,6 +100,8 @@ interface Candidate {
   /** Reference grid -> this frame. */
   full: Affine;
   method: 'translation' | 'similarity';
+  /** Set by the noise test when it ran (motion of NO_MOTION_PX or more). */
+  evidence?: number;
 }
 
 const translation = (dx: number, dy: number): Affine => [1, 0, dx, 0, 1, dy];
@@ -217,6 +226,7 @@ export function alignFrames(frames: LinearImage[], opts: AlignOptions): AlignRes
       const probe = probes.reduce((sum, t) => sum + score(composeAffine(t, c.full)).value, 0) / probes.length;
       // Probes no worse than the candidate: it is not a minimum, or the residual is flat there; either way no evidence.
       const explained = probe > r.value ? (before.value - r.value) / (probe - r.value) : 0;
+      c.evidence = explained;
       if (explained >= MIN_EXPLAINED) return r;
       notes.push(
         `${c.method} (${d.toFixed(2)} px rms) lowered the residual by ${(before.value - r.value).toFixed(4)}, ` +
@@ -285,6 +295,7 @@ export function alignFrames(frames: LinearImage[], opts: AlignOptions): AlignRes
       exposureOffsetStops: before.offsetStops,
       warped: method !== 'none',
       ...(notes.length ? { note: notes.join('; ') } : {}),
+      ...(chosen?.evidence !== undefined && method !== 'none' ? { evidence: chosen.evidence } : {}),
     };
   }
 

@@ -145,6 +145,7 @@ describe('alignFrames', () => {
     const res = alignFrames([ref, other], { reference: 0, maxShiftFraction: 0.5, maxRotationDeg: 30, maxScaleChange: 0.3 });
     expect(res.report[1].method).toBe('none');
     expect(res.frames[1]).toBe(other);
+    expect(res.report[1].evidence).toBeUndefined();
     expect(res.report[1].note).toMatch(/translation \(98\.\d\d px rms\) lowered the residual by 0\.05\d\d, -?\d+\.\d\d of what as much motion again adds: not told apart from noise/);
   });
 
@@ -153,6 +154,8 @@ describe('alignFrames', () => {
       const res = alignFrames([ref, photograph(scene, W, H, pose, 3, 40 + k)], { reference: 0 });
       expect(res.report[1].warped, res.report[1].note).toBe(true);
       expectPose(res, 1, pose);
+      // The noise test ran and passed; its figure is reported.
+      expect(res.report[1].evidence).toBeGreaterThanOrEqual(0.5);
     }
   });
 
