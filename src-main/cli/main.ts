@@ -8,6 +8,8 @@ import { describeMerge, LearnedModelMissingError, mergeCommand } from './merge-c
 import { CorrectModelMissingError } from '../services/correct-model';
 import { UsageError } from './parse-values';
 import { USAGE } from './usage';
+import { computeWorkers, useComputeWorkers as usePool, type ComputeWorkerEntry } from '../compute/compute-pool';
+import { shareFrameSamples } from '../../src-shared/image/samples';
 
 const VERSION = '0.1.0';
 
@@ -135,5 +137,12 @@ function describeGroups(result: Awaited<ReturnType<typeof groupFiles>>): string 
   return lines.join('\n');
 }
 
-/** bin/cli-bundle.mjs points the CLI's compute workers at the build of their entry that matches this one. */
-export { useComputeWorkers } from '../compute/compute-pool';
+/**
+ * bin/cli-bundle.mjs points the CLI's compute workers at the build of their entry that matches this one.
+ * With workers, frames are decoded into shared memory, where they can read them without a copy
+ * (src-main/compute/parallel-fusion.ts).
+ */
+export function useComputeWorkers(where: ComputeWorkerEntry | null, workers?: number): void {
+  usePool(where, workers);
+  shareFrameSamples(computeWorkers() > 0);
+}

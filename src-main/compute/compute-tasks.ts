@@ -9,8 +9,11 @@ import { claimJpegStrips } from '../../src-shared/codecs/jpeg-encode';
 import { encodeTiff, type TiffEncodeOptions } from '../../src-shared/codecs/tiff-write';
 import type { FusionInput } from '../../src-shared/fusion/fusion-input';
 import type { Rgba8Image } from '../../src-shared/image/linear-image';
+import { runFusionBands, type FusionBandJob } from './fusion-bands';
 
 export const COMPUTE_TASKS = {
+  /** Row bands of a pyramid fusion, claimed with the thread that owns it (parallel-fusion.ts); the planes are shared, the answer is a count. */
+  fusionBands: (job: FusionBandJob): number => runFusionBands(job),
   encodeTiff: (options: TiffEncodeOptions): Uint8Array => encodeTiff(options),
   /** Strips of one JPEG, claimed from a counter shared with the other encoders of the same image (parallel-jpeg.ts). */
   encodeJpegStrips: (image: Rgba8Image, quality: number, stripRows: number, claim: Int32Array): Array<[number, Uint8Array]> =>

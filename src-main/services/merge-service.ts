@@ -12,6 +12,7 @@ import { givenWeightsPredictor, type GivenWeights } from '../../src-shared/fusio
 import { learnedFuse, type WeightPredictor } from '../../src-shared/fusion/learned-fuse';
 import { workingSideFor } from '../../src-shared/fusion/meta';
 import type { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
+import { blendFramesParallel, mertensFuseParallel } from '../compute/parallel-fusion';
 import { predictFusionWeights, predictFusionWeightsIsolated } from './fusion-model';
 
 /** How a learned merge gets its weights: given (computed by the renderer from learnedInput's result), else main's own WASM run. */
@@ -64,11 +65,15 @@ export async function mergeFrames(frames: LinearImage[], method: Method, options
 
 /** The method itself on a prepared bracket (deghosted and planned by prepareMerge), the learned fusion included. */
 export async function fuseFrames(prepared: PreparedMerge, method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
+  // Mertens on two threads where a compute worker can read the frames (the CLI), else on this one.
+  if (method === 'mertens') return fusePrepared(prepared, method, options, await mertensFuseParallel(prepared.frames));
   if (method !== 'learned') return fusePrepared(prepared, method, options);
   // Deghosting replaced what moved by the reference's content before the network sees the frames, as in mergeBracket;
   // a missing exposure failed in prepareMerge, before the network runs.
   const { frames: input, plan, ghost } = prepared;
-  const { fused, weights } = await learnedFuse(input, predictorOf(learned, input[0].width * input[0].height), { workingSide: workingSideFor(input.length, learned.stage ?? 'full') });
+  const predictor = predictorOf(learned, input[0].width * input[0].height);
+  // The blend on two threads where a compute worker can read the frames and weights (the CLI), else on this one.
+  const { fused, weights } = await learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, blendFramesParallel);
   const outcome: MergeOutcome = {
     method: 'learned',
     width: fused.width,

@@ -4,6 +4,7 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { applyAffine, invertAffine, type Affine, type AlignTransform } from './transform';
+import { frameSamples } from '../image/samples';
 
 /** Pixel rectangle, x/y of its top-left pixel. */
 export interface Rect {
@@ -73,7 +74,7 @@ export function intersectRects(a: Rect, b: Rect): Rect {
 
 function shiftCopy(frame: LinearImage, dx: number, dy: number): Float32Array {
   const { width: w, height: h, channels: ch, data } = frame;
-  const out = new Float32Array(w * h * ch);
+  const out = frameSamples(w * h * ch);
   const row = w * ch;
   for (let y = 0; y < h; y++) {
     const sy = Math.min(h - 1, Math.max(0, y + dy));
@@ -91,7 +92,7 @@ function shiftCopy(frame: LinearImage, dx: number, dy: number): Float32Array {
 
 function bilinear(frame: LinearImage, m: Affine): Float32Array {
   const { width: w, height: h, channels: ch, data } = frame;
-  const out = new Float32Array(w * h * ch);
+  const out = frameSamples(w * h * ch);
   const maxX = w - 1;
   const maxY = h - 1;
   let o = 0;

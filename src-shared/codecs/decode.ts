@@ -6,6 +6,7 @@ import { decodeExr } from './exr-read';
 import { decodeJpeg } from './jpeg';
 import { decodePng } from './png';
 import { decodeTiff } from './tiff';
+import { frameSamples } from '../image/samples';
 
 export type ImageFormat = 'jpeg' | 'png' | 'tiff' | 'exr';
 
@@ -127,7 +128,7 @@ function toRgb(img: LinearImage): LinearImage {
   if (img.channels === 3) return img;
   const n = img.width * img.height;
   const src = img.data;
-  const out = new Float32Array(n * 3);
+  const out = frameSamples(n * 3);
   if (img.channels === 1) {
     for (let p = 0; p < n; p++) out[p * 3] = out[p * 3 + 1] = out[p * 3 + 2] = src[p];
   } else {

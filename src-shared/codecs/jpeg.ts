@@ -5,6 +5,7 @@ import type { LinearImage, Rgba8Image } from '../image/linear-image';
 import { srgb8ToLinearLut } from '../image/srgb';
 import { exifApp1Segment, type ExifFields } from './exif-write';
 import { checkJpegArgs, encodeJpegStrip, joinJpeg, jpegBlockRows, jpegHeader } from './jpeg-encode';
+import { frameSamples } from '../image/samples';
 
 /**
  * What is inconsistent in a JPEG's headers up to its first scan, as jpeg-js would trip over it: a scan before
@@ -81,7 +82,7 @@ export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
 /** A JPEG's decoded 8-bit sRGB samples (RGB, interleaved) as the engine's frame: linear light, 8-bit sRGB source. */
 export function jpegFrame(width: number, height: number, data: Uint8Array, fileName?: string): LinearImage {
   const lut = srgb8ToLinearLut();
-  const out = new Float32Array(data.length);
+  const out = frameSamples(data.length);
   for (let i = 0; i < data.length; i++) out[i] = lut[data[i]];
   return {
     width,

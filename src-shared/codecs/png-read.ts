@@ -7,6 +7,7 @@ import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { srgb16ToLinearLut, srgb8ToLinearLut } from '../image/srgb';
 import { zlibBackend } from './zlib-backend';
+import { frameSamples } from '../image/samples';
 
 /** Samples per pixel of the colour types read here: grey, RGB, grey + alpha, RGBA. */
 const SAMPLES: Record<number, number> = { 0: 1, 2: 3, 4: 2, 6: 4 };
@@ -88,7 +89,7 @@ export function decodeCommonPng(bytes: Uint8Array, fileName?: string): LinearIma
   if (raw.length < stride * height) throw corrupt('the image data ends before the last row');
 
   const keep = spp >= 3 ? 3 : 1;
-  const out = new Float32Array(width * height * keep);
+  const out = frameSamples(width * height * keep);
   const lut = depth === 16 ? srgb16ToLinearLut() : srgb8ToLinearLut();
   for (let y = 0, o = 0; y < height; y++) {
     const r = y * stride + 1;

@@ -4,6 +4,7 @@ import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { srgb16ToLinearLut, srgb8ToLinearLut, srgbToLinear } from '../image/srgb';
 import { decodeCommonPng } from './png-read';
+import { frameSamples } from '../image/samples';
 
 /** Unpacks 1/2/4-bit grey rows (each padded to a whole byte) to one linear value per pixel. */
 function unpackLowDepthGrey(png: DecodedPng): Float32Array {
@@ -80,7 +81,7 @@ export function decodePng(bytes: Uint8Array, fileName?: string): LinearImage {
     const rgb = convertIndexedToRgb(png);
     const stride = png.palette[0].length; // 3, or 4 when tRNS alpha is folded into the palette
     const lut = srgb8ToLinearLut();
-    const out = new Float32Array(width * height * 3);
+    const out = frameSamples(width * height * 3);
     for (let p = 0; p < width * height; p++) {
       for (let c = 0; c < 3; c++) out[p * 3 + c] = lut[rgb[p * stride + c]];
     }
@@ -95,7 +96,7 @@ export function decodePng(bytes: Uint8Array, fileName?: string): LinearImage {
   if (png.data.length < expected) throw new DecodeError('truncated or corrupt PNG: pixel data is short', fileName);
   const lut = png.depth === 16 ? srgb16ToLinearLut() : srgb8ToLinearLut();
   const src = png.data;
-  const out = new Float32Array(width * height * keep);
+  const out = frameSamples(width * height * keep);
   for (let p = 0, o = 0; p < width * height; p++) {
     for (let c = 0; c < keep; c++) out[o++] = lut[src[p * spp + c]];
   }

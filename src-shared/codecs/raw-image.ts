@@ -2,6 +2,7 @@
 import { DecodeError } from '../errors';
 import { evFromSettings, type ImageMeta, type LinearImage } from '../image/linear-image';
 import type { LibRawImage, LibRawMetadata } from './raw-libraw';
+import { frameSamples } from '../image/samples';
 
 /** LibRaw keeps exposure settings as C floats: 1/125 s comes back as 0.00800000038. Seven digits is what a float holds. */
 const fromFloat32 = (v: unknown): number | undefined =>
@@ -53,7 +54,7 @@ export function rawToLinearImage(image: LibRawImage, meta: LibRawMetadata, fileN
   if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
     throw new DecodeError(`LibRaw returned ${data.length} samples for a ${width}x${height} image`, fileName);
   }
-  const out = new Float32Array(data.length);
+  const out = frameSamples(data.length);
   const scale = 1 / 65535;
   for (let i = 0; i < data.length; i++) out[i] = data[i] * scale;
   const imageMeta = rawImageMeta(meta, fileName);

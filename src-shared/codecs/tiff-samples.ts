@@ -1,6 +1,7 @@
 /** Turns decompressed TIFF sample bytes into linear float pixels: sRGB LUTs for integers, copies for floats. */
 import { srgb16ToLinearLut, srgb8ToLinearLut } from '../image/srgb';
 import { halfToFloatTable } from './half';
+import { frameSamples } from '../image/samples';
 
 export interface TiffSampleLayout {
   width: number;
@@ -22,7 +23,7 @@ export interface TiffSampleLayout {
 export function tiffSamplesToLinear(bytes: Uint8Array, l: TiffSampleLayout, out?: Float32Array, firstPixel = 0): Float32Array {
   const { width, height, samplesPerPixel: spp, keep } = l;
   const pixels = width * height;
-  out ??= new Float32Array(pixels * keep);
+  out ??= frameSamples(pixels * keep);
   const o0 = firstPixel * keep;
   const sampleBytes = l.bits / 8;
   const aligned = bytes.byteOffset % sampleBytes === 0 ? bytes : bytes.slice(0, pixels * spp * sampleBytes);

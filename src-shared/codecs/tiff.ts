@@ -6,6 +6,7 @@ import { checkTiffStructure, isRawIfd, rawError, tagValue, tagValues, type TiffI
 import { readTiffImageLayout } from './tiff-layout';
 import { zlibBackend } from './zlib-backend';
 import { swapBytes, tiffSamplesToLinear, undoFloatPredictorRow, type TiffSampleLayout } from './tiff-samples';
+import { frameSamples } from '../image/samples';
 
 export { encodeTiff, type TiffEncodeOptions } from './tiff-write';
 
@@ -184,7 +185,7 @@ function uncompressedStripsToLinear(bytes: Uint8Array, ifd: TiffIfd, layout: Tif
   const { width, height, samplesPerPixel: spp, keep, bits } = layout;
   const offsets = tagValues(ifd, 273);
   const rowBytes = (width * spp * bits) / 8;
-  const out = new Float32Array(width * height * keep);
+  const out = frameSamples(width * height * keep);
   for (let i = 0, y = 0; y < height; i++, y += rowsPerStrip) {
     const rows = Math.min(rowsPerStrip, height - y);
     const strip = bytes.subarray(offsets[i], offsets[i] + rows * rowBytes);

@@ -6,6 +6,7 @@
  * bilinear upsampling of two planes and a multiply-add per map, whatever the radius.
  */
 import { boxFilter, createBoxScratch } from './box-filter';
+import { frameSamples } from '../image/samples';
 
 /** The argument checks of guidedLift (and of its GPU twin, src-renderer/src/gpu/merge-gpu.ts). */
 export function checkLiftArgs(
@@ -67,7 +68,7 @@ export function guidedLift(
 
 /** out_k = A_k * I + B_k with A_k, B_k the bilinear upsampling (pixel centres aligned) of a_k, b_k, all maps in one pass. */
 function applyCoefficients(coeffs: { a: Float32Array; b: Float32Array }[], w: number, h: number, guide: Float32Array, W: number, H: number): Float32Array[] {
-  const outs = coeffs.map(() => new Float32Array(W * H));
+  const outs = coeffs.map(() => frameSamples(W * H));
   const x0 = new Int32Array(W);
   const tx = new Float32Array(W);
   const fx = w / W;

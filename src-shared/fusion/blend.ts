@@ -6,10 +6,10 @@
  */
 import type { LinearImage } from '../image/linear-image';
 import { readTable, srgbDecodeTable, srgbEncodeTable } from '../image/srgb-tables';
-import { collapseWeightedBlend, type CoarseWeights } from '../merge/mertens';
-import { blendFrameRows } from '../merge/mertens-frame-pass';
+import { collapseWeightedBlend, fusedImage, type CoarseWeights, type MertensPlanes } from '../merge/mertens';
+import { blendFrameRows, reducedBand } from '../merge/mertens-frame-pass';
 import { maxPyramidLevels } from '../merge/pyramid';
-import { createPlane, reducedSize, RowReducer, type FloatPlane } from '../merge/pyramid-rows';
+import { createPlane, reducedSize, RowReducer } from '../merge/pyramid-rows';
 import type { FusionBlend } from './meta';
 
 function weightedSum(frames: readonly LinearImage[], weights: readonly Float32Array[], out: Float32Array): void {
@@ -29,6 +29,22 @@ function weightedSum(frames: readonly LinearImage[], weights: readonly Float32Ar
   });
 }
 
+/** Rows [y0, y1) of every frame into sum_k W_k E_k and the level-1 Gaussians' rows of the band (planes.weights are the given weights). */
+export function blendBand(frames: readonly LinearImage[], planes: MertensPlanes, y0: number, y1: number): void {
+  const { width: w, height: h } = frames[0];
+  const [r0, r1] = reducedBand(h, y0, y1);
+  const row = new Float32Array(w * 3);
+  frames.forEach((f, k) => {
+    const reducer = planes.g1.length > 0 ? new RowReducer(w, h, 3, planes.g1[k], r0, r1) : null;
+    blendFrameRows(f, planes.weights[k], planes.blend, reducer, row, y0, y1);
+  });
+}
+
+/** The coarse weights the pyramid blend of a w x h image uses: none past its top level. */
+export function usableCoarse(coarse: CoarseWeights | undefined, w: number, h: number): CoarseWeights | undefined {
+  return coarse && coarse.level < maxPyramidLevels(w, h) ? coarse : undefined;
+}
+
 /**
  * The Laplacian pyramid blend, streamed as Mertens fusion does it (merge/mertens.ts): each frame is encoded one
  * row at a time into sum_k W_k E_k and its level-1 Gaussian, never into a full-size encoded copy or band.
@@ -37,24 +53,16 @@ function weightedSum(frames: readonly LinearImage[], weights: readonly Float32Ar
 function pyramidBlend(frames: readonly LinearImage[], weights: readonly Float32Array[], out: Float32Array, coarse: CoarseWeights | undefined): void {
   const { width: w, height: h } = frames[0];
   const levels = maxPyramidLevels(w, h);
-  const g1: FloatPlane[] = [];
-  const row = new Float32Array(w * 3);
-  frames.forEach((f, k) => {
-    const reducer = levels > 1 ? new RowReducer(w, h, 3, createPlane(reducedSize(w), reducedSize(h), 3)) : null;
-    blendFrameRows(f, weights[k], out, reducer, row);
-    if (reducer) g1.push(reducer.out);
-  });
-  collapseWeightedBlend(out, weights, g1, w, h, levels, coarse && coarse.level < levels ? coarse : undefined);
+  const planes: MertensPlanes = { blend: out, weights: [...weights], g1: levels > 1 ? frames.map(() => createPlane(reducedSize(w), reducedSize(h), 3)) : [] };
+  blendBand(frames, planes, 0, h);
+  collapseWeightedBlend(out, weights, planes.g1, w, h, levels, usableCoarse(coarse, w, h));
 }
 
-export type { CoarseWeights } from '../merge/mertens';
-
-/** coarse (pyramid only) gives the bands from its level up weights of their own (learned-fuse.ts's detail levels). */
-export function blendFrames(frames: readonly LinearImage[], weights: readonly Float32Array[], mode: FusionBlend, coarse?: CoarseWeights): LinearImage {
+/** What blendFrames checks before any work: one full-size weight map per frame, coarse weights of the right level and size. */
+export function checkBlendInputs(frames: readonly LinearImage[], weights: readonly Float32Array[], mode: FusionBlend, coarse?: CoarseWeights): void {
   const { width: w, height: h } = frames[0];
   if (weights.length !== frames.length) throw new RangeError(`${weights.length} weight maps for ${frames.length} frames`);
   for (const wk of weights) if (wk.length !== w * h) throw new RangeError(`weight map has ${wk.length} samples for ${w}x${h}`);
-  const data = new Float32Array(w * h * 3);
   if (coarse) {
     if (mode !== 'pyramid') throw new RangeError(`coarse weights apply to the pyramid blend only, not '${mode}'`);
     if (!Number.isInteger(coarse.level) || coarse.level < 1) throw new RangeError(`coarse weights must start at an integer level >= 1, got ${coarse.level}`);
@@ -65,6 +73,15 @@ export function blendFrames(frames: readonly LinearImage[], weights: readonly Fl
       if (c.width !== lw || c.height !== lh || c.channels !== 1) throw new RangeError(`coarse weights at level ${coarse.level} must be ${lw}x${lh}x1, got ${c.width}x${c.height}x${c.channels}`);
     }
   }
+}
+
+export type { CoarseWeights } from '../merge/mertens';
+
+/** coarse (pyramid only) gives the bands from its level up weights of their own (learned-fuse.ts's detail levels). */
+export function blendFrames(frames: readonly LinearImage[], weights: readonly Float32Array[], mode: FusionBlend, coarse?: CoarseWeights): LinearImage {
+  const { width: w, height: h } = frames[0];
+  checkBlendInputs(frames, weights, mode, coarse);
+  const data = new Float32Array(w * h * 3);
   if (mode === 'pyramid') pyramidBlend(frames, weights, data, coarse);
   else {
     weightedSum(frames, weights, data);
@@ -73,5 +90,5 @@ export function blendFrames(frames: readonly LinearImage[], weights: readonly Fl
     const read = readTable;
     for (let i = 0; i < data.length; i++) data[i] = read(dec, data[i]);
   }
-  return { width: w, height: h, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } };
+  return fusedImage(data, w, h);
 }

@@ -21,7 +21,10 @@ export interface LearnedFuseResult {
   millis: { network: number; lift: number; blend: number };
 }
 
-export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}): Promise<LearnedFuseResult> {
+/** The pyramid blend done elsewhere (src-main/compute/parallel-fusion.ts: on two threads): blendFrames(frames, weights, 'pyramid', coarse)'s samples. */
+export type PyramidBlender = (frames: LinearImage[], weights: Float32Array[], coarse?: CoarseWeights) => Promise<LinearImage>;
+
+export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}, pyramidBlend?: PyramidBlender): Promise<LearnedFuseResult> {
   const opts = { ...DEFAULT_FUSION_OPTIONS, ...options };
   if (!Number.isInteger(opts.detailLevels) || opts.detailLevels < 0) throw new RangeError(`detailLevels must be an integer >= 0, got ${opts.detailLevels}`);
   const input = fusionInput(frames, options.workingSide ?? defaultWorkingSide(frames.length));
@@ -59,7 +62,7 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
     addDetail(weights, contrast, W);
     contrast.length = 0;
   }
-  const fused = blendFrames(frames, weights, opts.blend, coarse);
+  const fused = pyramidBlend && opts.blend === 'pyramid' ? await pyramidBlend(frames, weights, coarse) : blendFrames(frames, weights, opts.blend, coarse);
   const t3 = performance.now();
   return { fused, weights, millis: { network: t1 - t0, lift: t2 - t1, blend: t3 - t2 } };
 }

@@ -7,6 +7,7 @@
  */
 import { guidedFilterPlanes } from '../filters/guided-filter';
 import { guidedLift } from '../filters/guided-lift';
+import { frameSamples } from '../image/samples';
 
 export interface WeightMaps {
   /** K x paddedHeight x paddedWidth, planar; only the top-left width x height is the image. */
@@ -84,7 +85,7 @@ export function liftWeights(maps: WeightMaps, guide: Float32Array, W: number, H:
   if (guide.length !== W * H) throw new RangeError(`guide must hold ${W * H} samples, got ${guide.length}`);
   const planes: Float32Array[] = [];
   for (let k = 0; k < K; k++) {
-    const plane = new Float32Array(W * H);
+    const plane = frameSamples(W * H);
     upsamplePlane(maps.data, k * pw * ph, pw, w, h, W, H, plane);
     planes.push(plane);
   }

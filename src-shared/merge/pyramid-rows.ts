@@ -59,25 +59,48 @@ function reduceRow(src: Float32Array, s0: number, w: number, ch: number, out: Fl
   }
 }
 
-/** Push the rows of a width x height plane in order; out (the reduced size) fills as rows allow. */
+/**
+ * Push the rows of a width x height plane in order; out (the reduced size) fills as rows allow. With a band,
+ * only out's rows [from, to) are written, and the rows to push start at firstSourceRow(from) (two threads
+ * can each reduce a band of one plane into the same out).
+ */
 export class RowReducer {
   private readonly ring: Float32Array;
   private readonly rowLen: number;
-  private pushed = 0;
-  private emitted = 0;
+  private pushed: number;
+  private emitted: number;
+  private readonly to: number;
 
   constructor(
     private readonly width: number,
     private readonly height: number,
     private readonly channels: number,
     readonly out: FloatPlane,
+    from = 0,
+    to = out.height,
   ) {
     if (out.width !== reducedSize(width) || out.height !== reducedSize(height) || out.channels !== channels) {
       throw new RangeError(`reduce of ${width}x${height}x${channels} must go to ${reducedSize(width)}x${reducedSize(height)}x${channels}`);
     }
+    if (!(Number.isInteger(from) && Number.isInteger(to) && from >= 0 && from <= to && to <= out.height)) {
+      throw new RangeError(`bad band of reduced rows ${from}..${to} of ${out.height}`);
+    }
     this.rowLen = out.width * channels;
+    this.pushed = RowReducer.firstSourceRow(from);
+    this.emitted = from;
+    this.to = to;
     // Five taps span five consecutive rows; eight slots keep every row an output still needs.
     this.ring = new Float32Array(8 * this.rowLen);
+  }
+
+  /** The first source row a band from reduced row `from` reads (its taps reach two rows up). */
+  static firstSourceRow(from: number): number {
+    return Math.max(0, 2 * from - 2);
+  }
+
+  /** The row the next push is taken to be. */
+  get nextRow(): number {
+    return this.pushed;
   }
 
   /** Row `pushed` of the source, starting at src[offset]. */
@@ -86,7 +109,7 @@ export class RowReducer {
     if (y >= this.height) throw new RangeError('RowReducer: more rows than the plane has');
     reduceRow(src, offset, this.width, this.channels, this.ring, (y & 7) * this.rowLen);
     const h = this.height;
-    while (this.emitted < this.out.height) {
+    while (this.emitted < this.to) {
       const oy = this.emitted;
       const t0 = reflect(2 * oy - 2, h);
       const t1 = reflect(2 * oy - 1, h);

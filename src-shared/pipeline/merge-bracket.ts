@@ -4,7 +4,7 @@
  */
 import { deghostBracket, planWithoutGhosts, type DeghostedBracket, type DeghostOptions, type GhostSummary } from '../ghost/deghost';
 import type { LinearImage } from '../image/linear-image';
-import { mertensFuseWeighted } from '../merge/mertens';
+import { mertensFuseWeighted, type WeightedFusion } from '../merge/mertens';
 import { mergeRadiance } from '../merge/radiance';
 import { autoKey } from '../tonemap/global';
 import { checkBracket } from './check-bracket';
@@ -90,10 +90,13 @@ export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'lea
   return fusePrepared(prepareMerge(frames, method, options), method, options);
 }
 
-/** The method itself on a prepared bracket: the fusion and/or the radiance map. */
-export function fusePrepared(prepared: PreparedMerge, method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {
+/**
+ * The method itself on a prepared bracket: the fusion and/or the radiance map. `fusion` is the Mertens
+ * fusion of prepared.frames when the caller made it already (on more than one thread: src-main/compute/parallel-fusion.ts).
+ */
+export function fusePrepared(prepared: PreparedMerge, method: Exclude<Method, 'learned'>, options: MergeOptions = {}, fusion?: WeightedFusion): MergeOutcome {
   const { frames, plan, ghost } = prepared;
-  const mertens = method === 'mertens' ? mertensFuseWeighted(frames) : null;
+  const mertens = method === 'mertens' ? (fusion ?? mertensFuseWeighted(frames)) : null;
   const outcome: MergeOutcome = {
     method,
     width: frames[0].width,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BracketMismatchError } from '../../../../src-shared/errors';
 import { linearToSrgb } from '../../../../src-shared/image/srgb';
-import { mertensFuse } from '../../../../src-shared/merge/mertens';
+import { mertensBandRows, mertensFuse, mertensPlanes, mertensSetup, weighBand } from '../../../../src-shared/merge/mertens';
 import { radianceField, renderBracket } from './synthetic-bracket';
 
 // Debian's python3-opencv lives under the system python, not whatever `python3` is first on PATH.
@@ -118,4 +118,23 @@ describe('mertensFuse', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('weighs a bracket in row bands of any even size exactly as in one band, and refuses bands that are not', () => {
+    const frames = renderBracket(radianceField(53, 47, 10, 2), [-2, 0, 2]).map((r) => r.frame);
+    const { params, levels } = mertensSetup(frames);
+    const whole = mertensPlanes(3, 53, 47, levels);
+    weighBand(frames, params, whole, 0, 47);
+    for (const rows of [2, 6, 16]) {
+      const banded = mertensPlanes(3, 53, 47, levels);
+      for (let y0 = 0; y0 < 47; y0 += rows) weighBand(frames, params, banded, y0, Math.min(47, y0 + rows));
+      expect(Array.from(banded.blend)).toEqual(Array.from(whole.blend));
+      banded.weights.forEach((wk, k) => expect(Array.from(wk)).toEqual(Array.from(whole.weights[k])));
+      banded.g1.forEach((g, k) => expect(Array.from(g.data)).toEqual(Array.from(whole.g1[k].data)));
+    }
+    expect(() => weighBand(frames, params, whole, 1, 47)).toThrow(/not a band/);
+    expect(() => weighBand(frames, params, whole, 0, 21)).toThrow(/not a band/);
+    expect(mertensBandRows(4000) % 2).toBe(0);
+    expect(mertensBandRows(100)).toBe(16);
+  });
 });
+

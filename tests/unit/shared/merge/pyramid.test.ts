@@ -9,6 +9,7 @@ import {
   reduce,
   type FloatPlane,
 } from '../../../../src-shared/merge/pyramid';
+import { RowReducer } from '../../../../src-shared/merge/pyramid-rows';
 import { rng } from './synthetic-bracket';
 
 const K = [1, 4, 6, 4, 1].map((v) => v / 16);
@@ -137,4 +138,29 @@ describe('pyramid', () => {
     expect(() => gaussianPyramid(createPlane(4, 4, 1), 0)).toThrow(RangeError);
     expect(() => expand(createPlane(3, 3, 1), 8, 8)).toThrow(RangeError);
   });
+
+  it('reduces a plane cut into row bands, each its own RowReducer, to the rows of reducing it whole', () => {
+    const rand = rng(5);
+    for (const [w, h] of [[37, 41], [20, 64], [9, 7]] as const) {
+      const src = createPlane(w, h, 3);
+      for (let i = 0; i < src.data.length; i++) src.data[i] = rand();
+      const whole = reduce(src);
+      const banded = createPlane(whole.width, whole.height, 3);
+      const rowLen = w * 3;
+      // Inner band edges even, as reducedBand requires; the last band ends at h.
+      const edges = [0, 2 * Math.floor(h / 6), 2 * Math.floor(h / 3), h].filter((v, i, a) => i === 0 || v > a[i - 1]);
+      for (let b = 0; b + 1 < edges.length; b++) {
+        const [y0, y1] = [edges[b], edges[b + 1]];
+        const [from, to] = [y0 / 2, y1 === h ? banded.height : y1 / 2];
+        const reducer = new RowReducer(w, h, 3, banded, from, to);
+        expect(reducer.nextRow).toBe(RowReducer.firstSourceRow(from));
+        // Push from its first source row to the row after the band (or the end): what weighFrame encodes.
+        for (let y = reducer.nextRow; y < Math.min(h, y1 + 1); y++) reducer.push(src.data, y * rowLen);
+      }
+      expect(Array.from(banded.data)).toEqual(Array.from(whole.data));
+    }
+    expect(() => new RowReducer(8, 8, 1, createPlane(4, 4, 1), 3, 2)).toThrow(/bad band/);
+    expect(() => new RowReducer(8, 8, 1, createPlane(4, 4, 1), 0, 5)).toThrow(/bad band/);
+  });
 });
+
