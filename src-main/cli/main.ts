@@ -8,7 +8,9 @@ import { describeMerge, LearnedModelMissingError, mergeCommand } from './merge-c
 import { CorrectModelMissingError } from '../services/correct-model';
 import { UsageError } from './parse-values';
 import { USAGE } from './usage';
-import { computeWorkers, useComputeWorkers as usePool, type ComputeWorkerEntry } from '../compute/compute-pool';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { computeWorkers, useCollector, useComputeWorkers as usePool, type ComputeWorkerEntry } from '../compute/compute-pool';
 import { shareFrameSamples } from '../../src-shared/image/samples';
 
 const VERSION = '0.1.0';
@@ -144,5 +146,14 @@ function describeGroups(result: Awaited<ReturnType<typeof groupFiles>>): string 
  */
 export function useComputeWorkers(where: ComputeWorkerEntry | null, workers?: number): void {
   usePool(where, workers);
-  shareFrameSamples(computeWorkers() > 0);
+  const share = computeWorkers() > 0;
+  shareFrameSamples(share);
+  useCollector(share ? gcFunction() : null);
+}
+
+/** V8's gc(), which node exposes with --expose-gc; the flag set now applies to contexts made after it. */
+function gcFunction(): (() => void) | null {
+  setFlagsFromString('--expose-gc');
+  const gc: unknown = runInNewContext('gc');
+  return typeof gc === 'function' ? (gc as () => void) : null;
 }

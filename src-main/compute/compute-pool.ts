@@ -89,16 +89,29 @@ export function tryCompute<T extends ComputeTask>(task: T, args: ComputeArgs<T>,
   });
 }
 
+let collect: (() => void) | null = null;
+
 /**
- * Ends the pool's idle workers; the next tryCompute starts fresh ones. For a stage that shared large
- * buffers with them: an idle worker's heap is rarely collected, and until it is, the shared memory its
- * copies of the arguments point to stays allocated (parallel-fusion.ts: the frames, 0.9 GB at 3 x 24 MP).
+ * A full garbage collection for retireIdleWorkers to run (the CLI gives node:vm's gc): V8 does not hurry to
+ * collect SharedArrayBuffers, so the planes a two-thread stage dropped would outlive it, into the next one
+ * (3 x 24 MP Mertens + radiance EXR: peak RSS 2.32 GB without, 1.99 GB with, BENCHMARKS.md). Null: none.
+ */
+export function useCollector(fn: (() => void) | null): void {
+  collect = fn;
+}
+
+/**
+ * Ends the pool's idle workers (the next tryCompute starts fresh ones), then collects. For a stage that
+ * shared large buffers with them: an idle worker's heap is rarely collected, and until it is, the shared
+ * memory its copies of the arguments point to stays allocated (parallel-fusion.ts: the frames, 0.9 GB at
+ * 3 x 24 MP); nor is this thread's, once the stage has dropped its planes.
  */
 export function retireIdleWorkers(): void {
   for (const lane of lanes.filter((l) => !l.busy)) {
     lanes.splice(lanes.indexOf(lane), 1);
     void lane.worker.terminate();
   }
+  collect?.();
 }
 
 /**

@@ -9,11 +9,16 @@ import { claimJpegStrips } from '../../src-shared/codecs/jpeg-encode';
 import { encodeTiff, type TiffEncodeOptions } from '../../src-shared/codecs/tiff-write';
 import type { FusionInput } from '../../src-shared/fusion/fusion-input';
 import type { Rgba8Image } from '../../src-shared/image/linear-image';
+import type { RowJob, RowKernel } from '../../src-shared/parallel/row-kernels';
 import { runFusionBands, type FusionBandJob } from './fusion-bands';
+import { claimRowBands } from './parallel-rows';
 
 export const COMPUTE_TASKS = {
   /** Row bands of a pyramid fusion, claimed with the thread that owns it (parallel-fusion.ts); the planes are shared, the answer is a count. */
   fusionBands: (job: FusionBandJob): number => runFusionBands(job),
+  /** Bands of a row kernel's rows, claimed with the thread that runs it (parallel-rows.ts); its outputs are shared, the answer is a count. */
+  rowBands: <K extends RowKernel>(kernel: K, job: RowJob<K>, bandRows: number, rows: number, claim: Int32Array, done: Uint8Array): number =>
+    claimRowBands(kernel, job, bandRows, rows, claim, done),
   encodeTiff: (options: TiffEncodeOptions): Uint8Array => encodeTiff(options),
   /** Strips of one JPEG, claimed from a counter shared with the other encoders of the same image (parallel-jpeg.ts). */
   encodeJpegStrips: (image: Rgba8Image, quality: number, stripRows: number, claim: Int32Array): Array<[number, Uint8Array]> =>

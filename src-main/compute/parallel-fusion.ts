@@ -29,7 +29,7 @@ import {
 } from '../../src-shared/merge/mertens';
 import type { MertensWeightParams } from '../../src-shared/merge/mertens-weights';
 import { maxPyramidLevels } from '../../src-shared/merge/pyramid';
-import { computeWorkers, retireIdleWorkers, tryCompute } from './compute-pool';
+import { computeWorkers, tryCompute } from './compute-pool';
 import { BAND_ACCUMULATED, BAND_FINISHED, bandCount, runFusionBands, type FusionBandJob } from './fusion-bands';
 
 /** Below this many pixels a worker's round trips cost more than the split saves. */
@@ -101,34 +101,29 @@ async function onTwoThreads({ frames, planes, levels, first, params, coarse }: T
     claim: new Int32Array(new SharedArrayBuffer(4)),
     ...(r1 !== undefined ? { coarse: r1 } : {}),
   });
-  try {
-    // 1. Accumulate, both threads.
-    const accumulate = job(first);
-    const w1 = onWorker(accumulate);
-    runFusionBands(accumulate);
-    const n1 = await settle(w1);
-    if (n1 === null || state.some((v) => v !== BAND_ACCUMULATED)) return false;
+  // 1. Accumulate, both threads.
+  const accumulate = job(first);
+  const w1 = onWorker(accumulate);
+  runFusionBands(accumulate);
+  const n1 = await settle(w1);
+  if (n1 === null || state.some((v) => v !== BAND_ACCUMULATED)) return false;
 
-    // 2. The worker subtracts level 0's bases while this thread builds R1 (in shared memory), then finishes whole bands from the same counter.
-    const subtract = job('subtract');
-    const w2 = onWorker(subtract);
-    const r1 = levels > 1 ? coarseResult(planes.weights, planes.g1, w, h, levels, coarse, sharedSamples) : null;
-    runFusionBands({ ...subtract, stage: 'finish', coarse: r1 });
-    const n2 = await settle(w2);
-    if (n2 === null) return false;
+  // 2. The worker subtracts level 0's bases while this thread builds R1 (in shared memory), then finishes whole bands from the same counter.
+  const subtract = job('subtract');
+  const w2 = onWorker(subtract);
+  const r1 = levels > 1 ? coarseResult(planes.weights, planes.g1, w, h, levels, coarse, sharedSamples) : null;
+  runFusionBands({ ...subtract, stage: 'finish', coarse: r1 });
+  const n2 = await settle(w2);
+  if (n2 === null) return false;
 
-    // 3. Both finish the bands the worker subtracted.
-    const finish = job('finish', r1);
-    const w3 = n2 > 0 ? onWorker(finish) : null;
-    runFusionBands(finish);
-    const n3 = await settle(w3);
-    if (n3 === null || state.some((v) => v !== BAND_FINISHED)) return false;
-    lastSplit = { parallel: true, workerBands: [n1, n2, n3] };
-    return true;
-  } finally {
-    // The worker's copies of the jobs point at the frames and planes: end it, so that they are freed with ours.
-    retireIdleWorkers();
-  }
+  // 3. Both finish the bands the worker subtracted.
+  const finish = job('finish', r1);
+  const w3 = n2 > 0 ? onWorker(finish) : null;
+  runFusionBands(finish);
+  const n3 = await settle(w3);
+  if (n3 === null || state.some((v) => v !== BAND_FINISHED)) return false;
+  lastSplit = { parallel: true, workerBands: [n1, n2, n3] };
+  return true;
 }
 
 /** mertensFuseWeighted, on two threads where it can. */

@@ -13,6 +13,9 @@ import { learnedFuse, type WeightPredictor } from '../../src-shared/fusion/learn
 import { workingSideFor } from '../../src-shared/fusion/meta';
 import type { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
 import { blendFramesParallel, mertensFuseParallel } from '../compute/parallel-fusion';
+import { runRowsParallel } from '../compute/parallel-rows';
+import { retireIdleWorkers } from '../compute/compute-pool';
+import { mergeRadianceRows } from '../../src-shared/merge/radiance';
 import { predictFusionWeights, predictFusionWeightsIsolated } from './fusion-model';
 
 /** How a learned merge gets its weights: given (computed by the renderer from learnedInput's result), else main's own WASM run. */
@@ -59,21 +62,38 @@ function predictorOf(learned: LearnedSource, pixels: number): WeightPredictor {
   return cache ? cache.predictor(network) : network;
 }
 
+/**
+ * A two-thread stage's result, once the workers it used are ended and this thread has collected: the planes the
+ * stage dropped (in shared memory, which V8 does not hurry to free) must not outlive it into the next stage.
+ * After the stage has returned, not inside it, where its planes are still in scope.
+ */
+async function released<T>(stage: Promise<T>): Promise<T> {
+  try {
+    return await stage;
+  } finally {
+    retireIdleWorkers();
+  }
+}
+
 export async function mergeFrames(frames: LinearImage[], method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
   return fuseFrames(prepareMerge(frames, method, options), method, options, learned);
 }
 
 /** The method itself on a prepared bracket (deghosted and planned by prepareMerge), the learned fusion included. */
 export async function fuseFrames(prepared: PreparedMerge, method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
-  // Mertens on two threads where a compute worker can read the frames (the CLI), else on this one.
-  if (method === 'mertens') return fusePrepared(prepared, method, options, await mertensFuseParallel(prepared.frames));
-  if (method !== 'learned') return fusePrepared(prepared, method, options);
+  // Where a compute worker can read the frames (the CLI keeps them in shared memory), the full-resolution stages
+  // are split between it and this thread: the Mertens fusion, the learned fusion's lift and blend, the radiance
+  // merge through a response. Elsewhere (the app's engine thread) each runs on this thread; the samples are the same.
+  const radiance = async (): Promise<LinearImage | undefined> =>
+    prepared.plan ? released(mergeRadianceRows(prepared.frames, prepared.plan.ev, { response: prepared.plan.response }, runRowsParallel)) : undefined;
+  if (method === 'mertens') return fusePrepared(prepared, method, options, { fusion: await released(mertensFuseParallel(prepared.frames)), radiance: await radiance() });
+  if (method !== 'learned') return fusePrepared(prepared, method, options, { radiance: await radiance() });
   // Deghosting replaced what moved by the reference's content before the network sees the frames, as in mergeBracket;
   // a missing exposure failed in prepareMerge, before the network runs.
   const { frames: input, plan, ghost } = prepared;
   const predictor = predictorOf(learned, input[0].width * input[0].height);
   // The blend on two threads where a compute worker can read the frames and weights (the CLI), else on this one.
-  const { fused, weights } = await learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, blendFramesParallel);
+  const { fused, weights } = await released(learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, { pyramidBlend: blendFramesParallel, rows: runRowsParallel }));
   const outcome: MergeOutcome = {
     method: 'learned',
     width: fused.width,
@@ -85,6 +105,6 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
     ...(ghost ? { ghost } : {}),
     ...(options.weightMapSide ? { weightMaps: previewWeightMaps(weights, fused.width, fused.height, options.weightMapSide) } : {}),
   };
-  if (plan) addRadiance(outcome, input, plan);
+  if (plan) addRadiance(outcome, input, plan, await radiance());
   return outcome;
 }

@@ -31,6 +31,12 @@ export function checkLiftArgs(
   if (!Number.isInteger(radius) || radius < 0) throw new RangeError(`radius must be a non-negative integer, got ${radius}`);
 }
 
+/** Per-window coefficients of each low-resolution map against the low-resolution guide, box-smoothed (He and Sun's a and b). */
+export interface LiftCoefficients {
+  a: Float32Array;
+  b: Float32Array;
+}
+
 export function guidedLift(
   guideLow: Float32Array,
   mapsLow: readonly Float32Array[],
@@ -42,13 +48,31 @@ export function guidedLift(
   radius: number,
   eps: number,
 ): Float32Array[] {
+  const coeffs = liftCoefficients(guideLow, mapsLow, w, h, guideFull, W, H, radius, eps);
+  const outs = coeffs.map(() => frameSamples(W * H));
+  applyCoefficients(coeffs, w, h, guideFull, W, H, outs, 0, H);
+  return outs;
+}
+
+/** The low-resolution half of guidedLift (its arguments checked): each map's smoothed a and b. */
+export function liftCoefficients(
+  guideLow: Float32Array,
+  mapsLow: readonly Float32Array[],
+  w: number,
+  h: number,
+  guideFull: Float32Array,
+  W: number,
+  H: number,
+  radius: number,
+  eps: number,
+): LiftCoefficients[] {
   checkLiftArgs(guideLow, mapsLow, w, h, guideFull, W, H, radius, eps);
   const n = w * h;
   const box = createBoxScratch(w, h);
   const meanI = boxFilter(guideLow, w, h, radius, undefined, box);
   const varI = boxFilter(guideLow.map((v) => v * v), w, h, radius, undefined, box);
   for (let i = 0; i < n; i++) varI[i] = Math.max(0, varI[i] - meanI[i] * meanI[i]);
-  const coeffs = mapsLow.map((p) => {
+  return mapsLow.map((p) => {
     const meanP = boxFilter(p, w, h, radius, undefined, box);
     const a = new Float32Array(n);
     for (let i = 0; i < n; i++) a[i] = guideLow[i] * p[i];
@@ -63,12 +87,24 @@ export function guidedLift(
     boxFilter(b, w, h, radius, b, box);
     return { a, b };
   });
-  return applyCoefficients(coeffs, w, h, guideFull, W, H);
 }
 
-/** out_k = A_k * I + B_k with A_k, B_k the bilinear upsampling (pixel centres aligned) of a_k, b_k, all maps in one pass. */
-function applyCoefficients(coeffs: { a: Float32Array; b: Float32Array }[], w: number, h: number, guide: Float32Array, W: number, H: number): Float32Array[] {
-  const outs = coeffs.map(() => frameSamples(W * H));
+/**
+ * The full-resolution half, rows [y0, y1): outs[k] = A_k * I + B_k with A_k, B_k the bilinear upsampling
+ * (pixel centres aligned) of a_k, b_k, all maps in one pass. Each row reads only the inputs, so threads
+ * can share the rows of one image.
+ */
+export function applyCoefficients(
+  coeffs: readonly LiftCoefficients[],
+  w: number,
+  h: number,
+  guide: Float32Array,
+  W: number,
+  H: number,
+  outs: readonly Float32Array[],
+  y0: number,
+  y1: number,
+): void {
   const x0 = new Int32Array(W);
   const tx = new Float32Array(W);
   const fx = w / W;
@@ -79,11 +115,11 @@ function applyCoefficients(coeffs: { a: Float32Array; b: Float32Array }[], w: nu
     tx[x] = w === 1 ? 0 : s - x0[x];
   }
   const step = w === 1 ? 0 : 1;
-  for (let y = 0; y < H; y++) {
+  for (let y = y0; y < y1; y++) {
     const sy = Math.min(h - 1, Math.max(0, (y + 0.5) * fy - 0.5));
-    const y0 = h === 1 ? 0 : Math.min(h - 2, Math.floor(sy));
-    const ty = h === 1 ? 0 : sy - y0;
-    const r0 = y0 * w;
+    const ry = h === 1 ? 0 : Math.min(h - 2, Math.floor(sy));
+    const ty = h === 1 ? 0 : sy - ry;
+    const r0 = ry * w;
     const r1 = h === 1 ? r0 : r0 + w;
     const o = y * W;
     for (let k = 0; k < coeffs.length; k++) {
@@ -101,5 +137,4 @@ function applyCoefficients(coeffs: { a: Float32Array; b: Float32Array }[], w: nu
       }
     }
   }
-  return outs;
 }

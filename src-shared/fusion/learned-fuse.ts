@@ -8,7 +8,9 @@ import { blendFrames, type CoarseWeights } from './blend';
 import { gaussianPyramid, maxPyramidLevels } from '../merge/pyramid';
 import { addDetail, planeContrast } from './detail-weights';
 import { encodedLuma, fusionInput, type FusionInput } from './fusion-input';
-import { defaultLiftRadius, liftWeights, liftWeightsFast, workingGuide } from './lift-weights';
+import { defaultLiftRadius, liftWeights, liftWeightsFast, liftWeightsFastRows, workingGuide } from './lift-weights';
+import { frameSamples } from '../image/samples';
+import type { RowRunner } from '../parallel/row-kernels';
 import { DEFAULT_FUSION_OPTIONS, defaultWorkingSide, type LearnedFuseOptions } from './meta';
 
 /** Runs the network on K x paddedHeight x paddedWidth luma; returns weights of the same layout. */
@@ -21,10 +23,17 @@ export interface LearnedFuseResult {
   millis: { network: number; lift: number; blend: number };
 }
 
-/** The pyramid blend done elsewhere (src-main/compute/parallel-fusion.ts: on two threads): blendFrames(frames, weights, 'pyramid', coarse)'s samples. */
-export type PyramidBlender = (frames: LinearImage[], weights: Float32Array[], coarse?: CoarseWeights) => Promise<LinearImage>;
+/**
+ * Where learnedFuse's full-resolution stages may run other than on the calling thread (src-main/compute:
+ * on two threads), with the samples of the one-thread code: the pyramid blend (blendFrames(frames, weights,
+ * 'pyramid', coarse)) and the fast lift's rows.
+ */
+export interface LearnedFuseRunners {
+  pyramidBlend?: (frames: LinearImage[], weights: Float32Array[], coarse?: CoarseWeights) => Promise<LinearImage>;
+  rows?: RowRunner;
+}
 
-export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}, pyramidBlend?: PyramidBlender): Promise<LearnedFuseResult> {
+export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}, runners: LearnedFuseRunners = {}): Promise<LearnedFuseResult> {
   const opts = { ...DEFAULT_FUSION_OPTIONS, ...options };
   if (!Number.isInteger(opts.detailLevels) || opts.detailLevels < 0) throw new RangeError(`detailLevels must be an integer >= 0, got ${opts.detailLevels}`);
   const input = fusionInput(frames, options.workingSide ?? defaultWorkingSide(frames.length));
@@ -34,7 +43,7 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
   network.catch(() => undefined);
   const { width: W, height: H } = frames[0];
   // Guide: the mean luma of the frames, so edges visible in any exposure steer the lift.
-  const guide = new Float32Array(W * H);
+  const guide = frameSamples(W * H);
   const luma = new Float32Array(W * H);
   // Each frame's contrast for the detail levels, from the luma read for the guide (16 bits a pixel).
   const detail = opts.blend === 'pyramid' && opts.detailLevels > 0;
@@ -49,10 +58,13 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
   if (maps.length !== input.data.length) throw new RangeError(`the network returned ${maps.length} weights, expected ${input.data.length}`);
   const radius = options.liftRadius ?? defaultLiftRadius(W, input.width);
   const lift = { radius, eps: opts.liftEps };
+  const guideLow = (): Float32Array => workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
   const weights =
-    opts.lift === 'fast'
-      ? liftWeightsFast({ ...input, data: maps }, workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight), guide, W, H, lift)
-      : liftWeights({ ...input, data: maps }, guide, W, H, lift);
+    opts.lift !== 'fast'
+      ? liftWeights({ ...input, data: maps }, guide, W, H, lift)
+      : runners.rows
+        ? await liftWeightsFastRows({ ...input, data: maps }, guideLow(), guide, W, H, lift, runners.rows)
+        : liftWeightsFast({ ...input, data: maps }, guideLow(), guide, W, H, lift);
   const t2 = performance.now();
   let coarse: CoarseWeights | undefined;
   if (detail) {
@@ -62,7 +74,7 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
     addDetail(weights, contrast, W);
     contrast.length = 0;
   }
-  const fused = pyramidBlend && opts.blend === 'pyramid' ? await pyramidBlend(frames, weights, coarse) : blendFrames(frames, weights, opts.blend, coarse);
+  const fused = runners.pyramidBlend && opts.blend === 'pyramid' ? await runners.pyramidBlend(frames, weights, coarse) : blendFrames(frames, weights, opts.blend, coarse);
   const t3 = performance.now();
   return { fused, weights, millis: { network: t1 - t0, lift: t2 - t1, blend: t3 - t2 } };
 }

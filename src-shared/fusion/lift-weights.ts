@@ -6,7 +6,8 @@
  * the network did.
  */
 import { guidedFilterPlanes } from '../filters/guided-filter';
-import { guidedLift } from '../filters/guided-lift';
+import { applyCoefficients, liftCoefficients, type LiftCoefficients } from '../filters/guided-lift';
+import type { RowRunner } from '../parallel/row-kernels';
 import { frameSamples } from '../image/samples';
 
 export interface WeightMaps {
@@ -57,11 +58,10 @@ export function upsamplePlane(src: Float32Array, offset: number, stride: number,
   }
 }
 
-/** Normalises planes in place so that they are >= 0 and sum to 1 at every pixel. */
-export function normaliseWeights(planes: Float32Array[]): void {
-  const n = planes[0].length;
+/** Normalises planes in place so that they are >= 0 and sum to 1 at every pixel (of samples [from, to) when given). */
+export function normaliseWeights(planes: readonly Float32Array[], from = 0, to = planes[0].length): void {
   const k = planes.length;
-  for (let p = 0; p < n; p++) {
+  for (let p = from; p < to; p++) {
     let s = 0;
     for (let j = 0; j < k; j++) {
       const v = planes[j][p];
@@ -101,6 +101,30 @@ export function liftWeights(maps: WeightMaps, guide: Float32Array, W: number, H:
  * then clamped and renormalised as liftWeights does. Full-size work is one multiply-add per map.
  */
 export function liftWeightsFast(maps: WeightMaps, guideLow: Float32Array, guide: Float32Array, W: number, H: number, opts: LiftOptions): Float32Array[] {
+  const job = fastLiftJob(maps, guideLow, guide, W, H, opts);
+  liftRows(job, 0, H);
+  return job.outs;
+}
+
+/** liftWeightsFast with its full-resolution rows run by `rows` (src-main's runs them on two threads): the same samples. */
+export async function liftWeightsFastRows(maps: WeightMaps, guideLow: Float32Array, guide: Float32Array, W: number, H: number, opts: LiftOptions, rows: RowRunner): Promise<Float32Array[]> {
+  const job = fastLiftJob(maps, guideLow, guide, W, H, opts);
+  await rows('liftRows', job, H);
+  return job.outs;
+}
+
+/** What the full-resolution rows of the fast lift read and write. */
+export interface LiftRowsJob {
+  coeffs: LiftCoefficients[];
+  w: number;
+  h: number;
+  guide: Float32Array;
+  W: number;
+  H: number;
+  outs: Float32Array[];
+}
+
+function fastLiftJob(maps: WeightMaps, guideLow: Float32Array, guide: Float32Array, W: number, H: number, opts: LiftOptions): LiftRowsJob {
   const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = maps;
   if (maps.data.length !== K * pw * ph) throw new RangeError(`weight maps hold ${maps.data.length} samples, expected ${K}x${pw}x${ph}`);
   if (guide.length !== W * H) throw new RangeError(`guide must hold ${W * H} samples, got ${guide.length}`);
@@ -112,9 +136,15 @@ export function liftWeightsFast(maps: WeightMaps, guideLow: Float32Array, guide:
     low.push(plane);
   }
   const radius = Math.max(1, Math.round((opts.radius * w) / W));
-  const planes = guidedLift(guideLow, low, w, h, guide, W, H, radius, opts.eps);
-  normaliseWeights(planes);
-  return planes;
+  const coeffs = liftCoefficients(guideLow, low, w, h, guide, W, H, radius, opts.eps);
+  return { coeffs, w, h, guide, W, H, outs: coeffs.map(() => frameSamples(W * H)) };
+}
+
+/** Rows [y0, y1) of the fast lift: the coefficients applied, then clamped and renormalised while the rows are in cache. */
+export function liftRows(job: LiftRowsJob, y0: number, y1: number): void {
+  const { coeffs, w, h, guide, W, H, outs } = job;
+  applyCoefficients(coeffs, w, h, guide, W, H, outs, y0, y1);
+  normaliseWeights(outs, y0 * W, y1 * W);
 }
 
 /** The working-resolution guide that matches learnedFuse's full-size one: the mean over frames of the input luma (unpadded). */

@@ -75,13 +75,33 @@ function accumulate(weight: Float32Array, weighted: Float32Array, v: number, dam
   sumV[q] += (weighted[i] + t * (weighted[i + 1] - weighted[i])) * dampScaled;
 }
 
+/** What the rows of a merge through a response read and write (responseRows). */
+export interface ResponseRowsJob {
+  frames: LinearImage[];
+  ev: readonly number[];
+  response: CameraResponse;
+  tables: ReturnType<typeof channelTables>;
+  out: LinearImage;
+}
+
 /** Writes the merge into out (3 channels). Every frame must be one responseApplies accepts. */
 export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], response: CameraResponse, out: LinearImage): void {
+  responseRows(responseRowsJob(frames, ev, response, out), 0, frames[0].height);
+}
+
+/** The job of mergeWithResponse, its tables made once; out is marked as merged through the response (responseOfMerge). */
+export function responseRowsJob(frames: LinearImage[], ev: readonly number[], response: CameraResponse, out: LinearImage): ResponseRowsJob {
   mergedThrough.set(out, response);
-  const { width, height } = frames[0];
+  return { frames, ev, response, tables: channelTables(response), out };
+}
+
+/** Rows [y0, y1) of the merge: each reads only the frames, so threads can share the rows of one image. */
+export function responseRows(job: ResponseRowsJob, y0: number, y1: number): void {
+  const { frames, ev, response, out } = job;
+  const { width } = frames[0];
   const k = frames.length;
   const top = response.levels - 1;
-  const { exposure, weight, weighted } = channelTables(response);
+  const { exposure, weight, weighted } = job.tables;
   const read = readTable;
   // Decoded values past which a channel reads as clipped (its level within half a level of the top),
   // and past which the brightest frame counts as blown out (over half the range).
@@ -96,7 +116,7 @@ export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], 
   const sumV = new Float64Array(width * 3);
   const [w0, w1, w2] = weight;
   const [v0, v1, v2] = weighted;
-  for (let y = 0; y < height; y++) {
+  for (let y = y0; y < y1; y++) {
     sumW.fill(0);
     sumV.fill(0);
     for (let f = 0; f < k; f++) {

@@ -90,13 +90,18 @@ export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'lea
   return fusePrepared(prepareMerge(frames, method, options), method, options);
 }
 
-/**
- * The method itself on a prepared bracket: the fusion and/or the radiance map. `fusion` is the Mertens
- * fusion of prepared.frames when the caller made it already (on more than one thread: src-main/compute/parallel-fusion.ts).
- */
-export function fusePrepared(prepared: PreparedMerge, method: Exclude<Method, 'learned'>, options: MergeOptions = {}, fusion?: WeightedFusion): MergeOutcome {
+/** Parts of a merge its caller made already (on more than one thread: src-main/compute/parallel-fusion.ts and parallel-rows.ts). */
+export interface MergeParts {
+  /** The Mertens fusion of the prepared frames. */
+  fusion?: WeightedFusion;
+  /** Their radiance map, merged with the plan's exposures and response. */
+  radiance?: LinearImage;
+}
+
+/** The method itself on a prepared bracket: the fusion and/or the radiance map, each made here unless `made` has it. */
+export function fusePrepared(prepared: PreparedMerge, method: Exclude<Method, 'learned'>, options: MergeOptions = {}, made: MergeParts = {}): MergeOutcome {
   const { frames, plan, ghost } = prepared;
-  const mertens = method === 'mertens' ? (fusion ?? mertensFuseWeighted(frames)) : null;
+  const mertens = method === 'mertens' ? (made.fusion ?? mertensFuseWeighted(frames)) : null;
   const outcome: MergeOutcome = {
     method,
     width: frames[0].width,
@@ -108,14 +113,14 @@ export function fusePrepared(prepared: PreparedMerge, method: Exclude<Method, 'l
     ...(ghost ? { ghost } : {}),
     ...(mertens && options.weightMapSide ? { weightMaps: previewWeightMaps(mertens.weights, frames[0].width, frames[0].height, options.weightMapSide) } : {}),
   };
-  if (plan) addRadiance(outcome, frames, plan);
+  if (plan) addRadiance(outcome, frames, plan, made.radiance);
   return outcome;
 }
 
-/** Computes the radiance map of an outcome that does not have one yet. */
-export function addRadiance(outcome: MergeOutcome, frames: LinearImage[], plan: ExposurePlan): MergeOutcome {
+/** Computes the radiance map of an outcome that does not have one yet (or takes `radiance`, that map made already). */
+export function addRadiance(outcome: MergeOutcome, frames: LinearImage[], plan: ExposurePlan, radiance?: LinearImage): MergeOutcome {
   outcome.plan = plan;
-  outcome.radiance = mergeRadiance(frames, plan.ev, { response: plan.response });
+  outcome.radiance = radiance ?? mergeRadiance(frames, plan.ev, { response: plan.response });
   if (outcome.method === 'radiance') outcome.key = autoKey(outcome.radiance);
   return outcome;
 }
