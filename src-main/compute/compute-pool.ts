@@ -89,6 +89,17 @@ export function tryCompute<T extends ComputeTask>(task: T, args: ComputeArgs<T>,
   });
 }
 
+/**
+ * The workers' band counts summed, once every one has settled (not at the first that stopped, while the others
+ * still write); rejects if any stopped.
+ */
+export async function allWorkers(started: readonly Promise<number>[]): Promise<number> {
+  const settled = await Promise.allSettled(started);
+  const stopped = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (stopped) throw stopped.reason;
+  return settled.reduce((sum, r) => sum + (r as PromiseFulfilledResult<number>).value, 0);
+}
+
 let collect: (() => void) | null = null;
 
 /**

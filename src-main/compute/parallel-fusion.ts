@@ -29,17 +29,17 @@ import {
 } from '../../src-shared/merge/mertens';
 import type { MertensWeightParams } from '../../src-shared/merge/mertens-weights';
 import { maxPyramidLevels } from '../../src-shared/merge/pyramid';
-import { computeWorkers, tryCompute } from './compute-pool';
+import { allWorkers, computeWorkers, tryCompute } from './compute-pool';
 import { BAND_ACCUMULATED, BAND_FINISHED, bandCount, runFusionBands, type FusionBandJob } from './fusion-bands';
 
 /** Below this many pixels a worker's round trips cost more than the split saves. */
 export const PARALLEL_FUSION_MIN_PIXELS = 1_000_000;
 
-/** How the last fusion ran (tests and reports): bands the worker ran per stage, or why it ran on one thread. */
+/** How the last fusion ran (tests and reports): bands the workers ran per stage, or why it ran on one thread. */
 export interface FusionSplit {
   parallel: boolean;
   reason?: string;
-  /** Bands the worker ran in the accumulate, subtract and finish stages. */
+  /** Bands the workers ran in the accumulate, subtract and finish stages. */
   workerBands?: [number, number, number];
 }
 
@@ -69,11 +69,17 @@ async function settle(worker: Promise<number> | null): Promise<number | null> {
   }
 }
 
-/** Starts the job on a free worker (null: none is free); a stopped worker is not an unhandled rejection before it is settled. */
+/**
+ * Starts the job on every free worker (more than one where there are more than two cores), as one promise of
+ * their band count (null: none was free); a stopped worker is not an unhandled rejection before it is settled.
+ */
 function onWorker(job: FusionBandJob): Promise<number> | null {
-  const worker = tryCompute('fusionBands', [job]);
-  worker?.catch(() => undefined);
-  return worker;
+  const started: Promise<number>[] = [];
+  for (let w = tryCompute('fusionBands', [job]); w; w = tryCompute('fusionBands', [job])) started.push(w);
+  if (started.length === 0) return null;
+  const all = allWorkers(started);
+  all.catch(() => undefined);
+  return all;
 }
 
 interface TwoThreadFusion {
@@ -91,9 +97,11 @@ async function onTwoThreads({ frames, planes, levels, first, params, coarse }: T
   const { width: w, height: h } = frames[0];
   const rows = mertensBandRows(h);
   const state = new Uint8Array(new SharedArrayBuffer(bandCount(h, rows)));
+  // What the bands read of a frame: its samples (shared) and clip level; not its metadata (EXIF and the like), copied to every job.
+  const lean = frames.map((f) => ({ ...f, meta: { clipLevel: f.meta.clipLevel } }));
   const job = (stage: FusionBandJob['stage'], r1?: FusionBandJob['coarse']): FusionBandJob => ({
     stage,
-    frames,
+    frames: lean,
     params,
     planes,
     rows,

@@ -1,6 +1,6 @@
 /**
- * A RowRunner (src-shared/parallel/row-kernels.ts) that splits a kernel's rows between this thread and a
- * compute worker: both claim bands of rows from a shared counter. The kernel's outputs must be in shared
+ * A RowRunner (src-shared/parallel/row-kernels.ts) that splits a kernel's rows between this thread and the
+ * compute workers: all claim bands of rows from a shared counter. The kernel's outputs must be in shared
  * memory (the CLI allocates them there, src-shared/image/samples.ts); its inputs may be anywhere (the
  * worker gets a copy of what is not shared, so large inputs should be shared too). Bands a worker claimed
  * and did not finish (it stopped) are run here: a kernel's band reads only inputs it does not write.
@@ -8,7 +8,7 @@
  */
 import { isShared } from '../../src-shared/image/samples';
 import { runKernel, ROW_KERNELS, type RowJob, type RowKernel, type RowRunner } from '../../src-shared/parallel/row-kernels';
-import { computeWorkers, tryCompute } from './compute-pool';
+import { allWorkers, computeWorkers, tryCompute } from './compute-pool';
 
 /** Below this many rows the worker's round trip costs more than it saves. */
 const MIN_ROWS = 256;
@@ -59,7 +59,10 @@ export const runRowsParallel: RowRunner = async (kernel, job, rows) => {
   const count = Math.ceil(rows / bandRows);
   const claim = new Int32Array(new SharedArrayBuffer(4));
   const done = new Uint8Array(new SharedArrayBuffer(count));
-  const worker = tryCompute('rowBands', [kernel, job, bandRows, rows, claim, done]);
+  // Every free worker (more than one where there are more than two cores), as one promise of their band count.
+  const started: Promise<number>[] = [];
+  for (let w = tryCompute('rowBands', [kernel, job, bandRows, rows, claim, done]); w; w = tryCompute('rowBands', [kernel, job, bandRows, rows, claim, done])) started.push(w);
+  const worker = started.length > 0 ? allWorkers(started) : null;
   // Settled below; until then a stopped worker must not count as an unhandled rejection.
   worker?.catch(() => undefined);
   claimRowBands(kernel, job, bandRows, rows, claim, done);

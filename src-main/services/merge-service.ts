@@ -16,6 +16,7 @@ import { blendFramesParallel, mertensFuseParallel } from '../compute/parallel-fu
 import { runRowsParallel } from '../compute/parallel-rows';
 import { retireIdleWorkers } from '../compute/compute-pool';
 import { mergeRadianceRows } from '../../src-shared/merge/radiance';
+import { frameSamplesShared } from '../../src-shared/image/samples';
 import { predictFusionWeights, predictFusionWeightsIsolated } from './fusion-model';
 
 /** How a learned merge gets its weights: given (computed by the renderer from learnedInput's result), else main's own WASM run. */
@@ -71,7 +72,8 @@ async function released<T>(stage: Promise<T>): Promise<T> {
   try {
     return await stage;
   } finally {
-    retireIdleWorkers();
+    // Only where frames are shared (the CLI): elsewhere no stage ran on a worker, and the app's encoders keep theirs.
+    if (frameSamplesShared()) retireIdleWorkers();
   }
 }
 

@@ -92,7 +92,9 @@ export function mergeWithResponse(frames: LinearImage[], ev: readonly number[], 
 /** The job of mergeWithResponse, its tables made once; out is marked as merged through the response (responseOfMerge). */
 export function responseRowsJob(frames: LinearImage[], ev: readonly number[], response: CameraResponse, out: LinearImage): ResponseRowsJob {
   mergedThrough.set(out, response);
-  return { frames, ev, response, tables: channelTables(response), out };
+  // The rows read the frames' samples only: their metadata (EXIF and the like) stays out of a job a worker is sent.
+  const lean = frames.map((f) => ({ ...f, meta: {} }));
+  return { frames: lean, ev, response, tables: channelTables(response), out };
 }
 
 /** Rows [y0, y1) of the merge: each reads only the frames, so threads can share the rows of one image. */
