@@ -2,7 +2,6 @@
  * Mertens fusion split by row bands between this thread and a compute worker gives the samples one thread
  * gives, runs on one thread where it cannot share (saying why), and is run again here when the worker stops.
  */
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TiffEncodeOptions } from '../../../../src-shared/codecs/tiff-write';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
@@ -13,29 +12,10 @@ import { coarseResult, mertensBandRows, mertensFuseWeighted, mertensPlanes, mert
 import { tryCompute, useComputeWorkers } from '../../../../src-main/compute/compute-pool';
 import { bandCount, type FusionBandJob } from '../../../../src-main/compute/fusion-bands';
 import { blendFramesParallel, lastFusionSplit, mertensFuseParallel } from '../../../../src-main/compute/parallel-fusion';
-import { radianceField, renderBracket } from '../../shared/merge/synthetic-bracket';
-
-const WORKER = { path: resolve(import.meta.dirname, '../../../../src-main/compute/compute-worker.ts'), tsx: true };
-const STOPPING = { path: resolve(import.meta.dirname, 'fixtures/stopping-worker.ts'), tsx: true };
+import { differing, sharedBracket, STOPPING, WORKER } from './fixtures/two-threads';
 
 /** Three exposures of a synthetic scene, their samples in shared memory when asked. */
-function bracket(w: number, h: number, shared: boolean): LinearImage[] {
-  const frames = renderBracket(radianceField(w, h, 10, 3), [-2, 0, 2]).map((r) => r.frame);
-  if (!shared) return frames;
-  return frames.map((f) => {
-    const data = sharedSamples(f.data.length);
-    data.set(f.data);
-    return { ...f, data };
-  });
-}
-
-/** How many samples differ at all (0: the same floats). */
-function differing(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) n++;
-  return n;
-}
+const bracket = (w: number, h: number, shared: boolean): LinearImage[] => sharedBracket(w, h, { stops: 10, seed: 3 }, shared);
 
 function expectSerialResult(frames: LinearImage[], fused: Float32Array, weights: Float32Array[]): void {
   const serial = mertensFuseWeighted(frames);

@@ -3,38 +3,21 @@
  * writes: the radiance merge through a recovered response, and the learned fusion's lift (with its blend on
  * two threads too). Rows a stopped worker claimed are run here; outputs outside shared memory run here.
  */
-import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TiffEncodeOptions } from '../../../../src-shared/codecs/tiff-write';
 import type { FusionInput } from '../../../../src-shared/fusion/fusion-input';
 import { learnedFuse } from '../../../../src-shared/fusion/learned-fuse';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
-import { shareFrameSamples, sharedSamples } from '../../../../src-shared/image/samples';
+import { shareFrameSamples } from '../../../../src-shared/image/samples';
 import { mergeRadiance, mergeRadianceRows } from '../../../../src-shared/merge/radiance';
 import { recoverResponse, type CameraResponse } from '../../../../src-shared/merge/response';
 import { tryCompute, useComputeWorkers } from '../../../../src-main/compute/compute-pool';
 import { blendFramesParallel } from '../../../../src-main/compute/parallel-fusion';
 import { lastRowSplit, runRowsParallel } from '../../../../src-main/compute/parallel-rows';
-import { radianceField, renderBracket } from '../../shared/merge/synthetic-bracket';
+import { differing, sharedBracket, STOPPING, WORKER } from './fixtures/two-threads';
 
-const WORKER = { path: resolve(import.meta.dirname, '../../../../src-main/compute/compute-worker.ts'), tsx: true };
-const STOPPING = { path: resolve(import.meta.dirname, 'fixtures/stopping-worker.ts'), tsx: true };
 const EV = [-2, 0, 2];
-
-function bracket(w: number, h: number): LinearImage[] {
-  return renderBracket(radianceField(w, h, 12, 4), EV).map(({ frame }) => {
-    const data = sharedSamples(frame.data.length);
-    data.set(frame.data);
-    return { ...frame, data };
-  });
-}
-
-function differing(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let n = 0;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) n++;
-  return n;
-}
+const bracket = (w: number, h: number): LinearImage[] => sharedBracket(w, h, { stops: 12, seed: 4 });
 
 /** A stand-in network: weights from each exposure's luma (mid-tones favoured), deterministic. */
 const predict = async (input: FusionInput): Promise<Float32Array> => input.data.map((v) => 0.05 + Math.exp(-((v - 0.5) ** 2) / 0.08));
