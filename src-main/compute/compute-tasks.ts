@@ -1,9 +1,9 @@
 /**
  * The stages a compute worker runs: each gives the same bytes on a worker as on the thread that asked.
- * All are pure functions of their arguments but encodeJpegStrips, which shares a claim counter (and the
- * image, in shared memory) with the other encoders of the same JPEG: which thread encodes which strip
- * varies, the joined file does not. Decoding frames is not one of them: two threads decoding 24 MP
- * frames at once took longer than one on this VM (BENCHMARKS.md).
+ * encodeTiff and predictFusionWeights are pure functions of their arguments. The band tasks (encodeJpegStrips,
+ * fusionBands, rowBands) share a claim counter, and their image and outputs in shared memory, with the other
+ * threads doing the same stage: which thread does which band varies, the result does not. Decoding frames
+ * is not one of them: two threads decoding 24 MP frames at once took longer than one on this VM (BENCHMARKS.md).
  */
 import { claimJpegStrips } from '../../src-shared/codecs/jpeg-encode';
 import { encodeTiff, type TiffEncodeOptions } from '../../src-shared/codecs/tiff-write';

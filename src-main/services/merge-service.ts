@@ -94,7 +94,7 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
   // a missing exposure failed in prepareMerge, before the network runs.
   const { frames: input, plan, ghost } = prepared;
   const predictor = predictorOf(learned, input[0].width * input[0].height);
-  // The blend on two threads where a compute worker can read the frames and weights (the CLI), else on this one.
+  // The lift's rows and the pyramid blend on two threads where a compute worker can read the frames (the CLI), else on this one.
   const { fused, weights } = await released(learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, { pyramidBlend: blendFramesParallel, rows: runRowsParallel }));
   const outcome: MergeOutcome = {
     method: 'learned',

@@ -2,9 +2,10 @@
  * Mertens-Kautz-Van Reeth exposure fusion: per-pixel quality weights of each sRGB-encoded frame,
  * normalised, then a Laplacian-pyramid blend; the result is display-referred and returned linear.
  *
- * Full-size work is streamed by rows and fused so that each frame is read and encoded once:
- * level 0 of the blend is sum_k W_k (E_k - expand(G1_k)), and sum_k W_k E_k is accumulated while
- * the weights are computed, so only the weights and the level-1 Gaussians are kept per frame.
+ * Full-size work is streamed by rows and fused so that each frame is read and encoded once (and
+ * three rows more per band of rows, mertensBandRows): level 0 of the blend is sum_k W_k (E_k - expand(G1_k)),
+ * and sum_k W_k E_k is accumulated while the weights are computed, so only the weights and the level-1
+ * Gaussians are kept per frame, and the weights' sum per band.
  */
 import { BracketMismatchError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
