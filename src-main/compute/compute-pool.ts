@@ -89,15 +89,25 @@ export function tryCompute<T extends ComputeTask>(task: T, args: ComputeArgs<T>,
   });
 }
 
+/** Tasks whose answer is a count of bands done: they claim from a counter shared with the thread that started them. */
+type BandTask = { [T in ComputeTask]: ComputeResult<T> extends number ? T : never }[ComputeTask];
+
 /**
- * The workers' band counts summed, once every one has settled (not at the first that stopped, while the others
- * still write); rejects if any stopped.
+ * Starts a band task on every idle worker (more than one where there are more than two cores): one promise of
+ * their band counts summed, settled once every worker has (not at the first that stopped, while the others still
+ * write), rejected if any stopped; null when no worker was idle. Not an unhandled rejection before it is awaited.
  */
-export async function allWorkers(started: readonly Promise<number>[]): Promise<number> {
-  const settled = await Promise.allSettled(started);
-  const stopped = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (stopped) throw stopped.reason;
-  return settled.reduce((sum, r) => sum + (r as PromiseFulfilledResult<number>).value, 0);
+export function bandsOnIdleWorkers<T extends BandTask>(task: T, args: ComputeArgs<T>): Promise<number> | null {
+  const started: Promise<number>[] = [];
+  for (let job = tryCompute(task, args); job; job = tryCompute(task, args)) started.push(job as Promise<number>);
+  if (started.length === 0) return null;
+  const all = Promise.allSettled(started).then((settled) => {
+    const stopped = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (stopped) throw stopped.reason;
+    return settled.reduce((sum, r) => sum + (r as PromiseFulfilledResult<number>).value, 0);
+  });
+  all.catch(() => undefined);
+  return all;
 }
 
 let collect: (() => void) | null = null;
@@ -105,7 +115,7 @@ let collect: (() => void) | null = null;
 /**
  * A full garbage collection for retireIdleWorkers to run (the CLI gives node:vm's gc): V8 does not hurry to
  * collect SharedArrayBuffers, so the planes a two-thread stage dropped would outlive it, into the next one
- * (3 x 24 MP Mertens + radiance EXR: peak RSS 2.32 GB without, 1.99 GB with, BENCHMARKS.md). Null: none.
+ * (a 3 x 24 MP Mertens fusion's level-1 Gaussians and coarse levels, about 0.3 GB, into the radiance merge). Null: none.
  */
 export function useCollector(fn: (() => void) | null): void {
   collect = fn;

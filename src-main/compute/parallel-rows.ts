@@ -8,7 +8,7 @@
  */
 import { isShared } from '../../src-shared/image/samples';
 import { runKernel, ROW_KERNELS, type RowJob, type RowKernel, type RowRunner } from '../../src-shared/parallel/row-kernels';
-import { allWorkers, computeWorkers, tryCompute } from './compute-pool';
+import { bandsOnIdleWorkers, computeWorkers } from './compute-pool';
 
 /** Below this many rows the worker's round trip costs more than it saves. */
 const MIN_ROWS = 256;
@@ -59,12 +59,7 @@ export const runRowsParallel: RowRunner = async (kernel, job, rows) => {
   const count = Math.ceil(rows / bandRows);
   const claim = new Int32Array(new SharedArrayBuffer(4));
   const done = new Uint8Array(new SharedArrayBuffer(count));
-  // Every free worker (more than one where there are more than two cores), as one promise of their band count.
-  const started: Promise<number>[] = [];
-  for (let w = tryCompute('rowBands', [kernel, job, bandRows, rows, claim, done]); w; w = tryCompute('rowBands', [kernel, job, bandRows, rows, claim, done])) started.push(w);
-  const worker = started.length > 0 ? allWorkers(started) : null;
-  // Settled below; until then a stopped worker must not count as an unhandled rejection.
-  worker?.catch(() => undefined);
+  const worker = bandsOnIdleWorkers('rowBands', [kernel, job, bandRows, rows, claim, done]);
   claimRowBands(kernel, job, bandRows, rows, claim, done);
   let workerBands = 0;
   let stopped = false;

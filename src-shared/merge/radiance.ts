@@ -59,38 +59,36 @@ function checkInputs(frames: LinearImage[], ev: number[]): void {
   });
 }
 
-/** The arguments checked; the job of a merge through the camera response when the frames are read through it, else null. */
-function responseMerge(frames: LinearImage[], ev: number[], opts: MergeRadianceOptions): ResponseRowsJob | null {
+/** The arguments checked: the hat's limits, and the job of a merge through the camera response when the frames are read through it. */
+function responseMerge(frames: LinearImage[], ev: number[], opts: MergeRadianceOptions): { highlightStart: number; clipThreshold: number; job: ResponseRowsJob | null } {
   checkInputs(frames, ev);
   const highlightStart = opts.highlightStart ?? 0.8;
   const clipThreshold = opts.clipThreshold ?? 0.96;
   if (!(highlightStart > SHADOW_END && highlightStart < clipThreshold && clipThreshold <= 1)) {
     throw new RangeError(`need ${SHADOW_END} < highlightStart < clipThreshold <= 1, got ${highlightStart}, ${clipThreshold}`);
   }
-  if (!opts.response || !frames.every(responseApplies)) return null;
+  if (!opts.response || !frames.every(responseApplies)) return { highlightStart, clipThreshold, job: null };
   const { width, height } = frames[0];
   // Frame-sized: in shared memory where this thread keeps frames there, for the rows a worker writes.
   const merged: LinearImage = { width, height, channels: 3, data: frameSamples(width * height * 3), ev: 0, meta: { sourceTransfer: 'linear', clipLevel: Infinity } };
-  return responseRowsJob(frames, ev, opts.response, merged);
+  return { highlightStart, clipThreshold, job: responseRowsJob(frames, ev, opts.response, merged) };
 }
 
 /** mergeRadiance with the rows of a merge through the camera response run by `rows` (src-main's: on two threads); the same samples. */
 export async function mergeRadianceRows(frames: LinearImage[], ev: number[], opts: MergeRadianceOptions, rows: RowRunner): Promise<LinearImage> {
-  const job = responseMerge(frames, ev, opts);
+  const { job } = responseMerge(frames, ev, opts);
   if (!job) return mergeRadiance(frames, ev, opts);
   await rows('responseRows', job, frames[0].height);
   return job.out;
 }
 
 export function mergeRadiance(frames: LinearImage[], ev: number[], opts: MergeRadianceOptions = {}): LinearImage {
-  const job = responseMerge(frames, ev, opts);
+  const { highlightStart, clipThreshold, job } = responseMerge(frames, ev, opts);
   if (job) {
     responseRows(job, 0, frames[0].height);
     return job.out;
   }
   const { width, height } = frames[0];
-  const highlightStart = opts.highlightStart ?? 0.8;
-  const clipThreshold = opts.clipThreshold ?? 0.96;
   const k = frames.length;
   const hat = hatTable(highlightStart, clipThreshold);
   const read = readTable;
