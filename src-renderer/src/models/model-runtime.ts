@@ -93,9 +93,9 @@ export class ModelRuntime {
   /**
    * Throws ModelGpuUnavailableError unless WebGPU can run a graph whose largest buffer is
    * `peakBytes`: WebGPU present and not lost, an adapter, a hardware one unless software is
-   * allowed, and buffer limits that hold the tensor.
+   * allowed, and buffer limits that hold the tensor. Returns the largest buffer the adapter binds, in bytes.
    */
-  async checkWebGpu(check: WebGpuCheck, peakBytes = 0): Promise<void> {
+  async checkWebGpu(check: WebGpuCheck, peakBytes = 0): Promise<number> {
     if (this.lostReason) throw new ModelDeviceLostError(this.lostReason);
     this.adapter ??= this.deps.requestAdapter();
     let adapter: Awaited<typeof this.adapter>;
@@ -117,6 +117,7 @@ export class ModelRuntime {
     if (peakBytes > limit) {
       throw new ModelGpuUnavailableError(`the model needs a ${Math.ceil(peakBytes / 2 ** 20)} MiB GPU buffer, the adapter binds at most ${Math.floor(limit / 2 ** 20)} MiB`);
     }
+    return limit;
   }
 
   private loadOrt(): Promise<OrtModule> {

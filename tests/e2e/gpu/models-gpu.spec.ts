@@ -103,3 +103,21 @@ for (const [name, cases, knownBad] of [
     expect(errors).toEqual([]);
   });
 }
+
+test('the fusion CNN on WebGPU in tiles gives its whole run on WebGPU (the path for adapters that cannot bind the whole input)', async ({ page }) => {
+  test.setTimeout(240_000);
+  await page.goto(harness.url);
+  await page.waitForFunction(() => 'modelHarness' in window);
+  const probe = await page.evaluate(() => window.modelHarness.probe());
+  if (!probe.available) {
+    if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
+    console.warn(`[models-gpu] WebGPU is not available (${probe.reason}): skipped`);
+    test.skip(true, `WebGPU unavailable: ${probe.reason}`);
+  }
+  // A small input for SwiftShader: 2 x 480 x 160 in bands of at most 304 rows with the receptive field's 72 px halo (3 tiles).
+  const r = await page.evaluate(() => window.modelHarness.tiledFusion(2, 480, 160, 160 * 304, 72));
+  console.log(`[models-gpu] fusion in ${r.tiles} tiles: max |tiled - whole| ${r.maxDiff.toExponential(2)}, weights' range ${r.range.toFixed(3)}`);
+  expect(r.tiles).toBeGreaterThan(1);
+  expect(r.range).toBeGreaterThan(0.1);
+  expect(r.maxDiff).toBeLessThanOrEqual(RELATIVE_TOLERANCE * r.range);
+});

@@ -4,6 +4,7 @@
  * exports and reports how far the outputs are from the PyTorch references.
  */
 import * as ort from 'onnxruntime-web/webgpu';
+import { runNetTiled } from '../../../src-shared/fusion/net-tiles';
 
 export interface ModelCase {
   model: string;
@@ -71,6 +72,45 @@ const harness = {
       results.push({ label: c.label, maxDiff: max, meanDiff: sum / want.length, range: hi - lo, samples: want.length });
     }
     return results;
+  },
+
+  /**
+   * The fusion network on WebGPU over a K x h x w input of smooth shapes, whole and in tiles of at most
+   * maxPixels (net-tiles.ts, with `halo`): the largest |tiled - whole| and how many tiles ran.
+   */
+  async tiledFusion(k: number, h: number, w: number, maxPixels: number, halo: number): Promise<{ maxDiff: number; tiles: number; range: number }> {
+    ort.env.wasm.wasmPaths = '/ort/';
+    ort.env.wasm.numThreads = 1;
+    let session = sessions.get('fusion.onnx');
+    if (!session) {
+      session = ort.InferenceSession.create('/models/fusion.onnx', { executionProviders: ['webgpu'] });
+      sessions.set('fusion.onnx', session);
+    }
+    const s = await session;
+    const data = new Float32Array(k * h * w);
+    for (let j = 0; j < k; j++) {
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) data[(j * h + y) * w + x] = Math.min(1, (0.5 + 0.5 * Math.sin(x / 17) * Math.cos(y / 11)) * 2 ** (j - 1) * 0.9);
+      }
+    }
+    const run = async (d: Float32Array, dims: readonly number[]): Promise<Float32Array> => {
+      const out = (await s.run({ exposures: new ort.Tensor('float32', d, [...dims]) })).weights;
+      const got = (await out.getData()) as Float32Array;
+      out.dispose();
+      return got;
+    };
+    const whole = await run(data, [1, k, h, w]);
+    const tiled = await runNetTiled(data, [1, k, h, w], maxPixels, run, halo);
+    let max = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < whole.length; i++) {
+      const d = Math.abs(tiled.output[i] - whole[i]);
+      if (!(d <= max)) max = Number.isNaN(d) ? Infinity : d;
+      lo = Math.min(lo, whole[i]);
+      hi = Math.max(hi, whole[i]);
+    }
+    return { maxDiff: max, tiles: tiled.tiles, range: hi - lo };
   },
 };
 

@@ -21,26 +21,38 @@ const readModel = async () => new Uint8Array(await readFile(defaultModelPath()))
 const hardware = { limits: { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 }, info: { vendor: 'acme', architecture: 'rdna', description: '' } } as never;
 const swiftshader = { limits: { maxStorageBufferBindingSize: 128 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 }, info: { vendor: 'google', architecture: 'swiftshader', description: '' } } as never;
 
-/** A small network input: K = 3 smooth ramps, 16 x 24. */
-function input(): FusionInputResult {
-  const [k, h, w] = [3, 16, 24];
+/** A small network input: K = 3 smooth ramps, 16 x 24 unless asked. */
+function input([k, h, w] = [3, 16, 24]): FusionInputResult {
   const data = new Float32Array(k * h * w);
   for (let j = 0; j < k; j++) for (let p = 0; p < h * w; p++) data[j * h * w + p] = Math.min(1, ((p % w) / w) * (0.5 + j * 0.5));
-  return { data, exposures: k, width: w, height: h, paddedWidth: w, paddedHeight: h, key: '3x16x24:deadbeef' };
+  return { data, exposures: k, width: w, height: h, paddedWidth: w, paddedHeight: h, key: `${k}x${h}x${w}:deadbeef` };
 }
 
-/** An onnxruntime stand-in whose WebGPU device can be lost on demand. */
-function fakeOrt(): { ort: OrtModule; create: ReturnType<typeof vi.fn>; lose: (why: string) => void; released: string[] } {
+/** Each exposure's share of the pixel's summed input: a per-pixel stand-in for the network, so tiles must give the whole run's values. */
+function shares(data: Float32Array, k: number): Float32Array {
+  const n = data.length / k;
+  const out = new Float32Array(data.length);
+  for (let p = 0; p < n; p++) {
+    let sum = 1e-3 * k;
+    for (let j = 0; j < k; j++) sum += data[j * n + p];
+    for (let j = 0; j < k; j++) out[j * n + p] = (data[j * n + p] + 1e-3) / sum;
+  }
+  return out;
+}
+
+/** An onnxruntime stand-in whose WebGPU device can be lost on demand; `runs` records the dims of every run. */
+function fakeOrt(): { ort: OrtModule; create: ReturnType<typeof vi.fn>; lose: (why: string) => void; released: string[]; runs: number[][] } {
   let lose: (why: string) => void = () => undefined;
   const lost = new Promise<{ reason: string; message: string }>((resolve) => (lose = (why) => resolve({ reason: 'unknown', message: why })));
   const released: string[] = [];
+  const runs: number[][] = [];
   const create = vi.fn(async (_bytes: Uint8Array, opts: { executionProviders: string[] }): Promise<OrtSession> => ({
     inputNames: ['exposures'],
     outputNames: ['weights'],
     run: async (feeds) => {
       const t = feeds.exposures as unknown as { data: Float32Array; dims: number[] };
-      const k = t.dims[1];
-      return { weights: { type: 'float32', dims: t.dims, getData: async () => new Float32Array(t.data.length).fill(1 / k), dispose: () => undefined } };
+      runs.push([...t.dims]);
+      return { weights: { type: 'float32', dims: t.dims, getData: async () => shares(t.data, t.dims[1]), dispose: () => undefined } };
     },
     release: async () => void released.push(opts.executionProviders[0]),
   }));
@@ -54,7 +66,7 @@ function fakeOrt(): { ort: OrtModule; create: ReturnType<typeof vi.fn>; lose: (w
     dispose = () => undefined;
   }
   const ort = { InferenceSession: { create }, Tensor, env: { wasm: {}, webgpu: { device: { lost } } } } as unknown as OrtModule;
-  return { ort, create, lose: (why) => lose(why), released };
+  return { ort, create, lose: (why) => lose(why), released, runs };
 }
 
 const status = (): ComputeStatus => ({ tone: null, model: null }) as unknown as ComputeStatus;
@@ -79,9 +91,10 @@ describe('ModelRuntime', () => {
     await expect(new ModelRuntime({ requestAdapter: async () => null }).checkWebGpu({ allowSoftware: true })).rejects.toThrow(/no GPU adapter was found/);
     const soft = new ModelRuntime({ requestAdapter: async () => swiftshader });
     await expect(soft.checkWebGpu({ allowSoftware: false })).rejects.toThrow(/only a software adapter \(swiftshader\)/);
-    await expect(soft.checkWebGpu({ allowSoftware: true })).resolves.toBeUndefined();
+    await expect(soft.checkWebGpu({ allowSoftware: true })).resolves.toBe(128 * 2 ** 20);
     const hw = new ModelRuntime({ requestAdapter: async () => hardware });
-    await expect(hw.checkWebGpu({ allowSoftware: false }, 100 * 2 ** 20)).resolves.toBeUndefined();
+    // The smaller of the binding and buffer limits.
+    await expect(hw.checkWebGpu({ allowSoftware: false }, 100 * 2 ** 20)).resolves.toBe(128 * 2 ** 20);
     const tooBig = hw.checkWebGpu({ allowSoftware: false }, 200 * 2 ** 20);
     await expect(tooBig).rejects.toBeInstanceOf(ModelGpuUnavailableError);
     await expect(tooBig).rejects.toThrow(/needs a 200 MiB GPU buffer, the adapter binds at most 128 MiB/);
@@ -107,7 +120,7 @@ describe('ModelRuntime', () => {
     const i = input();
     const weights = await rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge: bridgeFor(i), status: s, runtime, placement: 'auto', gpu: { allowSoftware: false } });
     expect(weights).toMatchObject({ exposures: 3, paddedWidth: 24, paddedHeight: 16, inputKey: i.key });
-    expect(weights!.data.every((v) => Math.abs(v - 1 / 3) < 1e-7)).toBe(true);
+    expect(weights!.data).toEqual(shares(i.data, 3));
     expect(s.model).toEqual({ place: 'webgpu', reason: null });
 
     fake.lose('driver reset');
@@ -139,6 +152,26 @@ describe('ModelRuntime', () => {
     r = await run('auto', { allowSoftware: false });
     expect(r.w).toBeNull();
     expect(r.s.model).toEqual({ place: 'main-wasm', reason: 'cannot load the learned fusion model on WebGPU: no shader-f16' });
+  });
+
+  it("runs the network in tiles where the adapter's buffers cannot hold it whole, with the whole run's weights", async () => {
+    const fake = fakeOrt();
+    const i = input([3, 400, 480]);
+    // The decoder's largest tensor is 18x the input: 3 x 400 x 480 floats need 39.6 MiB; this adapter binds 20 MiB.
+    const small = { limits: { maxStorageBufferBindingSize: 20 * 2 ** 20, maxBufferSize: 256 * 2 ** 20 }, info: { vendor: 'acme', architecture: 'rdna', description: '' } } as never;
+    const runtime = new ModelRuntime({ loadOrt: async () => fake.ort, readModel, requestAdapter: async () => small });
+    const s = status();
+    const weights = await rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge: bridgeFor(i), status: s, runtime, placement: 'auto', gpu: { allowSoftware: false } });
+    expect(s.model).toEqual({ place: 'webgpu', reason: null });
+    expect(fake.runs.length).toBeGreaterThan(1);
+    for (const [, k, h, w] of fake.runs) expect(k * h * w * 4 * fusionMeta.peakBufferFactor).toBeLessThanOrEqual(20 * 2 ** 20);
+    expect(weights!.data).toEqual(shares(i.data, 3));
+
+    // Where it fits, one run of the whole input.
+    const roomy = fakeOrt();
+    const whole = new ModelRuntime({ loadOrt: async () => roomy.ort, readModel, requestAdapter: async () => hardware });
+    expect((await rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge: bridgeFor(i), status: status(), runtime: whole, placement: 'auto', gpu: { allowSoftware: false } }))!.data).toEqual(weights!.data);
+    expect(roomy.runs).toEqual([[1, 3, 400, 480]]);
   });
 });
 

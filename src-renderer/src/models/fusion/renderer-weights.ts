@@ -7,6 +7,7 @@
  * merge (the settings, no usable adapter), main is told early (warmMainFusion) to ready it.
  */
 import type { FusionWeights, LuxfuseBridge, MergeRequest } from '../../../../src-preload/contract';
+import { runNetTiled } from '../../../../src-shared/fusion/net-tiles';
 import { previewGpuRequest } from '../../gpu/preview-tone';
 import type { ComputeStatus } from '../../stores/compute-status.svelte';
 import { modelFailureReason } from '../model-errors';
@@ -93,8 +94,17 @@ export async function rendererFusionWeights(request: MergeRequest, deps: Rendere
   const input = await bridge['project:fusion-input'](request);
   const dims = [1, input.exposures, input.paddedHeight, input.paddedWidth];
   try {
-    if (backend === 'webgpu') await runtime.checkWebGpu({ allowSoftware: gpu !== false && gpu.allowSoftware === true }, input.data.byteLength * fusionMeta.peakBufferFactor);
-    const data = await runtime.run(fusionMeta, input.data, dims, backend);
+    let data: Float32Array;
+    if (backend === 'webgpu') {
+      // Past the adapter's buffer limit, the network runs in tiles that fit it (net-tiles.ts: same weights).
+      const limit = await runtime.checkWebGpu({ allowSoftware: gpu !== false && gpu.allowSoftware === true });
+      const tilePixels = Math.floor(limit / (fusionMeta.peakBufferFactor * Float32Array.BYTES_PER_ELEMENT * input.exposures));
+      const tiled = await runNetTiled(input.data, dims, tilePixels, (tile, tileDims) => runtime.run(fusionMeta, tile, tileDims, 'webgpu'));
+      if (tiled.tiles > 1) console.info(`[models] fusion on WebGPU in ${tiled.tiles} tiles (the adapter binds at most ${Math.floor(limit / 2 ** 20)} MiB)`);
+      data = tiled.output;
+    } else {
+      data = await runtime.run(fusionMeta, input.data, dims, backend);
+    }
     status.model = { place: backend, reason: backend === 'wasm' ? 'set to run in the window (luxfuse:model = wasm)' : null };
     return { exposures: input.exposures, paddedWidth: input.paddedWidth, paddedHeight: input.paddedHeight, data, inputKey: input.key };
   } catch (error) {
