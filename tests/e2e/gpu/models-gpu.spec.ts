@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { ROOT } from '../paths';
 import { serveHarness, type HarnessServer } from './harness-server';
 import type { ModelCase, ModelResult } from './models-harness';
@@ -67,6 +67,19 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => harness?.close());
 
+/** Opens the harness page and probes WebGPU: skips (saying why) where it is missing, and fails on CI. */
+async function openHarness(page: Page): Promise<{ adapter: string }> {
+  await page.goto(harness.url);
+  await page.waitForFunction(() => 'modelHarness' in window);
+  const probe = await page.evaluate(() => window.modelHarness.probe());
+  if (!probe.available) {
+    if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
+    console.warn(`[models-gpu] WebGPU is not available (${probe.reason}): skipped`);
+    test.skip(true, `WebGPU unavailable: ${probe.reason}`);
+  }
+  return probe;
+}
+
 /**
  * Known failure, kept as a test so it is noticed when it changes: correct-hdr.onnx on onnxruntime-web
  * 1.30's WebGPU provider (SwiftShader) is off by up to 0.67 in log radiance (mean 0.22 at +2.5
@@ -86,14 +99,7 @@ for (const [name, cases, knownBad] of [
     test.setTimeout(240_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(harness.url);
-    await page.waitForFunction(() => 'modelHarness' in window);
-    const probe = await page.evaluate(() => window.modelHarness.probe());
-    if (!probe.available) {
-      if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
-      console.warn(`[models-gpu] WebGPU is not available (${probe.reason}): skipped`);
-      test.skip(true, `WebGPU unavailable: ${probe.reason}`);
-    }
+    const probe = await openHarness(page);
     const results: ModelResult[] = await page.evaluate((c) => window.modelHarness.run(c), cases());
     console.log(`[models-gpu] adapter ${probe.adapter}\n${results.map((r) => `${r.label}: max ${r.maxDiff.toExponential(2)}, mean ${r.meanDiff.toExponential(2)}, output range ${r.range.toFixed(3)}`).join('\n')}`);
     for (const r of results) {
@@ -106,14 +112,7 @@ for (const [name, cases, knownBad] of [
 
 test('the fusion CNN on WebGPU in tiles gives its whole run on WebGPU (the path for adapters that cannot bind the whole input)', async ({ page }) => {
   test.setTimeout(240_000);
-  await page.goto(harness.url);
-  await page.waitForFunction(() => 'modelHarness' in window);
-  const probe = await page.evaluate(() => window.modelHarness.probe());
-  if (!probe.available) {
-    if (process.env.CI) throw new Error(`WebGPU is not available in Chromium (${probe.reason}), and CI requires it`);
-    console.warn(`[models-gpu] WebGPU is not available (${probe.reason}): skipped`);
-    test.skip(true, `WebGPU unavailable: ${probe.reason}`);
-  }
+  await openHarness(page);
   // A small input for SwiftShader: 2 x 480 x 160 in bands of at most 304 rows with the receptive field's 72 px halo (3 tiles).
   const r = await page.evaluate(() => window.modelHarness.tiledFusion(2, 480, 160, 160 * 304, 72));
   console.log(`[models-gpu] fusion in ${r.tiles} tiles: max |tiled - whole| ${r.maxDiff.toExponential(2)}, weights' range ${r.range.toFixed(3)}`);
