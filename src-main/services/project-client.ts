@@ -6,7 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import type { BatchGroupStatus, BatchRequest, BatchStatus, ExportRequest, ExportResult, FramePreviewRequest, FusionInputResult, LoadResult, MergeRequest, MergeResult, ModelName, PreviewImage, PreviewRegionRequest, Thumbnail, WeightMap, WeightMapRequest } from '../../src-preload/contract';
 import { keepNativeJpegLoaded } from './native-jpeg';
-import type { ProjectCall, ProjectMethod, ProjectReply } from './project-worker';
+import type { ProjectCall, ProjectMethod, ProjectReply } from './engine-messages';
 
 /** What the IPC handlers need of a project service, in-process or in a worker. */
 export interface ProjectApi {
