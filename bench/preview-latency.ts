@@ -15,9 +15,17 @@
 // includes the engine's 1 s quiet wait), 'with-load' (asked with the load, as on opening a bracket with
 // no idle time before: it waits for the engine to be quiet), 'beside-load' (no quiet wait: the warm-up
 // beside the decode on the engine's one thread). The first model use in a process pays the heap growth
-// whichever session has it, so run one mode per process.
+// whichever session has it, so run one mode per process. Compute workers as the engine thread has them: frames
+// in shared memory, the full-resolution stages on two threads; the app's own build of the worker
+// (out/main/compute-worker.js, from `npx electron-vite build`) where it exists, else its TypeScript entry through
+// tsx, which is slower to start. LUXFUSE_COMPUTE_WORKERS=0: none, every stage on this thread. One method per
+// process for its peak RSS (/usr/bin/time -v).
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { MergeMethod, MergeResult, PreviewImage } from '../src-preload/contract';
+import { lastFusionSplit } from '../src-main/compute/parallel-fusion';
+import { lastRowSplit } from '../src-main/compute/parallel-rows';
+import { useComputeWorkersSharingFrames } from '../src-main/compute/shared-frames';
 import { warmFusionModel } from '../src-main/services/fusion-model';
 import { ProjectService } from '../src-main/services/project-service';
 import { meanEncodedDifference } from './image8';
@@ -29,6 +37,11 @@ const methods = (process.env.LUXFUSE_BENCH_METHODS ?? 'mertens,radiance').split(
 const WARM_MODES = ['off', 'idle', 'with-load', 'beside-load'] as const;
 const warmMode = (process.env.LUXFUSE_BENCH_WARM ?? 'off') as (typeof WARM_MODES)[number];
 if (!WARM_MODES.includes(warmMode)) throw new Error(`LUXFUSE_BENCH_WARM must be one of ${WARM_MODES.join(', ')}`);
+const built = resolve(import.meta.dirname, '../out/main/compute-worker.js');
+const worker = existsSync(built) ? { path: built } : { path: resolve(import.meta.dirname, '../src-main/compute/compute-worker.ts'), tsx: true };
+const workers = process.env.LUXFUSE_COMPUTE_WORKERS === '0' ? 0 : undefined;
+useComputeWorkersSharingFrames(worker, workers);
+console.log(workers === 0 ? 'no compute workers' : `compute workers from ${worker.path}`);
 
 async function timed(what: () => Promise<MergeResult>): Promise<[MergeResult, number]> {
   const t = performance.now();
@@ -37,6 +50,14 @@ async function timed(what: () => Promise<MergeResult>): Promise<[MergeResult, nu
 }
 
 const s = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+
+/** Where the last merge's fusion (not the radiance merge's: it has none) and row kernel ran: on two threads (the worker's bands), or why on one. */
+function split(method: MergeMethod): string {
+  const fusion = lastFusionSplit();
+  const rows = lastRowSplit();
+  const fused = method === 'radiance' ? 'no fusion' : fusion.parallel ? `fusion on two threads (worker bands ${fusion.workerBands?.join('/')})` : `fusion on one thread (${fusion.reason})`;
+  return rows ? `${fused}, ${rows.kernel} rows: worker ${rows.workerBands} bands${rows.reason ? ` (${rows.reason})` : ''}` : fused;
+}
 
 /** Mean |a - b| of the sRGB-encoded values, or of log2 a/b (stops) for radiance maps (over samples above black in both). */
 function distance(a: PreviewImage, b: PreviewImage, radiance: boolean): string {
@@ -79,10 +100,11 @@ for (const method of methods) {
   const [, againMs] = await timed(() => service.merge({ ...request, stage: 'preview' }));
   const [, editMs] = await timed(() => service.merge({ ...request, align: 'translation', stage: 'preview' }));
   const [full, fullMs] = await timed(() => service.merge({ ...request, stage: 'full' }));
+  const fullSplit = split(method);
   console.log(
     `${method}${warm ? ` (${await warm()})` : ''}: ${frames.length} x ${frames[0].width}x${frames[0].height} (load ${s(loadMs)}); ` +
       `first preview ${s(firstMs)} (${preview.stage}, ${preview.preview.width}x${preview.preview.height}), preview again ${s(againMs)}, edit (align translation) ${s(editMs)}, ` +
-      `full ${s(fullMs)} (${full.stage}, ${full.width}x${full.height}); preview vs full's preview ${distance(preview.preview, full.preview, method === 'radiance')}`,
+      `full ${s(fullMs)} (${full.stage}, ${full.width}x${full.height}; ${fullSplit}); preview vs full's preview ${distance(preview.preview, full.preview, method === 'radiance')}`,
   );
   service.release(projectId);
 }

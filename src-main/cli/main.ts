@@ -8,10 +8,8 @@ import { describeMerge, LearnedModelMissingError, mergeCommand } from './merge-c
 import { CorrectModelMissingError } from '../services/correct-model';
 import { UsageError } from './parse-values';
 import { USAGE } from './usage';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-import { computeWorkers, useCollector, useComputeWorkers as usePool, type ComputeWorkerEntry } from '../compute/compute-pool';
-import { shareFrameSamples } from '../../src-shared/image/samples';
+import type { ComputeWorkerEntry } from '../compute/compute-pool';
+import { useComputeWorkersSharingFrames } from '../compute/shared-frames';
 
 const VERSION = '0.1.0';
 
@@ -142,18 +140,8 @@ function describeGroups(result: Awaited<ReturnType<typeof groupFiles>>): string 
 /**
  * bin/cli-bundle.mjs points the CLI's compute workers at the build of their entry that matches this one.
  * With workers, frames are decoded into shared memory, where they can read them without a copy
- * (src-main/compute/parallel-fusion.ts).
+ * (src-main/compute/shared-frames.ts).
  */
 export function useComputeWorkers(where: ComputeWorkerEntry | null, workers?: number): void {
-  usePool(where, workers);
-  const share = computeWorkers() > 0;
-  shareFrameSamples(share);
-  useCollector(share ? gcFunction() : null);
-}
-
-/** V8's gc(), which node exposes with --expose-gc; the flag set now applies to contexts made after it. */
-function gcFunction(): (() => void) | null {
-  setFlagsFromString('--expose-gc');
-  const gc: unknown = runInNewContext('gc');
-  return typeof gc === 'function' ? (gc as () => void) : null;
+  useComputeWorkersSharingFrames(where, workers);
 }

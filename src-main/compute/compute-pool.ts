@@ -113,7 +113,7 @@ export function bandsOnIdleWorkers<T extends BandTask>(task: T, args: ComputeArg
 let collect: (() => void) | null = null;
 
 /**
- * A full garbage collection for retireIdleWorkers to run (the CLI gives node:vm's gc): V8 does not hurry to
+ * A full garbage collection for retireIdleWorkers to run (shared-frames.ts gives node:vm's gc): V8 does not hurry to
  * collect SharedArrayBuffers, so the planes a two-thread stage dropped would outlive it, into the next one
  * (a 3 x 24 MP Mertens fusion's level-1 Gaussians and coarse levels, about 0.3 GB, into the radiance merge). Null: none.
  */

@@ -10,7 +10,7 @@
  * 10.61 -> 7.17 s (0.99 -> 0.67x enfuse), by the learned fusion 13.28 -> 11.92 s.
  *
  * Runs where a worker can read the frames and weights without a copy: in shared memory, which the CLI
- * turns on for its decoders, alignment and lift (src-shared/image/samples.ts). Elsewhere, with no free
+ * and the app's engine thread turn on for their decoders, alignment and lift (shared-frames.ts). Elsewhere, with no free
  * worker, or for small frames, the fusion runs on this thread alone; a worker that stops midway leaves
  * the planes half done, and the fusion is then run again on this thread.
  */

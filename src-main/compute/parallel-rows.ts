@@ -1,7 +1,7 @@
 /**
  * A RowRunner (src-shared/parallel/row-kernels.ts) that splits a kernel's rows between this thread and the
  * compute workers: all claim bands of rows from a shared counter. The kernel's outputs must be in shared
- * memory (the CLI allocates them there, src-shared/image/samples.ts); its inputs may be anywhere (the
+ * memory (the CLI and the app's engine thread allocate them there, src-shared/image/samples.ts); its inputs may be anywhere (the
  * worker gets a copy of what is not shared, so large inputs should be shared too). Bands a worker claimed
  * and did not finish (it stopped) are run here: a kernel's band reads only inputs it does not write.
  * Otherwise, or with no free worker, every row runs here.

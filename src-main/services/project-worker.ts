@@ -4,15 +4,18 @@
  * Messages: engine-messages.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { useComputeWorkers, type ComputeWorkerEntry } from '../compute/compute-pool';
+import type { ComputeWorkerEntry } from '../compute/compute-pool';
+import { useComputeWorkersSharingFrames } from '../compute/shared-frames';
 import { engineReply, type BatchEvent, type ProjectCall } from './engine-messages';
 import { useNativeZlib } from './native-zlib';
 import { ProjectService } from './project-service';
 
 useNativeZlib();
-// Where its own compute workers start from, when whoever started this thread says (the app, the test host).
+// Where its own compute workers start from, when whoever started this thread says (the app, the test host). With
+// them, frames are decoded into shared memory and the full-resolution merge stages run on two threads, as in the
+// CLI; no answer leaves this thread in shared memory (engineReply).
 const computeWorker = (workerData as { computeWorker?: ComputeWorkerEntry } | null)?.computeWorker;
-if (computeWorker) useComputeWorkers(computeWorker);
+if (computeWorker) useComputeWorkersSharingFrames(computeWorker);
 
 if (parentPort) {
   const port = parentPort;

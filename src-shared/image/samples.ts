@@ -1,8 +1,9 @@
 /**
  * Where frame-sized sample arrays live. Ordinary memory by default; a process whose worker threads split
- * per-pixel work by rows (the CLI: src-main/compute/parallel-fusion.ts) turns shared memory on, so that
- * decoded and aligned frames reach those threads without a copy. The renderer never does: a
- * SharedArrayBuffer there needs cross-origin isolation, and it cannot cross Electron's IPC.
+ * per-pixel work by rows (the CLI and the app's engine thread: src-main/compute/shared-frames.ts) turns shared
+ * memory on, so that decoded and aligned frames reach those threads without a copy. The renderer never does: a
+ * SharedArrayBuffer there needs cross-origin isolation, and it cannot cross Electron's IPC (the engine thread's
+ * replies are copied out of it: src-main/services/ordinary-memory.ts).
  */
 
 let share = false;

@@ -51,6 +51,32 @@ describe('WorkerProjectService', () => {
     await remote.close();
   }, 60_000);
 
+  it('with compute workers (frames in shared memory in the engine), answers in ordinary memory with the same numbers', async () => {
+    const computeWorker = { path: resolve(import.meta.dirname, '../../../../src-main/compute/compute-worker.ts'), tsx: true };
+    const remote = new WorkerProjectService(() => {
+      const w = new Worker(BOOT, { workerData: { tsEntry: ENTRY, computeWorker } });
+      workers.push(w);
+      return w;
+    });
+    const local = new ProjectService();
+    const a = await remote.load(samples);
+    const b = await local.load(samples);
+    const plain = (v: ArrayBufferView): boolean => v.buffer instanceof ArrayBuffer && !(v.buffer instanceof SharedArrayBuffer);
+    expect(a.frames.every((f) => plain(f.thumbnail.data))).toBe(true);
+    for (const method of ['mertens', 'radiance'] as const) {
+      const request = { method, align: 'off' as const, previewMaxSide: 300 };
+      const ma = await remote.merge({ projectId: a.projectId, ...request });
+      const mb = await local.merge({ projectId: b.projectId, ...request });
+      expect(plain(ma.preview.data)).toBe(true);
+      expect(ma.preview.data).toEqual(mb.preview.data);
+      const region = { x: 10, y: 20, width: 300, height: 200, maxSide: 300 };
+      const ra = await remote.previewRegion({ projectId: a.projectId, ...region });
+      expect(plain(ra.data)).toBe(true);
+      expect(ra.data).toEqual((await local.previewRegion({ projectId: b.projectId, ...region })).data);
+    }
+    await remote.close();
+  }, 90_000);
+
   it('an error in the engine arrives with its message; a dead worker fails pending calls and the next call starts a new one', async () => {
     const remote = new WorkerProjectService(spawnWorker);
     await expect(remote.merge({ projectId: 'nope', method: 'mertens' })).rejects.toThrow(/project nope is not loaded/);
