@@ -64,7 +64,7 @@ function predictorOf(learned: LearnedSource, pixels: number): WeightPredictor {
 }
 
 /**
- * Frames from this many pixels on: after a two-thread stage the workers are ended and this thread collects
+ * Frames from this many pixels on: around a two-thread stage the workers are ended and this thread collects
  * (released). Below it (the app's previews, about a megapixel) the planes a stage drops are small enough
  * for V8 to free in its own time, and ending the workers would make every preview's next two-thread stage
  * wait for a worker to start again.
@@ -72,16 +72,20 @@ function predictorOf(learned: LearnedSource, pixels: number): WeightPredictor {
 export const RELEASE_MIN_PIXELS = 4_000_000;
 
 /**
- * A two-thread stage's result, once the workers it used are ended and this thread has collected: the planes the
- * stage dropped (in shared memory, which V8 does not hurry to free) must not outlive it into the next stage.
- * After the stage has returned, not inside it, where its planes are still in scope. Only where frames are shared
- * (elsewhere no stage ran on a worker, and an encoder's workers are kept) and of `pixels` at least RELEASE_MIN_PIXELS.
+ * A two-thread stage run between two collections. Before it: what earlier stages and merges dropped in shared
+ * memory (which V8 does not hurry to free: the app's previews, the full-size alignment's planes) must not add to
+ * the stage's own peak. After it, once the workers it used are ended: the planes the stage dropped must not
+ * outlive it into the next stage (after the stage has returned, not inside it, where its planes are still in
+ * scope). Only where frames are shared (elsewhere no stage ran on a worker, and an encoder's workers are kept)
+ * and of `pixels` at least RELEASE_MIN_PIXELS.
  */
-async function released<T>(stage: Promise<T>, pixels: number): Promise<T> {
+async function released<T>(stage: () => Promise<T>, pixels: number): Promise<T> {
+  const release = frameSamplesShared() && pixels >= RELEASE_MIN_PIXELS;
+  if (release) retireIdleWorkers();
   try {
-    return await stage;
+    return await stage();
   } finally {
-    if (frameSamplesShared() && pixels >= RELEASE_MIN_PIXELS) retireIdleWorkers();
+    if (release) retireIdleWorkers();
   }
 }
 
@@ -95,9 +99,11 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
   // full-resolution stages are split between it and this thread: the Mertens fusion, the learned fusion's lift and
   // blend, the radiance merge through a response. Elsewhere each runs on this thread; the samples are the same.
   const pixels = prepared.frames[0].width * prepared.frames[0].height;
-  const radiance = async (): Promise<LinearImage | undefined> =>
-    prepared.plan ? released(mergeRadianceRows(prepared.frames, prepared.plan.ev, { response: prepared.plan.response }, runRowsParallel), pixels) : undefined;
-  if (method === 'mertens') return fusePrepared(prepared, method, options, { fusion: await released(mertensFuseParallel(prepared.frames), pixels), radiance: await radiance() });
+  const radiance = async (): Promise<LinearImage | undefined> => {
+    const plan = prepared.plan;
+    return plan ? released(() => mergeRadianceRows(prepared.frames, plan.ev, { response: plan.response }, runRowsParallel), pixels) : undefined;
+  };
+  if (method === 'mertens') return fusePrepared(prepared, method, options, { fusion: await released(() => mertensFuseParallel(prepared.frames), pixels), radiance: await radiance() });
   if (method !== 'learned') return fusePrepared(prepared, method, options, { radiance: await radiance() });
   // Deghosting replaced what moved by the reference's content before the network sees the frames, as in mergeBracket;
   // a missing exposure failed in prepareMerge, before the network runs.
@@ -105,7 +111,7 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
   const predictor = predictorOf(learned, pixels);
   // The lift's rows and the pyramid blend on two threads where a compute worker can read the frames, else on this one.
   const { fused, weights } = await released(
-    learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, { pyramidBlend: blendFramesParallel, rows: runRowsParallel }),
+    () => learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, { pyramidBlend: blendFramesParallel, rows: runRowsParallel }),
     pixels,
   );
   const outcome: MergeOutcome = {
