@@ -16,6 +16,7 @@ import { blendFramesParallel, mertensFuseParallel } from '../compute/parallel-fu
 import { runRowsParallel } from '../compute/parallel-rows';
 import { retireIdleWorkers } from '../compute/compute-pool';
 import { mergeRadianceRows } from '../../src-shared/merge/radiance';
+import { runRowsHere, type RowRunner } from '../../src-shared/parallel/row-kernels';
 import { frameSamplesShared } from '../../src-shared/image/samples';
 import { predictFusionWeights, predictFusionWeightsIsolated } from './fusion-model';
 
@@ -99,9 +100,12 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
   // full-resolution stages are split between it and this thread: the Mertens fusion, the learned fusion's lift and
   // blend, the radiance merge through a response. Elsewhere each runs on this thread; the samples are the same.
   const pixels = prepared.frames[0].width * prepared.frames[0].height;
+  // Row kernels split with a worker from RELEASE_MIN_PIXELS on: the app's previews are downsampled into ordinary
+  // memory, of which the worker would get a copy at every merge, and the split then cost more than it saved.
+  const rows: RowRunner = pixels >= RELEASE_MIN_PIXELS ? runRowsParallel : runRowsHere;
   const radiance = async (): Promise<LinearImage | undefined> => {
     const plan = prepared.plan;
-    return plan ? released(() => mergeRadianceRows(prepared.frames, plan.ev, { response: plan.response }, runRowsParallel), pixels) : undefined;
+    return plan ? released(() => mergeRadianceRows(prepared.frames, plan.ev, { response: plan.response }, rows), pixels) : undefined;
   };
   if (method === 'mertens') return fusePrepared(prepared, method, options, { fusion: await released(() => mertensFuseParallel(prepared.frames), pixels), radiance: await radiance() });
   if (method !== 'learned') return fusePrepared(prepared, method, options, { radiance: await radiance() });
@@ -111,7 +115,7 @@ export async function fuseFrames(prepared: PreparedMerge, method: Method, option
   const predictor = predictorOf(learned, pixels);
   // The lift's rows and the pyramid blend on two threads where a compute worker can read the frames, else on this one.
   const { fused, weights } = await released(
-    () => learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, { pyramidBlend: blendFramesParallel, rows: runRowsParallel }),
+    () => learnedFuse(input, predictor, { workingSide: workingSideFor(input.length, learned.stage ?? 'full') }, { pyramidBlend: blendFramesParallel, rows }),
     pixels,
   );
   const outcome: MergeOutcome = {
