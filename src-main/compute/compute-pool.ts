@@ -46,13 +46,6 @@ export function isolatedWorkers(): number {
   return isolatedLive;
 }
 
-/** Workers computeIsolated has started since the process started (tests: did this merge run its network apart?). */
-let isolatedStarted = 0;
-
-export function isolatedWorkersStarted(): number {
-  return isolatedStarted;
-}
-
 /** Tasks the workers have completed since the process started (tests and reports: were they used?). */
 export function computeTasksDone(): number {
   return finished;
@@ -151,7 +144,6 @@ export function computeIsolated<T extends ComputeTask>(task: T, args: ComputeArg
   if (!entry || !isolatedAllowed) return null;
   const worker = newWorker(entry);
   isolatedLive++;
-  isolatedStarted++;
   const id = nextId++;
   return new Promise<ComputeResult<T>>((resolve, reject) => {
     let settled = false;

@@ -30,8 +30,8 @@ export interface LearnedSource {
   /**
    * Run main's network on a worker of its own that ends with the run (predictFusionWeightsIsolated) when the
    * frames have this many pixels or more (the CLI: ISOLATE_MIN_PIXELS): its WASM heap is then not kept
-   * through the full-size lift and blend. The CLI's merges and the app's full stage; the app's previews keep
-   * their session and heap warm on the engine thread. Default: never.
+   * through the full-size lift and blend. For one-off merges; the app keeps its session and heap warm on
+   * the engine thread for the next preview. Default: never.
    */
   isolateFrom?: number;
 }

@@ -18,7 +18,7 @@ import { alignBracket, alignmentProxies, scaleAlignment, type AlignedBracket, ty
 import type { GreyProxy } from '../../src-shared/align/proxy';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
 import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
-import { fuseFrames, ISOLATE_MIN_PIXELS, learnedInput } from './merge-service';
+import { fuseFrames, learnedInput } from './merge-service';
 import { EngineActivity } from './engine-activity';
 import { warmFusionModel } from './fusion-model';
 import { fusionInputKey } from '../../src-shared/fusion/given-weights';
@@ -351,11 +351,7 @@ export class ProjectService {
     const prepared = prepareMerge(frames, method, options);
     await this.checkpoint(project, asked);
     // A preview runs the network at the preview's working side; either stage reuses the weights of an equal input.
-    // The full stage's network (main's, where the renderer did not run it) runs on a worker of its own from
-    // ISOLATE_MIN_PIXELS on, as the CLI's does: its WASM heap then ends with it, before the full-size lift and
-    // blend, instead of growing the engine thread's for good. The previews keep theirs warm on this thread.
-    const isolateFrom = stage.stage === 'full' ? ISOLATE_MIN_PIXELS : undefined;
-    const outcome = await fuseFrames(prepared, method, options, { weights: request.fusionWeights, stage: stage.stage, cache: stage.network, isolateFrom });
+    const outcome = await fuseFrames(prepared, method, options, { weights: request.fusionWeights, stage: stage.stage, cache: stage.network });
     await this.checkpoint(project, asked);
     const plan = outcome.plan;
     return this.finish(project, {

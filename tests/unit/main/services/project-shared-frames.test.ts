@@ -9,10 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MergeMethod } from '../../../../src-preload/contract';
-import { isolatedWorkersStarted } from '../../../../src-main/compute/compute-pool';
 import { lastFusionSplit } from '../../../../src-main/compute/parallel-fusion';
 import { useComputeWorkersSharingFrames } from '../../../../src-main/compute/shared-frames';
-import { ISOLATE_MIN_PIXELS } from '../../../../src-main/services/merge-service';
 import { ProjectService } from '../../../../src-main/services/project-service';
 import { frameSamplesShared } from '../../../../src-shared/image/samples';
 import { writeBracket } from '../../helpers/bracket-fixture';
@@ -88,26 +86,6 @@ describe('the engine with frames in shared memory', () => {
       const { millis: _a, projectId: _pa, ...a } = shared[call] as { millis?: number; projectId?: string };
       const { millis: _b, projectId: _pb, ...b } = alone[call] as { millis?: number; projectId?: string };
       expect(digest(a), call).toEqual(digest(b));
-    }
-  }, 240_000);
-
-  it("runs main's network for the full stage on a worker of its own from ISOLATE_MIN_PIXELS on, and keeps the previews' on this thread", async () => {
-    // 2448 x 1640: just over 4 MP.
-    const big = writeBracket(dir, { width: 2448, height: 1640, prefix: 'big' });
-    expect(2448 * 1640).toBeGreaterThanOrEqual(ISOLATE_MIN_PIXELS);
-    useComputeWorkersSharingFrames(WORKER, 1);
-    try {
-      const service = new ProjectService();
-      const { projectId } = await service.load(big);
-      const request = { projectId, method: 'learned' as const, previewMaxSide: 640 };
-      const before = isolatedWorkersStarted();
-      await service.merge({ ...request, stage: 'preview' });
-      expect(isolatedWorkersStarted(), 'a preview runs the network on the engine thread').toBe(before);
-      const full = await service.merge({ ...request, stage: 'full' });
-      expect(full.width).toBe(2448);
-      expect(isolatedWorkersStarted(), "the full stage's network ran apart").toBe(before + 1);
-    } finally {
-      useComputeWorkersSharingFrames(null);
     }
   }, 240_000);
 });
