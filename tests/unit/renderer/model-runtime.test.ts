@@ -172,6 +172,15 @@ describe('ModelRuntime', () => {
     const whole = new ModelRuntime({ loadOrt: async () => roomy.ort, readModel, requestAdapter: async () => hardware });
     expect((await rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge: bridgeFor(i), status: status(), runtime: whole, placement: 'auto', gpu: { allowSoftware: false } }))!.data).toEqual(weights!.data);
     expect(roomy.runs).toEqual([[1, 3, 400, 480]]);
+
+    // Too little for even one tile's halo: main runs it, and the status says why.
+    const tiny = { limits: { maxStorageBufferBindingSize: 2 ** 20, maxBufferSize: 2 ** 20 }, info: { vendor: 'acme', architecture: 'rdna', description: '' } } as never;
+    const starved = fakeOrt();
+    const cramped = new ModelRuntime({ loadOrt: async () => starved.ort, readModel, requestAdapter: async () => tiny });
+    const st = status();
+    expect(await rendererFusionWeights({ projectId: 'p', method: 'learned' }, { bridge: bridgeFor(i), status: st, runtime: cramped, placement: 'auto', gpu: { allowSoftware: false } })).toBeNull();
+    expect(st.model).toEqual({ place: 'main-wasm', reason: 'the adapter binds at most 1 MiB, too little for the model even in tiles' });
+    expect(starved.runs).toEqual([]);
   });
 });
 

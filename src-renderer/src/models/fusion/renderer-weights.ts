@@ -7,10 +7,10 @@
  * merge (the settings, no usable adapter), main is told early (warmMainFusion) to ready it.
  */
 import type { FusionWeights, LuxfuseBridge, MergeRequest } from '../../../../src-preload/contract';
-import { runNetTiled } from '../../../../src-shared/fusion/net-tiles';
+import { netTiles, runNetTiled } from '../../../../src-shared/fusion/net-tiles';
 import { previewGpuRequest } from '../../gpu/preview-tone';
 import type { ComputeStatus } from '../../stores/compute-status.svelte';
-import { modelFailureReason } from '../model-errors';
+import { ModelGpuUnavailableError, modelFailureReason } from '../model-errors';
 import { ModelRuntime, type ModelBackend } from '../model-runtime';
 import { DEFAULT_FUSION_PLACEMENT, fusionMeta, type FusionPlacement } from './meta';
 
@@ -99,6 +99,11 @@ export async function rendererFusionWeights(request: MergeRequest, deps: Rendere
       // Past the adapter's buffer limit, the network runs in tiles that fit it (net-tiles.ts: same weights).
       const limit = await runtime.checkWebGpu({ allowSoftware: gpu !== false && gpu.allowSoftware === true });
       const tilePixels = Math.floor(limit / (fusionMeta.peakBufferFactor * Float32Array.BYTES_PER_ELEMENT * input.exposures));
+      try {
+        netTiles(input.paddedWidth, input.paddedHeight, tilePixels);
+      } catch {
+        throw new ModelGpuUnavailableError(`the adapter binds at most ${Math.floor(limit / 2 ** 20)} MiB, too little for the model even in tiles`);
+      }
       const tiled = await runNetTiled(input.data, dims, tilePixels, (tile, tileDims) => runtime.run(fusionMeta, tile, tileDims, 'webgpu'));
       if (tiled.tiles > 1) console.info(`[models] fusion on WebGPU in ${tiled.tiles} tiles (the adapter binds at most ${Math.floor(limit / 2 ** 20)} MiB)`);
       data = tiled.output;
