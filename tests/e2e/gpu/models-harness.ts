@@ -35,6 +35,18 @@ function floats(b64: string): Float32Array {
 
 const sessions = new Map<string, Promise<ort.InferenceSession>>();
 
+/** One WebGPU session per model file, served from /models/. */
+function sessionOf(model: string): Promise<ort.InferenceSession> {
+  ort.env.wasm.wasmPaths = '/ort/';
+  ort.env.wasm.numThreads = 1;
+  let session = sessions.get(model);
+  if (!session) {
+    session = ort.InferenceSession.create(`/models/${model}`, { executionProviders: ['webgpu'] });
+    sessions.set(model, session);
+  }
+  return session;
+}
+
 const harness = {
   async probe(): Promise<{ available: boolean; reason: string; adapter: string }> {
     if (!('gpu' in navigator)) return { available: false, reason: 'navigator.gpu is missing', adapter: '' };
@@ -44,16 +56,9 @@ const harness = {
   },
 
   async run(cases: ModelCase[]): Promise<ModelResult[]> {
-    ort.env.wasm.wasmPaths = '/ort/';
-    ort.env.wasm.numThreads = 1;
     const results: ModelResult[] = [];
     for (const c of cases) {
-      let session = sessions.get(c.model);
-      if (!session) {
-        session = ort.InferenceSession.create(`/models/${c.model}`, { executionProviders: ['webgpu'] });
-        sessions.set(c.model, session);
-      }
-      const s = await session;
+      const s = await sessionOf(c.model);
       const out = (await s.run({ [c.inputName]: new ort.Tensor('float32', floats(c.input), c.shape) }))[c.outputName];
       if (out.dims.join('x') !== c.outputShape.join('x')) throw new Error(`${c.label}: output ${out.dims.join('x')}, expected ${c.outputShape.join('x')}`);
       const got = (await out.getData()) as Float32Array;
@@ -79,14 +84,7 @@ const harness = {
    * maxPixels (net-tiles.ts, with `halo`): the largest |tiled - whole| and how many tiles ran.
    */
   async tiledFusion(k: number, h: number, w: number, maxPixels: number, halo: number): Promise<{ maxDiff: number; tiles: number; range: number }> {
-    ort.env.wasm.wasmPaths = '/ort/';
-    ort.env.wasm.numThreads = 1;
-    let session = sessions.get('fusion.onnx');
-    if (!session) {
-      session = ort.InferenceSession.create('/models/fusion.onnx', { executionProviders: ['webgpu'] });
-      sessions.set('fusion.onnx', session);
-    }
-    const s = await session;
+    const s = await sessionOf('fusion.onnx');
     const data = new Float32Array(k * h * w);
     for (let j = 0; j < k; j++) {
       for (let y = 0; y < h; y++) {
