@@ -58,6 +58,7 @@ export function computeTasksDone(): number {
  */
 export function useComputeWorkers(where: ComputeWorkerEntry | null, workers?: number): void {
   for (const lane of lanes.splice(0)) void lane.worker.terminate();
+  endKept();
   entry = where;
   maxWorkers = where ? Math.max(0, workers ?? Math.min(MAX_WORKERS, availableParallelism() - 1)) : 0;
   // One core still gains from an isolated worker: its memory goes with it (the caller waits meanwhile).
@@ -78,14 +79,22 @@ export function tryCompute<T extends ComputeTask>(task: T, args: ComputeArgs<T>,
   let lane = lanes.find((l) => !l.busy);
   if (!lane) {
     if (!entry || lanes.length >= maxWorkers) return null;
-    lane = startLane(entry);
+    lane = startLane(entry, (gone) => {
+      const index = lanes.indexOf(gone);
+      if (index >= 0) lanes.splice(index, 1);
+    });
+    lanes.push(lane);
   }
-  const running = lane;
+  return post(lane, task, args, transfer);
+}
+
+/** Posts the task to an idle lane's worker, which is busy (and keeps the process alive) until it answers. */
+function post<T extends ComputeTask>(lane: Lane, task: T, args: ComputeArgs<T>, transfer: ArrayBuffer[]): Promise<ComputeResult<T>> {
   const id = nextId++;
   return new Promise<ComputeResult<T>>((resolve, reject) => {
-    running.busy = { id, resolve: resolve as (value: unknown) => void, reject };
-    running.worker.ref();
-    running.worker.postMessage({ id, task, args } satisfies ComputeCall, transfer);
+    lane.busy = { id, resolve: resolve as (value: unknown) => void, reject };
+    lane.worker.ref();
+    lane.worker.postMessage({ id, task, args } satisfies ComputeCall, transfer);
   });
 }
 
@@ -132,7 +141,62 @@ export function retireIdleWorkers(): void {
     lanes.splice(lanes.indexOf(lane), 1);
     void lane.worker.terminate();
   }
+  if (kept && !kept.busy) endKept();
   collect?.();
+}
+
+/**
+ * One worker kept apart from the pool, for a task whose state is worth keeping from one call to the next but
+ * not through a full-size stage: main's fusion network at the app's previews (fusion-model.ts
+ * predictFusionWeightsKept). Its session and its grown WASM heap (which never shrinks) stay warm between
+ * previews on this worker instead of on the engine thread, and retireIdleWorkers ends it with the pool's
+ * idle lanes before and after a full-size stage, so that heap is not beside the full-size planes.
+ */
+let kept: Lane | null = null;
+/** Calls on the kept worker run one after another: each waits for the one before it. */
+let keptQueue: Promise<unknown> = Promise.resolve();
+let keptStarts = 0;
+
+function endKept(): void {
+  if (!kept) return;
+  void kept.worker.terminate();
+  kept = null;
+}
+
+/**
+ * Runs the task on the kept worker (started if none is alive), after the calls before it; null where
+ * computeIsolated would answer null (no entry, or workers turned off), for the caller to run it itself.
+ */
+export function computeOnKeptWorker<T extends ComputeTask>(task: T, args: ComputeArgs<T>, transfer: ArrayBuffer[] = []): Promise<ComputeResult<T>> | null {
+  if (!entry || !isolatedAllowed) return null;
+  const where = entry;
+  const run = (): Promise<ComputeResult<T>> => {
+    if (!kept) {
+      keptStarts++;
+      const lane = startLane(where, (gone) => {
+        if (kept === gone) kept = null;
+      });
+      kept = lane;
+    }
+    return post(kept, task, args, transfer);
+  };
+  const job = keptQueue.then(run, run);
+  keptQueue = job.catch(() => undefined);
+  return job;
+}
+
+/** Whether computeOnKeptWorker runs tasks on a worker here (else it answers null). */
+export function keptWorkerAvailable(): boolean {
+  return entry !== null && isolatedAllowed;
+}
+
+/** How many kept workers have been started (a model warmed on the kept worker is still warm while this is the same and one is alive). */
+export function keptWorkerStarts(): number {
+  return keptStarts;
+}
+
+export function keptWorkerAlive(): boolean {
+  return kept !== null;
 }
 
 /**
@@ -169,7 +233,8 @@ function newWorker(where: ComputeWorkerEntry): Worker {
   return where.tsx ? new Worker(join(import.meta.dirname, '../../bin/ts-worker.mjs'), { workerData: { tsEntry: where.path } }) : new Worker(where.path);
 }
 
-function startLane(where: ComputeWorkerEntry): Lane {
+/** A worker that answers one task at a time; `forget` drops it from wherever it is listed once it has stopped. */
+function startLane(where: ComputeWorkerEntry, forget: (lane: Lane) => void): Lane {
   const worker = newWorker(where);
   const lane: Lane = { worker, busy: null };
   worker.unref();
@@ -183,14 +248,12 @@ function startLane(where: ComputeWorkerEntry): Lane {
     else busy.reject(rebuildError(reply.error));
   });
   const gone = (why: string): void => {
-    const index = lanes.indexOf(lane);
-    if (index >= 0) lanes.splice(index, 1);
+    forget(lane);
     lane.busy?.reject(new Error(`a compute worker stopped (${why})`));
     lane.busy = null;
   };
   worker.on('error', (error) => gone(error.message));
   worker.on('exit', (code) => gone(`exit code ${code}`));
-  lanes.push(lane);
   return lane;
 }
 

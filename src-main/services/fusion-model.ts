@@ -4,7 +4,7 @@
  */
 import { join, resolve } from 'node:path';
 import type * as ort from 'onnxruntime-web';
-import { computeIsolated } from '../compute/compute-pool';
+import { computeIsolated, computeOnKeptWorker, keptWorkerAlive, keptWorkerAvailable, keptWorkerStarts } from '../compute/compute-pool';
 import { LuxfuseError } from '../../src-shared/errors';
 import type { FusionInput } from '../../src-shared/fusion/fusion-input';
 import { learnedFuse, type LearnedFuseResult } from '../../src-shared/fusion/learned-fuse';
@@ -48,6 +48,7 @@ const warmups = new Map<string, Promise<void>>();
 export async function releaseFusionSessions(): Promise<void> {
   ran.clear();
   warmups.clear();
+  keptWarmups.clear();
   await releaseSessions();
 }
 
@@ -82,7 +83,23 @@ const FUSION_ERRORS: Record<string, new (message: string, file?: string) => Luxf
 export async function predictFusionWeightsIsolated(input: FusionInput, path = defaultModelPath()): Promise<Float32Array> {
   // Copied, not moved: the lift reads the input again.
   const job = computeIsolated('predictFusionWeights', [input, path]);
-  if (!job) return predictFusionWeights(input, path);
+  return job ? withModelErrors(job, path) : predictFusionWeights(input, path);
+}
+
+/**
+ * predictFusionWeights on the compute pool's kept worker (computeOnKeptWorker), where the entry point provides
+ * workers; else on this thread. For the app's previews: the session and the WASM heap the network grew stay
+ * warm on that worker from one preview to the next, and leave with it when a full-size stage ends it
+ * (retireIdleWorkers), instead of staying on the engine thread through the full-size lift and blend.
+ * The model's own errors keep their classes.
+ */
+export async function predictFusionWeightsKept(input: FusionInput, path = defaultModelPath()): Promise<Float32Array> {
+  const job = computeOnKeptWorker('predictFusionWeights', [input, path]);
+  return job ? withModelErrors(job, path) : predictFusionWeights(input, path);
+}
+
+/** A worker's answer, its fusion model errors (sent by name) rebuilt as their classes. */
+async function withModelErrors(job: Promise<Float32Array>, path: string): Promise<Float32Array> {
   try {
     return await job;
   } catch (error) {
@@ -126,9 +143,38 @@ async function warmUp(idle: () => Promise<void>, path: string): Promise<void> {
   // Creating the session took a while: what was asked for meanwhile goes first.
   await idle();
   if (ran.has(path)) return;
+  await predictFusionWeights(warmInput(), path);
+}
+
+function warmInput(): FusionInput {
   const side = PREVIEW_WORKING_SIDE;
   const data = new Float32Array(WARM_EXPOSURES * side * side).fill(0.5);
-  await predictFusionWeights({ data, exposures: WARM_EXPOSURES, width: side, height: side, paddedWidth: side, paddedHeight: side }, path);
+  return { data, exposures: WARM_EXPOSURES, width: side, height: side, paddedWidth: side, paddedHeight: side };
+}
+
+/** Per model file, the kept worker's warm-up: in flight, or done on the kept worker of that start (keptWorkerStarts). */
+const keptWarmups = new Map<string, { done: Promise<void>; on?: number }>();
+
+/**
+ * warmFusionModel for a network that runs on the kept worker (predictFusionWeightsKept): after `idle()`, one run
+ * on a dummy input there, which loads the session and grows the heap of the worker the previews will use.
+ * Again once that worker has ended (a full-size stage ends it): the memo holds only while the worker it warmed
+ * is alive. Where there is no kept worker, warmFusionModel. Never rejects.
+ */
+export function warmFusionModelKept(idle: () => Promise<void>, path = defaultModelPath()): Promise<void> {
+  if (!keptWorkerAvailable()) return warmFusionModel(idle, path);
+  const memo = keptWarmups.get(path);
+  if (memo && (memo.on === undefined || (memo.on === keptWorkerStarts() && keptWorkerAlive()))) return memo.done;
+  const entry: { done: Promise<void>; on?: number } = { done: Promise.resolve() };
+  entry.done = (async () => {
+    await idle();
+    await predictFusionWeightsKept(warmInput(), path);
+    entry.on = keptWorkerStarts();
+  })().catch(() => {
+    if (keptWarmups.get(path) === entry) keptWarmups.delete(path);
+  });
+  keptWarmups.set(path, entry);
+  return entry.done;
 }
 
 /** Fuses a bracket (2..9 frames of one size) with the learned model; display-referred, linear light. */

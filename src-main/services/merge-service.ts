@@ -18,7 +18,7 @@ import { retireIdleWorkers } from '../compute/compute-pool';
 import { mergeRadianceRows } from '../../src-shared/merge/radiance';
 import { runRowsHere, type RowRunner } from '../../src-shared/parallel/row-kernels';
 import { frameSamplesShared } from '../../src-shared/image/samples';
-import { predictFusionWeights, predictFusionWeightsIsolated } from './fusion-model';
+import { predictFusionWeights, predictFusionWeightsIsolated, predictFusionWeightsKept } from './fusion-model';
 
 /** How a learned merge gets its weights: given (computed by the renderer from learnedInput's result), else main's own WASM run. */
 export interface LearnedSource {
@@ -30,10 +30,15 @@ export interface LearnedSource {
   /**
    * Run main's network on a worker of its own that ends with the run (predictFusionWeightsIsolated) when the
    * frames have this many pixels or more (the CLI: ISOLATE_MIN_PIXELS): its WASM heap is then not kept
-   * through the full-size lift and blend. For one-off merges; the app keeps its session and heap warm on
-   * the engine thread for the next preview. Default: never.
+   * through the full-size lift and blend. The CLI and the app's engine (ISOLATE_MIN_PIXELS). Default: never.
    */
   isolateFrom?: number;
+  /**
+   * Below isolateFrom, run main's network on the compute pool's kept worker (predictFusionWeightsKept) rather than
+   * on this thread: the app's previews, whose session and heap stay warm there from one preview to the next and
+   * end with that worker before a full-size stage. Default: on this thread.
+   */
+  keepWorker?: boolean;
 }
 
 /**
@@ -60,7 +65,8 @@ function predictorOf(learned: LearnedSource, pixels: number): WeightPredictor {
   const { weights, cache } = learned;
   if (weights) return givenWeightsPredictor(weights);
   const isolated = learned.isolateFrom !== undefined && pixels >= learned.isolateFrom;
-  const network: WeightPredictor = (input) => (isolated ? predictFusionWeightsIsolated(input) : predictFusionWeights(input));
+  const here = learned.keepWorker ? predictFusionWeightsKept : predictFusionWeights;
+  const network: WeightPredictor = (input) => (isolated ? predictFusionWeightsIsolated(input) : here(input));
   return cache ? cache.predictor(network) : network;
 }
 

@@ -18,9 +18,9 @@ import { alignBracket, alignmentProxies, scaleAlignment, type AlignedBracket, ty
 import type { GreyProxy } from '../../src-shared/align/proxy';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
 import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
-import { fuseFrames, learnedInput } from './merge-service';
+import { fuseFrames, ISOLATE_MIN_PIXELS, learnedInput } from './merge-service';
 import { EngineActivity } from './engine-activity';
-import { warmFusionModel } from './fusion-model';
+import { warmFusionModelKept } from './fusion-model';
 import { fusionInputKey } from '../../src-shared/fusion/given-weights';
 import { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
@@ -152,7 +152,8 @@ const WARM_AFTER_QUIET_MS = 1000;
 
 /** What readies each model main runs itself, given what to wait for before each step (models:warm). */
 const WARMUPS: Record<ModelName, (idle: () => Promise<void>) => Promise<void>> = {
-  fusion: (idle) => warmFusionModel(idle),
+  // On the kept worker, where main's previews run the network (stageMerge).
+  fusion: (idle) => warmFusionModelKept(idle),
 };
 
 export interface ProjectServiceOptions {
@@ -166,6 +167,8 @@ export class ProjectService {
   private readonly projects = new Map<string, Project>();
   private batch: BatchExporter | null = null;
   private readonly activity: EngineActivity;
+  /** Models the renderer asked main to ready (models:warm): main runs them. */
+  private readonly warmAsked = new Set<ModelName>();
 
   constructor(private readonly options: ProjectServiceOptions = {}) {
     this.activity = options.activity ?? new EngineActivity();
@@ -177,6 +180,7 @@ export class ProjectService {
    * warm-up gave up; never rejects: a model that cannot load is the merge's error to report.
    */
   async warmModel(model: ModelName): Promise<null> {
+    this.warmAsked.add(model);
     await WARMUPS[model](() => this.activity.quiet(WARM_AFTER_QUIET_MS));
     return null;
   }
@@ -229,7 +233,11 @@ export class ProjectService {
       const started = performance.now();
       checkRequest(project, request);
       const asked = this.ask(project, request);
-      const merge = this.stageOf(project, request) === 'full' ? await this.fullMerge(project, request, asked) : await this.stageMerge(project, request, asked, this.previewFrames(project, request));
+      const full = this.stageOf(project, request) === 'full';
+      const merge = full ? await this.fullMerge(project, request, asked) : await this.stageMerge(project, request, asked, this.previewFrames(project, request));
+      // A full-size stage ended the kept worker the previews run main's network on: it is warmed again in the next
+      // pause, so the next edit's preview does not pay for the session and the heap (about 2 s, bench/network-kept.ts).
+      if (full && request.method === 'learned' && this.warmAsked.has('fusion')) void this.warmModel('fusion');
       return this.result(project, request, merge, asked.generation, started);
     });
   }
@@ -351,7 +359,10 @@ export class ProjectService {
     const prepared = prepareMerge(frames, method, options);
     await this.checkpoint(project, asked);
     // A preview runs the network at the preview's working side; either stage reuses the weights of an equal input.
-    const outcome = await fuseFrames(prepared, method, options, { weights: request.fusionWeights, stage: stage.stage, cache: stage.network });
+    // Main's network runs off this thread where there are compute workers, so its WASM heap (which never shrinks)
+    // is not beside the full-size planes: a full-size stage's on a worker of its own, a preview's on the kept
+    // worker, warm from one preview to the next (3 x 24 MP learned refine: BENCHMARKS.md "Main's network off the engine thread").
+    const outcome = await fuseFrames(prepared, method, options, { weights: request.fusionWeights, stage: stage.stage, cache: stage.network, isolateFrom: ISOLATE_MIN_PIXELS, keepWorker: true });
     await this.checkpoint(project, asked);
     const plan = outcome.plan;
     return this.finish(project, {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MergeRequest, PreviewImage } from '../../../../src-preload/contract';
-import { predictFusionWeights, releaseFusionSessions } from '../../../../src-main/services/fusion-model';
+import { predictFusionWeights, predictFusionWeightsKept, releaseFusionSessions } from '../../../../src-main/services/fusion-model';
 import { ProjectService } from '../../../../src-main/services/project-service';
 import { readBracket } from '../../../../src-main/services/frames';
 import { learnedFuse } from '../../../../src-shared/fusion/learned-fuse';
@@ -20,12 +20,13 @@ import { linearToSrgb } from '../../../../src-shared/image/srgb';
 import { alignBracket } from '../../../../src-shared/pipeline/align-bracket';
 import { writeBracket } from '../../helpers/bracket-fixture';
 
-// Every network run main makes, counted: the real run behind a spy.
+// Every network run main makes, counted: the real run behind a spy. The engine runs it through
+// predictFusionWeightsKept (on this thread here: no compute workers).
 vi.mock('../../../../src-main/services/fusion-model', async (original) => {
   const real = await original<typeof import('../../../../src-main/services/fusion-model')>();
-  return { ...real, predictFusionWeights: vi.fn(real.predictFusionWeights) };
+  return { ...real, predictFusionWeightsKept: vi.fn(real.predictFusionWeightsKept) };
 });
-const networkRuns = vi.mocked(predictFusionWeights);
+const networkRuns = vi.mocked(predictFusionWeightsKept);
 
 const [W, H] = [1200, 800];
 /** Preview frames of 1000x667: larger than the preview's working side, as the app's 1280 px previews are. */
