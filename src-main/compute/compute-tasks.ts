@@ -24,9 +24,10 @@ export const COMPUTE_TASKS = {
   encodeJpegStrips: (image: Rgba8Image, quality: number, stripRows: number, claim: Int32Array): Array<[number, Uint8Array]> =>
     claimJpegStrips(image, quality, stripRows, claim),
   /**
-   * The fusion network on a worker of its own (computeIsolated): onnxruntime-web's WASM heap grows to the
-   * network's largest activations and never shrinks; it goes with the worker instead of staying beside the
-   * full-size planes of the lift and blend (3 x 24 MP: peak RSS 0.3-0.5 GiB lower, BENCHMARKS.md).
+   * The fusion network on a worker of its own (computeIsolated), or on the kept worker (computeOnKeptWorker, the
+   * app's previews): onnxruntime-web's WASM heap grows to the network's largest activations and never shrinks; it
+   * goes with the worker instead of staying beside the full-size planes of the lift and blend (3 x 24 MP: peak RSS
+   * 0.3-0.5 GiB lower, BENCHMARKS.md).
    */
   predictFusionWeights: async (input: FusionInput, modelPath: string): Promise<Float32Array> => {
     const { predictFusionWeights } = await import('../services/fusion-model');
