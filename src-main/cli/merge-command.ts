@@ -84,7 +84,8 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     if (deghost.mode !== 'off') throw new UsageError('--synthesize: not with deghosting (the synthetic frame has no motion of its own to compare)');
   }
 
-  const decodedFrames = await readBracket(files);
+  // Refused before the other frames decode when the machine cannot hold the merge (NotEnoughMemoryError).
+  const decodedFrames = await readBracket(files, { memoryFor: { method, frames: files.length + (synthesize !== undefined ? 1 : 0) } });
   const decoded = performance.now();
   const aligned = alignBracket(decodedFrames, align);
   const frames = [...aligned.frames];

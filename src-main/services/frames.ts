@@ -5,7 +5,9 @@ import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
+import { checkMergeMemory, type MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 import { readShotInfo } from './exif';
+import { availableMemory } from './memory-available';
 import { decodeJpegNative } from './native-jpeg';
 import { decodeRaw } from './raw-decode';
 
@@ -78,15 +80,36 @@ export async function readFrame(path: string): Promise<LinearImage> {
   return image;
 }
 
+export interface ReadBracketOptions {
+  /**
+   * The merge the frames are read for: once the first frame's size is known, its estimated peak is checked
+   * against the memory available (checkMergeMemory), and NotEnoughMemoryError stops the reading before the
+   * other frames decode. `frames`: how many the merge takes (default one per file; one more for a synthesised
+   * frame). Absent, or LUXFUSE_MEMORY_CHECK=off: no check.
+   */
+  memoryFor?: { method: MemoryMethod; frames?: number };
+}
+
 /** Frames of one bracket in the given order, checked to fit together. Reads two files at a time. */
-export async function readBracket(paths: readonly string[]): Promise<LinearImage[]> {
+export async function readBracket(paths: readonly string[], options: ReadBracketOptions = {}): Promise<LinearImage[]> {
   if (paths.length < 2) throw new InputFileError(`a bracket needs at least 2 files, got ${paths.length}`);
   const frames: LinearImage[] = new Array(paths.length);
   let next = 0;
+  let checked = !options.memoryFor;
+  let stopped = false;
   const worker = async () => {
-    while (next < paths.length) {
+    while (next < paths.length && !stopped) {
       const i = next++;
-      frames[i] = await readFrame(paths[i]);
+      try {
+        frames[i] = await readFrame(paths[i]);
+        if (!checked) {
+          checked = true;
+          checkMemoryFor(frames[i], options.memoryFor!.frames ?? paths.length, options.memoryFor!.method);
+        }
+      } catch (error) {
+        stopped = true;
+        throw error;
+      }
     }
   };
   await Promise.all([worker(), worker()]);
@@ -94,3 +117,7 @@ export async function readBracket(paths: readonly string[]): Promise<LinearImage
   return frames;
 }
 
+function checkMemoryFor(frame: LinearImage, count: number, method: MemoryMethod): void {
+  const available = availableMemory();
+  if (available) checkMergeMemory({ width: frame.width, height: frame.height, frames: count, method, available: available.bytes, source: available.source });
+}

@@ -208,7 +208,8 @@ export class ProjectService {
   /** One file opens as a one-frame project (to be recovered); several as a bracket. */
   load(paths: string[]): Promise<LoadResult> {
     return this.activity.track(async () => {
-      const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths);
+      // The method is the user's to change: a bracket is refused here only if the heaviest merge would not fit.
+      const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths, { memoryFor: { method: 'any' } });
       const projectId = randomUUID();
       const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1], network: new FusionWeightCache() }, generation: 0, finished: 0 };
       // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
