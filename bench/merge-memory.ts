@@ -6,6 +6,7 @@
 // `/usr/bin/time -f %M` (the largest process's peak RSS), LUXFUSE_MEMORY_CHECK=off so the check itself refuses
 // nothing. Prints measured, estimated (with its margin) and their ratio; the model's constants were fitted to these
 // runs (as measured 2026-12-02) and should be fitted again when a stage's memory changes. --quick: 12 MP only.
+// --deghost: each merge with `--deghost auto` too (the judge network), and the estimate with deghosting.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ import type { Method } from '../src-shared/pipeline/merge-bracket';
 
 const root = resolve(import.meta.dirname, '..');
 const quick = process.argv.includes('--quick');
+const deghost = process.argv.includes('--deghost');
 const samples = [1, 2, 3].map((i) => decodeImage(new Uint8Array(readFileSync(join(root, `resources/samples/sample-${i}.jpg`))), `sample-${i}.jpg`));
 const TIMES = [0.005, 0.02, 0.08, 0.0025, 0.04];
 
@@ -56,7 +58,7 @@ try {
     [4240, 2832, 5],
     ...(quick ? [] : ([[6000, 4000, 3]] as Array<[number, number, number]>)),
   ];
-  console.log('method | frames | size | peak RSS | estimate | estimate / peak');
+  console.log(`method${deghost ? ' (deghosted)' : ''} | frames | size | peak RSS | estimate | estimate / peak`);
   for (const [w, h, k] of sizes) {
     const files = [...Array(k).keys()].map((i) => {
       const path = join(dir, `f${w}-${i}.tif`);
@@ -66,6 +68,7 @@ try {
     for (const method of ['mertens', 'radiance', 'learned'] as Method[]) {
       const args = ['-f', '%M', process.execPath, join(root, 'bin/luxfuse.mjs'), 'merge', ...files, '--method', method, '--align', 'similarity'];
       args.push('--exposure-times', TIMES.slice(0, k).join(','), '--jpeg', join(dir, 'o.jpg'), '--exr', join(dir, 'o.exr'));
+      if (deghost) args.push('--deghost', 'auto');
       const run = spawnSync('/usr/bin/time', args, { env: { ...process.env, LUXFUSE_MEMORY_CHECK: 'off' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
       const last = run.stderr.trim().split('\n').at(-1) ?? '';
       if (run.status !== 0 || !/^\d+$/.test(last)) {
@@ -73,7 +76,7 @@ try {
         continue;
       }
       const peak = Number(last) * 1024;
-      const estimate = mergePeakBytes(w, h, k, method);
+      const estimate = mergePeakBytes(w, h, k, method, { deghost });
       const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
       console.log(`${method} | ${k} | ${w} x ${h} | ${mib(peak)} | ${mib(estimate)} | ${(estimate / peak).toFixed(2)}`);
     }

@@ -8,7 +8,8 @@
 // full merge's own preview: mean |difference| of the sRGB-encoded values (0..1) for fusions, mean
 // |log2 ratio| (stops) for the radiance map. Default frames: tmp/prof/big-{0,1,2}.tif, the 3 x 24 MP
 // 16-bit TIFFs of the enfuse bench (no EXIF times: 1/200, 1/50, 1/12.5 s given). Alignment 'similarity'
-// (the app's default). LUXFUSE_BENCH_METHODS=mertens,radiance,learned picks the methods.
+// (the app's default). LUXFUSE_BENCH_METHODS=mertens,radiance,learned picks the methods. LUXFUSE_BENCH_DEGHOST=on:
+// every merge deghosted (the engine's suggested reference, the judge network's detection).
 // LUXFUSE_BENCH_WARM says when main's fusion model is warmed (models:warm) before the learned method's
 // merges: 'off' (default, the first learned merge pays for the session and the first run), 'idle' (the
 // warm-up runs to its end before the load: the app had idle time, e.g. the user in the library; its time
@@ -36,6 +37,7 @@ const exposureTimes = [1 / 200, 1 / 50, 1 / 12.5];
 const methods = (process.env.LUXFUSE_BENCH_METHODS ?? 'mertens,radiance').split(',') as MergeMethod[];
 const WARM_MODES = ['off', 'idle', 'with-load', 'beside-load'] as const;
 const warmMode = (process.env.LUXFUSE_BENCH_WARM ?? 'off') as (typeof WARM_MODES)[number];
+const deghost = process.env.LUXFUSE_BENCH_DEGHOST === 'on';
 if (!WARM_MODES.includes(warmMode)) throw new Error(`LUXFUSE_BENCH_WARM must be one of ${WARM_MODES.join(', ')}`);
 const built = resolve(import.meta.dirname, '../out/main/compute-worker.js');
 const worker = existsSync(built) ? { path: built } : { path: resolve(import.meta.dirname, '../src-main/compute/compute-worker.ts'), tsx: true };
@@ -95,7 +97,7 @@ for (const method of methods) {
   const t = performance.now();
   const { projectId, frames } = await service.load(files);
   const loadMs = performance.now() - t;
-  const request = { projectId, method, align: 'similarity' as const, exposureTimes, previewMaxSide: 1280 };
+  const request = { projectId, method, align: 'similarity' as const, exposureTimes, previewMaxSide: 1280, ...(deghost ? { deghost: {} } : {}) };
   const [preview, firstMs] = await timed(() => service.merge({ ...request, stage: 'preview' }));
   const [, againMs] = await timed(() => service.merge({ ...request, stage: 'preview' }));
   const [, editMs] = await timed(() => service.merge({ ...request, align: 'translation', stage: 'preview' }));

@@ -85,7 +85,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   }
 
   // Refused before the other frames decode when the machine cannot hold the merge (NotEnoughMemoryError).
-  const decodedFrames = await readBracket(files, { memoryFor: { method, frames: files.length + (synthesize !== undefined ? 1 : 0) } });
+  const decodedFrames = await readBracket(files, { memoryFor: { method, frames: files.length + (synthesize !== undefined ? 1 : 0), deghost: deghost.mode === 'auto' } });
   const decoded = performance.now();
   const aligned = alignBracket(decodedFrames, align);
   const frames = [...aligned.frames];

@@ -5,9 +5,9 @@ import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
-import { checkMergeMemory, type MemoryMethod } from '../../src-shared/pipeline/merge-memory';
+import type { MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 import { readShotInfo } from './exif';
-import { availableMemory } from './memory-available';
+import { checkMergeMemoryHere } from './memory-available';
 import { decodeJpegNative } from './native-jpeg';
 import { decodeRaw } from './raw-decode';
 
@@ -85,9 +85,9 @@ export interface ReadBracketOptions {
    * The merge the frames are read for: once the first frame's size is known, its estimated peak is checked
    * against the memory available (checkMergeMemory), and NotEnoughMemoryError stops the reading before the
    * other frames decode. `frames`: how many the merge takes (default one per file; one more for a synthesised
-   * frame). Absent, or LUXFUSE_MEMORY_CHECK=off: no check.
+   * frame); `deghost`: the merge deghosts. Absent, or LUXFUSE_MEMORY_CHECK=off: no check.
    */
-  memoryFor?: { method: MemoryMethod; frames?: number };
+  memoryFor?: { method: MemoryMethod; frames?: number; deghost?: boolean };
 }
 
 /** Frames of one bracket in the given order, checked to fit together. Reads two files at a time. */
@@ -104,7 +104,8 @@ export async function readBracket(paths: readonly string[], options: ReadBracket
         frames[i] = await readFrame(paths[i]);
         if (!checked) {
           checked = true;
-          checkMemoryFor(frames[i], options.memoryFor!.frames ?? paths.length, options.memoryFor!.method);
+          const { frames: count = paths.length, method, deghost } = options.memoryFor!;
+          checkMergeMemoryHere(frames[i].width, frames[i].height, count, method, deghost);
         }
       } catch (error) {
         stopped = true;
@@ -115,9 +116,4 @@ export async function readBracket(paths: readonly string[], options: ReadBracket
   await Promise.all([worker(), worker()]);
   checkBracket(frames);
   return frames;
-}
-
-function checkMemoryFor(frame: LinearImage, count: number, method: MemoryMethod): void {
-  const available = availableMemory();
-  if (available) checkMergeMemory({ width: frame.width, height: frame.height, frames: count, method, available: available.bytes, source: available.source });
 }

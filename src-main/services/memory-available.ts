@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { checkMergeMemory, type MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 
 export interface AvailableMemory {
   bytes: number;
@@ -82,4 +83,10 @@ export function availableMemory(env: NodeJS.ProcessEnv = process.env, system: Me
     source = "the container's memory limit";
   }
   return { bytes, source };
+}
+
+/** checkMergeMemory against this process's availableMemory (nothing when the check is off). */
+export function checkMergeMemoryHere(width: number, height: number, frames: number, method: MemoryMethod, deghost = false): void {
+  const available = availableMemory();
+  if (available) checkMergeMemory({ width, height, frames, method, deghost, available: available.bytes, source: available.source });
 }

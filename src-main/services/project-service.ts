@@ -21,6 +21,7 @@ import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Met
 import { fuseFrames, ISOLATE_MIN_PIXELS, learnedInput } from './merge-service';
 import { EngineActivity } from './engine-activity';
 import { warmFusionModelKept } from './fusion-model';
+import { checkMergeMemoryHere } from './memory-available';
 import { fusionInputKey } from '../../src-shared/fusion/given-weights';
 import { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
@@ -353,6 +354,11 @@ export class ProjectService {
   private async stageMerge(project: Project, request: MergeRequest, asked: Asked, stage: StageFrames): Promise<StageMerge> {
     if ((RECOVER_METHODS as readonly string[]).includes(request.method)) return this.recover(project, request, asked, stage);
     const method = request.method as Method;
+    // Opening the bracket checked its plainest heavy merge; a full-size one that deghosts or adds a frame takes more.
+    if (stage.stage === 'full') {
+      const { width, height } = stage.frames[0];
+      checkMergeMemoryHere(width, height, stage.frames.length + (request.synthesize ? 1 : 0), method, request.deghost !== undefined);
+    }
     const input = await this.mergeInput(project, stage, request, asked);
     const { frames, exposureTimes, synthetic, deghost } = input;
     // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.

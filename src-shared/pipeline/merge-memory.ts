@@ -10,9 +10,9 @@
  * --align similarity --jpeg o.jpg --exr o.exr`, 16-bit TIFF input, 2026-12-02, BENCHMARKS.md "Memory before a
  * merge starts"): 3 and 5 frames of 12 MP and 3 frames of 24 MP. The fixed part is the runtime's own (and, for
  * the learned method, the network's WASM heap at its 1024 px working side); the frames' float samples
- * (12 bytes a pixel each) and the stages' planes grow with the pixels. Deghosting and a synthesised frame are
- * not in the fit; a synthesised frame counts as one more frame. MARGIN covers what the fit misses: a 3 x 100 MP
- * JPEG Mertens merge measured 8.4 GiB where the model without it says 7.8 GiB.
+ * (12 bytes a pixel each) and the stages' planes grow with the pixels. A synthesised frame is not in the fit and
+ * counts as one more frame. MARGIN covers what the fit misses: a 3 x 100 MP
+ * JPEG Mertens merge measured 8.4 GiB where the model without it says 7.8 GiB. Deghosting: DEGHOST_MEMORY.
  */
 import { LuxfuseError } from '../errors';
 import type { Method } from './merge-bracket';
@@ -35,20 +35,38 @@ export const MERGE_MEMORY: Record<Method, MemoryModel> = {
   learned: { fixed: 544 * MiB, perPixel: 71.6, perFrame: 16.2 },
 };
 
+/**
+ * What deghosting adds (`--deghost auto`, the judge network), fitted the same way to the larger of two runs of
+ * `npx tsx bench/merge-memory.ts --deghost` (2026-12-02; the same command moved by up to 0.4 GiB between runs)
+ * less the plain model: mertens 2269 / 3309 MiB (12 MP, 3 / 5 frames), 4138 MiB (24 MP); radiance 2009 / 2743,
+ * 3489; learned 2512 / 3649, 4342. The frames it replaces are copies beside the originals, and its detection
+ * keeps full-size maps per frame; the judge network's heap is in the fixed part.
+ */
+export const DEGHOST_MEMORY: Record<Method, MemoryModel> = {
+  mertens: { fixed: 275 * MiB, perPixel: 81.2, perFrame: 26.6 },
+  radiance: { fixed: 187 * MiB, perPixel: 60, perFrame: 21.9 },
+  learned: { fixed: 136 * MiB, perPixel: 88.4, perFrame: 33.4 },
+};
+
 /** The estimate's headroom over the fit. */
 export const MERGE_MEMORY_MARGIN = 1.1;
 
 /** What a merge is about: 'any' when the method is not chosen yet (the app's load: the user may pick any). */
 export type MemoryMethod = Method | 'any';
 
+export interface MemoryOptions {
+  /** The merge deghosts (DEGHOST_MEMORY on top). */
+  deghost?: boolean;
+}
+
 /** Estimated peak bytes of merging `frames` frames of width x height with `method` (the largest of the methods for 'any'). */
-export function mergePeakBytes(width: number, height: number, frames: number, method: MemoryMethod): number {
+export function mergePeakBytes(width: number, height: number, frames: number, method: MemoryMethod, options: MemoryOptions = {}): number {
   if (!(width > 0 && height > 0 && Number.isInteger(frames) && frames >= 1)) throw new RangeError(`no merge of ${frames} frames of ${width} x ${height}`);
-  if (method === 'any') return Math.max(...(Object.keys(MERGE_MEMORY) as Method[]).map((m) => mergePeakBytes(width, height, frames, m)));
-  const model = MERGE_MEMORY[method];
+  if (method === 'any') return Math.max(...(Object.keys(MERGE_MEMORY) as Method[]).map((m) => mergePeakBytes(width, height, frames, m, options)));
   // Two frames are the fewest a merge takes; a single frame (correction) is costed as two, which covers it.
-  const perPixel = model.perPixel + model.perFrame * (Math.max(2, frames) - 3);
-  return (model.fixed + width * height * perPixel) * MERGE_MEMORY_MARGIN;
+  const k = Math.max(2, frames);
+  const bytes = (model: MemoryModel): number => model.fixed + width * height * (model.perPixel + model.perFrame * (k - 3));
+  return (bytes(MERGE_MEMORY[method]) + (options.deghost ? bytes(DEGHOST_MEMORY[method]) : 0)) * MERGE_MEMORY_MARGIN;
 }
 
 /** Bytes as a person reads them: "9.2 GB", "640 MB" (decimal units, as file managers show them). */
@@ -69,15 +87,16 @@ export interface MemoryCheck {
   available: number;
   /** Where `available` comes from, for the message ("available memory and swap", "LUXFUSE_MEMORY_LIMIT"). */
   source: string;
+  deghost?: boolean;
 }
 
 /** Throws NotEnoughMemoryError when the merge's estimated peak exceeds what is available. */
 export function checkMergeMemory(check: MemoryCheck): void {
-  const { width, height, frames, method, available, source } = check;
-  const needed = mergePeakBytes(width, height, frames, method);
+  const { width, height, frames, method, available, source, deghost } = check;
+  const needed = mergePeakBytes(width, height, frames, method, { deghost });
   if (needed <= available) return;
   const mp = (width * height) / 1e6;
-  const what = method === 'any' ? 'merging them' : `a ${method === 'radiance' ? 'radiance' : method === 'learned' ? 'learned' : 'Mertens'} merge`;
+  const what = (method === 'any' ? 'merging them' : `a ${method === 'radiance' ? 'radiance' : method === 'learned' ? 'learned' : 'Mertens'} merge`) + (deghost ? ' with deghosting' : '');
   throw new NotEnoughMemoryError(
     `not enough memory: ${frames} frames of ${width} x ${height} (${mp >= 10 ? Math.round(mp) : mp.toFixed(1)} MP) need about ${formatBytes(needed)} for ${what}, ` +
       `and ${formatBytes(Math.max(0, available))} is available (${source}). Close other applications, merge fewer frames, or downscale the files; ` +

@@ -94,8 +94,26 @@ describe('a bracket too large for the memory available', () => {
     expect(err).toMatch(/not enough memory: 4 frames/);
   });
 
-  it('the app refuses to open it, for the heaviest method the user could pick', async () => {
+  it('the CLI counts deghosting', async () => {
+    // Over the plain merge's estimate, under the deghosted one's.
+    process.env.LUXFUSE_MEMORY_LIMIT = '200M';
+    expect(await runCli(['merge', ...files, '--jpeg', join(dir, 'plain.jpg')], { out: () => undefined, err: () => undefined })).toBe(0);
+    let err = '';
+    expect(await runCli(['merge', ...files, '--deghost', 'auto', '--jpeg', join(dir, 'ghost.jpg')], { out: () => undefined, err: (t) => (err += t) })).not.toBe(0);
+    expect(err).toMatch(/not enough memory: .* for a Mertens merge with deghosting/);
+    expect(existsSync(join(dir, 'ghost.jpg'))).toBe(false);
+  });
+
+  it('the app refuses to open it, for the heaviest method the user could pick, and a full-size merge that deghosts when that does not fit', async () => {
     process.env.LUXFUSE_MEMORY_LIMIT = '50M';
     await expect(new ProjectService().load(files)).rejects.toThrow(/not enough memory: 3 frames of 640 x 480 .* for merging them/);
+    // Over the heaviest plain merge's estimate (learned, about 620 MiB here), under a deghosted learned merge's (about 800).
+    process.env.LUXFUSE_MEMORY_LIMIT = '700M';
+    const service = new ProjectService();
+    const { projectId } = await service.load(files);
+    const request = { projectId, method: 'learned' as const, previewMaxSide: 320 };
+    expect((await service.merge({ ...request, stage: 'preview', deghost: {} })).stage).toBe('preview');
+    expect((await service.merge({ ...request, stage: 'full' })).stage).toBe('full');
+    await expect(service.merge({ ...request, stage: 'full', deghost: {} })).rejects.toThrow(/not enough memory: .* for a learned merge with deghosting/);
   });
 });

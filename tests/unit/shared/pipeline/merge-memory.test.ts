@@ -25,6 +25,25 @@ describe('mergePeakBytes', () => {
     expect(estimate).toBeLessThanOrEqual(peak * 1.2);
   });
 
+  // With `--deghost auto` (bench/merge-memory.ts --deghost, 2026-12-02: the larger of two runs).
+  const deghosted: Array<[Method, number, number, number, number]> = [
+    ['mertens', 4240, 2832, 3, 2269 * MiB],
+    ['mertens', 4240, 2832, 5, 3309 * MiB],
+    ['mertens', 6000, 4000, 3, 4138 * MiB],
+    ['radiance', 4240, 2832, 3, 2009 * MiB],
+    ['radiance', 4240, 2832, 5, 2743 * MiB],
+    ['radiance', 6000, 4000, 3, 3489 * MiB],
+    ['learned', 4240, 2832, 3, 2512 * MiB],
+    ['learned', 4240, 2832, 5, 3649 * MiB],
+    ['learned', 6000, 4000, 3, 4342 * MiB],
+  ];
+  it.each(deghosted)('%s deghosted, %i x %i, %i frames: at least what was measured, at most a quarter more', (method, w, h, k, peak) => {
+    const estimate = mergePeakBytes(w, h, k, method, { deghost: true });
+    expect(estimate).toBeGreaterThanOrEqual(peak);
+    expect(estimate).toBeLessThanOrEqual(peak * 1.25);
+    expect(estimate).toBeGreaterThan(mergePeakBytes(w, h, k, method));
+  });
+
   it('grows with the pixels and the frames; "any" is the largest method', () => {
     for (const method of ['mertens', 'radiance', 'learned'] as const) {
       expect(mergePeakBytes(6000, 4000, 3, method)).toBeGreaterThan(mergePeakBytes(4000, 3000, 3, method));
@@ -62,7 +81,8 @@ describe('checkMergeMemory', () => {
     expect(error.message).toMatch(/^not enough memory: 3 frames of 12240 x 8160 \(100 MP\) need about 9\.\d GB for a Mertens merge, and 6\.0 GB is available \(free memory and swap\)/);
     expect(error.message).toMatch(/merge fewer frames/);
     expect(error.message).toMatch(/LUXFUSE_MEMORY_CHECK=off/);
-    expect(() => checkMergeMemory({ ...bracket, method: 'any', available: 1e9 })).toThrow(/need about .* for merging them/);
+    expect(() => checkMergeMemory({ ...bracket, method: 'any', available: 1e9 })).toThrow(/need about .* for merging them,/);
+    expect(() => checkMergeMemory({ ...bracket, deghost: true, available: 10e9 })).toThrow(/need about 1\d\.\d GB for a Mertens merge with deghosting/);
   });
 
   it('formats bytes as a file manager does', () => {
