@@ -99,12 +99,15 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   // The judge network finds what moved (its detection is handed to the merge's deghosting); the classical detector runs inside the merge.
   const reference = deghost.mode === 'auto' ? (deghost.reference ?? suggestReference(frames)) : undefined;
   const detection = deghost.mode === 'auto' && deghost.detector === 'judge' ? await judgeGhosts(frames, { reference: reference! }) : undefined;
+  const judged = detection !== undefined;
   const detectMillis = performance.now() - alignedAt;
   const mergeOptions: MergeOptions = {
     exposureTimes,
     allowPixelEstimate: values['exposures-from-pixels'] === true,
     withRadiance: Boolean(exrPath || hdrPath),
-    ...(deghost.mode === 'auto' ? { deghost: { mode: 'auto', reference, ...(detection ? { detection } : {}) } } : {}),
+    // In place: this command needs the frames as they were no more (the report's consistency is of the deghosted
+    // frames the merge used), and a replaced frame is not held twice.
+    ...(deghost.mode === 'auto' ? { deghost: { mode: 'auto', reference, inPlace: true, ...(detection ? { detection } : {}) } } : {}),
   };
   // One merge per command: on large frames the network's heap goes with a worker of its own rather than staying through the blend.
   const outcome = await mergeFrames(frames, method, mergeOptions, { isolateFrom: ISOLATE_MIN_PIXELS });
@@ -154,7 +157,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
           reference: outcome.ghost.reference,
           maskArea: outcome.ghost.area,
           maskFile: deghost.maskPath ?? null,
-          millis: Math.round(outcome.ghost.millis + (detection ? detectMillis : 0)),
+          millis: Math.round(outcome.ghost.millis + (judged ? detectMillis : 0)),
         }
       : { mode: 'off' },
     millis: {

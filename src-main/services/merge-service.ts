@@ -97,7 +97,10 @@ async function released<T>(stage: () => Promise<T>, pixels: number): Promise<T> 
 }
 
 export async function mergeFrames(frames: LinearImage[], method: Method, options: MergeOptions = {}, learned: LearnedSource = {}): Promise<MergeOutcome> {
-  return fuseFrames(prepareMerge(frames, method, options), method, options, learned);
+  const prepared = prepareMerge(frames, method, options);
+  // Deghosting is done: the fusion does not hold a given detection's full-size maps (a float plane and a mask per frame).
+  const { deghost: _done, ...rest } = options;
+  return fuseFrames(prepared, method, rest, learned);
 }
 
 /** The method itself on a prepared bracket (deghosted and planned by prepareMerge), the learned fusion included. */

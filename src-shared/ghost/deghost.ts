@@ -10,6 +10,7 @@
 import { suggestReference } from '../align/suggest-reference';
 import { boxFilter, createBoxScratch } from '../filters/box-filter';
 import type { LinearImage } from '../image/linear-image';
+import { frameSamples } from '../image/samples';
 import { readTable, srgbDecodeTable, srgbEncodeTable } from '../image/srgb-tables';
 import { planExposures, type ExposurePlan, type PlanOptions } from '../pipeline/plan-exposures';
 import { detectGhosts, fullScale, LEVELS, type GhostDetection, type LevelMap } from './detect';
@@ -29,6 +30,12 @@ export interface DeghostOptions {
   threshold?: number;
   /** A detection made elsewhere (e.g. by the judge network) for this reference; default detect.ts's. */
   detection?: GhostDetection;
+  /**
+   * Write the reference's content into the given frames' own samples instead of copies: for a caller that needs
+   * the frames as they were no more (the CLI), so a deghosted bracket does not hold each replaced frame twice
+   * (288 MB a frame at 24 MP). Default: copies (the app keeps its frames for the next edit).
+   */
+  inPlace?: boolean;
 }
 
 /** What a deghosted merge reports and the app shows. */
@@ -66,10 +73,13 @@ export function featherMask(mask: Uint8Array, width: number, height: number, fea
  * Frame k with its content replaced, by weight m (0..1) per pixel, by the reference's as frame k
  * would read it: out = (1 - m) frame + m * map(reference), per channel through the level map.
  */
-export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array): LinearImage {
+export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array, inPlace = false): LinearImage {
   const { width: w, height: h, channels: ch } = frame;
   const rch = ref.channels;
-  const data = frame.data.slice();
+  // A copy where frames live (frameSamples: shared memory where this thread's workers read frames), so the
+  // deghosted bracket's fusion still runs on two threads; a Float32Array's slice() would be ordinary memory.
+  const data = inPlace ? frame.data : frameSamples(frame.data.length);
+  if (!inPlace) data.set(frame.data);
   const enc = srgbEncodeTable();
   const dec = srgbDecodeTable();
   const read = readTable;
@@ -111,7 +121,7 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
     const m = detection.frameMasks[i];
     const map = detection.fromReference[i];
     if (i === reference || !m || !map || !m.includes(1)) return f;
-    return replaceFromReference(f, frames[reference], map, featherMask(m, w, h, feather));
+    return replaceFromReference(f, frames[reference], map, featherMask(m, w, h, feather), options.inPlace);
   });
   const summary: GhostSummary = {
     reference,

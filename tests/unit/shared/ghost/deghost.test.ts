@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { deghostBracket, featherMask, planWithoutGhosts } from '../../../../src-shared/ghost/deghost';
 import { bracketAroundMedian, renderDynamicBracket } from '../../../../src-shared/ghost/dynamic-bracket';
 import type { Rgba8Image } from '../../../../src-shared/image/linear-image';
+import { shareFrameSamples } from '../../../../src-shared/image/samples';
 import { psnr } from '../../../../src-shared/metrics/psnr';
 import { mergeBracket, type MergeOutcome } from '../../../../src-shared/pipeline/merge-bracket';
 import { DEFAULT_RADIANCE_TONE, renderOutcome } from '../../../../src-shared/pipeline/render-display';
@@ -52,6 +53,34 @@ describe('deghosting', () => {
     const still = deghostBracket(staticFrames, { mode: 'auto', reference });
     still.frames.forEach((f, i) => expect(f).toBe(staticFrames[i]));
     expect(() => deghostBracket(frames, { mode: 'auto', reference: 3 })).toThrow(RangeError);
+  });
+
+  it('in place, writes the same samples into the given frames, holding no copy; otherwise leaves them untouched', () => {
+    const copied = deghostBracket(frames, { mode: 'auto', reference });
+    const replaced = copied.frames.map((f, i) => f !== frames[i]);
+    expect(replaced.filter(Boolean).length).toBeGreaterThan(0);
+    const own = frames.map((f) => ({ ...f, data: f.data.slice() }));
+    const before = own.map((f) => f.data.slice());
+    const inPlace = deghostBracket(own, { mode: 'auto', reference, inPlace: true });
+    inPlace.frames.forEach((f, i) => {
+      expect(f.data).toBe(own[i].data);
+      expect(Buffer.from(f.data.buffer).equals(Buffer.from(copied.frames[i].data.buffer))).toBe(true);
+      // Only the frames deghosting replaced were written.
+      expect(Buffer.from(own[i].data.buffer).equals(Buffer.from(before[i].buffer))).toBe(!replaced[i]);
+    });
+    frames.forEach((f, i) => expect(Buffer.from(f.data.buffer).equals(Buffer.from(before[i].buffer))).toBe(true));
+  });
+
+  it("puts a replaced frame where frames live: shared memory where this thread's workers read them (their fusion's two threads)", () => {
+    shareFrameSamples(true);
+    try {
+      const result = deghostBracket(frames, { mode: 'auto', reference });
+      const replaced = result.frames.filter((f, i) => f !== frames[i]);
+      expect(replaced.length).toBeGreaterThan(0);
+      for (const f of replaced) expect(f.data.buffer).toBeInstanceOf(SharedArrayBuffer);
+    } finally {
+      shareFrameSamples(false);
+    }
   });
 
   it('feathers a mask into weights that are 1 on it and fall to 0 within the feather', () => {
