@@ -8,6 +8,7 @@
 import { claimJpegStrips } from '../../src-shared/codecs/jpeg-encode';
 import { encodeTiff, type TiffEncodeOptions } from '../../src-shared/codecs/tiff-write';
 import type { FusionInput } from '../../src-shared/fusion/fusion-input';
+import type { JudgeInput } from '../../src-shared/ghost/judge-input';
 import type { Rgba8Image } from '../../src-shared/image/linear-image';
 import type { RowJob, RowKernel } from '../../src-shared/parallel/row-kernels';
 import { runFusionBands, type FusionBandJob } from './fusion-bands';
@@ -32,6 +33,11 @@ export const COMPUTE_TASKS = {
   predictFusionWeights: async (input: FusionInput, modelPath: string): Promise<Float32Array> => {
     const { predictFusionWeights } = await import('../services/fusion-model');
     return predictFusionWeights(input, modelPath);
+  },
+  /** The ghost judge network on the kept worker (judge-model.ts runJudgeKept), for the same reason. */
+  runJudge: async (input: JudgeInput, modelDir: string): Promise<Float32Array> => {
+    const { runJudge } = await import('../services/judge-model');
+    return runJudge(input, modelDir);
   },
 };
 

@@ -6,7 +6,7 @@
 import { DEFAULT_THRESHOLD, gatherGhostEvidence, thresholdGhosts, type GhostDetection, type GhostEvidence } from '../../src-shared/ghost/detect';
 import { judgeDetection, judgeInput, type JudgeInput } from '../../src-shared/ghost/judge-input';
 import type { LinearImage } from '../../src-shared/image/linear-image';
-import { JudgeModelMissingError, runJudge } from './judge-model';
+import { JudgeModelMissingError, runJudgeKept } from './judge-model';
 
 /** Which detector finds the ghosts: the judge network (default) or the classical one (its baseline). */
 export type GhostDetector = 'judge' | 'classical';
@@ -83,7 +83,7 @@ export class GhostDetections {
       try {
         if (this.judged?.reference !== reference) {
           const input = judgeInput(this.frames, { reference });
-          this.judged = { reference, input, probability: await runJudge(input) };
+          this.judged = { reference, input, probability: await runJudgeKept(input) };
         }
         this.lastDetector = 'judge';
         return judgeDetection(this.judged.input, this.judged.probability, judgeThreshold(threshold));

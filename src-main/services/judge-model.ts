@@ -8,6 +8,7 @@ import { LuxfuseError } from '../../src-shared/errors';
 import type { GhostDetection } from '../../src-shared/ghost/detect';
 import { DEFAULT_JUDGE_THRESHOLD, JUDGE_CHANNELS, JUDGE_INPUT, JUDGE_MODEL_FILE, JUDGE_OUTPUT, judgeDetection, judgeInput } from '../../src-shared/ghost/judge-input';
 import type { LinearImage } from '../../src-shared/image/linear-image';
+import { computeOnKeptWorker } from '../compute/compute-pool';
 import { cachedSession, runOne, type SessionSpec } from './onnx-session';
 
 /** judge.onnx is not where it should be. */
@@ -53,11 +54,35 @@ export async function runJudge(input: ReturnType<typeof judgeInput>, modelDir = 
   );
 }
 
-/** Where each frame's content differs from the reference's, by the judge network. */
+const JUDGE_ERRORS: Record<string, new (message: string, file?: string) => LuxfuseError> = {
+  JudgeModelMissingError,
+  JudgeModelLoadError,
+  JudgeModelRunError,
+};
+
+/**
+ * runJudge on the compute pool's kept worker (computeOnKeptWorker), where the entry point provides workers; else
+ * here. onnxruntime-web's WASM heap, which never shrinks, then grows there and not on the merge's thread, and ends
+ * with that worker before a full-size stage (retireIdleWorkers): on the engine thread and in the CLI it stayed
+ * beside the full-size fusion of a deghosted merge. The model's own errors keep their classes (a missing model
+ * still lets the caller fall back to the classical detector).
+ */
+export async function runJudgeKept(input: ReturnType<typeof judgeInput>, modelDir = defaultJudgeModelDir()): Promise<Float32Array> {
+  const job = computeOnKeptWorker('runJudge', [input, modelDir]);
+  if (!job) return runJudge(input, modelDir);
+  try {
+    return await job;
+  } catch (error) {
+    const known = error instanceof Error ? JUDGE_ERRORS[error.name] : undefined;
+    throw known ? new known((error as Error).message, join(modelDir, JUDGE_MODEL_FILE)) : error;
+  }
+}
+
+/** Where each frame's content differs from the reference's, by the judge network (on the kept worker where there is one). */
 export async function judgeGhosts(frames: LinearImage[], options: JudgeOptions): Promise<GhostDetection> {
   const threshold = options.threshold ?? DEFAULT_JUDGE_THRESHOLD;
   if (!(threshold > 0 && threshold < 1)) throw new RangeError(`the judge threshold must be in (0, 1), got ${threshold}`);
   const input = judgeInput(frames, { reference: options.reference });
-  const probability = await runJudge(input, options.modelDir);
+  const probability = await runJudgeKept(input, options.modelDir);
   return judgeDetection(input, probability, threshold);
 }

@@ -8,7 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultJudgeModelDir, judgeGhosts, JudgeModelLoadError, JudgeModelMissingError, runJudge } from '../../../../src-main/services/judge-model';
+import { computeTasksDone, keptWorkerAlive, useComputeWorkers } from '../../../../src-main/compute/compute-pool';
+import { defaultJudgeModelDir, judgeGhosts, JudgeModelLoadError, JudgeModelMissingError, runJudge, runJudgeKept } from '../../../../src-main/services/judge-model';
 import { deghostBracket } from '../../../../src-shared/ghost/deghost';
 import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../../../../src-shared/ghost/dynamic-bracket';
 import { JUDGE_MODEL_FILE, judgeInput, type JudgeInput } from '../../../../src-shared/ghost/judge-input';
@@ -24,6 +25,7 @@ interface GoldenCase {
 const golden = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../../fixtures/models/judge-golden.json'), 'utf8')) as { cases: GoldenCase[] };
 /** PyTorch vs onnxruntime-web WASM was under 1e-6 at export; this leaves room, not slack for a wrong graph. */
 const TOLERANCE = 1e-4;
+const WORKER = { path: resolve(import.meta.dirname, '../../../../src-main/compute/compute-worker.ts'), tsx: true };
 
 const floats = (b64: string): Float32Array => {
   const buf = Buffer.from(b64, 'base64');
@@ -99,6 +101,25 @@ describe('judge network (onnxruntime-web WASM)', () => {
     expect(strict.area).toBeLessThanOrEqual(detection.area);
     await expect(judgeGhosts(b.frames, { reference: b.reference, threshold: 1 })).rejects.toBeInstanceOf(RangeError);
   });
+
+  it('runs on the kept worker where there are compute workers: the same probabilities, the same named errors', async () => {
+    const b = scene(3, { objects: 1 }, 3, 96, 64);
+    const input = judgeInput(b.frames, { reference: 1 });
+    const here = await runJudge(input);
+    useComputeWorkers(WORKER, 1);
+    try {
+      const tasks = computeTasksDone();
+      expect(Array.from(await runJudgeKept(input))).toEqual(Array.from(here));
+      expect(computeTasksDone() - tasks).toBe(1);
+      expect(keptWorkerAlive()).toBe(true);
+      await expect(runJudgeKept(input, join(dir, 'nowhere'))).rejects.toBeInstanceOf(JudgeModelMissingError);
+      // judgeGhosts goes there too.
+      await judgeGhosts(b.frames, { reference: 1 });
+      expect(computeTasksDone() - tasks).toBe(3);
+    } finally {
+      useComputeWorkers(null);
+    }
+  }, 60_000);
 
   it('names a missing and a corrupt model file', async () => {
     const b = scene(1, { objects: 1 }, 2, 64, 48);
