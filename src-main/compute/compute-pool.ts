@@ -148,9 +148,10 @@ export function retireIdleWorkers(): void {
 /**
  * One worker kept apart from the pool, for a task whose state is worth keeping from one call to the next but
  * not through a full-size stage: main's fusion network at the app's previews (fusion-model.ts
- * predictFusionWeightsKept). Its session and its grown WASM heap (which never shrinks) stay warm between
- * previews on this worker instead of on the engine thread, and retireIdleWorkers ends it with the pool's
- * idle lanes before and after a full-size stage, so that heap is not beside the full-size planes.
+ * predictFusionWeightsKept) and the ghost judge network (judge-model.ts runJudgeKept). Their sessions and the
+ * grown WASM heap (which never shrinks) stay warm between calls on this worker instead of on the merge's thread,
+ * and retireIdleWorkers ends it with the pool's idle lanes before and after a full-size stage, so that heap is
+ * not beside the full-size planes.
  */
 let kept: Lane | null = null;
 /** Calls on the kept worker run one after another: each waits for the one before it. */

@@ -42,7 +42,7 @@ export interface LearnedSource {
 }
 
 /**
- * The CLI's LearnedSource.isolateFrom: frames from this size on run the network apart. Measured with the CLI
+ * LearnedSource.isolateFrom of the CLI and the app's engine: frames from this size on run the network apart. Measured with the CLI
  * (BENCHMARKS.md, "Memory of larger merges"): peak RSS of 3 x 24 MP 2.40-2.53 -> 2.06-2.19 GiB and of
  * 3 x 12 MP 1.54-1.62 -> 1.32-1.37 GiB, neither slower; of 3 x 1.0 MP (the sample) 0.68-0.71 -> 0.80-0.82 GiB
  * and 0.15-0.3 s slower: there the worker's own start-up weighs more than the small frames' planes.
