@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import {
   computeOnKeptWorker,
@@ -31,11 +31,9 @@ import {
 } from '../../../../src-main/services/fusion-model';
 import { mergeFrames } from '../../../../src-main/services/merge-service';
 import { ProjectService } from '../../../../src-main/services/project-service';
-import type { FusionInput } from '../../../../src-shared/fusion/fusion-input';
-import { createLinearImage, type LinearImage } from '../../../../src-shared/image/linear-image';
+import { fusionInput, smallBracket, WORKER } from './fixtures/fusion-inputs';
 import { writeBracket } from '../../helpers/bracket-fixture';
 
-const WORKER = { path: resolve(import.meta.dirname, '../../../../src-main/compute/compute-worker.ts'), tsx: true };
 const dir = mkdtempSync(join(tmpdir(), 'luxfuse-kept-'));
 
 afterEach(async () => {
@@ -43,33 +41,6 @@ afterEach(async () => {
   await releaseFusionSessions();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** 3 exposures of a 64x48 gradient with an edge (shifted by `shift`), as the network sees them (luma 0..1). */
-function input(shift = 0): FusionInput {
-  const w = 64;
-  const h = 48;
-  const data = new Float32Array(3 * w * h);
-  for (let k = 0; k < 3; k++) {
-    for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) data[(k * h + y) * w + x] = Math.min(1, ((x / w) * 0.6 + (x > 30 + shift ? 0.3 : 0)) * 2 ** (k - 1));
-    }
-  }
-  return { data, exposures: 3, width: w, height: h, paddedWidth: w, paddedHeight: h };
-}
-
-/** A small 3-frame bracket 2 stops apart. */
-function bracket(): LinearImage[] {
-  return [-2, 0, 2].map((ev) => {
-    const f = createLinearImage(80, 56, 3, { sourceTransfer: 'srgb', clipLevel: 1 }, ev);
-    for (let p = 0; p < 80 * 56; p++) {
-      const x = p % 80;
-      const y = Math.floor(p / 80);
-      const v = Math.min(1, (0.02 + (x / 80) ** 2 * 3 + (y > 28 ? 0.1 : 0)) * 2 ** ev);
-      f.data.set([v, v * 0.9, v * 0.8], p * 3);
-    }
-    return f;
-  });
-}
 
 /** Resolves once `done()` holds, checking every 50 ms; rejects after `ms`. */
 async function until(done: () => boolean, ms: number): Promise<void> {
@@ -83,25 +54,25 @@ async function until(done: () => boolean, ms: number): Promise<void> {
 describe('the fusion network on the kept worker', () => {
   it('runs nothing elsewhere without a worker entry, or with workers turned off, and then runs here', async () => {
     expect(keptWorkerAvailable()).toBe(false);
-    expect(computeOnKeptWorker('predictFusionWeights', [input(), defaultModelPath()])).toBeNull();
+    expect(computeOnKeptWorker('predictFusionWeights', [fusionInput(), defaultModelPath()])).toBeNull();
     useComputeWorkers(WORKER, 0);
-    expect(computeOnKeptWorker('predictFusionWeights', [input(), defaultModelPath()])).toBeNull();
+    expect(computeOnKeptWorker('predictFusionWeights', [fusionInput(), defaultModelPath()])).toBeNull();
     const before = computeTasksDone();
-    expect(Array.from(await predictFusionWeightsKept(input()))).toEqual(Array.from(await predictFusionWeights(input())));
+    expect(Array.from(await predictFusionWeightsKept(fusionInput()))).toEqual(Array.from(await predictFusionWeights(fusionInput())));
     expect(computeTasksDone()).toBe(before);
   }, 60_000);
 
   it('gives the weights this thread gives, on one worker kept between calls until retireIdleWorkers ends it', async () => {
-    const here = [await predictFusionWeights(input(0)), await predictFusionWeights(input(9))];
+    const here = [await predictFusionWeights(fusionInput(0)), await predictFusionWeights(fusionInput(9))];
     useComputeWorkers(WORKER, 1);
     const starts = keptWorkerStarts();
-    const given = input(0);
+    const given = fusionInput(0);
     expect(Array.from(await predictFusionWeightsKept(given))).toEqual(Array.from(here[0]));
     // The lift reads the input again: copied to the worker, not moved.
     expect(given.data.length).toBe(here[0].length);
     expect(keptWorkerAlive()).toBe(true);
     // Calls made together wait their turn on the one worker; each gets its own answer.
-    const [a, b] = await Promise.all([predictFusionWeightsKept(input(9)), predictFusionWeightsKept(input(0))]);
+    const [a, b] = await Promise.all([predictFusionWeightsKept(fusionInput(9)), predictFusionWeightsKept(fusionInput(0))]);
     expect(Array.from(a)).toEqual(Array.from(here[1]));
     expect(Array.from(b)).toEqual(Array.from(here[0]));
     expect(keptWorkerStarts() - starts).toBe(1);
@@ -109,20 +80,20 @@ describe('the fusion network on the kept worker', () => {
     // What a full-size stage does before it runs: the kept worker goes with the pool's idle lanes.
     retireIdleWorkers();
     expect(keptWorkerAlive()).toBe(false);
-    expect(Array.from(await predictFusionWeightsKept(input(9)))).toEqual(Array.from(here[1]));
+    expect(Array.from(await predictFusionWeightsKept(fusionInput(9)))).toEqual(Array.from(here[1]));
     expect(keptWorkerStarts() - starts).toBe(2);
   }, 90_000);
 
   it("keeps the model's error classes across the thread, and the next call still runs", async () => {
     useComputeWorkers(WORKER, 1);
     const missing = join(dir, 'nowhere.onnx');
-    const gone = await predictFusionWeightsKept(input(), missing).catch((e: unknown) => e);
+    const gone = await predictFusionWeightsKept(fusionInput(), missing).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(FusionModelMissingError);
     expect((gone as FusionModelMissingError).file).toBe(missing);
     const broken = join(dir, 'broken.onnx');
     writeFileSync(broken, 'not a model');
-    expect(await predictFusionWeightsKept(input(), broken).catch((e: unknown) => e)).toBeInstanceOf(FusionModelLoadError);
-    expect((await predictFusionWeightsKept(input())).length).toBe(input().data.length);
+    expect(await predictFusionWeightsKept(fusionInput(), broken).catch((e: unknown) => e)).toBeInstanceOf(FusionModelLoadError);
+    expect((await predictFusionWeightsKept(fusionInput())).length).toBe(fusionInput().data.length);
   }, 60_000);
 
   it('warms the kept worker once while it lives, and again once it has ended', async () => {
@@ -141,10 +112,10 @@ describe('the fusion network on the kept worker', () => {
   }, 90_000);
 
   it('a learned merge runs its network on the kept worker below the isolation size, and fuses exactly as one that runs it here', async () => {
-    const here = await mergeFrames(bracket(), 'learned');
+    const here = await mergeFrames(smallBracket(), 'learned');
     useComputeWorkers(WORKER, 1);
     const before = computeTasksDone();
-    const kept = await mergeFrames(bracket(), 'learned', {}, { isolateFrom: 4481, keepWorker: true });
+    const kept = await mergeFrames(smallBracket(), 'learned', {}, { isolateFrom: 4481, keepWorker: true });
     expect(computeTasksDone() - before).toBe(1);
     expect(keptWorkerAlive()).toBe(true);
     expect(isolatedWorkers()).toBe(0);
