@@ -41,7 +41,11 @@ export interface GhostDetection {
   reference: number;
   /** Per frame: 1 where its content differs from the reference's; null for the reference. */
   frameMasks: (Uint8Array | null)[];
-  /** Per frame: 0..1, how surely a pixel differs (0.5 at the threshold, before morphology); null for the reference. */
+  /**
+   * Per frame: 0..1, how surely a pixel differs (0.5 at the threshold, before morphology); null for the reference,
+   * and for every frame in the judge network's detections (judge-input.ts judgeDetection), which keep only the union
+   * (`uncertainty`): nothing reads a frame's own at full size, and at 24 MP each is 96 MB.
+   */
   frameUncertainty: (Float32Array | null)[];
   /** Per frame: its encoded level expected at each of the reference's (how to paint the reference into it); null for the reference. */
   fromReference: (LevelMap | null)[];

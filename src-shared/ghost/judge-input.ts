@@ -161,12 +161,15 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
   const shift = Math.log(threshold / (1 - threshold));
   const frames = encoded.length;
   const frameMasks: (Uint8Array | null)[] = new Array(frames).fill(null);
+  // Per frame at full size only the masks: the uncertainty is kept as the union's (see GhostDetection.frameUncertainty).
   const frameUncertainty: (Float32Array | null)[] = new Array(frames).fill(null);
   const fromReference: (LevelMap | null)[] = new Array(frames).fill(null);
   const mask = new Uint8Array(fw * fh);
-  const uncertainty = new Float32Array(fw * fh);
+  // The union's uncertainty at the working size, upsampled once: nearest upsampling picks the same working pixel
+  // for every frame, so this is the maximum of the frames' upsampled maps, without a full-size map per frame.
+  const unsureLow = new Float32Array(n);
+  const u = new Float32Array(n);
   pairs.forEach((k, pi) => {
-    const u = new Float32Array(n);
     let binary: Uint8Array = new Uint8Array(n);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
@@ -179,13 +182,10 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
     binary = cleanGhostMask(binary, w, h);
     fromReference[k] = levelMap(encoded[reference], encoded[k], dilate(binary, w, h, EXCLUDE_RADIUS));
     const full = nearest(binary, w, h, fw, fh, new Uint8Array(fw * fh));
-    const unsure = nearest(u, w, h, fw, fh, new Float32Array(fw * fh));
-    for (let p = 0; p < fw * fh; p++) {
-      mask[p] |= full[p];
-      if (unsure[p] > uncertainty[p]) uncertainty[p] = unsure[p];
-    }
+    for (let p = 0; p < fw * fh; p++) mask[p] |= full[p];
+    for (let p = 0; p < n; p++) if (u[p] > unsureLow[p]) unsureLow[p] = u[p];
     frameMasks[k] = full;
-    frameUncertainty[k] = unsure;
   });
+  const uncertainty = nearest(unsureLow, w, h, fw, fh, new Float32Array(fw * fh));
   return { width: fw, height: fh, reference, frameMasks, frameUncertainty, fromReference, mask, uncertainty, area: maskArea(mask) };
 }

@@ -107,6 +107,25 @@ describe('judgeDetection', () => {
     expect(judgeDetection(input, specks).area).toBe(0);
   });
 
+  it('above the working size keeps full-size masks per frame but only the union of their uncertainty: the largest of each pixel\'s probabilities', () => {
+    // 5 frames of 1100 x 700: judged at 512 x 326, upsampled (nearest) to the frames' size.
+    const b = scene(6, { objects: 2 }, 1100, 700, 5);
+    const input = judgeInput(b.frames, { reference: b.reference });
+    const { width: w, height: h, paddedWidth: pw, paddedHeight: ph, fullWidth: fw, fullHeight: fh } = input;
+    expect([w, fw]).toEqual([JUDGE_SIDE, 1100]);
+    const probability = new Float32Array(input.pairs.length * pw * ph).map((_, i) => 0.05 + 0.9 * ((Math.sin(i * 0.37) + 1) / 2));
+    const d = judgeDetection(input, probability);
+    expect(d.frameUncertainty.every((u) => u === null)).toBe(true);
+    for (const k of input.pairs) expect(d.frameMasks[k]!.length).toBe(fw * fh);
+    // At the default threshold (0.5) a frame's uncertainty is its probability: the union's is their maximum at the pixel the frame's maps are read from.
+    for (const [x, y] of [[0, 0], [fw - 1, fh - 1], [537, 211], [1000, 650]]) {
+      const sx = Math.min(w - 1, Math.floor(((x + 0.5) * w) / fw));
+      const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / fh));
+      const most = Math.max(...input.pairs.map((_, i) => probability[i * pw * ph + sy * pw + sx]));
+      expect(d.uncertainty[y * fw + x]).toBeCloseTo(most, 6);
+    }
+  });
+
   it('moves the threshold: 0.7 is a ghost at the default, not at 0.8, and reads 0.5 at the threshold', () => {
     const b = scene(5, { objects: 2 });
     const input = judgeInput(b.frames, { reference: b.reference });
