@@ -169,8 +169,8 @@ function endKept(): void {
  * computeIsolated would answer null (no entry, or workers turned off), for the caller to run it itself.
  */
 export function computeOnKeptWorker<T extends ComputeTask>(task: T, args: ComputeArgs<T>, transfer: ArrayBuffer[] = []): Promise<ComputeResult<T>> | null {
-  if (!entry || !isolatedAllowed) return null;
-  const where = entry;
+  if (!keptWorkerAvailable()) return null;
+  const where = entry!;
   const run = (): Promise<ComputeResult<T>> => {
     if (!kept) {
       keptStarts++;

@@ -10,7 +10,7 @@ import type { FusionInput } from '../../src-shared/fusion/fusion-input';
 import { learnedFuse, type LearnedFuseResult } from '../../src-shared/fusion/learned-fuse';
 import { FUSION_INPUT, FUSION_MODEL_FILE, FUSION_OUTPUT, PREVIEW_WORKING_SIDE, type LearnedFuseOptions } from '../../src-shared/fusion/meta';
 import type { LinearImage } from '../../src-shared/image/linear-image';
-import { cachedSession, releaseSessions, runOne, type SessionSpec } from './onnx-session';
+import { cachedSession, releaseSessions, runOne, withModelErrors, type ModelErrorClasses, type SessionSpec } from './onnx-session';
 
 /** The model file is not where it should be (a build without resources/models). */
 export class FusionModelMissingError extends LuxfuseError {}
@@ -67,7 +67,7 @@ export async function predictFusionWeights(input: FusionInput, path = defaultMod
   return weights;
 }
 
-const FUSION_ERRORS: Record<string, new (message: string, file?: string) => LuxfuseError> = {
+const FUSION_ERRORS: ModelErrorClasses = {
   FusionModelMissingError,
   FusionModelLoadError,
   FusionModelRunError,
@@ -83,7 +83,7 @@ const FUSION_ERRORS: Record<string, new (message: string, file?: string) => Luxf
 export async function predictFusionWeightsIsolated(input: FusionInput, path = defaultModelPath()): Promise<Float32Array> {
   // Copied, not moved: the lift reads the input again.
   const job = computeIsolated('predictFusionWeights', [input, path]);
-  return job ? withModelErrors(job, path) : predictFusionWeights(input, path);
+  return job ? withModelErrors(job, FUSION_ERRORS, path) : predictFusionWeights(input, path);
 }
 
 /**
@@ -95,18 +95,9 @@ export async function predictFusionWeightsIsolated(input: FusionInput, path = de
  */
 export async function predictFusionWeightsKept(input: FusionInput, path = defaultModelPath()): Promise<Float32Array> {
   const job = computeOnKeptWorker('predictFusionWeights', [input, path]);
-  return job ? withModelErrors(job, path) : predictFusionWeights(input, path);
+  return job ? withModelErrors(job, FUSION_ERRORS, path) : predictFusionWeights(input, path);
 }
 
-/** A worker's answer, its fusion model errors (sent by name) rebuilt as their classes. */
-async function withModelErrors(job: Promise<Float32Array>, path: string): Promise<Float32Array> {
-  try {
-    return await job;
-  } catch (error) {
-    const known = error instanceof Error ? FUSION_ERRORS[error.name] : undefined;
-    throw known ? new known((error as Error).message, path) : error;
-  }
-}
 
 /**
  * The warm-up's input: 3 frames at the preview's working side both ways (a multiple of FUSION_MULTIPLE).

@@ -9,7 +9,7 @@ import type { GhostDetection } from '../../src-shared/ghost/detect';
 import { DEFAULT_JUDGE_THRESHOLD, JUDGE_CHANNELS, JUDGE_INPUT, JUDGE_MODEL_FILE, JUDGE_OUTPUT, judgeDetection, judgeInput } from '../../src-shared/ghost/judge-input';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { computeOnKeptWorker } from '../compute/compute-pool';
-import { cachedSession, runOne, type SessionSpec } from './onnx-session';
+import { cachedSession, runOne, withModelErrors, type ModelErrorClasses, type SessionSpec } from './onnx-session';
 
 /** judge.onnx is not where it should be. */
 export class JudgeModelMissingError extends LuxfuseError {}
@@ -54,7 +54,7 @@ export async function runJudge(input: ReturnType<typeof judgeInput>, modelDir = 
   );
 }
 
-const JUDGE_ERRORS: Record<string, new (message: string, file?: string) => LuxfuseError> = {
+const JUDGE_ERRORS: ModelErrorClasses = {
   JudgeModelMissingError,
   JudgeModelLoadError,
   JudgeModelRunError,
@@ -69,13 +69,7 @@ const JUDGE_ERRORS: Record<string, new (message: string, file?: string) => Luxfu
  */
 export async function runJudgeKept(input: ReturnType<typeof judgeInput>, modelDir = defaultJudgeModelDir()): Promise<Float32Array> {
   const job = computeOnKeptWorker('runJudge', [input, modelDir]);
-  if (!job) return runJudge(input, modelDir);
-  try {
-    return await job;
-  } catch (error) {
-    const known = error instanceof Error ? JUDGE_ERRORS[error.name] : undefined;
-    throw known ? new known((error as Error).message, join(modelDir, JUDGE_MODEL_FILE)) : error;
-  }
+  return job ? withModelErrors(job, JUDGE_ERRORS, join(modelDir, JUDGE_MODEL_FILE)) : runJudge(input, modelDir);
 }
 
 /** Where each frame's content differs from the reference's, by the judge network (on the kept worker where there is one). */

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-web';
+import type { LuxfuseError } from '../../src-shared/errors';
 
 export interface SessionSpec {
   /** What the model is, for messages ("the learned fusion model"). */
@@ -85,4 +86,17 @@ export async function runOne(
   const data = out.data as Float32Array;
   out.dispose();
   return data;
+}
+
+/** Model error classes by name, as they cross a worker thread (an Error keeps its name, not its class). */
+export type ModelErrorClasses = Record<string, new (message: string, file?: string) => LuxfuseError>;
+
+/** A worker's answer, with the model's own errors rebuilt as their classes, naming `file`; any other error as it came. */
+export async function withModelErrors<T>(job: Promise<T>, classes: ModelErrorClasses, file: string): Promise<T> {
+  try {
+    return await job;
+  } catch (error) {
+    const known = error instanceof Error ? classes[error.name] : undefined;
+    throw known ? new known((error as Error).message, file) : error;
+  }
 }
