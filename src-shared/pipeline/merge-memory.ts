@@ -9,7 +9,7 @@
  * fitted per method to the CLI's peak RSS (`/usr/bin/time -f %M npx luxfuse merge FRAMES --method M
  * --align similarity --jpeg o.jpg --exr o.exr`, 16-bit TIFF input, 2026-12-02, BENCHMARKS.md "Memory before a
  * merge starts"): 3 and 5 frames of 12 MP and 3 frames of 24 MP. The fixed part is the runtime's own (and, for
- * the learned method, the network's WASM heap at its 1024 px working side); the frames' float samples
+ * the learned method, the network's WASM heap at its 1024 px working side, on its own worker while it runs); the frames' float samples
  * (12 bytes a pixel each) and the stages' planes grow with the pixels. A synthesised frame is not in the fit and
  * counts as one more frame. MARGIN covers what the fit misses: a 3 x 100 MP
  * JPEG Mertens merge measured 8.4 GiB where the model without it says 7.8 GiB. Deghosting: DEGHOST_MEMORY.
@@ -39,8 +39,10 @@ export const MERGE_MEMORY: Record<Method, MemoryModel> = {
  * What deghosting adds (`--deghost auto`, the judge network), fitted the same way to the larger of two runs of
  * `npx tsx bench/merge-memory.ts --deghost` (2026-12-02; the same command moved by up to 0.4 GiB between runs)
  * less the plain model: mertens 2269 / 3309 MiB (12 MP, 3 / 5 frames), 4138 MiB (24 MP); radiance 2009 / 2743,
- * 3489; learned 2512 / 3649, 4342. The frames it replaces are copies beside the originals, and its detection
- * keeps full-size maps per frame; the judge network's heap is in the fixed part.
+ * 3489; learned 2512 / 3649, 4342. Fitted to the code before three changes that lowered the CLI's figure (it
+ * deghosts in place, the judge runs on the kept worker, the judge's detection keeps no full-size map per frame:
+ * BENCHMARKS.md); the app still holds each replaced frame twice (it keeps its frames for the next edit), so the
+ * same constants serve both, on the safe side for the CLI.
  */
 export const DEGHOST_MEMORY: Record<Method, MemoryModel> = {
   mertens: { fixed: 275 * MiB, perPixel: 81.2, perFrame: 26.6 },
