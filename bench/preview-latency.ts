@@ -9,7 +9,10 @@
 // |log2 ratio| (stops) for the radiance map. Default frames: tmp/prof/big-{0,1,2}.tif, the 3 x 24 MP
 // 16-bit TIFFs of the enfuse bench (no EXIF times: 1/200, 1/50, 1/12.5 s given). Alignment 'similarity'
 // (the app's default). LUXFUSE_BENCH_METHODS=mertens,radiance,learned picks the methods. LUXFUSE_BENCH_DEGHOST=on:
-// every merge deghosted (the engine's suggested reference, the judge network's detection).
+// every merge deghosted (the engine's suggested reference, the judge network's detection). LUXFUSE_BENCH_AGAIN=on: after
+// the full merge, the edit's full merge too (alignment 'translation': the full stage aligns again, from frames the first
+// alignment moved and let go, read again from their files), as when the user refines an edited image: its peak is the
+// second full merge's, with the first one's state as the app keeps it.
 // LUXFUSE_BENCH_WARM says when main's fusion model is warmed (models:warm) before the learned method's
 // merges: 'off' (default, the first learned merge pays for the session and the first run), 'idle' (the
 // warm-up runs to its end before the load: the app had idle time, e.g. the user in the library; its time
@@ -38,6 +41,7 @@ const methods = (process.env.LUXFUSE_BENCH_METHODS ?? 'mertens,radiance').split(
 const WARM_MODES = ['off', 'idle', 'with-load', 'beside-load'] as const;
 const warmMode = (process.env.LUXFUSE_BENCH_WARM ?? 'off') as (typeof WARM_MODES)[number];
 const deghost = process.env.LUXFUSE_BENCH_DEGHOST === 'on';
+const again = process.env.LUXFUSE_BENCH_AGAIN === 'on';
 if (!WARM_MODES.includes(warmMode)) throw new Error(`LUXFUSE_BENCH_WARM must be one of ${WARM_MODES.join(', ')}`);
 const built = resolve(import.meta.dirname, '../out/main/compute-worker.js');
 const worker = existsSync(built) ? { path: built } : { path: resolve(import.meta.dirname, '../src-main/compute/compute-worker.ts'), tsx: true };
@@ -103,10 +107,12 @@ for (const method of methods) {
   const [, editMs] = await timed(() => service.merge({ ...request, align: 'translation', stage: 'preview' }));
   const [full, fullMs] = await timed(() => service.merge({ ...request, stage: 'full' }));
   const fullSplit = split(method);
+  const [, refullMs] = again ? await timed(() => service.merge({ ...request, align: 'translation', stage: 'full' })) : [null, 0];
   console.log(
     `${method}${warm ? ` (${await warm()})` : ''}: ${frames.length} x ${frames[0].width}x${frames[0].height} (load ${s(loadMs)}); ` +
       `first preview ${s(firstMs)} (${preview.stage}, ${preview.preview.width}x${preview.preview.height}), preview again ${s(againMs)}, edit (align translation) ${s(editMs)}, ` +
-      `full ${s(fullMs)} (${full.stage}, ${full.width}x${full.height}; ${fullSplit}); preview vs full's preview ${distance(preview.preview, full.preview, method === 'radiance')}`,
+      `full ${s(fullMs)} (${full.stage}, ${full.width}x${full.height}; ${fullSplit}); ${again ? `the edit's full merge after it ${s(refullMs)}; ` : ''}` +
+      `preview vs full's preview ${distance(preview.preview, full.preview, method === 'radiance')}`,
   );
   service.release(projectId);
 }

@@ -19,6 +19,7 @@ import type { GreyProxy } from '../../src-shared/align/proxy';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
 import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
 import { fuseFrames, ISOLATE_MIN_PIXELS, learnedInput } from './merge-service';
+import { LET_GO_MIN_PIXELS, OriginalFrames } from './original-frames';
 import { EngineActivity } from './engine-activity';
 import { warmFusionModelKept } from './fusion-model';
 import { checkMergeMemoryHere } from './memory-available';
@@ -59,6 +60,8 @@ interface StageFrames {
   corrections?: Map<CorrectMethod, CorrectResult>;
   /** Frames on the reference grid for the last alignment mode asked for (alignment runs once per mode). */
   aligned?: AlignedBracket;
+  /** That alignment while it runs (the full stage may read frames again first): a merge asking for the same mode waits for it. */
+  aligning?: { mode: AlignMode; done: Promise<AlignedBracket> };
   /** Synthetic extreme frames made from the aligned frames, by side (dropped when the alignment changes). */
   synthetic?: Map<SynthesizeSide, { frame: LinearImage; source: number }>;
   /** Ghost detections of the aligned frames (dropped when the alignment changes), and their suggested reference. */
@@ -98,7 +101,12 @@ interface Asked {
 
 interface Project {
   paths: string[];
+  /**
+   * The frames as loaded: `originals.frames`. A large frame the full-size alignment moved is let go (its samples read
+   * again from its file when needed: originals.frame/all); its size and metadata stay here.
+   */
   frames: LinearImage[];
+  originals: OriginalFrames;
   /** The full-resolution stage: its frames are `frames`. */
   full: StageFrames;
   /** The frames box-downsampled to the preview's size (made at load for the default size, else by the first preview of another). */
@@ -162,6 +170,11 @@ export interface ProjectServiceOptions {
   onBatchStatus?: (status: BatchStatus) => void;
   /** Whose calls count as the engine being busy: the batch's own service shares its engine's. */
   activity?: EngineActivity;
+  /**
+   * Frames from this many pixels on are let go once the full-size alignment has moved them (OriginalFrames), and a
+   * full merge of another image drops the last one first. Default LET_GO_MIN_PIXELS (4 MP); tests lower it.
+   */
+  letGoMinPixels?: number;
 }
 
 export class ProjectService {
@@ -171,8 +184,11 @@ export class ProjectService {
   /** Models the renderer asked main to ready (models:warm): main runs them. */
   private readonly warmAsked = new Set<ModelName>();
 
+  private readonly letGoMinPixels: number;
+
   constructor(private readonly options: ProjectServiceOptions = {}) {
     this.activity = options.activity ?? new EngineActivity();
+    this.letGoMinPixels = options.letGoMinPixels ?? LET_GO_MIN_PIXELS;
   }
 
   /**
@@ -212,7 +228,8 @@ export class ProjectService {
       // The method is the user's to change: a bracket is refused here only if the heaviest merge would not fit.
       const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths, { memoryFor: { method: 'any' } });
       const projectId = randomUUID();
-      const project: Project = { paths, frames, full: { stage: 'full', frames, scale: [1, 1], network: new FusionWeightCache() }, generation: 0, finished: 0 };
+      const originals = await OriginalFrames.open(paths, frames, { minPixels: this.letGoMinPixels });
+      const project: Project = { paths, frames: originals.frames, originals, full: { stage: 'full', frames: originals.frames, scale: [1, 1], network: new FusionWeightCache() }, generation: 0, finished: 0 };
       // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
       const preview = Math.max(frames[0].width, frames[0].height) > DEFAULT_PREVIEW_SIDE ? previewStage(frames, DEFAULT_PREVIEW_SIDE) : undefined;
       if (preview) project.preview = preview;
@@ -236,7 +253,7 @@ export class ProjectService {
       checkRequest(project, request);
       const asked = this.ask(project, request);
       const full = this.stageOf(project, request) === 'full';
-      const merge = full ? await this.fullMerge(project, request, asked) : await this.stageMerge(project, request, asked, this.previewFrames(project, request));
+      const merge = full ? await this.fullMerge(project, request, asked) : await this.stageMerge(project, request, asked, await this.previewFrames(project, request));
       // A full-size stage ended the kept worker the previews run main's network on: it is warmed again in the next
       // pause, so the next edit's preview does not pay for the session and the heap (about 2 s, bench/network-kept.ts).
       if (full && request.method === 'learned' && this.warmAsked.has('fusion')) void this.warmModel('fusion');
@@ -252,7 +269,7 @@ export class ProjectService {
       checkRequest(project, request);
       // Asking for the input is the start of a merge: one running for another image stops at its next boundary.
       const asked = this.ask(project, request);
-      const stage = this.stageOf(project, request) === 'full' ? project.full : this.previewFrames(project, request);
+      const stage = this.stageOf(project, request) === 'full' ? project.full : await this.previewFrames(project, request);
       const { frames, exposureTimes, deghost } = await this.mergeInput(project, stage, request, asked);
       const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) }, stage.stage);
       return { ...input, key: fusionInputKey(input) };
@@ -281,17 +298,23 @@ export class ProjectService {
   }
 
   /** The frames box-downsampled to the preview's size (made at load for the default size; for another, on its first preview). */
-  private previewFrames(project: Project, request: MergeRequest): StageFrames {
+  private async previewFrames(project: Project, request: MergeRequest): Promise<StageFrames> {
     const side = previewSide(request);
-    if (project.preview?.side !== side) project.preview = previewStage(project.frames, side);
-    return project.preview;
+    if (project.preview?.side !== side) {
+      const frames = await project.originals.all();
+      if (project.preview?.side !== side) project.preview = previewStage(frames, side);
+    }
+    return project.preview!;
   }
 
   /** The frame every stage aligns to: suggested once, from the frames at full resolution. */
-  private referenceOf(project: Project): number {
+  private async referenceOf(project: Project): Promise<number> {
     if (project.reference === undefined) {
-      project.proxies = alignmentProxies(project.frames);
-      project.reference = suggestReference(project.frames, project.proxies);
+      const frames = await project.originals.all();
+      if (project.reference === undefined) {
+        project.proxies = alignmentProxies(frames);
+        project.reference = suggestReference(frames, project.proxies);
+      }
     }
     return project.reference;
   }
@@ -305,6 +328,9 @@ export class ProjectService {
     if (request.generation !== undefined && project.fullMerge?.generation === asked.generation) return Promise.resolve(project.fullMerge);
     const running = project.running;
     if (running?.generation === asked.generation) return running.done;
+    // A large bracket's last full merge of another image is not shown any more (the preview of the new one is): its
+    // image, and its aligned frames where the alignment changed, must not sit beside this merge's planes.
+    if (project.fullMerge && project.fullMerge.key !== asked.key && project.frames[0].width * project.frames[0].height >= this.letGoMinPixels) project.fullMerge = undefined;
     const done = this.stageMerge(project, request, asked, project.full);
     project.running = { generation: asked.generation, done };
     const over = () => {
@@ -403,16 +429,7 @@ export class ProjectService {
   private async mergeInput(project: Project, stage: StageFrames, request: MergeRequest, asked: Asked): Promise<MergeInput> {
     // The app has no flags to ask for: a frame without exposure data gets a pixel estimate and a warning.
     const mode: AlignMode = request.align ?? 'similarity';
-    if (!stage.aligned || stage.aligned.mode !== mode) {
-      const reference = mode === 'off' || stage.frames.length < 2 ? undefined : this.referenceOf(project);
-      // The full stage aligns on the proxies its reference was suggested from (one read of each full frame for both).
-      const proxies = stage.stage === 'full' && reference !== undefined ? { proxies: project.proxies } : {};
-      stage.aligned = alignBracket(stage.frames, mode, { reference, ...(stage.stage === 'preview' ? { proxySide: PREVIEW_PROXY_SIDE } : proxies) });
-      stage.synthetic = undefined;
-      stage.ghosts = undefined;
-      stage.alignedSamples = undefined;
-    }
-    const aligned = stage.aligned;
+    const aligned = await this.alignedOf(project, stage, mode);
     await this.checkpoint(project, asked);
     let frames = aligned.frames;
     let exposureTimes = request.exposureTimes;
@@ -432,7 +449,13 @@ export class ProjectService {
     let ghostSource: MergeInput['ghostSource'];
     if (request.deghost) {
       // A preview takes the frame suggested at full resolution rather than guess again from its small frames.
-      const ghosts = (stage.ghosts ??= { detections: new GhostDetections(aligned.frames), suggested: stage.stage === 'full' ? suggestReference(aligned.frames) : this.referenceOf(project) });
+      let ghosts = stage.aligned === aligned ? stage.ghosts : undefined;
+      if (!ghosts) {
+        const suggested = stage.stage === 'full' ? suggestReference(aligned.frames) : await this.referenceOf(project);
+        ghosts = { detections: new GhostDetections(aligned.frames), suggested };
+        // Kept only with the alignment they were made on (another may have replaced it while the reference was suggested).
+        if (stage.aligned === aligned) ghosts = stage.ghosts ??= ghosts;
+      }
       const reference = request.deghost.reference ?? ghosts.suggested;
       const found = await ghosts.detections.detect(reference, request.deghost.threshold ?? DEFAULT_THRESHOLD);
       ghostSource = { millis: ghosts.detections.lastMillis, detector: ghosts.detections.lastDetector };
@@ -442,13 +465,51 @@ export class ProjectService {
     let planFrames: LinearImage[] | undefined;
     if (stage.side !== undefined && request.method === 'radiance') {
       const side = stage.side;
-      stage.samples ??= project.frames.map((f) => pointSample(f, side));
+      stage.samples ??= (await project.originals.all()).map((f) => pointSample(f, side));
       const samples = (stage.alignedSamples ??= stage.samples.map((f, i) => warpFrame(f, aligned.transforms[i]).image));
       planFrames = synthetic ? [...samples, synthetic.frame] : samples;
     }
     const [sx, sy] = stage.scale;
     const alignment = stage.stage === 'full' ? aligned.alignment : scaleAlignment(aligned.alignment, sx, sy);
     return { frames, exposureTimes, synthetic, deghost, alignment, ...(ghostSource ? { ghostSource } : {}), ...(planFrames ? { planFrames } : {}) };
+  }
+
+  /**
+   * The stage's frames on the reference grid for `mode`: aligned once per mode, the synthetic frames, ghosts and
+   * samples made from the last alignment dropped with it. At full size the frames are read again where they were
+   * let go, after what the last alignment made is dropped, and those the new one moves are let go again
+   * (OriginalFrames.settle): the merge's peak holds each frame once.
+   */
+  private alignedOf(project: Project, stage: StageFrames, mode: AlignMode): Promise<AlignedBracket> {
+    if (stage.aligned?.mode === mode) return Promise.resolve(stage.aligned);
+    if (stage.aligning?.mode === mode) return stage.aligning.done;
+    const full = stage.stage === 'full';
+    const aligning = { mode } as { mode: AlignMode; done: Promise<AlignedBracket> };
+    aligning.done = (async () => {
+      // A file changed since the bracket was opened fails here, before the alignment in memory is dropped.
+      if (full) await project.originals.checkFiles();
+      stage.aligned = undefined;
+      stage.synthetic = undefined;
+      stage.ghosts = undefined;
+      stage.alignedSamples = undefined;
+      const reference = mode === 'off' || stage.frames.length < 2 ? undefined : await this.referenceOf(project);
+      const source = full ? await project.originals.all() : stage.frames;
+      // The full stage aligns on the proxies its reference was suggested from (one read of each full frame for both).
+      const proxies = full && reference !== undefined ? { proxies: project.proxies } : {};
+      const aligned = alignBracket(source, mode, { reference, ...(full ? proxies : { proxySide: PREVIEW_PROXY_SIDE }) });
+      // Which frames stay in memory follows the alignment kept, not one another mode has replaced while this one ran.
+      if (full && stage.aligning === aligning) project.originals.settle(source, aligned.frames);
+      return aligned;
+    })();
+    stage.aligning = aligning;
+    const { done } = aligning;
+    const over = (aligned?: AlignedBracket) => {
+      if (stage.aligning !== aligning) return;
+      stage.aligning = undefined;
+      if (aligned) stage.aligned = aligned;
+    };
+    done.then(over, () => over());
+    return done;
   }
 
   /** A one-frame project: the correction networks (or the physics), shown as the corrected frame or as the tone-mapped HDR estimate. */
@@ -522,7 +583,7 @@ export class ProjectService {
       const shown = this.shown(project);
       const small = shown?.stage === 'preview' && request.maxSide > Math.max(shown.merged[0].width, shown.merged[0].height);
       const merge = small ? await this.currentFull(project, 'asking for its frames') : shown;
-      return asShot((merge?.merged ?? project.frames)[index], request.maxSide);
+      return asShot(merge ? merge.merged[index] : await project.originals.frame(index), request.maxSide);
     });
   }
 
