@@ -17,7 +17,7 @@ import type { LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, alignmentProxies, scaleAlignment, type AlignedBracket, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
 import type { GreyProxy } from '../../src-shared/align/proxy';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
-import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
+import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type PreparedMerge, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
 import { fuseFrames, ISOLATE_MIN_PIXELS, learnedInput } from './merge-service';
 import { LET_GO_MIN_PIXELS, OriginalFrames } from './original-frames';
 import { EngineActivity } from './engine-activity';
@@ -121,6 +121,14 @@ interface Project {
   generation: number;
   /** The full-resolution merge in flight: a request of the same generation waits for it instead of starting another. */
   running?: { generation: number; done: Promise<StageMerge> };
+  /** The end of the last full-size merge queued: they run one at a time (inTurn), each holding a bracket's worth of planes. */
+  fullTurn: Promise<void>;
+  /**
+   * Set while a full-size merge has deghosted the stage's frames in place (prepareMerge with inPlace 'undoable'),
+   * until it has put them back: whatever reads those frames, or the frames as loaded, outside that merge waits for it
+   * (framesFree) right before it reads.
+   */
+  framesBusy?: Promise<void>;
   fullMerge?: StageMerge;
   previewMerge?: StageMerge;
   /** Merges finished so far (StageMerge.order). */
@@ -229,7 +237,15 @@ export class ProjectService {
       const frames = paths.length === 1 ? [await readFrame(paths[0])] : await readBracket(paths, { memoryFor: { method: 'any' } });
       const projectId = randomUUID();
       const originals = await OriginalFrames.open(paths, frames, { minPixels: this.letGoMinPixels });
-      const project: Project = { paths, frames: originals.frames, originals, full: { stage: 'full', frames: originals.frames, scale: [1, 1], network: new FusionWeightCache() }, generation: 0, finished: 0 };
+      const project: Project = {
+        paths,
+        frames: originals.frames,
+        originals,
+        full: { stage: 'full', frames: originals.frames, scale: [1, 1], network: new FusionWeightCache() },
+        generation: 0,
+        finished: 0,
+        fullTurn: Promise.resolve(),
+      };
       // The preview's frames are made here and the thumbnails from them: one pass over the full frames serves both.
       const preview = Math.max(frames[0].width, frames[0].height) > DEFAULT_PREVIEW_SIDE ? previewStage(frames, DEFAULT_PREVIEW_SIDE) : undefined;
       if (preview) project.preview = preview;
@@ -269,10 +285,15 @@ export class ProjectService {
       checkRequest(project, request);
       // Asking for the input is the start of a merge: one running for another image stops at its next boundary.
       const asked = this.ask(project, request);
-      const stage = this.stageOf(project, request) === 'full' ? project.full : await this.previewFrames(project, request);
-      const { frames, exposureTimes, deghost } = await this.mergeInput(project, stage, request, asked);
-      const input = learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) }, stage.stage);
-      return { ...input, key: fusionInputKey(input) };
+      const full = this.stageOf(project, request) === 'full';
+      const input = async () => {
+        const stage = full ? project.full : await this.previewFrames(project, request);
+        const { frames, exposureTimes, deghost } = await this.mergeInput(project, stage, request, asked);
+        return learnedInput(frames, { exposureTimes, allowPixelEstimate: true, ...(deghost ? { deghost } : {}) }, stage.stage);
+      };
+      // The full stage's input is read between full-size merges, never during one.
+      const made = full ? await this.inTurn(project, input) : await input();
+      return { ...made, key: fusionInputKey(made) };
     });
   }
 
@@ -301,7 +322,7 @@ export class ProjectService {
   private async previewFrames(project: Project, request: MergeRequest): Promise<StageFrames> {
     const side = previewSide(request);
     if (project.preview?.side !== side) {
-      const frames = await project.originals.all();
+      const frames = await this.loadedFrames(project);
       if (project.preview?.side !== side) project.preview = previewStage(frames, side);
     }
     return project.preview!;
@@ -310,7 +331,7 @@ export class ProjectService {
   /** The frame every stage aligns to: suggested once, from the frames at full resolution. */
   private async referenceOf(project: Project): Promise<number> {
     if (project.reference === undefined) {
-      const frames = await project.originals.all();
+      const frames = await this.loadedFrames(project);
       if (project.reference === undefined) {
         project.proxies = alignmentProxies(frames);
         project.reference = suggestReference(frames, project.proxies);
@@ -331,7 +352,11 @@ export class ProjectService {
     // A large bracket's last full merge of another image is not shown any more (the preview of the new one is): its
     // image, and its aligned frames where the alignment changed, must not sit beside this merge's planes.
     if (project.fullMerge && project.fullMerge.key !== asked.key && project.frames[0].width * project.frames[0].height >= this.letGoMinPixels) project.fullMerge = undefined;
-    const done = this.stageMerge(project, request, asked, project.full);
+    const done = this.inTurn(project, async () => {
+      // Superseded while it waited for its turn: the newer merge runs instead.
+      if (project.generation !== asked.generation) throw new MergeSupersededError();
+      return this.stageMerge(project, request, asked, project.full);
+    });
     project.running = { generation: asked.generation, done };
     const over = () => {
       if (project.running?.done === done) project.running = undefined;
@@ -368,6 +393,28 @@ export class ProjectService {
     if (project.generation !== asked.generation) throw new MergeSupersededError();
   }
 
+  /** Runs a full-size merge (or reads the full stage's input) once those queued before it are done. */
+  private inTurn<T>(project: Project, work: () => Promise<T>): Promise<T> {
+    const run = project.fullTurn.then(work);
+    project.fullTurn = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /** Resolves once no full-size merge has the stage's frames deghosted in place: read them, without awaiting, after it. */
+  private async framesFree(project: Project): Promise<void> {
+    while (project.framesBusy) await project.framesBusy;
+  }
+
+  /** The frames as loaded, every one with its samples (read again where let go), not deghosted in place at the moment. */
+  private async loadedFrames(project: Project): Promise<LinearImage[]> {
+    const frames = await project.originals.all();
+    await this.framesFree(project);
+    return frames;
+  }
+
   /** Sets a finished merge as the stage's latest, all at once. */
   private finish(project: Project, merge: Omit<StageMerge, 'order'>): StageMerge {
     const done: StageMerge = { ...merge, order: ++project.finished };
@@ -386,10 +433,32 @@ export class ProjectService {
       checkMergeMemoryHere(width, height, stage.frames.length + (request.synthesize ? 1 : 0), method, request.deghost !== undefined);
     }
     const input = await this.mergeInput(project, stage, request, asked);
-    const { frames, exposureTimes, synthetic, deghost } = input;
+    const { frames, exposureTimes, deghost } = input;
     // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.
     const options: MergeOptions = { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide(request), ...(deghost ? { deghost } : {}), ...(input.planFrames ? { planFrames: input.planFrames } : {}) };
-    const prepared = prepareMerge(frames, method, options);
+    // A large bracket's full-size merge deghosts the frames in place, keeping only the bands of rows it overwrites,
+    // and puts them back when it ends, however it ends: the frames are not held twice at the merge's peak. Until then
+    // nothing outside this merge reads them (framesFree); full-size merges run one at a time (inTurn).
+    const undoable = stage.stage === 'full' && deghost !== undefined && frames[0].width * frames[0].height >= this.letGoMinPixels;
+    if (!undoable) return this.fuseStage(project, request, asked, stage, input, method, prepareMerge(frames, method, options), options);
+    let free = (): void => undefined;
+    project.framesBusy = new Promise<void>((resolve) => (free = resolve));
+    try {
+      const prepared = prepareMerge(frames, method, { ...options, deghost: { ...deghost, inPlace: 'undoable' } });
+      try {
+        return await this.fuseStage(project, request, asked, stage, input, method, prepared, options);
+      } finally {
+        prepared.restore?.();
+      }
+    } finally {
+      project.framesBusy = undefined;
+      free();
+    }
+  }
+
+  /** The fusion of a prepared stage merge (after deghosting and planning), set on the project once it is complete. */
+  private async fuseStage(project: Project, request: MergeRequest, asked: Asked, stage: StageFrames, input: MergeInput, method: Method, prepared: PreparedMerge, options: MergeOptions): Promise<StageMerge> {
+    const { frames, exposureTimes, synthetic, deghost } = input;
     await this.checkpoint(project, asked);
     // A preview runs the network at the preview's working side; either stage reuses the weights of an equal input.
     // Main's network runs off this thread where there are compute workers, so its WASM heap (which never shrinks)
@@ -465,7 +534,7 @@ export class ProjectService {
     let planFrames: LinearImage[] | undefined;
     if (stage.side !== undefined && request.method === 'radiance') {
       const side = stage.side;
-      stage.samples ??= (await project.originals.all()).map((f) => pointSample(f, side));
+      stage.samples ??= (await this.loadedFrames(project)).map((f) => pointSample(f, side));
       const samples = (stage.alignedSamples ??= stage.samples.map((f, i) => warpFrame(f, aligned.transforms[i]).image));
       planFrames = synthetic ? [...samples, synthetic.frame] : samples;
     }
@@ -583,7 +652,10 @@ export class ProjectService {
       const shown = this.shown(project);
       const small = shown?.stage === 'preview' && request.maxSide > Math.max(shown.merged[0].width, shown.merged[0].height);
       const merge = small ? await this.currentFull(project, 'asking for its frames') : shown;
-      return asShot(merge ? merge.merged[index] : await project.originals.frame(index), request.maxSide);
+      const frame = merge ? merge.merged[index] : (await this.loadedFrames(project))[index];
+      // A full merge's frames may be deghosted in place for a while: read them as they are otherwise.
+      await this.framesFree(project);
+      return asShot(frame, request.maxSide);
     });
   }
 
@@ -628,6 +700,8 @@ export class ProjectService {
         throw error;
       }
       const { outcome, merged: frames } = merge;
+      // A newer full merge may have these frames deghosted in place for a while: the reads below wait for it.
+      await this.framesFree(project);
       if (request.exrPath && !outcome.radiance) {
         const options = { exposureTimes: merge.exposureTimes, allowPixelEstimate: true };
         // A deghosted merge exports the same deghosted frames, planned as mergeBracket plans them.

@@ -31,11 +31,22 @@ export interface DeghostOptions {
   /** A detection made elsewhere (e.g. by the judge network) for this reference; default detect.ts's. */
   detection?: GhostDetection;
   /**
-   * Write the reference's content into the given frames' own samples instead of copies: for a caller that needs
-   * the frames as they were no more (the CLI), so a deghosted bracket does not hold each replaced frame twice
-   * (288 MB a frame at 24 MP). Default: copies (the app keeps its frames for the next edit).
+   * Write the reference's content into the given frames' own samples instead of copies, so a deghosted bracket
+   * does not hold each replaced frame twice (288 MB a frame at 24 MP): true for a caller that needs the frames as
+   * they were no more (the CLI); 'undoable' for one that needs them again after the merge (the app's engine), which
+   * keeps the tiles it overwrote (UNDO_TILE pixels a side) and puts them back with DeghostedBracket.restore. Default: copies.
    */
-  inPlace?: boolean;
+  inPlace?: boolean | 'undoable';
+}
+
+/** Side of the square tiles an undoable in-place deghosting saves: a tile is saved whole once any of its pixels is replaced. */
+export const UNDO_TILE = 64;
+
+/** The samples an undoable in-place deghosting overwrote: per frame, the tiles it changed, as they were. */
+interface SavedTiles {
+  frame: LinearImage;
+  /** Tile index (row-major, UNDO_TILE pixels a side) -> its samples before, row after row. */
+  tiles: Map<number, Float32Array>;
 }
 
 /** What a deghosted merge reports and the app shows. */
@@ -56,6 +67,10 @@ export interface DeghostedBracket {
   frames: LinearImage[];
   detection: GhostDetection;
   summary: GhostSummary;
+  /** With inPlace 'undoable': puts back every sample it overwrote (once; later calls do nothing). */
+  restore?: () => void;
+  /** With inPlace 'undoable': bytes of the samples kept to put back. */
+  savedBytes?: number;
 }
 
 /** The mask feathered into a 0..1 replacement weight: 1 on the whole mask, falling to 0 within `feather` pixels outside it. */
@@ -73,8 +88,12 @@ export function featherMask(mask: Uint8Array, width: number, height: number, fea
  * Frame k with its content replaced, by weight m (0..1) per pixel, by the reference's as frame k
  * would read it: out = (1 - m) frame + m * map(reference), per channel through the level map.
  */
-export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array, inPlace = false): LinearImage {
+export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array, inPlace: boolean | 'undoable' = false, saved?: SavedTiles[]): LinearImage {
   const { width: w, height: h, channels: ch } = frame;
+  if (inPlace === 'undoable') {
+    if (!saved) throw new Error('an undoable in-place replacement needs somewhere to save what it overwrites');
+    saved.push(saveTiles(frame, weight));
+  }
   const rch = ref.channels;
   // A copy where frames live (frameSamples: shared memory where this thread's workers read frames), so the
   // deghosted bracket's fusion still runs on two threads; a Float32Array's slice() would be ordinary memory.
@@ -103,6 +122,49 @@ export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: 
   return { ...frame, data, meta: { ...frame.meta } };
 }
 
+/** Each tile of `frame` in which `weight` replaces anything, copied as it is now. */
+function saveTiles(frame: LinearImage, weight: Float32Array): SavedTiles {
+  const { width: w, height: h, channels: ch, data } = frame;
+  const across = Math.ceil(w / UNDO_TILE);
+  const tiles = new Map<number, Float32Array>();
+  for (let ty = 0; ty * UNDO_TILE < h; ty++) {
+    const y0 = ty * UNDO_TILE;
+    const y1 = Math.min(h, y0 + UNDO_TILE);
+    for (let tx = 0; tx < across; tx++) {
+      const x0 = tx * UNDO_TILE;
+      const x1 = Math.min(w, x0 + UNDO_TILE);
+      let touched = false;
+      for (let y = y0; y < y1 && !touched; y++) {
+        for (let p = y * w + x0, end = y * w + x1; p < end; p++) {
+          if (weight[p] !== 0) {
+            touched = true;
+            break;
+          }
+        }
+      }
+      if (!touched) continue;
+      const row = (x1 - x0) * ch;
+      const tile = new Float32Array((y1 - y0) * row);
+      for (let y = y0; y < y1; y++) tile.set(data.subarray((y * w + x0) * ch, (y * w + x1) * ch), (y - y0) * row);
+      tiles.set(ty * across + tx, tile);
+    }
+  }
+  return { frame, tiles };
+}
+
+/** Writes saved tiles back where they were. */
+function putBack({ frame, tiles }: SavedTiles): void {
+  const { width: w, height: h, channels: ch, data } = frame;
+  const across = Math.ceil(w / UNDO_TILE);
+  for (const [index, tile] of tiles) {
+    const x0 = (index % across) * UNDO_TILE;
+    const y0 = Math.floor(index / across) * UNDO_TILE;
+    const row = (Math.min(w, x0 + UNDO_TILE) - x0) * ch;
+    const y1 = Math.min(h, y0 + UNDO_TILE);
+    for (let y = y0; y < y1; y++) data.set(tile.subarray((y - y0) * row, (y - y0 + 1) * row), (y * w + x0) * ch);
+  }
+}
+
 /** Detects what moved between the frames and replaces it, in every frame but the reference, by the reference's content. */
 export function deghostBracket(frames: LinearImage[], options: DeghostOptions): DeghostedBracket {
   const started = performance.now();
@@ -117,12 +179,14 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
     throw new RangeError(`the given ghost detection is for reference ${options.detection.reference}, not ${reference}`);
   }
   const detection = options.detection ?? detectGhosts(frames, { reference, threshold: options.threshold });
+  const saved: SavedTiles[] | undefined = options.inPlace === 'undoable' ? [] : undefined;
   const out = frames.map((f, i) => {
     const m = detection.frameMasks[i];
     const map = detection.fromReference[i];
     if (i === reference || !m || !map || !m.includes(1)) return f;
-    return replaceFromReference(f, frames[reference], map, featherMask(m, w, h, feather), options.inPlace);
+    return replaceFromReference(f, frames[reference], map, featherMask(m, w, h, feather), options.inPlace, saved);
   });
+  const undo = saved ? restorer(saved) : {};
   const summary: GhostSummary = {
     reference,
     width: w,
@@ -132,7 +196,18 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
     area: detection.area,
     millis: performance.now() - started,
   };
-  return { frames: out, detection, summary };
+  return { frames: out, detection, summary, ...undo };
+}
+
+/** DeghostedBracket.restore and savedBytes for what an undoable in-place deghosting saved. */
+function restorer(saved: SavedTiles[]): Pick<DeghostedBracket, 'restore' | 'savedBytes'> {
+  let savedBytes = 0;
+  for (const s of saved) for (const tile of s.tiles.values()) savedBytes += tile.byteLength;
+  const restore = (): void => {
+    for (const s of saved) putBack(s);
+    saved.length = 0;
+  };
+  return { restore, savedBytes };
 }
 
 /** Rounds of robust reweighting in the deghosted bracket's response fit (bench/ghost-plan-split.ts). */

@@ -62,6 +62,8 @@ export interface PreparedMerge {
   frames: LinearImage[];
   plan: ExposurePlan | null;
   ghost?: GhostSummary;
+  /** Deghosted in place with inPlace 'undoable': puts the frames' samples back (DeghostedBracket.restore). */
+  restore?: () => void;
 }
 
 export function prepareMerge(frames: LinearImage[], method: Method, options: MergeOptions = {}): PreparedMerge {
@@ -70,9 +72,15 @@ export function prepareMerge(frames: LinearImage[], method: Method, options: Mer
   // Deghosting replaces what moved by the reference's content before any method sees the frames; exposures are planned on the rest.
   const ghost = options.deghost?.mode === 'auto' ? deghostBracket(frames, options.deghost) : null;
   const input = ghost ? ghost.frames : frames;
-  // Plan exposures first: a missing exposure must fail before seconds of fusion work.
-  const plan = needRadiance ? planFor(input, ghost, options) : null;
-  return { frames: input, plan, ...(ghost ? { ghost: ghost.summary } : {}) };
+  // Plan exposures first: a missing exposure must fail before seconds of fusion work (and leaves the frames as they were).
+  let plan: ExposurePlan | null;
+  try {
+    plan = needRadiance ? planFor(input, ghost, options) : null;
+  } catch (error) {
+    ghost?.restore?.();
+    throw error;
+  }
+  return { frames: input, plan, ...(ghost ? { ghost: ghost.summary } : {}), ...(ghost?.restore ? { restore: ghost.restore } : {}) };
 }
 
 /** The exposure plan of the merged frames, on them or on their planFrames (deghosted with the same detection). */
@@ -82,7 +90,7 @@ function planFor(frames: LinearImage[], ghost: DeghostedBracket | null, options:
     throw new RangeError('planFrames must match the merged frames in number and size');
   }
   if (!ghost) return planExposures(given ?? frames, options);
-  const planned = given ? deghostBracket(given, { ...options.deghost!, reference: ghost.summary.reference, detection: ghost.detection }).frames : frames;
+  const planned = given ? deghostBracket(given, { ...options.deghost!, inPlace: false, reference: ghost.summary.reference, detection: ghost.detection }).frames : frames;
   return planWithoutGhosts(planned, ghost.summary.mask, options);
 }
 

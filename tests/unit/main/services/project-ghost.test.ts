@@ -159,6 +159,44 @@ describe('ProjectService: deghosting', () => {
     files.forEach((f, i) => expect(readFileSync(f).equals(before[i])).toBe(true));
   }, 180_000);
 
+  it('deghosts a large bracket in place and puts the frames back: the merge and export of copies, and a frame view asked meanwhile waits', async () => {
+    // letGoMinPixels 1: this small bracket takes the path of a large one (in place, undoable); Infinity: copies.
+    const inPlace = new ProjectService({ letGoMinPixels: 1 });
+    const copies = new ProjectService({ letGoMinPixels: Number.POSITIVE_INFINITY });
+    const a = (await inPlace.load(files)).projectId;
+    const b = (await copies.load(files)).projectId;
+    const shots = (service: ProjectService, projectId: string) => Promise.all([0, 1, 2].map((index) => service.framePreview({ projectId, index, maxSide: 1280 })));
+    const before = await shots(inPlace, a);
+    const deghost = { reference: bracket.reference };
+    // A frame view asked while the merge has the frames deghosted in place (align 'off': they are the frames as loaded).
+    const project = (inPlace as unknown as { projects: Map<string, { framesBusy?: Promise<void> }> }).projects.get(a)!;
+    let settled = false;
+    const merging = merge(inPlace, a, deghost).finally(() => (settled = true));
+    let sawBusy = false;
+    let during: Awaited<ReturnType<typeof shots>> | undefined;
+    const watch = (async () => {
+      // The window spans at least the merge's stage boundary after deghosting (a setImmediate turn): looked at every turn.
+      while (!settled && !project.framesBusy) await new Promise((r) => setImmediate(r));
+      sawBusy = project.framesBusy !== undefined;
+      during = await shots(inPlace, a);
+    })();
+    const [merged, reference] = await Promise.all([merging, merge(copies, b, deghost)]);
+    await watch;
+    expect(sawBusy).toBe(true);
+    expect(merged.ghost!.area).toBeGreaterThan(0.01);
+    expect(merged.preview.data).toEqual(reference.preview.data);
+    // Put back: the frames as loaded, during the merge (the view waited) and after it.
+    during!.forEach((shot, i) => expect(shot.data).toEqual(before[i].data));
+    (await shots(inPlace, a)).forEach((shot, i) => expect(shot.data).toEqual(before[i].data));
+    // The export deghosts the same frames again for its radiance map: the same EXR either way.
+    const exr = async (service: ProjectService, projectId: string, name: string) => {
+      const path = join(dir, name);
+      await service.export({ projectId, tone: { operator: 'filmic' }, exrPath: path });
+      return readFileSync(path);
+    };
+    expect((await exr(inPlace, a, 'in-place.exr')).equals(await exr(copies, b, 'copies.exr'))).toBe(true);
+  }, 180_000);
+
   it('refuses deghosting with a synthesised frame, for a single frame, and a reference beyond the frames', async () => {
     const service = new ProjectService();
     const { projectId } = await service.load(files);

@@ -3,12 +3,12 @@
  * method ends closer to the motion-free truth; the reference frame is never touched.
  */
 import { describe, expect, it } from 'vitest';
-import { deghostBracket, featherMask, planWithoutGhosts } from '../../../../src-shared/ghost/deghost';
+import { deghostBracket, featherMask, planWithoutGhosts, UNDO_TILE } from '../../../../src-shared/ghost/deghost';
 import { bracketAroundMedian, renderDynamicBracket } from '../../../../src-shared/ghost/dynamic-bracket';
 import type { Rgba8Image } from '../../../../src-shared/image/linear-image';
 import { shareFrameSamples } from '../../../../src-shared/image/samples';
 import { psnr } from '../../../../src-shared/metrics/psnr';
-import { mergeBracket, type MergeOutcome } from '../../../../src-shared/pipeline/merge-bracket';
+import { mergeBracket, prepareMerge, type MergeOutcome } from '../../../../src-shared/pipeline/merge-bracket';
 import { DEFAULT_RADIANCE_TONE, renderOutcome } from '../../../../src-shared/pipeline/render-display';
 import { autoKey } from '../../../../src-shared/tonemap/global';
 import { radianceField } from '../merge/synthetic-bracket';
@@ -69,6 +69,45 @@ describe('deghosting', () => {
       expect(Buffer.from(own[i].data.buffer).equals(Buffer.from(before[i].buffer))).toBe(!replaced[i]);
     });
     frames.forEach((f, i) => expect(Buffer.from(f.data.buffer).equals(Buffer.from(before[i].buffer))).toBe(true));
+  });
+
+  it('in place and undoable, writes the same samples, saves only the tiles it changed, and restore puts back every sample', () => {
+    const copied = deghostBracket(frames, { mode: 'auto', reference });
+    const own = frames.map((f) => ({ ...f, data: f.data.slice() }));
+    const before = own.map((f) => f.data.slice());
+    const undoable = deghostBracket(own, { mode: 'auto', reference, inPlace: 'undoable' });
+    const replacedCount = copied.frames.filter((f, i) => f !== frames[i]).length;
+    undoable.frames.forEach((f, i) => {
+      expect(f.data).toBe(own[i].data);
+      expect(Buffer.from(f.data.buffer).equals(Buffer.from(copied.frames[i].data.buffer))).toBe(true);
+    });
+    // What it kept: the tiles (UNDO_TILE a side; the frame's last ones narrower) with a changed sample, of the replaced frames only.
+    let changed = 0;
+    own.forEach((f, i) => {
+      for (let y0 = 0; y0 < 150; y0 += UNDO_TILE) {
+        for (let x0 = 0; x0 < 200; x0 += UNDO_TILE) {
+          let differs = false;
+          for (let y = y0; y < Math.min(150, y0 + UNDO_TILE); y++) {
+            for (let k = (y * 200 + x0) * 3; k < (y * 200 + Math.min(200, x0 + UNDO_TILE)) * 3; k++) differs ||= f.data[k] !== before[i][k];
+          }
+          if (differs) changed += (Math.min(150, y0 + UNDO_TILE) - y0) * (Math.min(200, x0 + UNDO_TILE) - x0) * 3 * 4;
+        }
+      }
+    });
+    expect(changed).toBeGreaterThan(0);
+    // Every tile that changed is kept, and fewer than all the replaced frames' (where a copy would have been made).
+    expect(undoable.savedBytes).toBeGreaterThanOrEqual(changed);
+    expect(undoable.savedBytes).toBeLessThan(replacedCount * 200 * 150 * 3 * 4);
+    undoable.restore!();
+    own.forEach((f, i) => expect(Buffer.from(f.data.buffer).equals(Buffer.from(before[i].buffer))).toBe(true));
+    // Once only: a second restore does not write the saved bands over later samples.
+    own[0].data.fill(0.5);
+    undoable.restore!();
+    expect(own[0].data.every((v) => v === 0.5)).toBe(true);
+    // A plan that fails (exposure times that do not fit) after deghosting in place leaves the frames as they were.
+    const again = own.map((f, i) => ({ ...f, data: before[i].slice() }));
+    expect(() => prepareMerge(again, 'radiance', { exposureTimes: [1 / 60], deghost: { mode: 'auto', reference, inPlace: 'undoable' } })).toThrow(/1 exposure times given for 3 frames/);
+    again.forEach((f, i) => expect(Buffer.from(f.data.buffer).equals(Buffer.from(before[i].buffer))).toBe(true));
   });
 
   it("puts a replaced frame where frames live: shared memory where this thread's workers read them (their fusion's two threads)", () => {
