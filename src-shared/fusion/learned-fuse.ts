@@ -33,6 +33,44 @@ export interface LearnedFuseRunners {
   rows?: RowRunner;
 }
 
+/**
+ * The lift's guide, the mean encoded luma of the frames (edges visible in any exposure steer the lift), and each frame's
+ * contrast for the detail levels (16 bits a pixel) from the same luma. Apart from learnedFuse, so its scratch plane is
+ * not kept alive through the awaits that follow.
+ */
+function guideAndContrast(frames: LinearImage[], detail: boolean): GuidePlanes {
+  const { width: W, height: H } = frames[0];
+  const guide = frameSamples(W * H);
+  const luma = new Float32Array(W * H);
+  const contrast: Uint16Array[] = [];
+  for (const f of frames) {
+    encodedLuma(f, luma);
+    for (let p = 0; p < guide.length; p++) guide[p] += luma[p] / frames.length;
+    if (detail) contrast.push(planeContrast(luma, W, H));
+  }
+  return { guide, contrast };
+}
+
+/** The full-size planes learnedFuse reads from the frames before the network's weights arrive; the lift takes the guide away. */
+interface GuidePlanes {
+  guide?: Float32Array;
+  contrast: Uint16Array[];
+}
+
+/**
+ * The network's weights lifted to the frames' size with the guide, which is taken out of `planes` first: nothing holds
+ * it once the lift returns, so it is not beside the blend's planes (96 MB at 24 MP).
+ */
+async function liftStage(input: FusionInput, maps: Float32Array, planes: GuidePlanes, W: number, H: number, opts: typeof DEFAULT_FUSION_OPTIONS, liftRadius: number | undefined, rows: RowRunner | undefined): Promise<Float32Array[]> {
+  const guide = planes.guide;
+  if (!guide) throw new Error('the guide was lifted with already');
+  planes.guide = undefined;
+  const lift = { radius: liftRadius ?? defaultLiftRadius(W, input.width), eps: opts.liftEps };
+  const guideLow = (): Float32Array => workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
+  if (opts.lift !== 'fast') return liftWeights({ ...input, data: maps }, guide, W, H, lift);
+  return rows ? liftWeightsFastRows({ ...input, data: maps }, guideLow(), guide, W, H, lift, rows) : liftWeightsFast({ ...input, data: maps }, guideLow(), guide, W, H, lift);
+}
+
 export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}, runners: LearnedFuseRunners = {}): Promise<LearnedFuseResult> {
   const opts = { ...DEFAULT_FUSION_OPTIONS, ...options };
   if (!Number.isInteger(opts.detailLevels) || opts.detailLevels < 0) throw new RangeError(`detailLevels must be an integer >= 0, got ${opts.detailLevels}`);
@@ -42,29 +80,13 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
   const network = predict(input);
   network.catch(() => undefined);
   const { width: W, height: H } = frames[0];
-  // Guide: the mean luma of the frames, so edges visible in any exposure steer the lift.
-  const guide = frameSamples(W * H);
-  const luma = new Float32Array(W * H);
-  // Each frame's contrast for the detail levels, from the luma read for the guide (16 bits a pixel).
   const detail = opts.blend === 'pyramid' && opts.detailLevels > 0;
-  const contrast: Uint16Array[] = [];
-  for (const f of frames) {
-    encodedLuma(f, luma);
-    for (let p = 0; p < guide.length; p++) guide[p] += luma[p] / frames.length;
-    if (detail) contrast.push(planeContrast(luma, W, H));
-  }
+  const planes = guideAndContrast(frames, detail);
+  const { contrast } = planes;
   const maps = await network;
   const t1 = performance.now();
   if (maps.length !== input.data.length) throw new RangeError(`the network returned ${maps.length} weights, expected ${input.data.length}`);
-  const radius = options.liftRadius ?? defaultLiftRadius(W, input.width);
-  const lift = { radius, eps: opts.liftEps };
-  const guideLow = (): Float32Array => workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
-  const weights =
-    opts.lift !== 'fast'
-      ? liftWeights({ ...input, data: maps }, guide, W, H, lift)
-      : runners.rows
-        ? await liftWeightsFastRows({ ...input, data: maps }, guideLow(), guide, W, H, lift, runners.rows)
-        : liftWeightsFast({ ...input, data: maps }, guideLow(), guide, W, H, lift);
+  const weights = await liftStage(input, maps, planes, W, H, opts, options.liftRadius, runners.rows);
   const t2 = performance.now();
   let coarse: CoarseWeights | undefined;
   if (detail) {
