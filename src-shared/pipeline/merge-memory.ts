@@ -41,8 +41,8 @@ export const MERGE_MEMORY: Record<Method, MemoryModel> = {
  * less the plain model: mertens 2269 / 3309 MiB (12 MP, 3 / 5 frames), 4138 MiB (24 MP); radiance 2009 / 2743,
  * 3489; learned 2512 / 3649, 4342. Fitted to the code before three changes that lowered the CLI's figure (it
  * deghosts in place, the judge runs on the kept worker, the judge's detection keeps no full-size map per frame:
- * BENCHMARKS.md); the app still holds each replaced frame twice (it keeps its frames for the next edit), so the
- * same constants serve both, on the safe side for the CLI.
+ * BENCHMARKS.md), and before the app's engine deghosted large brackets in place too (BENCHMARKS.md "Frames the
+ * alignment moved"), so the same constants serve both, on the safe side.
  */
 export const DEGHOST_MEMORY: Record<Method, MemoryModel> = {
   mertens: { fixed: 275 * MiB, perPixel: 81.2, perFrame: 26.6 },
