@@ -179,8 +179,9 @@ export interface ProjectServiceOptions {
   /** Whose calls count as the engine being busy: the batch's own service shares its engine's. */
   activity?: EngineActivity;
   /**
-   * Frames from this many pixels on are let go once the full-size alignment has moved them (OriginalFrames), and a
-   * full merge of another image drops the last one first. Default LET_GO_MIN_PIXELS (4 MP); tests lower it.
+   * Frames from this many pixels on are let go once the full-size alignment has moved them (OriginalFrames), a full
+   * merge of another image drops the last one first, and a deghosted full merge deghosts them in place (undoable).
+   * Default LET_GO_MIN_PIXELS (4 MP); tests lower it.
    */
   letGoMinPixels?: number;
 }
@@ -436,7 +437,7 @@ export class ProjectService {
     const { frames, exposureTimes, deghost } = input;
     // The fusion's weight maps are kept at the preview's size with the merge: the weights overlay shows what the blend used.
     const options: MergeOptions = { exposureTimes, allowPixelEstimate: true, weightMapSide: previewSide(request), ...(deghost ? { deghost } : {}), ...(input.planFrames ? { planFrames: input.planFrames } : {}) };
-    // A large bracket's full-size merge deghosts the frames in place, keeping only the bands of rows it overwrites,
+    // A large bracket's full-size merge deghosts the frames in place, keeping only the tiles it overwrites,
     // and puts them back when it ends, however it ends: the frames are not held twice at the merge's peak. Until then
     // nothing outside this merge reads them (framesFree); full-size merges run one at a time (inTurn).
     const undoable = stage.stage === 'full' && deghost !== undefined && frames[0].width * frames[0].height >= this.letGoMinPixels;
