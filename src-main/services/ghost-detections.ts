@@ -47,11 +47,16 @@ export class GhostDetections {
   /** The detector that made the last detection (the judge falls back to classical only when its model file is missing). */
   lastDetector: GhostDetector;
 
+  /** Bytes the kept detections may hold together (the latest is always kept). */
+  private readonly keptBytes: number;
+
   constructor(
     private readonly frames: LinearImage[],
     private readonly detector: GhostDetector = 'judge',
+    options: { keptBytes?: number } = {},
   ) {
     this.lastDetector = detector;
+    this.keptBytes = options.keptBytes ?? KEPT_BYTES;
   }
 
   async detect(reference: number, threshold: number): Promise<GhostDetection> {
@@ -65,7 +70,7 @@ export class GhostDetections {
     this.detections.set(key, detection);
     let bytes = 0;
     for (const d of this.detections.values()) bytes += bytesOf(d);
-    while (this.detections.size > 1 && (this.detections.size > KEPT || bytes > KEPT_BYTES)) {
+    while (this.detections.size > 1 && (this.detections.size > KEPT || bytes > this.keptBytes)) {
       const oldest = this.detections.keys().next().value as string;
       bytes -= bytesOf(this.detections.get(oldest)!);
       this.detections.delete(oldest);

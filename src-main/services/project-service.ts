@@ -522,7 +522,11 @@ export class ProjectService {
       let ghosts = stage.aligned === aligned ? stage.ghosts : undefined;
       if (!ghosts) {
         const suggested = stage.stage === 'full' ? suggestReference(aligned.frames) : await this.referenceOf(project);
-        ghosts = { detections: new GhostDetections(aligned.frames), suggested };
+        // A large bracket's full-size stage keeps only its latest detection: each is about 170 MB at 24 MP and would sit
+        // beside the next deghosted merge's planes. Another threshold on the same reference is redone from the judge's
+        // kept probabilities (thresholding and upsampling, no network run).
+        const large = stage.stage === 'full' && aligned.frames[0].width * aligned.frames[0].height >= this.letGoMinPixels;
+        ghosts = { detections: new GhostDetections(aligned.frames, 'judge', large ? { keptBytes: 0 } : {}), suggested };
         // Kept only with the alignment they were made on (another may have replaced it while the reference was suggested).
         if (stage.aligned === aligned) ghosts = stage.ghosts ??= ghosts;
       }

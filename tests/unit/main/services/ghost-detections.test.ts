@@ -38,4 +38,21 @@ describe('GhostDetections', () => {
     await classical.detect(1, DEFAULT_THRESHOLD);
     expect(classical.lastDetector).toBe('classical');
   }, 60_000);
+
+  it('keeps the detections asked for again within its bytes, the latest always', async () => {
+    const roomy = new GhostDetections(bracket.frames);
+    const first = await roomy.detect(1, DEFAULT_THRESHOLD);
+    await roomy.detect(1, 3);
+    expect(await roomy.detect(1, DEFAULT_THRESHOLD)).toBe(first);
+    expect(roomy.lastMillis).toBe(0);
+    // keptBytes 0 (the app's large full-size stage): only the latest; the earlier one is made again, equal.
+    const tight = new GhostDetections(bracket.frames, 'judge', { keptBytes: 0 });
+    const latest = await tight.detect(1, DEFAULT_THRESHOLD);
+    expect(await tight.detect(1, DEFAULT_THRESHOLD)).toBe(latest);
+    await tight.detect(1, 3);
+    const again = await tight.detect(1, DEFAULT_THRESHOLD);
+    expect(again).not.toBe(latest);
+    expect(again.mask).toEqual(latest.mask);
+    expect(again.uncertainty).toEqual(latest.uncertainty);
+  }, 60_000);
 });
