@@ -63,7 +63,7 @@ interface GuidePlanes {
  */
 async function liftStage(input: FusionInput, maps: Float32Array, planes: GuidePlanes, W: number, H: number, opts: typeof DEFAULT_FUSION_OPTIONS, liftRadius: number | undefined, rows: RowRunner | undefined): Promise<Float32Array[]> {
   const guide = planes.guide;
-  if (!guide) throw new Error('the guide was lifted with already');
+  if (!guide) throw new Error('internal error: the guide was already used by a lift');
   planes.guide = undefined;
   const lift = { radius: liftRadius ?? defaultLiftRadius(W, input.width), eps: opts.liftEps };
   const guideLow = (): Float32Array => workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
