@@ -22,3 +22,19 @@ export function meanEncodedDifference(a: ArrayLike<number>, b: ArrayLike<number>
   for (let i = 0; i < a.length; i++) d += Math.abs(linearToSrgb(Math.min(1, a[i])) - linearToSrgb(Math.min(1, b[i])));
   return d / a.length;
 }
+
+/**
+ * The 16-bit RGB samples (code x 257) of an 8-bit RGBA photograph `stride` pixels wide, for a TIFF: the window of
+ * width x height from (x, y), by default all of it.
+ */
+export function rgb16FromRgba(rgba: ArrayLike<number>, stride: number, width: number, height: number, x = 0, y = 0): Uint16Array {
+  const rgb = new Uint16Array(width * height * 3);
+  for (let j = 0; j < height; j++) {
+    for (let i = 0, p = ((y + j) * stride + x) * 4, q = j * width * 3; i < width; i++, p += 4, q += 3) {
+      rgb[q] = rgba[p] * 257;
+      rgb[q + 1] = rgba[p + 1] * 257;
+      rgb[q + 2] = rgba[p + 2] * 257;
+    }
+  }
+  return rgb;
+}

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { encodeTiff } from '../src-shared/codecs/tiff-write';
 import { photograph, renderScene } from '../scripts/make-sample';
+import { rgb16FromRgba } from './image8';
 
 const out = resolve(process.argv[2] ?? join(import.meta.dirname, '../tmp/handheld'));
 const [w, h] = (process.argv[3] ?? '6000x4000').split('x').map(Number);
@@ -24,16 +25,8 @@ const sh = h + pad;
 mkdirSync(out, { recursive: true });
 const scene = renderScene(sw, sh);
 times.forEach((t, i) => {
-  const rgba = photograph(scene, sw, sh, t, 7 + i);
   const [dx, dy] = shifts[i];
-  const rgb = new Uint16Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0, p = ((y + dy) * sw + dx) * 4, q = y * w * 3; x < w; x++, p += 4, q += 3) {
-      rgb[q] = rgba[p] * 257;
-      rgb[q + 1] = rgba[p + 1] * 257;
-      rgb[q + 2] = rgba[p + 2] * 257;
-    }
-  }
+  const rgb = rgb16FromRgba(photograph(scene, sw, sh, t, 7 + i), sw, w, h, dx, dy);
   const path = join(out, `handheld-${i}.tif`);
   writeFileSync(path, encodeTiff({ width: w, height: h, channels: 3, bits: 16, data: rgb }));
   console.log(`${path}: ${w}x${h}, 1/${Math.round(1 / t)} s, window at (${dx}, ${dy})`);

@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { encodeJpeg } from '../src-shared/codecs/jpeg';
 import { encodePng } from '../src-shared/codecs/png';
 import { encodeTiff } from '../src-shared/codecs/tiff-write';
+import { rgb16FromRgba } from './image8';
 import { photograph, renderScene } from '../scripts/make-sample';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -152,13 +153,7 @@ function main(): void {
       if (!args.includes('--skip-png')) out.push(...benchCase('procedural scene, 3 × 6000x4000 (24 MP) 8-bit PNG', files, times, work));
       // The same frames as 16-bit TIFF, the issue's reference case (enfuse ~15.6 s here).
       const tiffs = files.map((_, i) => {
-        const rgba = photograph(scene, w, h, times[i], 7 + i);
-        const rgb = new Uint16Array(w * h * 3);
-        for (let p = 0, q = 0; p < rgba.length; p += 4, q += 3) {
-          rgb[q] = rgba[p] * 257;
-          rgb[q + 1] = rgba[p + 1] * 257;
-          rgb[q + 2] = rgba[p + 2] * 257;
-        }
+        const rgb = rgb16FromRgba(photograph(scene, w, h, times[i], 7 + i), w, w, h);
         const path = join(work, `big-${i}.tif`);
         writeFileSync(path, encodeTiff({ width: w, height: h, channels: 3, bits: 16, data: rgb }));
         return path;

@@ -6,18 +6,13 @@ import { encodeTiff } from '../src-shared/codecs/tiff-write';
 import { mergeRadiance } from '../src-shared/merge/radiance';
 import { planExposures } from '../src-shared/pipeline/plan-exposures';
 import { photograph, renderScene } from '../scripts/make-sample';
+import { rgb16FromRgba } from './image8';
 
 const [w, h] = [6000, 4000];
 const times = [1 / 250, 1 / 60, 1 / 15];
 const scene = renderScene(w, h);
 const frames = times.map((t, i) => {
-  const rgba = photograph(scene, w, h, t, 7 + i);
-  const rgb = new Uint16Array(w * h * 3);
-  for (let p = 0, q = 0; p < rgba.length; p += 4, q += 3) {
-    rgb[q] = rgba[p] * 257;
-    rgb[q + 1] = rgba[p + 1] * 257;
-    rgb[q + 2] = rgba[p + 2] * 257;
-  }
+  const rgb = rgb16FromRgba(photograph(scene, w, h, t, 7 + i), w, w, h);
   return decodeImage(encodeTiff({ width: w, height: h, channels: 3, bits: 16, data: rgb }), `big-${i}.tif`);
 });
 for (let r = 0; r < 2; r++) {
