@@ -352,7 +352,7 @@ export class ProjectService {
     if (running?.generation === asked.generation) return running.done;
     // A large bracket's last full merge of another image is not shown any more (the preview of the new one is): its
     // image, and its aligned frames where the alignment changed, must not sit beside this merge's planes.
-    if (project.fullMerge && project.fullMerge.key !== asked.key && project.frames[0].width * project.frames[0].height >= this.letGoMinPixels) project.fullMerge = undefined;
+    if (project.fullMerge && project.fullMerge.key !== asked.key && this.large(project.frames[0])) project.fullMerge = undefined;
     const done = this.inTurn(project, async () => {
       // Superseded while it waited for its turn: the newer merge runs instead.
       if (project.generation !== asked.generation) throw new MergeSupersededError();
@@ -392,6 +392,11 @@ export class ProjectService {
   private async checkpoint(project: Project, asked: Asked): Promise<void> {
     await new Promise<void>((resolve) => setImmediate(resolve));
     if (project.generation !== asked.generation) throw new MergeSupersededError();
+  }
+
+  /** Whether frames of this size are a large bracket's (letGoMinPixels): let go once moved, deghosted in place, one detection kept. */
+  private large(frame: LinearImage): boolean {
+    return frame.width * frame.height >= this.letGoMinPixels;
   }
 
   /** Runs a full-size merge (or reads the full stage's input) once those queued before it are done. */
@@ -440,7 +445,7 @@ export class ProjectService {
     // A large bracket's full-size merge deghosts the frames in place, keeping only the tiles it overwrites,
     // and puts them back when it ends, however it ends: the frames are not held twice at the merge's peak. Until then
     // nothing outside this merge reads them (framesFree); full-size merges run one at a time (inTurn).
-    const undoable = stage.stage === 'full' && deghost !== undefined && frames[0].width * frames[0].height >= this.letGoMinPixels;
+    const undoable = stage.stage === 'full' && deghost !== undefined && this.large(frames[0]);
     if (!undoable) return this.fuseStage(project, request, asked, stage, input, method, prepareMerge(frames, method, options), options);
     let free = (): void => undefined;
     project.framesBusy = new Promise<void>((resolve) => (free = resolve));
@@ -525,7 +530,7 @@ export class ProjectService {
         // A large bracket's full-size stage keeps only its latest detection: each is about 170 MB at 24 MP and would sit
         // beside the next deghosted merge's planes. Another threshold on the same reference is redone from the judge's
         // kept probabilities (thresholding and upsampling, no network run).
-        const large = stage.stage === 'full' && aligned.frames[0].width * aligned.frames[0].height >= this.letGoMinPixels;
+        const large = stage.stage === 'full' && this.large(aligned.frames[0]);
         ghosts = { detections: new GhostDetections(aligned.frames, 'judge', large ? { keptBytes: 0 } : {}), suggested };
         // Kept only with the alignment they were made on (another may have replaced it while the reference was suggested).
         if (stage.aligned === aligned) ghosts = stage.ghosts ??= ghosts;
