@@ -6,6 +6,7 @@
 import { DEFAULT_THRESHOLD, gatherGhostEvidence, thresholdGhosts, type GhostDetection, type GhostEvidence } from '../../src-shared/ghost/detect';
 import { judgeDetection, judgeInput, type JudgeInput } from '../../src-shared/ghost/judge-input';
 import type { LinearImage } from '../../src-shared/image/linear-image';
+import { planeBytes } from '../../src-shared/image/scaled-plane';
 import { JudgeModelMissingError, runJudgeKept } from './judge-model';
 
 /** Which detector finds the ghosts: the judge network (default) or the classical one (its baseline). */
@@ -25,14 +26,14 @@ export function judgeThreshold(t: number): number {
 
 /** Detections kept per bracket (reference x threshold): an undo or a slider moved back finds its own. */
 const KEPT = 6;
-/** ...as long as they fit in this many bytes together (a 24 MP 3-frame detection: about 170 MB from the judge, which keeps no full-size uncertainty per frame, 360 MB from the classical detector); the latest is always kept. */
+/** ...as long as they fit in this many bytes together (a 24 MP 3-frame detection: about 72 MB, its full-size masks; the uncertainty is kept at the detector's working size); the latest is always kept. */
 const KEPT_BYTES = 512 * 1024 * 1024;
 
-/** Memory a detection holds: per frame a mask and a float uncertainty, and their union. */
+/** Memory a detection holds: per frame a mask and an uncertainty at the detector's working size, and their union. */
 function bytesOf(d: GhostDetection): number {
-  let n = d.mask.byteLength + d.uncertainty.byteLength;
+  let n = d.mask.byteLength + planeBytes(d.uncertainty);
   for (const m of d.frameMasks) n += m?.byteLength ?? 0;
-  for (const u of d.frameUncertainty) n += u?.byteLength ?? 0;
+  for (const u of d.frameUncertainty) n += u ? planeBytes(u) : 0;
   return n;
 }
 

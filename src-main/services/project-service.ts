@@ -11,7 +11,8 @@ import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/d
 import { applyStrokes } from '../../src-shared/ghost/strokes';
 import { SYNTHETIC_STOPS } from '../../src-shared/correct/synthesize';
 import { cropImage } from '../../src-shared/image/crop';
-import { downsample, downsampleKeepingClips, pointSample } from '../../src-shared/image/resample';
+import { downsample, downsampleKeepingClips, downsampleRows, pointSample } from '../../src-shared/image/resample';
+import { planeRow } from '../../src-shared/image/scaled-plane';
 import { warpFrame } from '../../src-shared/align/warp';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, alignmentProxies, scaleAlignment, type AlignedBracket, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
@@ -527,7 +528,7 @@ export class ProjectService {
       let ghosts = stage.aligned === aligned ? stage.ghosts : undefined;
       if (!ghosts) {
         const suggested = stage.stage === 'full' ? suggestReference(aligned.frames) : await this.referenceOf(project);
-        // A large bracket's full-size stage keeps only its latest detection: each is about 170 MB at 24 MP and would sit
+        // A large bracket's full-size stage keeps only its latest detection: each is about 72 MB at 24 MP (its full-size masks) and would sit
         // beside the next deghosted merge's planes. Another threshold on the same reference is redone from the judge's
         // kept probabilities (thresholding and upsampling, no network run).
         const large = stage.stage === 'full' && this.large(aligned.frames[0]);
@@ -816,18 +817,19 @@ export function projectGroupEngine(service: ProjectService): GroupEngine {
   };
 }
 
-/** The final mask and the detector's uncertainty at the preview's size (box-averaged as the preview is). */
+/**
+ * The final mask and the detector's uncertainty at the preview's size (box-averaged as the preview is), read
+ * row by row: neither is made into a full-size float plane (96 MB each at 24 MP).
+ */
 function ghostOverlay(detection: GhostDetection, width: number, height: number, detectMillis: number, detector: GhostOverlay['detector']): GhostOverlay {
-  const plane = (data: Float32Array): Float32Array => {
-    const image: LinearImage = { width: detection.width, height: detection.height, channels: 1, data, ev: 0, meta: {} };
-    const small = downsample(image, Math.max(width, height));
+  const { width: w, height: h, mask: full } = detection;
+  const side = Math.max(width, height);
+  const fits = (small: LinearImage): Float32Array => {
     if (small.width !== width || small.height !== height) throw new Error(`ghost overlay came out ${small.width}x${small.height}, not the preview's ${width}x${height}`);
     return small.data;
   };
-  const unsure = plane(detection.uncertainty);
-  const full = new Float32Array(detection.mask.length);
-  for (let p = 0; p < full.length; p++) full[p] = detection.mask[p];
-  const covered = plane(full);
+  const unsure = fits(downsampleRows(w, h, side, (y, row) => planeRow(detection.uncertainty, y, row)));
+  const covered = fits(downsampleRows(w, h, side, (y, row) => row.set(full.subarray(y * w, (y + 1) * w))));
   // Plain loops: TypedArray.from with a mapping function is an order of magnitude slower here.
   const uncertainty = new Uint8Array(width * height);
   const mask = new Uint8Array(width * height);

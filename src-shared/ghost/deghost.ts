@@ -10,6 +10,7 @@
 import { suggestReference } from '../align/suggest-reference';
 import { boxFilter, createBoxScratch } from '../filters/box-filter';
 import type { LinearImage } from '../image/linear-image';
+import type { ScaledPlane } from '../image/scaled-plane';
 import { frameSamples } from '../image/samples';
 import { readTable, srgbDecodeTable, srgbEncodeTable } from '../image/srgb-tables';
 import { planExposures, type ExposurePlan, type PlanOptions } from '../pipeline/plan-exposures';
@@ -56,8 +57,8 @@ export interface GhostSummary {
   height: number;
   /** 1 = deghosted (content from the reference frame). */
   mask: Uint8Array;
-  /** 0..1 per pixel. */
-  uncertainty: Float32Array;
+  /** 0..1 per pixel, at the detector's working size (GhostDetection.uncertainty). */
+  uncertainty: ScaledPlane;
   /** Fraction of pixels in the mask. */
   area: number;
   millis: number;

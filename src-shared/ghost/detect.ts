@@ -11,6 +11,7 @@
  */
 import { boxFilter } from '../filters/box-filter';
 import type { LinearImage } from '../image/linear-image';
+import { blockIndex, expandPlane, scaledPlane, type ScaledPlane } from '../image/scaled-plane';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
 import { linearToSrgb, srgbToLinear } from '../image/srgb';
 import { isotonic } from '../merge/response-curve';
@@ -42,17 +43,20 @@ export interface GhostDetection {
   /** Per frame: 1 where its content differs from the reference's; null for the reference. */
   frameMasks: (Uint8Array | null)[];
   /**
-   * Per frame: 0..1, how surely a pixel differs (0.5 at the threshold, before morphology); null for the reference,
-   * and for every frame in the judge network's detections (judge-input.ts judgeDetection), which keep only the union
-   * (`uncertainty`): nothing reads a frame's own at full size, and at 24 MP each is 96 MB.
+   * Per frame: 0..1, how surely a pixel differs (0.5 at the threshold, before morphology), at the detector's working
+   * size; null for the reference, and for every frame in the judge network's detections (judge-input.ts
+   * judgeDetection), which keep only the union (`uncertainty`).
    */
-  frameUncertainty: (Float32Array | null)[];
+  frameUncertainty: (ScaledPlane | null)[];
   /** Per frame: its encoded level expected at each of the reference's (how to paint the reference into it); null for the reference. */
   fromReference: (LevelMap | null)[];
   /** The union of the frame masks: 1 = take the reference's content. */
   mask: Uint8Array;
-  /** The largest frame uncertainty per pixel. */
-  uncertainty: Float32Array;
+  /**
+   * The largest frame uncertainty per pixel, kept at the detector's working size (its only reader, the app's
+   * overlay, shows it at the preview's size; at the frames' size it would be 96 MB at 24 MP).
+   */
+  uncertainty: ScaledPlane;
   /** Fraction of pixels in the mask. */
   area: number;
 }
@@ -351,15 +355,6 @@ function conflict(r: Hull, k: Hull, rk: LevelMap, kr: LevelMap): Float32Array {
   return out;
 }
 
-/** Nearest-neighbour upsampling of a working-resolution plane (factor x factor blocks) to w x h; the ragged edge repeats the last block. */
-function upsample<T extends Uint8Array | Float32Array>(src: T, ww: number, wh: number, factor: number, w: number, h: number, out: T): T {
-  for (let y = 0; y < h; y++) {
-    const sy = Math.min(wh - 1, Math.floor(y / factor));
-    for (let x = 0; x < w; x++) out[y * w + x] = src[sy * ww + Math.min(ww - 1, Math.floor(x / factor))];
-  }
-  return out;
-}
-
 /**
  * What detection learns before any threshold: each frame's levels and neighbourhood ranges at working
  * resolution, and pass 1's windowed conflict with the reference (it is learnt from every pixel, so it
@@ -403,10 +398,12 @@ export function thresholdGhosts(evidence: GhostEvidence, threshold: number = DEF
   const { width: w, height: h, reference, factor, ww, wh, ref } = evidence;
   const n = ww * wh;
   const frameMasks: (Uint8Array | null)[] = [];
-  const frameUncertainty: (Float32Array | null)[] = [];
+  const frameUncertainty: (ScaledPlane | null)[] = [];
   const fromReference: (LevelMap | null)[] = [];
   const mask = new Uint8Array(w * h);
-  const uncertainty = new Float32Array(w * h);
+  const uncertainty = new Float32Array(n);
+  const cols = blockIndex(ww, w, factor);
+  const rows = blockIndex(wh, h, factor);
   const t2 = threshold * threshold;
   for (const pair of evidence.pairs) {
     if (!pair) {
@@ -430,19 +427,16 @@ export function thresholdGhosts(evidence: GhostEvidence, threshold: number = DEF
       // 0.5 at the threshold, rising steeply: q / (1 + q) with q = (E / T^2)^2.
       const q = (energy[p] / t2) ** 2;
       sure[p] = q / (1 + q);
+      if (sure[p] > uncertainty[p]) uncertainty[p] = sure[p];
     }
     binary = cleanGhostMask(binary, ww, wh);
-    const full = factor === 1 ? binary : upsample(binary, ww, wh, factor, w, h, new Uint8Array(w * h));
-    const unsure = factor === 1 ? sure : upsample(sure, ww, wh, factor, w, h, new Float32Array(w * h));
-    for (let p = 0; p < w * h; p++) {
-      mask[p] |= full[p];
-      if (unsure[p] > uncertainty[p]) uncertainty[p] = unsure[p];
-    }
+    const full = factor === 1 ? binary : expandPlane(scaledPlane(binary, ww, wh, cols, rows));
+    for (let p = 0; p < w * h; p++) mask[p] |= full[p];
     frameMasks.push(full);
-    frameUncertainty.push(unsure);
+    frameUncertainty.push(scaledPlane(sure, ww, wh, cols, rows));
     fromReference.push(rk);
   }
-  return { width: w, height: h, reference, frameMasks, frameUncertainty, fromReference, mask, uncertainty, area: maskArea(mask) };
+  return { width: w, height: h, reference, frameMasks, frameUncertainty, fromReference, mask, uncertainty: scaledPlane(uncertainty, ww, wh, cols, rows), area: maskArea(mask) };
 }
 
 export function detectGhosts(frames: LinearImage[], options: GhostDetectOptions): GhostDetection {

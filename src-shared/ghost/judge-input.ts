@@ -14,6 +14,7 @@
  */
 import { downsample } from '../image/resample';
 import type { LinearImage } from '../image/linear-image';
+import { expandPlane, nearestIndex, scaledPlane, type ScaledPlane } from '../image/scaled-plane';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
 import { cleanGhostMask, detectGhosts, EXCLUDE_RADIUS, fullScale, LEVELS, levelMap, type GhostDetection, type LevelMap } from './detect';
 import { dilate, maskArea } from './morphology';
@@ -126,25 +127,11 @@ export function judgeInput(frames: LinearImage[], options: JudgeInputOptions): J
     const enc = encoded[k];
     for (let c = 0; c < 3; c++) for (let p = 0; p < n; p++) planes[c * n + p] = enc[p * 3 + c];
     pairPlanes(ref, enc, classical.fromReference[k]!, planes.subarray(3 * n, 6 * n), planes.subarray(6 * n, 9 * n));
-    planes.set(classical.frameUncertainty[k]!, 9 * n);
+    planes.set(expandPlane(classical.frameUncertainty[k]!), 9 * n);
     for (let p = 0; p < n; p++) planes[10 * n + p] = Math.max(ref[p * 3], ref[p * 3 + 1], ref[p * 3 + 2]);
     for (let c = 0; c < JUDGE_CHANNELS; c++) padPlane(planes.subarray(c * n, (c + 1) * n), w, h, pw, ph, data, (pi * JUDGE_CHANNELS + c) * plane);
   });
   return { width: w, height: h, paddedWidth: pw, paddedHeight: ph, fullWidth: fw, fullHeight: fh, reference, pairs, data, encoded };
-}
-
-/** Nearest-neighbour resize of a w x h plane to fw x fh. */
-function nearest<T extends Uint8Array | Float32Array>(src: T, w: number, h: number, fw: number, fh: number, out: T): T {
-  if (w === fw && h === fh) {
-    out.set(src);
-    return out;
-  }
-  const xs = Int32Array.from({ length: fw }, (_, x) => Math.min(w - 1, Math.floor(((x + 0.5) * w) / fw)));
-  for (let y = 0; y < fh; y++) {
-    const row = Math.min(h - 1, Math.floor(((y + 0.5) * h) / fh)) * w;
-    for (let x = 0; x < fw; x++) out[y * fw + x] = src[row + xs[x]];
-  }
-  return out;
 }
 
 /**
@@ -162,11 +149,13 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
   const frames = encoded.length;
   const frameMasks: (Uint8Array | null)[] = new Array(frames).fill(null);
   // Per frame at full size only the masks: the uncertainty is kept as the union's (see GhostDetection.frameUncertainty).
-  const frameUncertainty: (Float32Array | null)[] = new Array(frames).fill(null);
+  const frameUncertainty: (ScaledPlane | null)[] = new Array(frames).fill(null);
   const fromReference: (LevelMap | null)[] = new Array(frames).fill(null);
   const mask = new Uint8Array(fw * fh);
-  // The union's uncertainty at the working size, upsampled once: nearest upsampling picks the same working pixel
-  // for every frame, so this is the maximum of the frames' upsampled maps, without a full-size map per frame.
+  const cols = nearestIndex(w, fw);
+  const rows = nearestIndex(h, fh);
+  // The union's uncertainty at the working size: nearest upsampling picks the same working pixel for every
+  // frame, so this read at full size is the maximum of the frames' upsampled maps.
   const unsureLow = new Float32Array(n);
   const u = new Float32Array(n);
   pairs.forEach((k, pi) => {
@@ -181,11 +170,11 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
     }
     binary = cleanGhostMask(binary, w, h);
     fromReference[k] = levelMap(encoded[reference], encoded[k], dilate(binary, w, h, EXCLUDE_RADIUS));
-    const full = nearest(binary, w, h, fw, fh, new Uint8Array(fw * fh));
+    const full = expandPlane(scaledPlane(binary, w, h, cols, rows));
     for (let p = 0; p < fw * fh; p++) mask[p] |= full[p];
     for (let p = 0; p < n; p++) if (u[p] > unsureLow[p]) unsureLow[p] = u[p];
     frameMasks[k] = full;
   });
-  const uncertainty = nearest(unsureLow, w, h, fw, fh, new Float32Array(fw * fh));
+  const uncertainty = scaledPlane(unsureLow, w, h, cols, rows);
   return { width: fw, height: fh, reference, frameMasks, frameUncertainty, fromReference, mask, uncertainty, area: maskArea(mask) };
 }

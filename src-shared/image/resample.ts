@@ -106,6 +106,17 @@ function resample(img: LinearImage, maxSide: number, clipLevel: number | null): 
   }
   const [ow, oh] = downsampledSize(w, h, maxSide);
   const out = createLinearImage(ow, oh, ch, { ...img.meta }, img.ev);
+  const src = img.data;
+  resampleInto(w, h, ch, out, clipLevel, (y) => [src, y * w * ch]);
+  return out;
+}
+
+/**
+ * Area-downsamples into `out` (already of downsample's size) a w x h image given row by row:
+ * rowAt(y) names the array and offset where source row y starts.
+ */
+function resampleInto(w: number, h: number, ch: number, out: LinearImage, clipLevel: number | null, rowAt: (y: number) => readonly [Float32Array, number]): void {
+  const { width: ow, height: oh } = out;
   const px = planAxis(w, ow);
   const py = planAxis(h, oh);
   const rowLen = ow * ch;
@@ -114,7 +125,6 @@ function resample(img: LinearImage, maxSide: number, clipLevel: number | null): 
   const rowFlags = clipLevel === null ? null : new Uint8Array(rowLen);
   const accFlags = clipLevel === null ? null : new Uint8Array(rowLen);
   const dst = out.data;
-  const src = img.data;
   // Rows are resampled horizontally once each, then accumulated into the output row they cover;
   // memory stays at two rows whatever the image size.
   let cachedRow = -1;
@@ -126,8 +136,9 @@ function resample(img: LinearImage, maxSide: number, clipLevel: number | null): 
     for (let j = 0, k = py.count[oy]; j < k; j++) {
       const y = y0 + j;
       if (y !== cachedRow) {
-        if (rowFlags) resampleRowClipped(src, y * w * ch, ch, px, row, clipLevel!, rowFlags);
-        else resampleRow(src, y * w * ch, ch, px, row);
+        const [src, start] = rowAt(y);
+        if (rowFlags) resampleRowClipped(src, start, ch, px, row, clipLevel!, rowFlags);
+        else resampleRow(src, start, ch, px, row);
         cachedRow = y;
       }
       const wy = py.weight[wOff + j];
@@ -137,6 +148,26 @@ function resample(img: LinearImage, maxSide: number, clipLevel: number | null): 
     dst.set(acc, oy * rowLen);
     if (accFlags) for (let i = 0, o = oy * rowLen; i < rowLen; i++) if (accFlags[i]) dst[o + i] = clipLevel!;
   }
+}
+
+/**
+ * downsample of a one-channel w x h plane that is never held whole: readRow(y, row) fills source row
+ * y (w samples), in increasing y, each row once. Gives what downsample gives for the plane.
+ */
+export function downsampleRows(w: number, h: number, maxSide: number, readRow: (y: number, row: Float32Array) => void): LinearImage {
+  if (!(Number.isInteger(w) && w > 0 && Number.isInteger(h) && h > 0)) throw new RangeError(`bad plane size ${w}x${h}`);
+  if (!Number.isInteger(maxSide) || maxSide < 1) throw new RangeError(`maxSide must be a positive integer, got ${maxSide}`);
+  const [ow, oh] = Math.max(w, h) <= maxSide ? [w, h] : downsampledSize(w, h, maxSide);
+  const out = createLinearImage(ow, oh, 1, {}, 0);
+  const row = new Float32Array(w);
+  if (ow === w && oh === h) {
+    for (let y = 0; y < h; y++) readRow(y, out.data.subarray(y * w, (y + 1) * w));
+    return out;
+  }
+  resampleInto(w, h, 1, out, null, (y) => {
+    readRow(y, row);
+    return [row, 0];
+  });
   return out;
 }
 

@@ -1,6 +1,7 @@
 /** Classical ghost detection: finds what moved in generated brackets, leaves static brackets alone whatever the camera curve. */
 import { describe, expect, it } from 'vitest';
 import { detectGhosts, gatherGhostEvidence, thresholdGhosts } from '../../../../src-shared/ghost/detect';
+import { expandPlane } from '../../../../src-shared/image/scaled-plane';
 import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../../../../src-shared/ghost/dynamic-bracket';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
 import { radianceField } from '../merge/synthetic-bracket';
@@ -60,7 +61,7 @@ describe('detectGhosts', () => {
     expect(d.frameUncertainty[1]).toBeNull();
     expect(d.fromReference[1]).toBeNull();
     for (let p = 0; p < d.mask.length; p++) expect(d.mask[p]).toBe(d.frameMasks[0]![p] | d.frameMasks[2]![p]);
-    expect(d.uncertainty.every((u) => u >= 0 && u <= 1)).toBe(true);
+    expect(d.uncertainty.data.every((u) => u >= 0 && u <= 1)).toBe(true);
     expect(d.area).toBeCloseTo(d.mask.reduce((s, v) => s + v, 0) / d.mask.length, 12);
     // The reference is never compared with itself: any frame can be it.
     expect(detectGhosts(b.frames, { reference: 0 }).frameMasks[0]).toBeNull();
@@ -72,6 +73,27 @@ describe('detectGhosts', () => {
     const d = detectGhosts(b.frames, { reference: 0 });
     expect(d.mask.length).toBe(1700 * 60);
     expect(f1(d.mask, b.union)).toBeGreaterThan(0.6);
+    // The uncertainty stays at the blocks' size and reads, at full size, as the masks were upsampled: each pixel its block's.
+    const u = d.uncertainty;
+    expect([u.width, u.height]).toEqual([1700, 60]);
+    expect(u.workWidth).toBeLessThan(1700);
+    expect(u.data.length).toBe(u.workWidth * u.workHeight);
+    const full = expandPlane(u);
+    const factor = Math.ceil(1700 / 1536);
+    for (const [x, y] of [[0, 0], [1699, 59], [801, 30], [1535, 1]]) {
+      const bx = Math.min(u.workWidth - 1, Math.floor(x / factor));
+      const by = Math.min(u.workHeight - 1, Math.floor(y / factor));
+      expect(full[y * 1700 + x]).toBe(u.data[by * u.workWidth + bx]);
+    }
+    // Where the union mask is set some frame was over its threshold: uncertainty 0.5 or more (before morphology, so not everywhere).
+    let over = 0;
+    let set = 0;
+    for (let p = 0; p < d.mask.length; p++) if (d.mask[p]) {
+      set++;
+      if (full[p] >= 0.5) over++;
+    }
+    expect(set).toBeGreaterThan(0);
+    expect(over / set).toBeGreaterThan(0.8);
   });
 
   it('gives the same detection in two stages (the threshold-free pass kept, the threshold applied after) as in one', () => {

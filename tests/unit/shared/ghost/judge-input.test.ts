@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions } from '../../../../src-shared/ghost/dynamic-bracket';
 import { JUDGE_CHANNELS, JUDGE_SIDE, judgeDetection, judgeInput, type JudgeInput } from '../../../../src-shared/ghost/judge-input';
+import { expandPlane } from '../../../../src-shared/image/scaled-plane';
 import { maskScores } from '../../../../src-shared/metrics/mask-scores';
 import { radianceField } from '../merge/synthetic-bracket';
 
@@ -100,7 +101,7 @@ describe('judgeDetection', () => {
       expect(d.fromReference[k]!.median.length).toBe(3 * 256);
     }
     expect(maskScores(d.mask, b.union).f1).toBeGreaterThan(0.97);
-    expect(Math.max(...d.uncertainty)).toBeCloseTo(0.9, 5);
+    expect(Math.max(...d.uncertainty.data)).toBeCloseTo(0.9, 5);
     // A specks-only probability map is opened away.
     const specks = new Float32Array(input.pairs.length * input.paddedWidth * input.paddedHeight).fill(0.1);
     for (let i = 0; i < specks.length; i += 97) specks[i] = 0.9;
@@ -117,12 +118,15 @@ describe('judgeDetection', () => {
     const d = judgeDetection(input, probability);
     expect(d.frameUncertainty.every((u) => u === null)).toBe(true);
     for (const k of input.pairs) expect(d.frameMasks[k]!.length).toBe(fw * fh);
+    // The union is kept at the working size, and read at the frames' size as the masks are.
+    expect([d.uncertainty.workWidth, d.uncertainty.workHeight, d.uncertainty.width, d.uncertainty.height]).toEqual([w, h, fw, fh]);
+    const full = expandPlane(d.uncertainty);
     // At the default threshold (0.5) a frame's uncertainty is its probability: the union's is their maximum at the pixel the frame's maps are read from.
     for (const [x, y] of [[0, 0], [fw - 1, fh - 1], [537, 211], [1000, 650]]) {
       const sx = Math.min(w - 1, Math.floor(((x + 0.5) * w) / fw));
       const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / fh));
       const most = Math.max(...input.pairs.map((_, i) => probability[i * pw * ph + sy * pw + sx]));
-      expect(d.uncertainty[y * fw + x]).toBeCloseTo(most, 6);
+      expect(full[y * fw + x]).toBeCloseTo(most, 6);
     }
   });
 
@@ -133,8 +137,8 @@ describe('judgeDetection', () => {
     expect(judgeDetection(input, p).area).toBeGreaterThan(0);
     const strict = judgeDetection(input, p, 0.8);
     expect(strict.area).toBe(0);
-    expect(Math.max(...strict.uncertainty)).toBeLessThan(0.5);
-    expect(Math.max(...judgeDetection(input, probabilities(input, b.masks, 0.7), 0.7).uncertainty)).toBeCloseTo(0.5, 5);
+    expect(Math.max(...strict.uncertainty.data)).toBeLessThan(0.5);
+    expect(Math.max(...judgeDetection(input, probabilities(input, b.masks, 0.7), 0.7).uncertainty.data)).toBeCloseTo(0.5, 5);
     expect(() => judgeDetection(input, p, 1)).toThrow(RangeError);
     expect(() => judgeDetection(input, p.subarray(1))).toThrow(RangeError);
   });

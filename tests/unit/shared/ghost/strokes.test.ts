@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GhostDetection, LevelMap } from '../../../../src-shared/ghost/detect';
 import { applyStrokes, paintStrokes, type GhostStroke } from '../../../../src-shared/ghost/strokes';
+import { fullPlane } from '../../../../src-shared/image/scaled-plane';
 
 const count = (a: ArrayLike<number>, v: number): number => Array.prototype.filter.call(a, (x: number) => x === v).length;
 
@@ -15,10 +16,10 @@ function detection(w: number, h: number): GhostDetection {
     height: h,
     reference: 1,
     frameMasks: [m0, null, new Uint8Array(w * h)],
-    frameUncertainty: [new Float32Array(w * h), null, new Float32Array(w * h)],
+    frameUncertainty: [fullPlane(new Float32Array(w * h), w, h), null, fullPlane(new Float32Array(w * h), w, h)],
     fromReference: [map, null, map],
     mask: Uint8Array.from(m0),
-    uncertainty: new Float32Array(w * h),
+    uncertainty: fullPlane(new Float32Array(w * h), w, h),
     area: 16 / (w * h),
   };
 }
