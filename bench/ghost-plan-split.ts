@@ -75,7 +75,7 @@ for (const { label, image } of crops) {
         const truth = display({ method: 'radiance', width: image.width, height: image.height, fused: null, radiance: b.staticRadiance, plan: null, key: autoKey(b.staticRadiance) });
         const still = mergeBracket(b.staticFrames, 'radiance');
         const sp = still.plan!;
-        const dp = planWithoutGhosts(ghost.frames, ghost.summary.mask, {});
+        const dp = planWithoutGhosts(ghost.frames, {});
         const stillDb = psnrOf(display(still), truth);
         const tev = trueEv.map((v) => v - trueEv[sp.referenceIndex]);
         const row = [

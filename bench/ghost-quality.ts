@@ -24,6 +24,7 @@ import { decodeImage } from '../src-shared/codecs/decode';
 import { decodeHdr } from '../src-shared/codecs/hdr-read';
 import { cropLinear } from '../src-shared/correct/render-pair';
 import { deghostBracket, planWithoutGhosts, replaceFromReference } from '../src-shared/ghost/deghost';
+import { expandPlane } from '../src-shared/image/scaled-plane';
 import { detectGhosts } from '../src-shared/ghost/detect';
 import { bracketAroundMedian, renderDynamicBracket } from '../src-shared/ghost/dynamic-bracket';
 import { GHOST_KINDS, GHOST_NOISE } from './ghost-scenes';
@@ -125,12 +126,12 @@ async function judgeScene(
 ): Promise<DetectorScores & { timing: JudgeTiming }> {
   const reference = b.reference;
   const { detection, timing } = await judged(b.frames, reference);
-  const s = scores(detection.mask, b.union);
+  const s = scores(expandPlane(detection.mask), b.union);
   const staticArea = (await judged(b.staticFrames, reference)).detection.area;
   const deghost = { mode: 'auto' as const, reference, detection };
   return {
     ...s,
-    visibleF1: scores(detection.mask, b.visibleUnion).f1,
+    visibleF1: scores(expandPlane(detection.mask), b.visibleUnion).f1,
     staticArea,
     radianceDeghosted: psnrOf(display(mergeBracket(b.frames, 'radiance', { deghost })), truth),
     radianceStillPlan: psnrOf(display(withPlan(deghostBracket(b.frames, deghost).frames, stillPlan)), truth),
@@ -146,8 +147,8 @@ async function runScene(label: string, image: LinearImage, kind: string, noise: 
   const t0 = performance.now();
   const ghost = deghostBracket(b.frames, { mode: 'auto', reference });
   const detectMs = performance.now() - t0;
-  const s = scores(ghost.summary.mask, b.union);
-  const visible = scores(ghost.summary.mask, b.visibleUnion);
+  const s = scores(expandPlane(ghost.summary.mask), b.union);
+  const visible = scores(expandPlane(ghost.summary.mask), b.visibleUnion);
   const staticArea = detectGhosts(b.staticFrames, { reference }).area;
   const deghost = { mode: 'auto' as const, reference };
   const truth = display({ method: 'radiance', width: image.width, height: image.height, fused: null, radiance: b.staticRadiance, plan: null, key: autoKey(b.staticRadiance) });
@@ -189,7 +190,7 @@ function referenceOnlyBound(frames: LinearImage[], union: Uint8Array, reference:
   const maps = detectGhosts(frames, { reference }).fromReference;
   const weight = Float32Array.from(union);
   const painted = frames.map((f, i) => (i === reference ? f : replaceFromReference(f, frames[reference], maps[i]!, weight)));
-  return withPlan(painted, planWithoutGhosts(painted, union, {}));
+  return withPlan(painted, planWithoutGhosts(painted, {}));
 }
 
 /** A radiance merge of these frames with a given exposure plan. */

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { decodeHdr } from '../src-shared/codecs/hdr-read';
 import { cropLinear } from '../src-shared/correct/render-pair';
 import { deghostBracket } from '../src-shared/ghost/deghost';
+import { expandPlane } from '../src-shared/image/scaled-plane';
 import { bracketAroundMedian, renderDynamicBracket } from '../src-shared/ghost/dynamic-bracket';
 import type { LinearImage } from '../src-shared/image/linear-image';
 import { srgbToLinear } from '../src-shared/image/srgb';
@@ -25,7 +26,7 @@ const error = (frames: LinearImage[]): string => {
 const hide = (frames: LinearImage[], mask: Uint8Array): LinearImage[] =>
   frames.map((f) => ({ ...f, data: f.data.map((v, i) => (mask[Math.floor(i / f.channels)] ? 1 : v)) }));
 const moving = renderDynamicBracket(image, { evs, seed: 2, shot: 2e-4, read: 5e-4, warps: 2 });
-const mask = deghostBracket(moving.frames, { mode: 'auto', reference: moving.reference }).summary.mask;
+const mask = expandPlane(deghostBracket(moving.frames, { mode: 'auto', reference: moving.reference }).summary.mask);
 console.log(`stops off the true curve at levels ${LEVELS.join(', ')} (mask: ${((100 * mask.reduce((s, v) => s + v, 0)) / mask.length).toFixed(1)}% of the frame)`);
 for (const [name, noise] of [['noise-free', { shot: 0, read: 0 }], ['low noise', { shot: 2e-4, read: 5e-4 }], ['high noise', { shot: 2e-3, read: 3e-3 }]] as const) {
   const still = renderDynamicBracket(image, { evs, seed: 2, ...noise, warps: 2 }).staticFrames;

@@ -2,6 +2,7 @@
 import { basename } from 'node:path';
 import { encodePng } from '../../src-shared/codecs/png';
 import { DEGHOST_MODES, type DeghostMode, type GhostSummary } from '../../src-shared/ghost/deghost';
+import { expandPlane } from '../../src-shared/image/scaled-plane';
 import { SYNTHESIZE_SIDES, type SynthesizeSide } from '../../src-shared/correct/synthesize';
 import { radianceConsistency } from '../../src-shared/merge/radiance-consistency';
 import { alignBracket, ALIGN_MODES, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
@@ -197,8 +198,8 @@ function parseDeghost(values: MergeArgs['values'], frames: number): { mode: Degh
 
 /** The mask as an 8-bit grey PNG: 255 where the reference's content was taken, 0 elsewhere. */
 function maskPng(ghost: GhostSummary): Uint8Array {
-  const data = new Uint8Array(ghost.mask.length);
-  for (let p = 0; p < data.length; p++) data[p] = ghost.mask[p] ? 255 : 0;
+  const data = expandPlane(ghost.mask);
+  for (let p = 0; p < data.length; p++) data[p] = data[p] ? 255 : 0;
   return encodePng({ width: ghost.width, height: ghost.height, channels: 1, bits: 8, data });
 }
 

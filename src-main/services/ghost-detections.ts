@@ -26,13 +26,13 @@ export function judgeThreshold(t: number): number {
 
 /** Detections kept per bracket (reference x threshold): an undo or a slider moved back finds its own. */
 const KEPT = 6;
-/** ...as long as they fit in this many bytes together (a 24 MP 3-frame detection: about 72 MB, its full-size masks; the uncertainty is kept at the detector's working size); the latest is always kept. */
+/** ...as long as they fit in this many bytes together (a 24 MP 3-frame detection holds about 1 MB, at the detector's working size; 72 MB once strokes are painted on its masks at full size); the latest is always kept. */
 const KEPT_BYTES = 512 * 1024 * 1024;
 
-/** Memory a detection holds: per frame a mask and an uncertainty at the detector's working size, and their union. */
+/** Memory a detection holds: per frame a mask and an uncertainty, and their union (at the detector's working size until strokes are painted). */
 function bytesOf(d: GhostDetection): number {
-  let n = d.mask.byteLength + planeBytes(d.uncertainty);
-  for (const m of d.frameMasks) n += m?.byteLength ?? 0;
+  let n = planeBytes(d.mask) + planeBytes(d.uncertainty);
+  for (const m of d.frameMasks) n += m ? planeBytes(m) : 0;
   for (const u of d.frameUncertainty) n += u ? planeBytes(u) : 0;
   return n;
 }

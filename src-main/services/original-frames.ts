@@ -82,6 +82,16 @@ export class OriginalFrames {
     }
   }
 
+  /**
+   * Lets go of frame `index` whatever its size: its samples in memory are no longer the file's (a deghosting that
+   * could not be undone). It is read again from its file when next needed.
+   */
+  forget(index: number): void {
+    if (!this.held[index]) return;
+    this.frames[index] = withoutSamples(this.frames[index], this.paths[index]);
+    this.held[index] = false;
+  }
+
   /** Frame `index` with its samples: read again from its file if it was let go (and not kept: `settle` decides that). */
   frame(index: number): Promise<LinearImage> {
     if (this.held[index]) return Promise.resolve(this.frames[index]);

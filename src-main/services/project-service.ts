@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import { SUPERSEDED_MESSAGE, type BatchRequest, type BatchStatus, type ExportRequest, type ExportResult, type FrameInfo, type FramePreviewRequest, type FusionInputResult, type GhostOverlay, type LoadResult, type MergeRequest, type MergeResult, type MergeStage, type ModelName, type PreviewImage, type PreviewRegionRequest, type SynthesizeSide, type Thumbnail, type WeightMap, type WeightMapRequest } from '../../src-preload/contract';
 import { suggestReference } from '../../src-shared/align/suggest-reference';
-import { deghostBracket, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
+import { deghostBracket, DeghostUndoError, planWithoutGhosts, type DeghostOptions } from '../../src-shared/ghost/deghost';
 import { DEFAULT_THRESHOLD, type GhostDetection } from '../../src-shared/ghost/detect';
 import { applyStrokes } from '../../src-shared/ghost/strokes';
 import { SYNTHETIC_STOPS } from '../../src-shared/correct/synthesize';
@@ -21,6 +21,7 @@ import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/corr
 import { addRadiance, prepareMerge, RECOVER_METHODS, type MergeOptions, type Method, type MergeOutcome, type PreparedMerge, type RecoverMethod } from '../../src-shared/pipeline/merge-bracket';
 import { fuseFrames, ISOLATE_MIN_PIXELS, learnedInput } from './merge-service';
 import { LET_GO_MIN_PIXELS, OriginalFrames } from './original-frames';
+import { openTileSpill, type ClosableTileSpill } from './tile-spill';
 import { EngineActivity } from './engine-activity';
 import { warmFusionModelKept } from './fusion-model';
 import { checkMergeMemoryHere } from './memory-available';
@@ -185,6 +186,8 @@ export interface ProjectServiceOptions {
    * Default LET_GO_MIN_PIXELS (4 MP); tests lower it.
    */
   letGoMinPixels?: number;
+  /** Where an in-place deghosted merge keeps the tiles it overwrote (null: in memory); default a temporary file (openTileSpill). */
+  tileSpill?: () => ClosableTileSpill | null;
 }
 
 export class ProjectService {
@@ -395,7 +398,7 @@ export class ProjectService {
     if (project.generation !== asked.generation) throw new MergeSupersededError();
   }
 
-  /** Whether frames of this size are a large bracket's (letGoMinPixels): let go once moved, deghosted in place, one detection kept. */
+  /** Whether frames of this size are a large bracket's (letGoMinPixels): let go once moved, deghosted in place. */
   private large(frame: LinearImage): boolean {
     return frame.width * frame.height >= this.letGoMinPixels;
   }
@@ -450,17 +453,50 @@ export class ProjectService {
     if (!undoable) return this.fuseStage(project, request, asked, stage, input, method, prepareMerge(frames, method, options), options);
     let free = (): void => undefined;
     project.framesBusy = new Promise<void>((resolve) => (free = resolve));
+    // The tiles wait in a temporary file, not beside the merge's planes (their size follows the mask's).
+    const spill = (this.options.tileSpill ?? openTileSpill)();
     try {
-      const prepared = prepareMerge(frames, method, { ...options, deghost: { ...deghost, inPlace: 'undoable' } });
+      let prepared: PreparedMerge;
+      try {
+        prepared = prepareMerge(frames, method, { ...options, deghost: { ...deghost, inPlace: 'undoable', ...(spill ? { spill } : {}) } });
+      } catch (error) {
+        throw this.unrestored(project, error);
+      }
       try {
         return await this.fuseStage(project, request, asked, stage, input, method, prepared, options);
       } finally {
-        prepared.restore?.();
+        try {
+          prepared.restore?.();
+        } catch (error) {
+          // eslint-disable-next-line no-unsafe-finally -- frames left deghosted outweigh how the merge ended
+          throw this.unrestored(project, error);
+        }
       }
     } finally {
+      spill?.close();
       project.framesBusy = undefined;
       free();
     }
+  }
+
+  /**
+   * `error` as the merge reports it. A DeghostUndoError (tiles not read back from the spill) leaves frames deghosted
+   * in memory: everything made from them is dropped, and the frames as loaded among them are read again from their
+   * files when next needed (OriginalFrames.forget), so the next merge starts from the files, not from damaged samples.
+   */
+  private unrestored(project: Project, error: unknown): unknown {
+    if (!(error instanceof DeghostUndoError)) return error;
+    const lost = error.frames;
+    project.originals.frames.forEach((f, i) => {
+      if (project.originals.isHeld(i) && lost.includes(f)) project.originals.forget(i);
+    });
+    const stage = project.full;
+    stage.aligned = undefined;
+    stage.ghosts = undefined;
+    stage.synthetic = undefined;
+    stage.alignedSamples = undefined;
+    if (project.fullMerge?.merged.some((f) => lost.includes(f))) project.fullMerge = undefined;
+    return new Error(`Deghosting could not put the frames back after the full-size merge: ${error.message}. The next merge reads them again from their files.`);
   }
 
   /** The fusion of a prepared stage merge (after deghosting and planning), set on the project once it is complete. */
@@ -528,11 +564,9 @@ export class ProjectService {
       let ghosts = stage.aligned === aligned ? stage.ghosts : undefined;
       if (!ghosts) {
         const suggested = stage.stage === 'full' ? suggestReference(aligned.frames) : await this.referenceOf(project);
-        // A large bracket's full-size stage keeps only its latest detection: each is about 72 MB at 24 MP (its full-size masks) and would sit
-        // beside the next deghosted merge's planes. Another threshold on the same reference is redone from the judge's
-        // kept probabilities (thresholding and upsampling, no network run).
-        const large = stage.stage === 'full' && this.large(aligned.frames[0]);
-        ghosts = { detections: new GhostDetections(aligned.frames, 'judge', large ? { keptBytes: 0 } : {}), suggested };
+        // Detections are kept at the detector's working size (about 1 MB each at 24 MP), so a threshold or reference
+        // used before costs nothing at any size; strokes are painted on a detection per merge, not kept here.
+        ghosts = { detections: new GhostDetections(aligned.frames, 'judge'), suggested };
         // Kept only with the alignment they were made on (another may have replaced it while the reference was suggested).
         if (stage.aligned === aligned) ghosts = stage.ghosts ??= ghosts;
       }
@@ -717,7 +751,7 @@ export class ProjectService {
         const options = { exposureTimes: merge.exposureTimes, allowPixelEstimate: true };
         // A deghosted merge exports the same deghosted frames, planned as mergeBracket plans them.
         const ghost = merge.deghost ? deghostBracket(frames, merge.deghost) : null;
-        if (ghost) addRadiance(outcome, ghost.frames, planWithoutGhosts(ghost.frames, ghost.summary.mask, options));
+        if (ghost) addRadiance(outcome, ghost.frames, planWithoutGhosts(ghost.frames, options));
         else addRadiance(outcome, frames, planExposures(frames, options));
       }
       const reference = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
@@ -822,14 +856,14 @@ export function projectGroupEngine(service: ProjectService): GroupEngine {
  * row by row: neither is made into a full-size float plane (96 MB each at 24 MP).
  */
 function ghostOverlay(detection: GhostDetection, width: number, height: number, detectMillis: number, detector: GhostOverlay['detector']): GhostOverlay {
-  const { width: w, height: h, mask: full } = detection;
+  const { width: w, height: h } = detection;
   const side = Math.max(width, height);
   const fits = (small: LinearImage): Float32Array => {
     if (small.width !== width || small.height !== height) throw new Error(`ghost overlay came out ${small.width}x${small.height}, not the preview's ${width}x${height}`);
     return small.data;
   };
   const unsure = fits(downsampleRows(w, h, side, (y, row) => planeRow(detection.uncertainty, y, row)));
-  const covered = fits(downsampleRows(w, h, side, (y, row) => row.set(full.subarray(y * w, (y + 1) * w))));
+  const covered = fits(downsampleRows(w, h, side, (y, row) => planeRow(detection.mask, y, row)));
   // Plain loops: TypedArray.from with a mapping function is an order of magnitude slower here.
   const uncertainty = new Uint8Array(width * height);
   const mask = new Uint8Array(width * height);

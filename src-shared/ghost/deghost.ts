@@ -10,12 +10,11 @@
 import { suggestReference } from '../align/suggest-reference';
 import { boxFilter, createBoxScratch } from '../filters/box-filter';
 import type { LinearImage } from '../image/linear-image';
-import type { ScaledPlane } from '../image/scaled-plane';
+import { planeRow, type ScaledPlane } from '../image/scaled-plane';
 import { frameSamples } from '../image/samples';
 import { readTable, srgbDecodeTable, srgbEncodeTable } from '../image/srgb-tables';
 import { planExposures, type ExposurePlan, type PlanOptions } from '../pipeline/plan-exposures';
 import { detectGhosts, fullScale, LEVELS, type GhostDetection, type LevelMap } from './detect';
-import { dilate } from './morphology';
 
 export type DeghostMode = 'off' | 'auto';
 export const DEGHOST_MODES: readonly DeghostMode[] = ['off', 'auto'];
@@ -38,6 +37,32 @@ export interface DeghostOptions {
    * keeps the tiles it overwrote (UNDO_TILE pixels a side) and puts them back with DeghostedBracket.restore. Default: copies.
    */
   inPlace?: boolean | 'undoable';
+  /**
+   * With inPlace 'undoable': where to keep the tiles it overwrites until they are put back, instead of the merge's
+   * memory (the app's engine: a temporary file, src-main/services/tile-spill.ts). Tiles it cannot write stay in memory.
+   */
+  spill?: TileSpill;
+}
+
+/**
+ * Somewhere outside the merge's memory to keep tiles for a while. `write` copies the samples out before it returns
+ * and gives the handle `read` takes; either throws when it cannot (a full disk, an I/O error).
+ */
+export interface TileSpill {
+  write(data: Float32Array): number;
+  read(handle: number, into: Float32Array): void;
+}
+
+/** Some overwritten samples could not be read back from the spill: those frames are left deghosted where the tiles were. */
+export class DeghostUndoError extends Error {
+  constructor(
+    message: string,
+    /** The frames not wholly put back (the others were). */
+    readonly frames: LinearImage[],
+  ) {
+    super(message);
+    this.name = 'DeghostUndoError';
+  }
 }
 
 /** Side of the square tiles an undoable in-place deghosting saves: a tile is saved whole once any of its pixels is replaced. */
@@ -46,8 +71,16 @@ export const UNDO_TILE = 64;
 /** The samples an undoable in-place deghosting overwrote: per frame, the tiles it changed, as they were. */
 interface SavedTiles {
   frame: LinearImage;
-  /** Tile index (row-major, UNDO_TILE pixels a side) -> its samples before, row after row. */
-  tiles: Map<number, Float32Array>;
+  /** Tile index (row-major, UNDO_TILE pixels a side) -> its samples before, row after row, or their handle in the spill. */
+  tiles: Map<number, Float32Array | number>;
+}
+
+/** Where an undoable deghosting keeps its tiles: the spill while it takes them, then memory. */
+interface TileKeeper {
+  spill?: TileSpill;
+  /** Why the spill stopped taking tiles (the rest stay in memory). */
+  spillFailure?: unknown;
+  spilledBytes: number;
 }
 
 /** What a deghosted merge reports and the app shows. */
@@ -55,8 +88,8 @@ export interface GhostSummary {
   reference: number;
   width: number;
   height: number;
-  /** 1 = deghosted (content from the reference frame). */
-  mask: Uint8Array;
+  /** 1 = deghosted (content from the reference frame); GhostDetection.mask. */
+  mask: ScaledPlane<Uint8Array>;
   /** 0..1 per pixel, at the detector's working size (GhostDetection.uncertainty). */
   uncertainty: ScaledPlane;
   /** Fraction of pixels in the mask. */
@@ -68,20 +101,63 @@ export interface DeghostedBracket {
   frames: LinearImage[];
   detection: GhostDetection;
   summary: GhostSummary;
-  /** With inPlace 'undoable': puts back every sample it overwrote (once; later calls do nothing). */
+  /**
+   * With inPlace 'undoable': puts back every sample it overwrote (once; later calls do nothing). Throws
+   * DeghostUndoError, after putting back all it could, when tiles cannot be read back from the spill.
+   */
   restore?: () => void;
-  /** With inPlace 'undoable': bytes of the samples kept to put back. */
+  /** With inPlace 'undoable': bytes of the samples kept in memory to put back. */
   savedBytes?: number;
+  /** With a spill: bytes of the samples kept there, and why it stopped taking them, if it did. */
+  spilledBytes?: number;
+  spillFailure?: unknown;
 }
 
-/** The mask feathered into a 0..1 replacement weight: 1 on the whole mask, falling to 0 within `feather` pixels outside it. */
-export function featherMask(mask: Uint8Array, width: number, height: number, feather: number): Float32Array {
+/**
+ * The mask feathered into a 0..1 replacement weight: 1 on the whole mask, falling to 0 within `feather` pixels outside
+ * it. A dilation by twice the box radius (windows clipped at the borders), then two box filters, all at the frames'
+ * size. The mask is read as it is kept (ScaledPlane), a row at a time: no full-size mask is made beside the weight
+ * (three 24 MB masks per frame at 24 MP, which fragmented the engine's heap), only a ring of the rows in the window.
+ */
+export function featherMask(mask: ScaledPlane<Uint8Array>, feather: number): Float32Array {
+  const { width: w, height: h } = mask;
   const r = Math.max(1, Math.round(feather / 4));
-  // The typed-array constructor converts in one native pass; Float32Array.from iterates (seconds at 24 MP).
-  const soft = new Float32Array(dilate(mask, width, height, 2 * r));
-  const scratch = createBoxScratch(width, height);
-  boxFilter(soft, width, height, r, soft, scratch);
-  boxFilter(soft, width, height, r, soft, scratch);
+  const reach = 2 * r;
+  const soft = new Float32Array(w * h);
+  // Column counts of the row-dilated rows within `reach` of the output row, kept in a ring of 2 reach + 1 rows.
+  const span = 2 * reach + 1;
+  const ring = new Uint8Array(span * w);
+  const counts = new Int32Array(w);
+  const expanded = new Uint8Array(w);
+  const prefix = new Int32Array(w + 1);
+  let dilatedOf = -1;
+  const dilated = new Uint8Array(w);
+  const enter = (y: number): void => {
+    const source = mask.rows[y];
+    if (source !== dilatedOf) {
+      planeRow(mask, y, expanded);
+      for (let x = 0; x < w; x++) prefix[x + 1] = prefix[x] + expanded[x];
+      for (let x = 0; x < w; x++) dilated[x] = prefix[Math.min(w, x + reach + 1)] - prefix[Math.max(0, x - reach)] > 0 ? 1 : 0;
+      dilatedOf = source;
+    }
+    ring.set(dilated, (y % span) * w);
+    for (let x = 0; x < w; x++) counts[x] += dilated[x];
+  };
+  const leave = (y: number): void => {
+    const o = (y % span) * w;
+    for (let x = 0; x < w; x++) counts[x] -= ring[o + x];
+  };
+  for (let y = 0; y < Math.min(h, reach); y++) enter(y);
+  for (let y = 0; y < h; y++) {
+    // Leave before entering: the row leaving and the one entering share a ring slot.
+    if (y - reach - 1 >= 0) leave(y - reach - 1);
+    if (y + reach < h) enter(y + reach);
+    const o = y * w;
+    for (let x = 0; x < w; x++) soft[o + x] = counts[x] > 0 ? 1 : 0;
+  }
+  const scratch = createBoxScratch(w, h);
+  boxFilter(soft, w, h, r, soft, scratch);
+  boxFilter(soft, w, h, r, soft, scratch);
   return soft;
 }
 
@@ -89,11 +165,19 @@ export function featherMask(mask: Uint8Array, width: number, height: number, fea
  * Frame k with its content replaced, by weight m (0..1) per pixel, by the reference's as frame k
  * would read it: out = (1 - m) frame + m * map(reference), per channel through the level map.
  */
-export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: LevelMap, weight: Float32Array, inPlace: boolean | 'undoable' = false, saved?: SavedTiles[]): LinearImage {
+export function replaceFromReference(
+  frame: LinearImage,
+  ref: LinearImage,
+  map: LevelMap,
+  weight: Float32Array,
+  inPlace: boolean | 'undoable' = false,
+  saved?: SavedTiles[],
+  keeper: TileKeeper = { spilledBytes: 0 },
+): LinearImage {
   const { width: w, height: h, channels: ch } = frame;
   if (inPlace === 'undoable') {
     if (!saved) throw new Error('an undoable in-place replacement needs somewhere to save what it overwrites');
-    saved.push(saveTiles(frame, weight));
+    saved.push(saveTiles(frame, weight, keeper));
   }
   const rch = ref.channels;
   // A copy where frames live (frameSamples: shared memory where this thread's workers read frames), so the
@@ -123,11 +207,13 @@ export function replaceFromReference(frame: LinearImage, ref: LinearImage, map: 
   return { ...frame, data, meta: { ...frame.meta } };
 }
 
-/** Each tile of `frame` in which `weight` replaces anything, copied as it is now. */
-function saveTiles(frame: LinearImage, weight: Float32Array): SavedTiles {
+/** Each tile of `frame` in which `weight` replaces anything, copied as it is now: into the spill while it takes them, else into memory. */
+function saveTiles(frame: LinearImage, weight: Float32Array, keeper: TileKeeper): SavedTiles {
   const { width: w, height: h, channels: ch, data } = frame;
   const across = Math.ceil(w / UNDO_TILE);
-  const tiles = new Map<number, Float32Array>();
+  const tiles = new Map<number, Float32Array | number>();
+  // One scratch tile for the spill: what it takes is copied out before write returns.
+  const scratch = new Float32Array(UNDO_TILE * UNDO_TILE * ch);
   for (let ty = 0; ty * UNDO_TILE < h; ty++) {
     const y0 = ty * UNDO_TILE;
     const y1 = Math.min(h, y0 + UNDO_TILE);
@@ -145,25 +231,51 @@ function saveTiles(frame: LinearImage, weight: Float32Array): SavedTiles {
       }
       if (!touched) continue;
       const row = (x1 - x0) * ch;
-      const tile = new Float32Array((y1 - y0) * row);
+      const spill = keeper.spill && keeper.spillFailure === undefined ? keeper.spill : undefined;
+      const tile = spill ? scratch.subarray(0, (y1 - y0) * row) : new Float32Array((y1 - y0) * row);
       for (let y = y0; y < y1; y++) tile.set(data.subarray((y * w + x0) * ch, (y * w + x1) * ch), (y - y0) * row);
-      tiles.set(ty * across + tx, tile);
+      if (spill) {
+        try {
+          tiles.set(ty * across + tx, spill.write(tile));
+          keeper.spilledBytes += tile.byteLength;
+          continue;
+        } catch (error) {
+          // A full disk loses nothing: this tile and the rest stay in memory.
+          keeper.spillFailure = error;
+        }
+      }
+      tiles.set(ty * across + tx, spill ? tile.slice() : tile);
     }
   }
   return { frame, tiles };
 }
 
-/** Writes saved tiles back where they were. */
-function putBack({ frame, tiles }: SavedTiles): void {
+/** Writes saved tiles back where they were, all it can; returns why some could not be read back from the spill, or null. */
+function putBack({ frame, tiles }: SavedTiles, spill: TileSpill | undefined): unknown {
   const { width: w, height: h, channels: ch, data } = frame;
   const across = Math.ceil(w / UNDO_TILE);
-  for (const [index, tile] of tiles) {
+  const scratch = new Float32Array(UNDO_TILE * UNDO_TILE * ch);
+  let failure: unknown = null;
+  for (const [index, kept] of tiles) {
     const x0 = (index % across) * UNDO_TILE;
     const y0 = Math.floor(index / across) * UNDO_TILE;
     const row = (Math.min(w, x0 + UNDO_TILE) - x0) * ch;
     const y1 = Math.min(h, y0 + UNDO_TILE);
+    let tile: Float32Array;
+    if (typeof kept === 'number') {
+      tile = scratch.subarray(0, (y1 - y0) * row);
+      try {
+        spill!.read(kept, tile);
+      } catch (error) {
+        failure ??= error;
+        continue;
+      }
+    } else {
+      tile = kept;
+    }
     for (let y = y0; y < y1; y++) data.set(tile.subarray((y - y0) * row, (y - y0 + 1) * row), (y * w + x0) * ch);
   }
+  return failure;
 }
 
 /** Detects what moved between the frames and replaces it, in every frame but the reference, by the reference's content. */
@@ -181,13 +293,14 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
   }
   const detection = options.detection ?? detectGhosts(frames, { reference, threshold: options.threshold });
   const saved: SavedTiles[] | undefined = options.inPlace === 'undoable' ? [] : undefined;
+  const keeper: TileKeeper = { spilledBytes: 0, ...(options.spill ? { spill: options.spill } : {}) };
   const out = frames.map((f, i) => {
     const m = detection.frameMasks[i];
     const map = detection.fromReference[i];
-    if (i === reference || !m || !map || !m.includes(1)) return f;
-    return replaceFromReference(f, frames[reference], map, featherMask(m, w, h, feather), options.inPlace, saved);
+    if (i === reference || !m || !map || !m.data.includes(1)) return f;
+    return replaceFromReference(f, frames[reference], map, featherMask(m, feather), options.inPlace, saved, keeper);
   });
-  const undo = saved ? restorer(saved) : {};
+  const undo = saved ? restorer(saved, keeper) : {};
   const summary: GhostSummary = {
     reference,
     width: w,
@@ -200,15 +313,32 @@ export function deghostBracket(frames: LinearImage[], options: DeghostOptions): 
   return { frames: out, detection, summary, ...undo };
 }
 
-/** DeghostedBracket.restore and savedBytes for what an undoable in-place deghosting saved. */
-function restorer(saved: SavedTiles[]): Pick<DeghostedBracket, 'restore' | 'savedBytes'> {
+/** DeghostedBracket.restore and its byte counts for what an undoable in-place deghosting saved. */
+function restorer(saved: SavedTiles[], keeper: TileKeeper): Pick<DeghostedBracket, 'restore' | 'savedBytes' | 'spilledBytes' | 'spillFailure'> {
   let savedBytes = 0;
-  for (const s of saved) for (const tile of s.tiles.values()) savedBytes += tile.byteLength;
+  for (const s of saved) for (const tile of s.tiles.values()) if (typeof tile !== 'number') savedBytes += tile.byteLength;
   const restore = (): void => {
-    for (const s of saved) putBack(s);
+    const lost: LinearImage[] = [];
+    let why: unknown = null;
+    for (const s of saved) {
+      const failure = putBack(s, keeper.spill);
+      if (failure !== null) {
+        lost.push(s.frame);
+        why ??= failure;
+      }
+    }
     saved.length = 0;
+    if (lost.length > 0) {
+      const reason = why instanceof Error ? why.message : String(why);
+      throw new DeghostUndoError(`the samples deghosting overwrote in ${lost.length} frame(s) could not be read back from the temporary file (${reason})`, lost);
+    }
   };
-  return { restore, savedBytes };
+  return {
+    restore,
+    savedBytes,
+    ...(keeper.spill ? { spilledBytes: keeper.spilledBytes } : {}),
+    ...(keeper.spillFailure !== undefined ? { spillFailure: keeper.spillFailure } : {}),
+  };
 }
 
 /** Rounds of robust reweighting in the deghosted bracket's response fit (bench/ghost-plan-split.ts). */
@@ -221,8 +351,8 @@ const ROBUST_ROUNDS = 2;
  * which levels the samples fall at: on the ghost bench's 48 held-out scenes the response alone cost
  * 1.1 dB against the motion-free merge (same exposures, which are metadata's in both). Robust weights
  * stand in for the hiding where the mask missed something: a flicker the classical detector half
- * found bent a plain fit by 8-10 dB. `mask` is kept for callers; the frames are not changed.
+ * found bent a plain fit by 8-10 dB. The frames are not changed.
  */
-export function planWithoutGhosts(frames: LinearImage[], _mask: Uint8Array, options: PlanOptions): ExposurePlan {
+export function planWithoutGhosts(frames: LinearImage[], options: PlanOptions): ExposurePlan {
   return planExposures(frames, options, { robustRounds: ROBUST_ROUNDS });
 }

@@ -11,11 +11,11 @@
  */
 import { boxFilter } from '../filters/box-filter';
 import type { LinearImage } from '../image/linear-image';
-import { blockIndex, expandPlane, scaledPlane, type ScaledPlane } from '../image/scaled-plane';
+import { blockIndex, planeArea, scaledPlane, type ScaledPlane } from '../image/scaled-plane';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
 import { linearToSrgb, srgbToLinear } from '../image/srgb';
 import { isotonic } from '../merge/response-curve';
-import { close, dilate, fillHoles, maskArea, open } from './morphology';
+import { close, dilate, fillHoles, open } from './morphology';
 
 export interface GhostDetectOptions {
   /** Index of the frame the others are compared with; it is never masked. */
@@ -40,8 +40,11 @@ export interface GhostDetection {
   width: number;
   height: number;
   reference: number;
-  /** Per frame: 1 where its content differs from the reference's; null for the reference. */
-  frameMasks: (Uint8Array | null)[];
+  /**
+   * Per frame: 1 where its content differs from the reference's; null for the reference. At the detector's working size
+   * (as found there), or at the frames' size once brush strokes are painted on it (strokes.ts applyStrokes).
+   */
+  frameMasks: (ScaledPlane<Uint8Array> | null)[];
   /**
    * Per frame: 0..1, how surely a pixel differs (0.5 at the threshold, before morphology), at the detector's working
    * size; null for the reference, and for every frame in the judge network's detections (judge-input.ts
@@ -50,8 +53,8 @@ export interface GhostDetection {
   frameUncertainty: (ScaledPlane | null)[];
   /** Per frame: its encoded level expected at each of the reference's (how to paint the reference into it); null for the reference. */
   fromReference: (LevelMap | null)[];
-  /** The union of the frame masks: 1 = take the reference's content. */
-  mask: Uint8Array;
+  /** The union of the frame masks: 1 = take the reference's content. Kept as the frame masks are. */
+  mask: ScaledPlane<Uint8Array>;
   /**
    * The largest frame uncertainty per pixel, kept at the detector's working size (its only reader, the app's
    * overlay, shows it at the preview's size; at the frames' size it would be 96 MB at 24 MP).
@@ -397,10 +400,10 @@ export function thresholdGhosts(evidence: GhostEvidence, threshold: number = DEF
   if (!(threshold > 0 && Number.isFinite(threshold))) throw new RangeError(`threshold must be a number > 0, got ${threshold}`);
   const { width: w, height: h, reference, factor, ww, wh, ref } = evidence;
   const n = ww * wh;
-  const frameMasks: (Uint8Array | null)[] = [];
+  const frameMasks: (ScaledPlane<Uint8Array> | null)[] = [];
   const frameUncertainty: (ScaledPlane | null)[] = [];
   const fromReference: (LevelMap | null)[] = [];
-  const mask = new Uint8Array(w * h);
+  const mask = new Uint8Array(n);
   const uncertainty = new Float32Array(n);
   const cols = blockIndex(ww, w, factor);
   const rows = blockIndex(wh, h, factor);
@@ -430,13 +433,13 @@ export function thresholdGhosts(evidence: GhostEvidence, threshold: number = DEF
       if (sure[p] > uncertainty[p]) uncertainty[p] = sure[p];
     }
     binary = cleanGhostMask(binary, ww, wh);
-    const full = factor === 1 ? binary : expandPlane(scaledPlane(binary, ww, wh, cols, rows));
-    for (let p = 0; p < w * h; p++) mask[p] |= full[p];
-    frameMasks.push(full);
+    for (let p = 0; p < n; p++) mask[p] |= binary[p];
+    frameMasks.push(scaledPlane(binary, ww, wh, cols, rows));
     frameUncertainty.push(scaledPlane(sure, ww, wh, cols, rows));
     fromReference.push(rk);
   }
-  return { width: w, height: h, reference, frameMasks, frameUncertainty, fromReference, mask, uncertainty: scaledPlane(uncertainty, ww, wh, cols, rows), area: maskArea(mask) };
+  const union = scaledPlane(mask, ww, wh, cols, rows);
+  return { width: w, height: h, reference, frameMasks, frameUncertainty, fromReference, mask: union, uncertainty: scaledPlane(uncertainty, ww, wh, cols, rows), area: planeArea(union) };
 }
 
 export function detectGhosts(frames: LinearImage[], options: GhostDetectOptions): GhostDetection {

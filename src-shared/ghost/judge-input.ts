@@ -10,14 +10,14 @@
  *   9    the classical detector's uncertainty for frame k (0.5 at its threshold)
  *   10   the reference's brightest channel (0..1): where the reference itself is clipped
  * The network returns per pair a ghost probability (0.5 at its threshold); the masks get the same
- * morphology as detect.ts's and are upsampled to the frames' size (nearest).
+ * morphology as detect.ts's and are read at the frames' size by nearest lookup.
  */
 import { downsample } from '../image/resample';
 import type { LinearImage } from '../image/linear-image';
-import { expandPlane, nearestIndex, scaledPlane, type ScaledPlane } from '../image/scaled-plane';
+import { expandPlane, nearestIndex, planeArea, scaledPlane, type ScaledPlane } from '../image/scaled-plane';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
 import { cleanGhostMask, detectGhosts, EXCLUDE_RADIUS, fullScale, LEVELS, levelMap, type GhostDetection, type LevelMap } from './detect';
-import { dilate, maskArea } from './morphology';
+import { dilate } from './morphology';
 
 export const JUDGE_MODEL_FILE = 'judge.onnx';
 export const JUDGE_INPUT = 'pairs';
@@ -137,7 +137,7 @@ export function judgeInput(frames: LinearImage[], options: JudgeInputOptions): J
 /**
  * The detection from the network's output (pairs x paddedHeight x paddedWidth ghost probabilities):
  * rescaled so `threshold` reads 0.5, thresholded, opened, closed and hole-filled as detect.ts does,
- * and upsampled to the frames' size; each frame's level map from the reference is learnt again
+ * and kept at the working size, read at the frames' size by nearest lookup (ScaledPlane); each frame's level map from the reference is learnt again
  * without what the judge masked.
  */
 export function judgeDetection(input: JudgeInput, probability: Float32Array, threshold = DEFAULT_JUDGE_THRESHOLD): GhostDetection {
@@ -147,11 +147,11 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
   const n = w * h;
   const shift = Math.log(threshold / (1 - threshold));
   const frames = encoded.length;
-  const frameMasks: (Uint8Array | null)[] = new Array(frames).fill(null);
-  // Per frame at full size only the masks: the uncertainty is kept as the union's (see GhostDetection.frameUncertainty).
+  const frameMasks: (ScaledPlane<Uint8Array> | null)[] = new Array(frames).fill(null);
+  // Per frame only the masks: the uncertainty is kept as the union's (see GhostDetection.frameUncertainty).
   const frameUncertainty: (ScaledPlane | null)[] = new Array(frames).fill(null);
   const fromReference: (LevelMap | null)[] = new Array(frames).fill(null);
-  const mask = new Uint8Array(fw * fh);
+  const mask = new Uint8Array(n);
   const cols = nearestIndex(w, fw);
   const rows = nearestIndex(h, fh);
   // The union's uncertainty at the working size: nearest upsampling picks the same working pixel for every
@@ -170,11 +170,12 @@ export function judgeDetection(input: JudgeInput, probability: Float32Array, thr
     }
     binary = cleanGhostMask(binary, w, h);
     fromReference[k] = levelMap(encoded[reference], encoded[k], dilate(binary, w, h, EXCLUDE_RADIUS));
-    const full = expandPlane(scaledPlane(binary, w, h, cols, rows));
-    for (let p = 0; p < fw * fh; p++) mask[p] |= full[p];
-    for (let p = 0; p < n; p++) if (u[p] > unsureLow[p]) unsureLow[p] = u[p];
-    frameMasks[k] = full;
+    for (let p = 0; p < n; p++) {
+      mask[p] |= binary[p];
+      if (u[p] > unsureLow[p]) unsureLow[p] = u[p];
+    }
+    frameMasks[k] = scaledPlane(binary, w, h, cols, rows);
   });
-  const uncertainty = scaledPlane(unsureLow, w, h, cols, rows);
-  return { width: fw, height: fh, reference, frameMasks, frameUncertainty, fromReference, mask, uncertainty, area: maskArea(mask) };
+  const union = scaledPlane(mask, w, h, cols, rows);
+  return { width: fw, height: fh, reference, frameMasks, frameUncertainty, fromReference, mask: union, uncertainty: scaledPlane(unsureLow, w, h, cols, rows), area: planeArea(union) };
 }

@@ -5,6 +5,7 @@
  * 'remove' forces the frames' own content; where strokes overlap, the later one wins.
  */
 import { DEFAULT_THRESHOLD, type GhostDetection } from './detect';
+import { expandPlane, fullPlane } from '../image/scaled-plane';
 import { maskArea } from './morphology';
 
 export type GhostStrokeMode = 'add' | 'remove';
@@ -76,7 +77,8 @@ function capsule(out: Int8Array, w: number, h: number, ax: number, ay: number, b
  * A detection with the strokes applied to every frame's mask: 'remove' clears all of them there,
  * 'add' sets them for every frame but the reference (each needs its level map from the reference,
  * which is how the reference's content is painted into it). The union mask and area follow; the
- * uncertainty stays the detector's. Without strokes the detection itself is returned.
+ * uncertainty stays the detector's. The masks come out at the frames' size (a stroke is finer than the
+ * detector's working pixels). Without strokes the detection itself is returned.
  */
 export function applyStrokes(detection: GhostDetection, strokes: readonly GhostStroke[]): GhostDetection {
   if (strokes.length === 0) return detection;
@@ -86,7 +88,7 @@ export function applyStrokes(detection: GhostDetection, strokes: readonly GhostS
   const frameMasks = detection.frameMasks.map((m, i) => {
     if (i === reference) return null;
     if (adds && !detection.fromReference[i]) throw new RangeError(`the ghost detection has no level map for frame ${i}: it cannot be deghosted there`);
-    const out = m ? Uint8Array.from(m) : new Uint8Array(w * h);
+    const out = m ? expandPlane(m) : new Uint8Array(w * h);
     for (let p = 0; p < out.length; p++) {
       const v = paint[p];
       if (v !== 0) out[p] = v > 0 ? 1 : 0;
@@ -95,7 +97,7 @@ export function applyStrokes(detection: GhostDetection, strokes: readonly GhostS
   });
   const mask = new Uint8Array(w * h);
   for (const m of frameMasks) if (m) for (let p = 0; p < mask.length; p++) mask[p] |= m[p];
-  return { ...detection, frameMasks, mask, area: maskArea(mask) };
+  return { ...detection, frameMasks: frameMasks.map((m) => m && fullPlane(m, w, h)), mask: fullPlane(mask, w, h), area: maskArea(mask) };
 }
 
 /** The threshold the app offers (noise units; detect.ts's default in the middle); the engine takes any in (0, MAX]. */

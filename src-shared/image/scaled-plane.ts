@@ -69,3 +69,19 @@ export function expandPlane<T extends Float32Array | Uint8Array>(p: ScaledPlane<
 export function planeBytes(p: ScaledPlane<Float32Array | Uint8Array>): number {
   return p.data.byteLength + p.cols.byteLength + p.rows.byteLength;
 }
+
+/** For a 0/1 plane: the fraction of full-size pixels set, counted from the working plane (each working pixel covers cols x rows of them). */
+export function planeArea(p: ScaledPlane<Uint8Array>): number {
+  const across = new Float64Array(p.workWidth);
+  for (const c of p.cols) across[c]++;
+  const down = new Float64Array(p.workHeight);
+  for (const r of p.rows) down[r]++;
+  let set = 0;
+  for (let y = 0; y < p.workHeight; y++) {
+    if (down[y] === 0) continue;
+    let row = 0;
+    for (let x = 0, o = y * p.workWidth; x < p.workWidth; x++) if (p.data[o + x]) row += across[x];
+    set += row * down[y];
+  }
+  return set / (p.width * p.height);
+}

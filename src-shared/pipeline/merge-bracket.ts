@@ -91,7 +91,7 @@ function planFor(frames: LinearImage[], ghost: DeghostedBracket | null, options:
   }
   if (!ghost) return planExposures(given ?? frames, options);
   const planned = given ? deghostBracket(given, { ...options.deghost!, inPlace: false, reference: ghost.summary.reference, detection: ghost.detection }).frames : frames;
-  return planWithoutGhosts(planned, ghost.summary.mask, options);
+  return planWithoutGhosts(planned, options);
 }
 
 export function mergeBracket(frames: LinearImage[], method: Exclude<Method, 'learned'>, options: MergeOptions = {}): MergeOutcome {

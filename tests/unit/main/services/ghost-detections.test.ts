@@ -5,6 +5,7 @@ import { bracketAroundMedian, renderDynamicBracket } from '../../../../src-share
 import { DEFAULT_THRESHOLD } from '../../../../src-shared/ghost/detect';
 import { maskScores } from '../../../../src-shared/metrics/mask-scores';
 import { radianceField } from '../../shared/merge/synthetic-bracket';
+import { expandPlane } from '../../../../src-shared/image/scaled-plane';
 
 describe('judgeThreshold', () => {
   it('maps the default slider value to probability 0.5, grows with it, stays inside (0, 1), and scales odds as T^4', () => {
@@ -31,7 +32,7 @@ describe('GhostDetections', () => {
     const judge = new GhostDetections(bracket.frames);
     const d = await judge.detect(1, DEFAULT_THRESHOLD);
     expect(judge.lastDetector).toBe('judge');
-    expect(maskScores(d.mask, bracket.union).precision).toBeGreaterThan(0.7);
+    expect(maskScores(expandPlane(d.mask), bracket.union).precision).toBeGreaterThan(0.7);
     const strict = await judge.detect(1, 3);
     expect(strict.area).toBeLessThan(d.area);
     const classical = new GhostDetections(bracket.frames, 'classical');

@@ -15,6 +15,7 @@ import { bracketAroundMedian, renderDynamicBracket, type DynamicBracketOptions }
 import { JUDGE_MODEL_FILE, judgeInput, type JudgeInput } from '../../../../src-shared/ghost/judge-input';
 import { maskScores } from '../../../../src-shared/metrics/mask-scores';
 import { radianceField } from '../../shared/merge/synthetic-bracket';
+import { expandPlane } from '../../../../src-shared/image/scaled-plane';
 
 interface GoldenCase {
   name: string;
@@ -83,7 +84,7 @@ describe('judge network (onnxruntime-web WASM)', () => {
       const b = scene(seed, { objects: 2 }, frames);
       const d = await judgeGhosts(b.frames, { reference: b.reference });
       expect(d.frameMasks.filter((m) => m === null)).toHaveLength(1);
-      f1s.push(maskScores(d.mask, b.union).f1);
+      f1s.push(maskScores(expandPlane(d.mask), b.union).f1);
     }
     expect(f1s.reduce((s, v) => s + v, 0) / f1s.length).toBeGreaterThan(0.7);
   });
@@ -95,7 +96,7 @@ describe('judge network (onnxruntime-web WASM)', () => {
     expect(out.summary.mask).toEqual(detection.mask);
     expect(out.summary.area).toBe(detection.area);
     // Masked frames take the reference's content there; unmasked pixels stay as they were.
-    const k = detection.frameMasks.findIndex((m) => m !== null && m.includes(1));
+    const k = detection.frameMasks.findIndex((m) => m !== null && m.data.includes(1));
     expect(out.frames[k].data).not.toEqual(b.frames[k].data);
     const strict = await judgeGhosts(b.frames, { reference: b.reference, threshold: 0.9 });
     expect(strict.area).toBeLessThanOrEqual(detection.area);

@@ -197,6 +197,41 @@ describe('ProjectService: deghosting', () => {
     expect((await exr(inPlace, a, 'in-place.exr')).equals(await exr(copies, b, 'copies.exr'))).toBe(true);
   }, 180_000);
 
+  it('deghosting in place whose tiles cannot be read back says so, and the next merge reads the frames again from their files', async () => {
+    // The first merge's spill keeps what it is given but cannot read it back (a failing disk); later ones work.
+    const kept: Float32Array[] = [];
+    const spills: string[] = [];
+    const broken = new ProjectService({
+      letGoMinPixels: 1,
+      tileSpill: () => {
+        const fails = spills.length === 0;
+        spills.push(fails ? 'failing' : 'working');
+        return {
+          write: (data) => kept.push(data.slice()) - 1,
+          read: (handle, into) => {
+            if (fails) throw new Error('EIO: i/o error, read');
+            into.set(kept[handle]);
+          },
+          close: () => undefined,
+        };
+      },
+    });
+    const copies = new ProjectService({ letGoMinPixels: Number.POSITIVE_INFINITY });
+    const a = (await broken.load(files)).projectId;
+    const b = (await copies.load(files)).projectId;
+    const shots = (service: ProjectService, projectId: string) => Promise.all([0, 1, 2].map((index) => service.framePreview({ projectId, index, maxSide: 1280 })));
+    const before = await shots(broken, a);
+    const deghost = { reference: bracket.reference };
+    await expect(merge(broken, a, deghost)).rejects.toThrow(/could not put the frames back after the full-size merge: .*could not be read back from the temporary file \(EIO: i\/o error, read\)\. The next merge reads them again from their files/);
+    expect(kept.length).toBeGreaterThan(0);
+    // The frames are read again from the files: as loaded, not as the failed merge left them.
+    (await shots(broken, a)).forEach((shot, i) => expect(shot.data).toEqual(before[i].data));
+    const [again, reference] = await Promise.all([merge(broken, a, deghost), merge(copies, b, deghost)]);
+    expect(spills).toEqual(['failing', 'working']);
+    expect(again.preview.data).toEqual(reference.preview.data);
+    (await shots(broken, a)).forEach((shot, i) => expect(shot.data).toEqual(before[i].data));
+  }, 180_000);
+
   it('refuses deghosting with a synthesised frame, for a single frame, and a reference beyond the frames', async () => {
     const service = new ProjectService();
     const { projectId } = await service.load(files);

@@ -3,7 +3,7 @@
  * method ends closer to the motion-free truth; the reference frame is never touched.
  */
 import { describe, expect, it } from 'vitest';
-import { deghostBracket, featherMask, planWithoutGhosts, UNDO_TILE } from '../../../../src-shared/ghost/deghost';
+import { DeghostUndoError, deghostBracket, type TileSpill, featherMask, planWithoutGhosts, UNDO_TILE } from '../../../../src-shared/ghost/deghost';
 import { bracketAroundMedian, renderDynamicBracket } from '../../../../src-shared/ghost/dynamic-bracket';
 import type { Rgba8Image } from '../../../../src-shared/image/linear-image';
 import { shareFrameSamples } from '../../../../src-shared/image/samples';
@@ -12,6 +12,9 @@ import { mergeBracket, prepareMerge, type MergeOutcome } from '../../../../src-s
 import { DEFAULT_RADIANCE_TONE, renderOutcome } from '../../../../src-shared/pipeline/render-display';
 import { autoKey } from '../../../../src-shared/tonemap/global';
 import { radianceField } from '../merge/synthetic-bracket';
+import { blockIndex, expandPlane, fullPlane, nearestIndex, scaledPlane } from '../../../../src-shared/image/scaled-plane';
+import { dilate } from '../../../../src-shared/ghost/morphology';
+import { boxFilter, createBoxScratch } from '../../../../src-shared/filters/box-filter';
 
 const radiance = radianceField(200, 150, 8, 11);
 const bracket = renderDynamicBracket(radiance, { evs: bracketAroundMedian(radiance, 3, 2), seed: 11, objects: 3, flickers: 1 });
@@ -110,6 +113,70 @@ describe('deghosting', () => {
     again.forEach((f, i) => expect(Buffer.from(f.data.buffer).equals(Buffer.from(before[i].buffer))).toBe(true));
   });
 
+  it('undoable with a spill keeps the tiles there, the rest in memory from a write it refuses, and names the frames whose tiles cannot be read back', () => {
+    const same = (a: Float32Array, b: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    const copied = deghostBracket(frames, { mode: 'auto', reference });
+    const before = frames.map((f) => f.data.slice());
+    const own = () => frames.map((f, i) => ({ ...f, data: before[i].slice() }));
+    /** A spill in memory: refuses writes from the `full`-th on, fails reads when told. */
+    const spillOf = (full = Infinity) => {
+      const kept: Float32Array[] = [];
+      let failRead = false;
+      const spill: TileSpill = {
+        write: (data) => {
+          if (kept.length >= full) throw new Error('ENOSPC: no space left on device, write');
+          return kept.push(data.slice()) - 1;
+        },
+        read: (handle, into) => {
+          if (failRead) throw new Error('EIO: i/o error, read');
+          into.set(kept[handle]);
+        },
+      };
+      return { spill, kept, failReads: () => (failRead = true) };
+    };
+    // All in the spill: nothing kept in memory, the same samples written, all put back.
+    const all = spillOf();
+    const a = own();
+    const spilled = deghostBracket(a, { mode: 'auto', reference, inPlace: 'undoable', spill: all.spill });
+    a.forEach((f, i) => expect(same(f.data, copied.frames[i].data)).toBe(true));
+    expect(all.kept.length).toBeGreaterThan(2);
+    expect(spilled.savedBytes).toBe(0);
+    expect(spilled.spilledBytes).toBe(all.kept.reduce((n, t) => n + t.byteLength, 0));
+    expect(spilled.spillFailure).toBeUndefined();
+    spilled.restore!();
+    a.forEach((f, i) => expect(same(f.data, before[i])).toBe(true));
+    // A full disk after two tiles: those two in the spill, the rest in memory, and why; all put back.
+    const full = spillOf(2);
+    const b = own();
+    const part = deghostBracket(b, { mode: 'auto', reference, inPlace: 'undoable', spill: full.spill });
+    expect(full.kept.length).toBe(2);
+    expect(part.spilledBytes).toBe(full.kept[0].byteLength + full.kept[1].byteLength);
+    expect(part.savedBytes! + part.spilledBytes!).toBe(spilled.spilledBytes);
+    expect(String(part.spillFailure)).toMatch(/ENOSPC/);
+    part.restore!();
+    b.forEach((f, i) => expect(same(f.data, before[i])).toBe(true));
+    // Reads that fail: every tile kept in memory is still put back, and the error names the frames left deghosted.
+    const lost = spillOf(2);
+    const c = own();
+    const broken = deghostBracket(c, { mode: 'auto', reference, inPlace: 'undoable', spill: lost.spill });
+    lost.failReads();
+    let thrown: unknown;
+    try {
+      broken.restore!();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(DeghostUndoError);
+    expect((thrown as Error).message).toMatch(/could not be read back from the temporary file \(EIO: i\/o error, read\)/);
+    const named = (thrown as DeghostUndoError).frames;
+    expect(named.length).toBeGreaterThan(0);
+    c.forEach((f, i) => {
+      if (!named.includes(f)) expect(same(f.data, before[i])).toBe(true);
+    });
+    // The two spilled tiles were the first frame's replaced: it alone is named, the others were put back whole.
+    expect(named).toEqual([c[copied.frames.findIndex((f, i) => f !== frames[i])]]);
+  });
+
   it("puts a replaced frame where frames live: shared memory where this thread's workers read them (their fusion's two threads)", () => {
     shareFrameSamples(true);
     try {
@@ -122,11 +189,41 @@ describe('deghosting', () => {
     }
   });
 
+  it('feathers a mask kept at a working size exactly as its full-size mask dilated and box-filtered twice', () => {
+    // The literal definition: the full-size mask, dilated by twice the box radius, then two box filters.
+    const literal = (full: Uint8Array, w: number, h: number, feather: number): Float32Array => {
+      const r = Math.max(1, Math.round(feather / 4));
+      const soft = new Float32Array(dilate(full, w, h, 2 * r));
+      const scratch = createBoxScratch(w, h);
+      boxFilter(soft, w, h, r, soft, scratch);
+      boxFilter(soft, w, h, r, soft, scratch);
+      return soft;
+    };
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const [ww, wh, w, h, map, feather] of [
+      [13, 9, 61, 40, 'nearest', 8],
+      [20, 11, 83, 47, 'blocks', 5],
+      [30, 30, 30, 30, 'nearest', 12],
+      [7, 40, 29, 163, 'nearest', 40],
+      [9, 6, 9, 6, 'nearest', 100],
+    ] as const) {
+      const data = Uint8Array.from({ length: ww * wh }, () => (random() < 0.15 ? 1 : 0));
+      const factor = Math.floor(w / ww);
+      const plane =
+        map === 'nearest'
+          ? scaledPlane(data, ww, wh, nearestIndex(ww, w), nearestIndex(wh, h))
+          : scaledPlane(data, ww, wh, blockIndex(ww, w, factor), blockIndex(wh, h, factor));
+      const soft = featherMask(plane, feather);
+      expect(Buffer.from(soft.buffer).equals(Buffer.from(literal(expandPlane(plane), w, h, feather).buffer))).toBe(true);
+    }
+  });
+
   it('feathers a mask into weights that are 1 on it and fall to 0 within the feather', () => {
     const w = 40;
     const mask = new Uint8Array(w * w);
     for (let y = 15; y < 25; y++) for (let x = 15; x < 25; x++) mask[y * w + x] = 1;
-    const soft = featherMask(mask, w, w, 8);
+    const soft = featherMask(fullPlane(mask, w, w), 8);
     for (let p = 0; p < mask.length; p++) {
       if (mask[p]) expect(soft[p]).toBeCloseTo(1, 5);
       expect(soft[p]).toBeGreaterThanOrEqual(0);
@@ -139,7 +236,9 @@ describe('deghosting', () => {
   it('plans exposures without the ghosts and leaves the frames as they were', () => {
     const copies = frames.map((f) => Float32Array.from(f.data));
     const result = deghostBracket(frames, { mode: 'auto', reference });
-    const plan = planWithoutGhosts(frames, result.summary.mask, {});
+    // It replaced something, in copies.
+    expect(result.summary.area).toBeGreaterThan(0);
+    const plan = planWithoutGhosts(frames, {});
     frames.forEach((f, i) => expect(Buffer.from(f.data.buffer).equals(Buffer.from(copies[i].buffer))).toBe(true));
     const truth = bracketAroundMedian(radiance, 3, 2).map((e) => e - bracketAroundMedian(radiance, 3, 2)[1]);
     plan.ev.forEach((ev, i) => expect(ev).toBeCloseTo(truth[i], 1));
@@ -151,7 +250,7 @@ describe('deghosting', () => {
     const a = display(merged);
     const b = display(mergeBracket(staticFrames, 'radiance'));
     const { mask, width, height } = merged.ghost!;
-    const soft = featherMask(mask, width, height, Math.max(2, Math.round(Math.min(width, height) / 150)));
+    const soft = featherMask(mask, Math.max(2, Math.round(Math.min(width, height) / 150)));
     // Mean absolute step to the right and downward neighbour, over the transition (0 < weight < 1 or its inner edge).
     const steps = (img: Rgba8Image): number => {
       let s = 0;
@@ -173,7 +272,7 @@ describe('deghosting', () => {
     const mask = new Uint8Array(200 * 150);
     for (let y = 0; y < 150; y++) for (let x = 70; x < 140; x++) mask[y * 200 + x] = 1;
     const before = staticFrames.map((f) => Float32Array.from(f.data));
-    const plan = planWithoutGhosts(staticFrames, mask, {});
+    const plan = planWithoutGhosts(staticFrames, {});
     staticFrames.forEach((f, k) => expect(f.data).toEqual(before[k]));
     const truth = bracketAroundMedian(radiance, 3, 2).map((e) => e - bracketAroundMedian(radiance, 3, 2)[1]);
     plan.ev.forEach((ev, i) => expect(ev).toBeCloseTo(truth[i], 1));

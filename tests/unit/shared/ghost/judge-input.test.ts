@@ -75,7 +75,7 @@ describe('judgeInput', () => {
     expect(input.width).toBe(JUDGE_SIDE);
     expect(input.height).toBe(Math.round((180 * JUDGE_SIDE) / 1100));
     const d = judgeDetection(input, new Float32Array(input.pairs.length * input.paddedWidth * input.paddedHeight).fill(0.1));
-    expect([d.width, d.height, d.mask.length, d.frameMasks[1]!.length]).toEqual([1100, 180, 1100 * 180, 1100 * 180]);
+    expect([d.width, d.height, expandPlane(d.mask).length, expandPlane(d.frameMasks[1]!).length]).toEqual([1100, 180, 1100 * 180, 1100 * 180]);
     expect(d.area).toBe(0);
   });
 
@@ -97,10 +97,10 @@ describe('judgeDetection', () => {
     expect(d.frameMasks[b.reference]).toBeNull();
     expect(d.fromReference[b.reference]).toBeNull();
     for (const k of input.pairs) {
-      expect(maskScores(d.frameMasks[k]!, b.masks[k]).f1).toBeGreaterThan(0.97);
+      expect(maskScores(expandPlane(d.frameMasks[k]!), b.masks[k]).f1).toBeGreaterThan(0.97);
       expect(d.fromReference[k]!.median.length).toBe(3 * 256);
     }
-    expect(maskScores(d.mask, b.union).f1).toBeGreaterThan(0.97);
+    expect(maskScores(expandPlane(d.mask), b.union).f1).toBeGreaterThan(0.97);
     expect(Math.max(...d.uncertainty.data)).toBeCloseTo(0.9, 5);
     // A specks-only probability map is opened away.
     const specks = new Float32Array(input.pairs.length * input.paddedWidth * input.paddedHeight).fill(0.1);
@@ -117,7 +117,7 @@ describe('judgeDetection', () => {
     const probability = new Float32Array(input.pairs.length * pw * ph).map((_, i) => 0.05 + 0.9 * ((Math.sin(i * 0.37) + 1) / 2));
     const d = judgeDetection(input, probability);
     expect(d.frameUncertainty.every((u) => u === null)).toBe(true);
-    for (const k of input.pairs) expect(d.frameMasks[k]!.length).toBe(fw * fh);
+    for (const k of input.pairs) expect(expandPlane(d.frameMasks[k]!).length).toBe(fw * fh);
     // The union is kept at the working size, and read at the frames' size as the masks are.
     expect([d.uncertainty.workWidth, d.uncertainty.workHeight, d.uncertainty.width, d.uncertainty.height]).toEqual([w, h, fw, fh]);
     const full = expandPlane(d.uncertainty);

@@ -2,24 +2,29 @@
 import { describe, expect, it } from 'vitest';
 import type { GhostDetection, LevelMap } from '../../../../src-shared/ghost/detect';
 import { applyStrokes, paintStrokes, type GhostStroke } from '../../../../src-shared/ghost/strokes';
-import { fullPlane } from '../../../../src-shared/image/scaled-plane';
+import { expandPlane, nearestIndex, scaledPlane } from '../../../../src-shared/image/scaled-plane';
 
 const count = (a: ArrayLike<number>, v: number): number => Array.prototype.filter.call(a, (x: number) => x === v).length;
 
-/** A 3-frame detection of a w x h image, reference 1, with one masked square in frame 0. */
+/**
+ * A 3-frame detection of a w x h image (w, h even), reference 1, found at half size as the detectors
+ * work: one masked square in frame 0, pixels 2..5 at full size.
+ */
 function detection(w: number, h: number): GhostDetection {
-  const m0 = new Uint8Array(w * h);
-  for (let y = 2; y < 6; y++) for (let x = 2; x < 6; x++) m0[y * w + x] = 1;
+  const [ww, wh] = [w / 2, h / 2];
+  const m0 = new Uint8Array(ww * wh);
+  for (let y = 1; y < 3; y++) for (let x = 1; x < 3; x++) m0[y * ww + x] = 1;
   const map = {} as LevelMap;
+  const half = <T extends Float32Array | Uint8Array>(data: T) => scaledPlane(data, ww, wh, nearestIndex(ww, w), nearestIndex(wh, h));
   return {
     width: w,
     height: h,
     reference: 1,
-    frameMasks: [m0, null, new Uint8Array(w * h)],
-    frameUncertainty: [fullPlane(new Float32Array(w * h), w, h), null, fullPlane(new Float32Array(w * h), w, h)],
+    frameMasks: [half(m0), null, half(new Uint8Array(ww * wh))],
+    frameUncertainty: [half(new Float32Array(ww * wh)), null, half(new Float32Array(ww * wh))],
     fromReference: [map, null, map],
-    mask: Uint8Array.from(m0),
-    uncertainty: fullPlane(new Float32Array(w * h), w, h),
+    mask: half(Uint8Array.from(m0)),
+    uncertainty: half(new Float32Array(ww * wh)),
     area: 16 / (w * h),
   };
 }
@@ -57,17 +62,22 @@ describe('ghost strokes', () => {
     const d = detection(20, 20);
     expect(applyStrokes(d, [])).toBe(d);
     const removed = applyStrokes(d, [{ mode: 'remove', radius: 0.1, points: [[0.2, 0.2]] }]);
-    expect(removed.frameMasks[0]![4 * 20 + 4]).toBe(0);
-    expect(removed.mask[4 * 20 + 4]).toBe(0);
+    // Painted masks are at the frames' size: a stroke is finer than the detector's pixels.
+    expect([removed.mask.workWidth, removed.mask.workHeight]).toEqual([20, 20]);
+    expect(expandPlane(removed.frameMasks[0]!)[4 * 20 + 4]).toBe(0);
+    expect(expandPlane(removed.mask)[4 * 20 + 4]).toBe(0);
     expect(removed.area).toBeLessThan(d.area);
     // The detection given is left as it was.
-    expect(d.frameMasks[0]![4 * 20 + 4]).toBe(1);
+    expect(expandPlane(d.frameMasks[0]!)[4 * 20 + 4]).toBe(1);
     const added = applyStrokes(d, [{ mode: 'add', radius: 0.1, points: [[0.75, 0.75]] }]);
-    expect(added.frameMasks[0]![15 * 20 + 15]).toBe(1);
-    expect(added.frameMasks[2]![15 * 20 + 15]).toBe(1);
+    expect(expandPlane(added.frameMasks[0]!)[15 * 20 + 15]).toBe(1);
+    expect(expandPlane(added.frameMasks[2]!)[15 * 20 + 15]).toBe(1);
     expect(added.frameMasks[1]).toBeNull();
-    expect(added.mask[15 * 20 + 15]).toBe(1);
-    expect(added.area).toBeCloseTo(added.mask.reduce((s, v) => s + v, 0) / 400, 12);
+    const union = expandPlane(added.mask);
+    expect(union[15 * 20 + 15]).toBe(1);
+    // What the detector found stays where no stroke passed.
+    expect(union[3 * 20 + 3]).toBe(1);
+    expect(added.area).toBeCloseTo(union.reduce((s, v) => s + v, 0) / 400, 12);
     expect(added.uncertainty).toBe(d.uncertainty);
     // Without the reference's level map a frame cannot be painted, and it says so.
     expect(() => applyStrokes({ ...d, fromReference: [null, null, null] }, [{ mode: 'add', radius: 0.1, points: [[0.5, 0.5]] }])).toThrow(/no level map for frame 0/);
