@@ -250,12 +250,12 @@ function saveTiles(frame: LinearImage, weight: Float32Array, keeper: TileKeeper)
   return { frame, tiles };
 }
 
-/** Writes saved tiles back where they were, all it can; returns why some could not be read back from the spill, or null. */
-function putBack({ frame, tiles }: SavedTiles, spill: TileSpill | undefined): unknown {
+/** Writes saved tiles back where they were, all it can; returns whether some could not be read back from the spill, and why. */
+function putBack({ frame, tiles }: SavedTiles, spill: TileSpill | undefined): { failed: boolean; why?: unknown } {
   const { width: w, height: h, channels: ch, data } = frame;
   const across = Math.ceil(w / UNDO_TILE);
   const scratch = new Float32Array(UNDO_TILE * UNDO_TILE * ch);
-  let failure: unknown = null;
+  const result: { failed: boolean; why?: unknown } = { failed: false };
   for (const [index, kept] of tiles) {
     const x0 = (index % across) * UNDO_TILE;
     const y0 = Math.floor(index / across) * UNDO_TILE;
@@ -267,7 +267,7 @@ function putBack({ frame, tiles }: SavedTiles, spill: TileSpill | undefined): un
       try {
         spill!.read(kept, tile);
       } catch (error) {
-        failure ??= error;
+        if (!result.failed) Object.assign(result, { failed: true, why: error });
         continue;
       }
     } else {
@@ -275,7 +275,7 @@ function putBack({ frame, tiles }: SavedTiles, spill: TileSpill | undefined): un
     }
     for (let y = y0; y < y1; y++) data.set(tile.subarray((y - y0) * row, (y - y0 + 1) * row), (y * w + x0) * ch);
   }
-  return failure;
+  return result;
 }
 
 /** Detects what moved between the frames and replaces it, in every frame but the reference, by the reference's content. */
@@ -319,12 +319,12 @@ function restorer(saved: SavedTiles[], keeper: TileKeeper): Pick<DeghostedBracke
   for (const s of saved) for (const tile of s.tiles.values()) if (typeof tile !== 'number') savedBytes += tile.byteLength;
   const restore = (): void => {
     const lost: LinearImage[] = [];
-    let why: unknown = null;
+    let why: unknown;
     for (const s of saved) {
-      const failure = putBack(s, keeper.spill);
-      if (failure !== null) {
+      const back = putBack(s, keeper.spill);
+      if (back.failed) {
+        if (lost.length === 0) why = back.why;
         lost.push(s.frame);
-        why ??= failure;
       }
     }
     saved.length = 0;
