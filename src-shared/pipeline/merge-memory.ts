@@ -36,19 +36,17 @@ export const MERGE_MEMORY: Record<Method, MemoryModel> = {
 };
 
 /**
- * What deghosting adds (`--deghost auto`, the judge network), fitted the same way to the larger of two runs of
- * `npx tsx bench/merge-memory.ts --deghost` (2026-12-02; the same command moved by up to 0.4 GiB between runs)
- * less the plain model: mertens 2269 / 3309 MiB (12 MP, 3 / 5 frames), 4138 MiB (24 MP); radiance 2009 / 2743,
- * 3489; learned 2512 / 3649, 4342. Fitted to the code before three changes that lowered the CLI's figure (it
- * deghosts in place, the judge runs on the kept worker, the judge's detection keeps no full-size map per frame:
- * BENCHMARKS.md), and before the app's engine deghosted large brackets in place too (BENCHMARKS.md "Frames the
- * alignment moved"), so the same constants serve both, on the safe side.
+ * What deghosting adds (`--deghost auto`, the judge network), the same for every method: the judge's worker heap
+ * and, while one frame at a time is deghosted in place, its feathered weight and the box filter's scratch (4 bytes a
+ * pixel each). Since the masks stay at the detector's working size (stop 24), the measured extra is within the runs'
+ * noise: `npx tsx bench/merge-memory.ts --deghost`, the larger of two runs (2026-12-02 08:55-09:07): mertens 1112 /
+ * 1781 MiB (12 MP, 3 / 5 frames), 2179 MiB (24 MP); radiance 1275 / 1595, 2148; learned 1486 / 1983, 2179 (the same
+ * cell moved by up to 221 MiB between the two runs), 0-290 MiB over the plain models. These constants keep every one
+ * of them under the estimate, by 13-24 % with the margin. The app's engine deghosts large brackets in place too,
+ * its undo tiles in a temporary file (BENCHMARKS.md "Deghosted merges: masks at the detector's size").
  */
-export const DEGHOST_MEMORY: Record<Method, MemoryModel> = {
-  mertens: { fixed: 275 * MiB, perPixel: 81.2, perFrame: 26.6 },
-  radiance: { fixed: 187 * MiB, perPixel: 60, perFrame: 21.9 },
-  learned: { fixed: 136 * MiB, perPixel: 88.4, perFrame: 33.4 },
-};
+const DEGHOST_EXTRA: MemoryModel = { fixed: 100 * MiB, perPixel: 8, perFrame: 8 };
+export const DEGHOST_MEMORY: Record<Method, MemoryModel> = { mertens: DEGHOST_EXTRA, radiance: DEGHOST_EXTRA, learned: DEGHOST_EXTRA };
 
 /** The estimate's headroom over the fit. */
 export const MERGE_MEMORY_MARGIN = 1.1;

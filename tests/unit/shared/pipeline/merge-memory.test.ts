@@ -25,17 +25,17 @@ describe('mergePeakBytes', () => {
     expect(estimate).toBeLessThanOrEqual(peak * 1.2);
   });
 
-  // With `--deghost auto` (bench/merge-memory.ts --deghost, 2026-12-02: the larger of two runs).
+  // With `--deghost auto` (bench/merge-memory.ts --deghost, 2026-12-02 08:55-09:07: the larger of two runs).
   const deghosted: Array<[Method, number, number, number, number]> = [
-    ['mertens', 4240, 2832, 3, 2269 * MiB],
-    ['mertens', 4240, 2832, 5, 3309 * MiB],
-    ['mertens', 6000, 4000, 3, 4138 * MiB],
-    ['radiance', 4240, 2832, 3, 2009 * MiB],
-    ['radiance', 4240, 2832, 5, 2743 * MiB],
-    ['radiance', 6000, 4000, 3, 3489 * MiB],
-    ['learned', 4240, 2832, 3, 2512 * MiB],
-    ['learned', 4240, 2832, 5, 3649 * MiB],
-    ['learned', 6000, 4000, 3, 4342 * MiB],
+    ['mertens', 4240, 2832, 3, 1112 * MiB],
+    ['mertens', 4240, 2832, 5, 1781 * MiB],
+    ['mertens', 6000, 4000, 3, 2179 * MiB],
+    ['radiance', 4240, 2832, 3, 1275 * MiB],
+    ['radiance', 4240, 2832, 5, 1595 * MiB],
+    ['radiance', 6000, 4000, 3, 2148 * MiB],
+    ['learned', 4240, 2832, 3, 1486 * MiB],
+    ['learned', 4240, 2832, 5, 1983 * MiB],
+    ['learned', 6000, 4000, 3, 2179 * MiB],
   ];
   it.each(deghosted)('%s deghosted, %i x %i, %i frames: at least what was measured, at most a quarter more', (method, w, h, k, peak) => {
     const estimate = mergePeakBytes(w, h, k, method, { deghost: true });
