@@ -117,7 +117,7 @@ export interface DeghostedBracket {
  * The mask feathered into a 0..1 replacement weight: 1 on the whole mask, falling to 0 within `feather` pixels outside
  * it. A dilation by twice the box radius (windows clipped at the borders), then two box filters, all at the frames'
  * size. The mask is read as it is kept (ScaledPlane), a row at a time: no full-size mask is made beside the weight
- * (three 24 MB masks per frame at 24 MP, which fragmented the engine's heap), only a ring of the rows in the window.
+ * (three 24 MB masks per frame at 24 MP before), only a ring of the rows in the window.
  */
 export function featherMask(mask: ScaledPlane<Uint8Array>, feather: number): Float32Array {
   const { width: w, height: h } = mask;

@@ -137,8 +137,8 @@ export function judgeInput(frames: LinearImage[], options: JudgeInputOptions): J
 /**
  * The detection from the network's output (pairs x paddedHeight x paddedWidth ghost probabilities):
  * rescaled so `threshold` reads 0.5, thresholded, opened, closed and hole-filled as detect.ts does,
- * and kept at the working size, read at the frames' size by nearest lookup (ScaledPlane); each frame's level map from the reference is learnt again
- * without what the judge masked.
+ * and kept at the working size, read at the frames' size by nearest lookup (ScaledPlane); each
+ * frame's level map from the reference is learnt again without what the judge masked.
  */
 export function judgeDetection(input: JudgeInput, probability: Float32Array, threshold = DEFAULT_JUDGE_THRESHOLD): GhostDetection {
   const { width: w, height: h, paddedWidth: pw, paddedHeight: ph, fullWidth: fw, fullHeight: fh, reference, pairs, encoded } = input;

@@ -54,6 +54,9 @@ function bounds(mask: Uint8Array): [number, number, number, number] {
 const merge = (service: ProjectService, projectId: string, deghost?: { reference?: number; threshold?: number; strokes?: GhostStroke[] }) =>
   service.merge({ projectId, method: 'mertens', align: 'off', previewMaxSide: 1280, ...(deghost ? { deghost } : {}) });
 
+/** Every frame of the bracket as the frame view shows it (the frames as loaded, with align 'off'). */
+const shots = (service: ProjectService, projectId: string) => Promise.all([0, 1, 2].map((index) => service.framePreview({ projectId, index, maxSide: 1280 })));
+
 describe('ProjectService: deghosting', () => {
   it('finds the moving objects, and a remove stroke over them clears the mask there while an add stroke on a static area sets it', async () => {
     const service = new ProjectService();
@@ -165,7 +168,6 @@ describe('ProjectService: deghosting', () => {
     const copies = new ProjectService({ letGoMinPixels: Number.POSITIVE_INFINITY });
     const a = (await inPlace.load(files)).projectId;
     const b = (await copies.load(files)).projectId;
-    const shots = (service: ProjectService, projectId: string) => Promise.all([0, 1, 2].map((index) => service.framePreview({ projectId, index, maxSide: 1280 })));
     const before = await shots(inPlace, a);
     const deghost = { reference: bracket.reference };
     // A frame view asked while the merge has the frames deghosted in place (align 'off': they are the frames as loaded).
@@ -219,7 +221,6 @@ describe('ProjectService: deghosting', () => {
     const copies = new ProjectService({ letGoMinPixels: Number.POSITIVE_INFINITY });
     const a = (await broken.load(files)).projectId;
     const b = (await copies.load(files)).projectId;
-    const shots = (service: ProjectService, projectId: string) => Promise.all([0, 1, 2].map((index) => service.framePreview({ projectId, index, maxSide: 1280 })));
     const before = await shots(broken, a);
     const deghost = { reference: bracket.reference };
     await expect(merge(broken, a, deghost)).rejects.toThrow(/could not put the frames back after the full-size merge: .*could not be read back from the temporary file \(EIO: i\/o error, read\)\. The next merge reads them again from their files/);
