@@ -5,11 +5,11 @@
  * walk; raw-containers.ts finds the blocks and exifr reads them.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import exifr from 'exifr';
 import { fileKind } from '../../src-shared/bracket/file-kind';
 import { exifLocalTime, parseExifDateTime, type ShotInfo } from '../../src-shared/bracket/shot-info';
 import { LuxfuseError } from '../../src-shared/errors';
 import { ByteSource } from './byte-source';
+import { exifrParse } from './exifr-file';
 import { headerSize, jpegSize, sniffFormat, type HeaderFormat, type PixelSize } from './image-header';
 import { findCr3Blocks, findRafJpeg } from './raw-containers';
 
@@ -141,7 +141,7 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
 
 async function parseTags(input: string | Uint8Array): Promise<Tags> {
   try {
-    return ((await exifr.parse(input, EXIFR_OPTIONS)) as Tags | undefined) ?? {};
+    return ((await exifrParse(input, EXIFR_OPTIONS)) as Tags | undefined) ?? {};
   } catch {
     // A damaged or absent EXIF block does not make the image unreadable; its shot is just anonymous.
     return {};
@@ -153,9 +153,8 @@ async function cr3Tags(src: ByteSource): Promise<Tags> {
   const { cmt1, cmt2 } = await findCr3Blocks(src);
   const tags: Tags = cmt1 ? await parseTags(cmt1) : {};
   if (cmt2) {
-    const raw = (await exifr
-      .parse(cmt2, { ...EXIFR_OPTIONS, pick: undefined, translateKeys: false, ifd0: {}, exif: false })
-      .catch(() => undefined)) as Record<string, unknown> | undefined;
+    const options = { ...EXIFR_OPTIONS, pick: undefined, translateKeys: false, ifd0: {}, exif: false };
+    const raw = (await exifrParse(cmt2, options).catch(() => undefined)) as Record<string, unknown> | undefined;
     for (const [key, value] of Object.entries(raw ?? {})) {
       const name = EXIF_TAG_NAMES.get(Number(key));
       if (name) tags[name] = value;

@@ -4,7 +4,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import exifr from 'exifr';
 import type { LibraryFrame, LibraryGroup, LibraryScan, ScanStatus, Thumbnail } from '../../src-preload/contract';
 import type { ShotInfo } from '../../src-shared/bracket/shot-info';
 import { decodeJpeg } from '../../src-shared/codecs/jpeg';
@@ -12,6 +11,7 @@ import { fileKind } from '../../src-shared/bracket/file-kind';
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { toneMapGlobal } from '../../src-shared/tonemap/global';
+import { exifrThumbnail } from './exifr-file';
 import { groupFiles } from './group-service';
 import { readFrame } from './frames';
 import { extractRawThumbnail } from './raw-decode';
@@ -149,7 +149,7 @@ async function embeddedPreview(path: string): Promise<LinearImage | null> {
     return bitmapToLinear(thumb.data, thumb.width, thumb.height);
   }
   // JPEG/TIFF: the EXIF IFD1 thumbnail (about 160x120) is a few kB and decodes in a millisecond.
-  const jpeg = (await exifr.thumbnail(path)) as Uint8Array | Buffer | undefined;
+  const jpeg = await exifrThumbnail(path);
   if (!jpeg || jpeg.length < 100) return null;
   return decodeJpeg(new Uint8Array(jpeg), path);
 }
