@@ -4,19 +4,26 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A 24 MP merge touches a few GB of freshly allocated typed arrays; with 4 KiB pages the kernel's page faults
- * cost as much as the decoding (823k faults, about a third of a TIFF merge's CPU time, BENCHMARKS.md).
- * glibc backs large allocations with transparent huge pages when GLIBC_TUNABLES says so, and it only reads
- * that at start-up: on Linux the CLI runs itself again once with it set. LUXFUSE_HUGE_PAGES=0 turns it off.
+ * glibc's malloc, tuned for a 24 MP merge. It reads GLIBC_TUNABLES only at start-up: on Linux the CLI runs itself
+ * again once with them set. LUXFUSE_HUGE_PAGES=0 turns both off; a tunable already given is left as given.
+ * - hugetlb=1: a merge touches a few GB of freshly allocated typed arrays; with 4 KiB pages the kernel's page faults
+ *   cost as much as the decoding (823k faults, about a third of a TIFF merge's CPU time, BENCHMARKS.md). glibc
+ *   then backs large allocations with transparent huge pages.
+ * - mmap_threshold=1 MiB, fixed: by default the threshold rises to the size of each large block freed (up to
+ *   32 MiB), after which the many mid-sized planes of a merge (previews, pyramid levels, bands) come from the heap,
+ *   which they fragment and which is not given back. A 3 x 24 MP learned merge, deghosted, of a handheld bracket
+ *   peaked 300 MiB lower with it, no slower (BENCHMARKS.md, "The CLI's memory").
  */
-const HUGE_PAGES = 'glibc.malloc.hugetlb=1';
+const TUNABLES = ['glibc.malloc.hugetlb=1', 'glibc.malloc.mmap_threshold=1048576'];
 const tunables = process.env.GLIBC_TUNABLES ?? '';
-if (process.platform === 'linux' && process.env.LUXFUSE_HUGE_PAGES !== '0' && !tunables.includes('glibc.malloc.hugetlb')) {
+const missing = TUNABLES.filter((t) => !tunables.includes(t.slice(0, t.indexOf('='))));
+if (process.platform === 'linux' && process.env.LUXFUSE_HUGE_PAGES !== '0' && missing.length > 0) {
   // Its own process group, so a Ctrl+C reaches it once (forwarded below), not twice (cancel, then stop at once).
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     detached: true,
-    env: { ...process.env, GLIBC_TUNABLES: tunables ? `${tunables}:${HUGE_PAGES}` : HUGE_PAGES },
+    // The new process has every tunable in its text, so it does not start itself again.
+    env: { ...process.env, GLIBC_TUNABLES: [tunables, ...missing].filter(Boolean).join(':') },
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => {

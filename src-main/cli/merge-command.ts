@@ -88,7 +88,9 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   // Refused before the other frames decode when the machine cannot hold the merge (NotEnoughMemoryError).
   const decodedFrames = await readBracket(files, { memoryFor: { method, frames: files.length + (synthesize !== undefined ? 1 : 0), deghost: deghost.mode === 'auto' } });
   const decoded = performance.now();
-  const aligned = alignBracket(decodedFrames, align);
+  // The decoded frames are given up: a frame the alignment moves is not held twice through the merge (nor its
+  // original beside the next one's copy).
+  const aligned = alignBracket(decodedFrames, align, { consume: true });
   const frames = [...aligned.frames];
   const names = [...files];
   if (synthesize !== undefined) {

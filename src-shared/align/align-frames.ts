@@ -31,6 +31,12 @@ export interface AlignOptions {
   proxySide?: number;
   /** The frames' grey proxies at that side, when the caller has them already (suggestReference's); built here otherwise. */
   proxies?: readonly GreyProxy[];
+  /**
+   * The caller gives the input frames up: each moved frame's entry in `frames` is replaced by its moved copy as soon
+   * as that is made, so the original can be collected before the next frame is moved (the peak holds one frame more
+   * than the bracket, not one more per moved frame). The caller must hold no other reference to them.
+   */
+  consume?: boolean;
 }
 
 /** The transform applied: 'none' when the frame was left as it is (see note). */
@@ -300,11 +306,13 @@ export function alignFrames(frames: LinearImage[], opts: AlignOptions): AlignRes
   }
 
   let crop: Rect = { x: 0, y: 0, width: w, height: h };
-  const out = frames.map((f, i) => {
-    if (!report[i].warped) return f;
-    const r = warpFrame(f, full[i]);
+  const out = [...frames];
+  for (let i = 0; i < n; i++) {
+    if (!report[i].warped) continue;
+    const r = warpFrame(out[i], full[i]);
     crop = intersectRects(crop, r.valid);
-    return r.image;
-  });
+    out[i] = r.image;
+    if (opts.consume) frames[i] = r.image;
+  }
   return { frames: out, transforms: full.map((m) => describeAffine(m, w, h)), crop, report };
 }

@@ -41,6 +41,8 @@ export interface AlignBracketOptions {
   proxySide?: number;
   /** The frames' grey proxies at that side, kept from an earlier read (alignmentProxies); built here otherwise. */
   proxies?: readonly GreyProxy[];
+  /** The caller gives up `frames`: moved frames replace their originals in it as they are made (alignFrames' consume). */
+  consume?: boolean;
 }
 
 /** The grey proxies alignBracket aligns these frames on at this proxy side: one read of each frame, for suggestReference too. */
@@ -57,7 +59,7 @@ export function alignBracket(frames: LinearImage[], mode: AlignMode = 'similarit
   // Without a reference, the suggestion and the alignment share one read of each frame (its grey proxy).
   const proxies = options.proxies ?? (options.reference === undefined ? alignmentProxies(frames, proxySide) : undefined);
   const reference = options.reference ?? suggestReference(frames, proxies);
-  const result = alignFrames(frames, { reference, mode, proxySide, ...(proxies ? { proxies } : {}) });
+  const result = alignFrames(frames, { reference, mode, proxySide, ...(proxies ? { proxies } : {}), ...(options.consume ? { consume: true } : {}) });
   const alignment = result.report.map(
     (r): FrameAlignment => ({
       method: r.method,

@@ -86,6 +86,27 @@ describe('alignFrames', () => {
     expect(res.crop).toEqual({ x: 0, y: 3, width: W - 5, height: H - 3 });
   });
 
+  it('with consume, puts each moved copy in the caller\'s array in place of its original, and aligns the same', () => {
+    const still = photograph(scene, W, H, { dx: 0, dy: 0 }, 3, 7);
+    const moved = photograph(scene, W, H, { dx: 4.6, dy: -2.2 }, -3, 5);
+    const given = [ref, moved, still];
+    const plain = alignFrames([ref, moved, still], { reference: 0 });
+    const consumed = alignFrames(given, { reference: 0, consume: true });
+    expect(consumed.report).toEqual(plain.report);
+    expect(consumed.crop).toEqual(plain.crop);
+    // The caller's array now holds what was returned: the moved frame's copy, the others as they were.
+    expect(given).toEqual(consumed.frames);
+    expect(given[1]).toBe(consumed.frames[1]);
+    expect(given[1]).not.toBe(moved);
+    expect(given[0]).toBe(ref);
+    expect(given[2]).toBe(still);
+    expect(Buffer.from(consumed.frames[1].data.buffer).equals(Buffer.from(plain.frames[1].data.buffer))).toBe(true);
+    // Without consume the caller's array is left alone.
+    const kept = [ref, moved];
+    alignFrames(kept, { reference: 0 });
+    expect(kept[1]).toBe(moved);
+  });
+
   it('in translation mode moves by whole pixels, copying samples without resampling', () => {
     const pose = { dx: 7, dy: -4 };
     const moved = photograph(scene, W, H, pose, 4, 6);
