@@ -9,12 +9,12 @@ import { fileURLToPath } from 'node:url';
  * - hugetlb=1: a merge touches a few GB of freshly allocated typed arrays; with 4 KiB pages the kernel's page faults
  *   cost as much as the decoding (823k faults, about a third of a TIFF merge's CPU time, BENCHMARKS.md). glibc
  *   then backs large allocations with transparent huge pages.
- * - mmap_threshold=1 MiB, fixed: by default the threshold rises to the size of each large block freed (up to
+ * - mmap_threshold=4 MiB, fixed: by default the threshold rises to the size of each large block freed (up to
  *   32 MiB), after which the many mid-sized planes of a merge (previews, pyramid levels, bands) come from the heap,
- *   which they fragment and which is not given back. A 3 x 24 MP learned merge, deghosted, of a handheld bracket
- *   peaked 300 MiB lower with it, no slower (BENCHMARKS.md, "The CLI's memory").
+ *   which they fragment and which is not given back. A 3 x 24 MP learned merge peaked 200-250 MiB lower with it and
+ *   no slower; 1 MiB saved as much but made Mertens merges slower (BENCHMARKS.md, "The CLI's memory").
  */
-const TUNABLES = ['glibc.malloc.hugetlb=1', 'glibc.malloc.mmap_threshold=1048576'];
+const TUNABLES = ['glibc.malloc.hugetlb=1', 'glibc.malloc.mmap_threshold=4194304'];
 const tunables = process.env.GLIBC_TUNABLES ?? '';
 const missing = TUNABLES.filter((t) => !tunables.includes(t.slice(0, t.indexOf('='))));
 if (process.platform === 'linux' && process.env.LUXFUSE_HUGE_PAGES !== '0' && missing.length > 0) {
