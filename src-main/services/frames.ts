@@ -90,30 +90,42 @@ export interface ReadBracketOptions {
   memoryFor?: { method: MemoryMethod; frames?: number; deghost?: boolean };
 }
 
-/** Frames of one bracket in the given order, checked to fit together. Reads two files at a time. */
-export async function readBracket(paths: readonly string[], options: ReadBracketOptions = {}): Promise<LinearImage[]> {
-  if (paths.length < 2) throw new InputFileError(`a bracket needs at least 2 files, got ${paths.length}`);
-  const frames: LinearImage[] = new Array(paths.length);
+/**
+ * read(0) .. read(count - 1), two at a time (one decodes while the other reads its file), started in order of index.
+ * The first failure stops both lanes from starting another and is what this rejects with.
+ */
+export async function inTwoLanes<T>(count: number, read: (index: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
   let next = 0;
-  let checked = !options.memoryFor;
   let stopped = false;
-  const worker = async () => {
-    while (next < paths.length && !stopped) {
+  const lane = async (): Promise<void> => {
+    while (next < count && !stopped) {
       const i = next++;
       try {
-        frames[i] = await readFrame(paths[i]);
-        if (!checked) {
-          checked = true;
-          const { frames: count = paths.length, method, deghost } = options.memoryFor!;
-          checkMergeMemoryHere(frames[i].width, frames[i].height, count, method, deghost);
-        }
+        out[i] = await read(i);
       } catch (error) {
         stopped = true;
         throw error;
       }
     }
   };
-  await Promise.all([worker(), worker()]);
+  await Promise.all([lane(), lane()]);
+  return out;
+}
+
+/** Frames of one bracket in the given order, checked to fit together. Reads two files at a time. */
+export async function readBracket(paths: readonly string[], options: ReadBracketOptions = {}): Promise<LinearImage[]> {
+  if (paths.length < 2) throw new InputFileError(`a bracket needs at least 2 files, got ${paths.length}`);
+  let checked = !options.memoryFor;
+  const frames = await inTwoLanes(paths.length, async (i) => {
+    const frame = await readFrame(paths[i]);
+    if (!checked) {
+      checked = true;
+      const { frames: count = paths.length, method, deghost } = options.memoryFor!;
+      checkMergeMemoryHere(frame.width, frame.height, count, method, deghost);
+    }
+    return frame;
+  });
   checkBracket(frames);
   return frames;
 }

@@ -8,7 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { LinearImage } from '../../src-shared/image/linear-image';
-import { InputFileError, readFrame } from './frames';
+import { InputFileError, inTwoLanes, readFrame } from './frames';
 
 /** Frames from this many pixels on are let go once aligned (smaller ones cost little to keep and would cost a decode to get back). */
 export const LET_GO_MIN_PIXELS = 4_000_000;
@@ -105,16 +105,7 @@ export class OriginalFrames {
 
   /** Every frame with its samples (those let go read again, two at a time, as the bracket was opened). */
   async all(): Promise<LinearImage[]> {
-    const out: LinearImage[] = new Array(this.frames.length);
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < out.length) {
-        const i = next++;
-        out[i] = await this.frame(i);
-      }
-    };
-    await Promise.all([lane(), lane()]);
-    return out;
+    return inTwoLanes(this.frames.length, (i) => this.frame(i));
   }
 
   /**
