@@ -6,7 +6,8 @@
 correct-hdr.onnx ('ldr' [1,5,H,W] -> 'log_hdr' [1,3,H,W]) and correct-ldr.onnx ('log_hdr' -> 'ldr'),
 opset 17, batch norm folded (eval mode), H and W dynamic (multiples of 16). Each graph must use only
 ops onnxruntime-web's WebGPU backend runs (WEBGPU_OPS) and its first Conv must have <= 3 input
-channels, or nothing is written. Golden cases are
+channels, or nothing is written; Conv inputs of other channel counts that are not multiples of 4 are
+padded with zero channels (webgpu_graph.py: WebGPU got some of them wrong). Golden cases are
 small seeded renders (data.render_pair on a synthetic radiance field) run through PyTorch in eval
 mode and, with onnxruntime-web's WASM backend in Node (Python here has no onnxruntime), through
 the ONNX files; only when both nets agree within TOLERANCE are the files moved into place.
@@ -30,6 +31,7 @@ import torch
 sys.path.insert(0, os.path.dirname(__file__))
 from model import DRHT, count_params  # noqa: E402
 from render import render_pair  # noqa: E402
+from webgpu_graph import pad_conv_channels  # noqa: E402
 
 OPSET = 17
 TOLERANCE = 1e-3
@@ -82,7 +84,11 @@ def export(net: torch.nn.Module, example: torch.Tensor, path: str, input_name: s
     torch.onnx.export(net, example, path, opset_version=OPSET, input_names=[input_name], output_names=[output_name],
                       dynamic_axes={input_name: {2: 'H', 3: 'W'}, output_name: {2: 'H', 3: 'W'}})
     m = onnx.load(path)
+    # WebGPU gets some Convs over channel counts neither 3 nor a multiple of 4 wrong: their inputs are padded with zeros.
+    for line in pad_conv_channels(m):
+        print(f'{os.path.basename(path)}: {line}')
     onnx.checker.check_model(m)
+    onnx.save(m, path)
     ops = sorted({n.op_type for n in m.graph.node})
     odd = [o for o in ops if o not in WEBGPU_OPS]
     if odd:
