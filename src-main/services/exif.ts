@@ -36,6 +36,7 @@ const TAGS = [
   'OffsetTimeOriginal',
   'ExifImageWidth', // PixelXDimension
   'ExifImageHeight',
+  'Orientation',
 ] as const;
 
 type Tags = Partial<Record<(typeof TAGS)[number], unknown>>;
@@ -133,10 +134,17 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
     focalLength: positive(t.FocalLength),
     width: dims?.width,
     height: dims?.height,
+    orientation: orientationOf(t.Orientation),
   };
   // Only the fields the file had: keeps JSON and test expectations free of undefined keys.
   for (const key of Object.keys(info) as (keyof ShotInfo)[]) if (info[key] === undefined) delete info[key];
   return info;
+}
+
+/** EXIF Orientation where it is one of the eight values; anything else is read as 1 (as stored), as viewers do. */
+function orientationOf(v: unknown): number | undefined {
+  const n = num(v);
+  return n !== undefined && Number.isInteger(n) && n >= 1 && n <= 8 ? n : undefined;
 }
 
 async function parseTags(input: string | Uint8Array): Promise<Tags> {

@@ -4,6 +4,7 @@ import { fileKind } from '../../src-shared/bracket/file-kind';
 import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
+import { orientImage } from '../../src-shared/image/orient';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import type { MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 import { readShotInfo } from './exif';
@@ -74,6 +75,8 @@ export async function readFrame(path: string): Promise<LinearImage> {
       dateTimeOriginal: shot.localTime ?? image.meta.dateTimeOriginal,
     };
     if (shot.exposureTime && shot.exposureTime > 0) image.ev = evFromSettings(shot.exposureTime, shot.iso, shot.fNumber);
+    // Turned as it is shown (a camera held upright tags its files 6 or 8). LibRaw turns RAW frames itself.
+    if (fileKind(path) !== 'raw') image = orientImage(image, shot.orientation);
   } catch {
     // Pixels decoded but the metadata did not: the frame is usable, its exposure is unknown.
   }

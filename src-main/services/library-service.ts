@@ -10,7 +10,9 @@ import { decodeJpeg } from '../../src-shared/codecs/jpeg';
 import { fileKind } from '../../src-shared/bracket/file-kind';
 import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
+import { orientImage } from '../../src-shared/image/orient';
 import { toneMapGlobal } from '../../src-shared/tonemap/global';
+import { readShotInfo } from './exif';
 import { exifrThumbnail } from './exifr-file';
 import { groupFiles } from './group-service';
 import { readFrame } from './frames';
@@ -151,7 +153,9 @@ async function embeddedPreview(path: string): Promise<LinearImage | null> {
   // JPEG/TIFF: the EXIF IFD1 thumbnail (about 160x120) is a few kB and decodes in a millisecond.
   const jpeg = await exifrThumbnail(path);
   if (!jpeg || jpeg.length < 100) return null;
-  return decodeJpeg(new Uint8Array(jpeg), path);
+  // Stored as the sensor read it, like the image: turned as the file says it is shown (readFrame turns the image).
+  const orientation = (await readShotInfo(path).catch(() => null))?.orientation;
+  return orientImage(decodeJpeg(new Uint8Array(jpeg), path), orientation);
 }
 
 function bitmapToLinear(rgb: Uint8Array, width: number, height: number): LinearImage {

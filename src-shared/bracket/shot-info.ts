@@ -27,6 +27,8 @@ export interface ShotInfo {
   focalLength?: number;
   width?: number;
   height?: number;
+  /** EXIF Orientation, 1..8 (src-shared/image/orient.ts); width and height are as stored, before it turns them. */
+  orientation?: number;
 }
 
 /** EXIF ExposureMode value for auto bracketing. */

@@ -1,0 +1,56 @@
+/**
+ * A frame turned the way its EXIF Orientation (TIFF tag 274) says it is shown. Cameras store a portrait shot's
+ * pixels as the sensor read them and tag the file 6 or 8; every viewer turns them. The engine works on the image
+ * as shown, so a vertical bracket merges, previews and exports upright (the outputs carry no orientation tag).
+ *
+ * Orientation, as the tag's values define it (where the stored first row and column belong):
+ * 1 as stored; 2 mirrored left-right; 3 turned 180 degrees; 4 mirrored top-bottom; 5 transposed (mirrored
+ * along the main diagonal); 6 turned 90 degrees clockwise; 7 transversed (mirrored along the other diagonal);
+ * 8 turned 90 degrees anticlockwise.
+ */
+import type { LinearImage } from './linear-image';
+import { frameSamples } from './samples';
+
+/** Whether `o` is an orientation that changes the pixels (2..8). */
+export function turnsImage(o: number | undefined): o is 2 | 3 | 4 | 5 | 6 | 7 | 8 {
+  return o !== undefined && Number.isInteger(o) && o >= 2 && o <= 8;
+}
+
+/**
+ * The image as shown for orientation `o`: a new image (width and height swapped for 5-8) in frame memory
+ * (shared where the thread shares frames), or the same image for 1 and for values outside 1..8.
+ */
+export function orientImage(image: LinearImage, o: number | undefined): LinearImage {
+  if (!turnsImage(o)) return image;
+  const { width: w, height: h, channels: ch, data } = image;
+  const swap = o >= 5;
+  const ow = swap ? h : w;
+  const oh = swap ? w : h;
+  const out = frameSamples(w * h * ch);
+  // Source pixel of output (x, y): sx = ax + bx*x + cx*y, sy = ay + by*x + cy*y.
+  const [ax, bx, cx, ay, by, cy] = SOURCE[o](w, h);
+  for (let y = 0; y < oh; y++) {
+    let o0 = y * ow * ch;
+    for (let x = 0; x < ow; x++) {
+      const sx = ax + bx * x + cx * y;
+      const sy = ay + by * x + cy * y;
+      const s = (sy * w + sx) * ch;
+      for (let c = 0; c < ch; c++) out[o0 + c] = data[s + c];
+      o0 += ch;
+    }
+  }
+  return { ...image, width: ow, height: oh, data: out };
+}
+
+type Affine = [number, number, number, number, number, number];
+
+/** Per orientation, the stored pixel an output pixel reads (W, H: the stored size). */
+const SOURCE: Record<2 | 3 | 4 | 5 | 6 | 7 | 8, (w: number, h: number) => Affine> = {
+  2: (w) => [w - 1, -1, 0, 0, 0, 1],
+  3: (w, h) => [w - 1, -1, 0, h - 1, 0, -1],
+  4: (_w, h) => [0, 1, 0, h - 1, 0, -1],
+  5: () => [0, 0, 1, 0, 1, 0],
+  6: (_w, h) => [0, 0, 1, h - 1, -1, 0],
+  7: (w, h) => [w - 1, 0, -1, h - 1, -1, 0],
+  8: (w) => [w - 1, 0, -1, 0, 1, 0],
+};

@@ -1,0 +1,78 @@
+/**
+ * Frames tagged with an EXIF Orientation are read turned as they are shown: checked against ImageMagick's
+ * -auto-orient on every value, and through the header reader, readFrame and the library's thumbnails.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readShotInfo } from '../../../../src-main/services/exif';
+import { readFrame } from '../../../../src-main/services/frames';
+import { LibraryService } from '../../../../src-main/services/library-service';
+import { encodeTiff } from '../../../../src-shared/codecs/tiff-write';
+import { externalCommand, imagemagickTool, run } from '../../helpers/external-tools';
+import { jpegWithExif } from './shot-fixtures';
+
+const magick = imagemagickTool();
+const exiftool = externalCommand('exiftool', 'libimage-exiftool-perl');
+const dir = mkdtempSync(join(tmpdir(), 'luxfuse-orient-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A 7 x 4 8-bit RGB TIFF whose every pixel differs, tagged with `orientation`. */
+function taggedTiff(orientation: number): string {
+  const w = 7;
+  const h = 4;
+  const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 37 + 11) % 256);
+  const path = join(dir, `o${orientation}.tif`);
+  writeFileSync(path, encodeTiff({ width: w, height: h, channels: 3, bits: 8, data, exif: { orientation, make: 'Luxfuse' } }));
+  return path;
+}
+
+describe('EXIF orientation', () => {
+  it.skipIf(magick.skip)(magick.title('turns every orientation as ImageMagick -auto-orient does'), async () => {
+    magick.requireAvailable();
+    for (let o = 1; o <= 8; o++) {
+      const tagged = taggedTiff(o);
+      expect((await readShotInfo(tagged)).orientation).toBe(o);
+      const upright = join(dir, `o${o}-magick.tif`);
+      run('convert', [tagged, '-auto-orient', '+repage', '-depth', '8', upright]);
+      // ImageMagick writes the turned pixels tagged 1 (or untagged): read as stored.
+      expect([1, undefined]).toContain((await readShotInfo(upright)).orientation);
+      const ours = await readFrame(tagged);
+      const theirs = await readFrame(upright);
+      expect([ours.width, ours.height], `orientation ${o}`).toEqual([theirs.width, theirs.height]);
+      expect([ours.width, ours.height]).toEqual(o >= 5 ? [4, 7] : [7, 4]);
+      expect(Buffer.from(ours.data.buffer).equals(Buffer.from(theirs.data.buffer)), `orientation ${o}: the same samples`).toBe(true);
+    }
+  });
+
+  it('reads a portrait JPEG upright, and its library thumbnail too', async () => {
+    const path = join(dir, 'portrait.jpg');
+    writeFileSync(path, jpegWithExif({ orientation: 6, make: 'Luxfuse', exposureTime: 1 / 60 }, 48, 32));
+    const shot = await readShotInfo(path);
+    // The header's size is as stored; the frame is as shown.
+    expect([shot.width, shot.height, shot.orientation]).toEqual([48, 32, 6]);
+    const frame = await readFrame(path);
+    expect([frame.width, frame.height]).toEqual([32, 48]);
+    expect(frame.meta.exposureTime).toBeCloseTo(1 / 60);
+    const library = new LibraryService();
+    await library.scan([dir]);
+    const thumb = await library.thumbnail(path);
+    expect(thumb.height).toBeGreaterThan(thumb.width);
+  });
+
+  it.skipIf(exiftool.skip)(exiftool.title("turns a portrait JPEG's embedded EXIF thumbnail too"), async () => {
+    exiftool.requireAvailable();
+    const sub = mkdtempSync(join(dir, 'thumb-'));
+    const path = join(sub, 'portrait.jpg');
+    writeFileSync(path, jpegWithExif({ orientation: 6, make: 'Luxfuse' }, 64, 48));
+    const small = join(sub, 'small.jpg.bin');
+    writeFileSync(small, jpegWithExif(undefined, 16, 12));
+    run('exiftool', ['-q', '-overwrite_original', `-ThumbnailImage<=${small}`, path]);
+    const library = new LibraryService();
+    await library.scan([sub]);
+    // The library shows the 16 x 12 embedded thumbnail, turned: 12 wide, 16 high.
+    const thumb = await library.thumbnail(path);
+    expect([thumb.width, thumb.height]).toEqual([12, 16]);
+  });
+});
