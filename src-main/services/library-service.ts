@@ -142,7 +142,18 @@ export async function thumbnailFor(path: string): Promise<Thumbnail> {
   return { width: toned.width, height: toned.height, data: toned.data };
 }
 
+/**
+ * The file's embedded preview, turned as the file says it is shown: like the sensor's pixels, it is stored unturned
+ * (readFrame turns the image; LibRaw turns a RAW image, not its thumbnail).
+ */
 async function embeddedPreview(path: string): Promise<LinearImage | null> {
+  const preview = await storedPreview(path);
+  if (!preview) return null;
+  const orientation = (await readShotInfo(path).catch(() => null))?.orientation;
+  return orientImage(preview, orientation);
+}
+
+async function storedPreview(path: string): Promise<LinearImage | null> {
   if (fileKind(path) === 'raw') {
     const bytes = new Uint8Array(await readFile(path));
     const thumb = await extractRawThumbnail(bytes, path);
@@ -153,9 +164,7 @@ async function embeddedPreview(path: string): Promise<LinearImage | null> {
   // JPEG/TIFF: the EXIF IFD1 thumbnail (about 160x120) is a few kB and decodes in a millisecond.
   const jpeg = await exifrThumbnail(path);
   if (!jpeg || jpeg.length < 100) return null;
-  // Stored as the sensor read it, like the image: turned as the file says it is shown (readFrame turns the image).
-  const orientation = (await readShotInfo(path).catch(() => null))?.orientation;
-  return orientImage(decodeJpeg(new Uint8Array(jpeg), path), orientation);
+  return decodeJpeg(new Uint8Array(jpeg), path);
 }
 
 function bitmapToLinear(rgb: Uint8Array, width: number, height: number): LinearImage {

@@ -33,6 +33,8 @@ export interface DngOptions {
   thumbnail?: boolean;
   /** Sensor size to claim in the raw IFD instead of the real one (the data stays width x height): for size limits. */
   declaredSize?: { width: number; height: number };
+  /** IFD0 Orientation (274), 1..8. Default 1. */
+  orientation?: number;
 }
 
 /** A plausible camera: each channel sees some of its neighbours. Rows sum to 1. */
@@ -175,7 +177,7 @@ export function writeDng(opts: DngOptions): Uint8Array {
     { tag: 258, type: TIFF_SHORT, value: [8, 8, 8] },
     { tag: 259, type: TIFF_SHORT, value: [1] },
     { tag: 262, type: TIFF_SHORT, value: [2] },
-    { tag: 274, type: TIFF_SHORT, value: [1] },
+    { tag: 274, type: TIFF_SHORT, value: [opts.orientation ?? 1] },
     { tag: 277, type: TIFF_SHORT, value: [3] },
     { tag: 278, type: TIFF_LONG, value: [th] },
     { tag: 284, type: TIFF_SHORT, value: [1] },

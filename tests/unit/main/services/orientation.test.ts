@@ -11,6 +11,7 @@ import { readFrame } from '../../../../src-main/services/frames';
 import { LibraryService } from '../../../../src-main/services/library-service';
 import { encodeTiff } from '../../../../src-shared/codecs/tiff-write';
 import { externalCommand, imagemagickTool, run } from '../../helpers/external-tools';
+import { writeDng } from '../../helpers/dng-writer';
 import { jpegWithExif } from './shot-fixtures';
 
 const magick = imagemagickTool();
@@ -74,5 +75,33 @@ describe('EXIF orientation', () => {
     // The library shows the 16 x 12 embedded thumbnail, turned: 12 wide, 16 high.
     const thumb = await library.thumbnail(path);
     expect([thumb.width, thumb.height]).toEqual([12, 16]);
+  });
+
+  it('leaves turning a RAW frame to LibRaw, which turns it once; its library thumbnail is upright', async () => {
+    const scene = (x: number, y: number): [number, number, number] => [0.05 + (x / 48) * 0.3, 0.1 + (y / 32) * 0.2, 0.2];
+    for (const [orientation, size] of [
+      [1, [48, 32]],
+      [6, [32, 48]],
+      [8, [32, 48]],
+      [3, [48, 32]],
+    ] as const) {
+      const path = join(dir, `o${orientation}.dng`);
+      writeFileSync(path, writeDng({ width: 48, height: 32, scene, orientation }));
+      expect((await readShotInfo(path)).orientation).toBe(orientation);
+      const frame = await readFrame(path);
+      expect([frame.width, frame.height], `orientation ${orientation}`).toEqual(size);
+      // The library's thumbnail is upright too. (LibRaw extracts no preview from this synthetic DNG, so this is the
+      // thumbnail made from the decoded frame; a camera's embedded RAW preview is turned by embeddedPreview, untested here.)
+      const library = new LibraryService();
+      await library.scan([path]);
+      const thumb = await library.thumbnail(path);
+      expect(thumb.width > thumb.height, `orientation ${orientation}: the thumbnail`).toBe(size[0] > size[1]);
+      // Brighter to the stored right: shown at the bottom for 6 (turned clockwise), at the top for 8, at the left for 3.
+      const at = (x: number, y: number) => frame.data[(y * frame.width + x) * 3];
+      const w = frame.width - 1;
+      const h = frame.height - 1;
+      const brighter = { 1: at(w, 0) > at(0, 0), 6: at(0, h) > at(0, 0), 8: at(0, 0) > at(0, h), 3: at(0, 0) > at(w, 0) }[orientation];
+      expect(brighter, `orientation ${orientation}: where the stored right side went`).toBe(true);
+    }
   });
 });
