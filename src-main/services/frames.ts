@@ -61,6 +61,7 @@ export async function readFrame(path: string): Promise<LinearImage> {
     throw error;
   }
   image.meta.sourceName = path;
+  let orientation: number | undefined;
   try {
     const shot = await readShotInfo(path);
     // EXIF first; what the decoder read itself (LibRaw, for RAW files) where EXIF has nothing.
@@ -75,12 +76,12 @@ export async function readFrame(path: string): Promise<LinearImage> {
       dateTimeOriginal: shot.localTime ?? image.meta.dateTimeOriginal,
     };
     if (shot.exposureTime && shot.exposureTime > 0) image.ev = evFromSettings(shot.exposureTime, shot.iso, shot.fNumber);
-    // Turned as it is shown (a camera held upright tags its files 6 or 8). LibRaw turns RAW frames itself.
-    if (fileKind(path) !== 'raw') image = orientImage(image, shot.orientation);
+    orientation = shot.orientation;
   } catch {
     // Pixels decoded but the metadata did not: the frame is usable, its exposure is unknown.
   }
-  return image;
+  // Turned as it is shown (a camera held upright tags its files 6 or 8). LibRaw turns RAW frames itself.
+  return fileKind(path) === 'raw' ? image : orientImage(image, orientation);
 }
 
 export interface ReadBracketOptions {
