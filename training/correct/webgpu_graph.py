@@ -1,11 +1,13 @@
 """Graph rewrites that keep an exported ONNX net away from onnxruntime-web WebGPU bugs; each leaves the maths unchanged.
 
-pad_conv_channels: onnxruntime-web's WebGPU Conv (1.30, checked with SwiftShader) gives wrong outputs for a Conv whose
-input has a channel count that is neither 3 nor a multiple of 4. correct-hdr.onnx's second Conv (18 input channels:
-16 from the first, 2 average-pooled) was off by up to 7.4 on a range of 5.8 while its input agreed to 1.4e-6 (a
-scratch bisection that made every intermediate a graph output and ran WASM and WebGPU side by side); every Conv
-downstream inherited it. The rewrite pads such an input with zero channels up to the next multiple of 4 (a Pad on
-the channel axis) and the weight with zero columns for them: the same sums, one more read of zeros.
+pad_conv_channels: onnxruntime-web's WebGPU Conv (1.30, checked with SwiftShader) gave wrong outputs for some Convs
+whose input channel count is neither 3 nor a multiple of 4. correct-hdr.onnx's second Conv (18 input channels: 16
+from the first, 2 average-pooled) was off by up to 7.4 on a range of 5.8 while its input agreed to 1.4e-6, and with
+that one mended its last decoder Conv (21 channels) was still wrong (a scratch bisection that made every
+intermediate a graph output and ran WASM and WebGPU side by side). Convs over 19, 34, 11, 9 and 1 channels in our
+nets came out right, so the count is not the whole condition; the rewrite pads every such input (but 3) with zero
+channels up to the next multiple of 4 (a Pad on the channel axis) and the weight with zero columns for them: the
+same sums, one more read of zeros.
 
   /usr/bin/python3 training/correct/webgpu_graph.py resources/models/correct-hdr.onnx [...]
 rewrites files in place and prints what it changed.
