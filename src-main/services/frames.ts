@@ -4,7 +4,7 @@ import { fileKind } from '../../src-shared/bracket/file-kind';
 import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
-import { orientImage } from '../../src-shared/image/orient';
+import { orientImage, reorient, turnsImage } from '../../src-shared/image/orient';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import type { MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 import { readShotInfo } from './exif';
@@ -81,7 +81,9 @@ export async function readFrame(path: string): Promise<LinearImage> {
     // Pixels decoded but the metadata did not: the frame is usable, its exposure is unknown.
   }
   // Turned as it is shown (a camera held upright tags its files 6 or 8). LibRaw turns RAW frames itself.
-  return fileKind(path) === 'raw' ? image : orientImage(image, orientation);
+  const shown = fileKind(path) === 'raw' ? image : orientImage(image, orientation);
+  if (turnsImage(orientation)) shown.meta = { ...shown.meta, orientation };
+  return shown;
 }
 
 export interface ReadBracketOptions {
@@ -130,6 +132,24 @@ export async function readBracket(paths: readonly string[], options: ReadBracket
     }
     return frame;
   });
-  checkBracket(frames);
+  checkBracket(sameOrientation(frames));
+  return frames;
+}
+
+/**
+ * The frames of a bracket turned alike. A camera pointed up or down (a ceiling, a floor) can tag the frames of one
+ * bracket differently as it shoots them, though it did not turn: each frame turned by its own tag would then not
+ * line up, or not be the same size. Frames whose orientation differs from the bracket's (the one most frames have; on
+ * a tie the middle frame's) are turned as the bracket is, in place in `frames`, which is returned.
+ */
+export function sameOrientation(frames: LinearImage[]): LinearImage[] {
+  const of = (f: LinearImage): number => (turnsImage(f.meta.orientation) ? f.meta.orientation : 1);
+  const counts = new Map<number, number>();
+  for (const f of frames) counts.set(of(f), (counts.get(of(f)) ?? 0) + 1);
+  if (counts.size < 2) return frames;
+  const most = Math.max(...counts.values());
+  const middle = of(frames[Math.floor((frames.length - 1) / 2)]);
+  const bracket = counts.get(middle) === most ? middle : [...counts].find(([, n]) => n === most)![0];
+  for (let i = 0; i < frames.length; i++) frames[i] = reorient(frames[i], bracket);
   return frames;
 }

@@ -8,6 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { LinearImage } from '../../src-shared/image/linear-image';
+import { reorient } from '../../src-shared/image/orient';
 import { InputFileError, inTwoLanes, readFrame } from './frames';
 
 /** Frames from this many pixels on are let go once aligned (smaller ones cost little to keep and would cost a decode to get back). */
@@ -131,7 +132,8 @@ export class OriginalFrames {
     const path = this.paths[index];
     const was = this.frames[index];
     await this.checkFile(index);
-    const frame = await readFrame(path);
+    // Turned as the bracket was when opened (readBracket's sameOrientation), not only by its own tag.
+    const frame = reorient(await readFrame(path), was.meta.orientation);
     if (frame.width !== was.width || frame.height !== was.height || frame.channels !== was.channels) {
       throw new InputFileError(`${path} now decodes to ${frame.width}x${frame.height}, not the ${was.width}x${was.height} it was opened at: open the files again`, path);
     }

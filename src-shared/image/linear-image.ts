@@ -18,6 +18,8 @@ export interface ImageMeta {
   model?: string;
   /** ISO 8601 local time with sub-seconds where the file had them. */
   dateTimeOriginal?: string;
+  /** The EXIF orientation (2..8) the samples were turned by from the file's stored layout (src-shared/image/orient.ts); absent: as stored. */
+  orientation?: number;
 }
 
 export interface LinearImage {

@@ -42,6 +42,25 @@ export function orientImage(image: LinearImage, o: number | undefined): LinearIm
   return { ...image, width: ow, height: oh, data: out };
 }
 
+/** The orientation that undoes `o`: the quarter turns undo each other, the rest undo themselves. */
+export function inverseOrientation(o: number): number {
+  return o === 6 ? 8 : o === 8 ? 6 : o;
+}
+
+/**
+ * The image turned as orientation `to` says, whatever it was turned by before (meta.orientation; absent: as
+ * stored). The same image when they agree; meta.orientation says `to` after.
+ */
+export function reorient(image: LinearImage, to: number | undefined): LinearImage {
+  const from = turnsImage(image.meta.orientation) ? image.meta.orientation : 1;
+  const target = turnsImage(to) ? to : 1;
+  if (from === target) return image;
+  const stored = orientImage(image, inverseOrientation(from));
+  const out = orientImage(stored, target);
+  const { orientation: _was, ...meta } = image.meta;
+  return { ...out, meta: target === 1 ? meta : { ...meta, orientation: target } };
+}
+
 type Affine = [number, number, number, number, number, number];
 
 /** Per orientation, the stored pixel an output pixel reads (W, H: the stored size). */

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readShotInfo } from '../../../../src-main/services/exif';
-import { readFrame } from '../../../../src-main/services/frames';
+import { readBracket, readFrame } from '../../../../src-main/services/frames';
+import { OriginalFrames } from '../../../../src-main/services/original-frames';
 import { LibraryService } from '../../../../src-main/services/library-service';
 import { encodeTiff } from '../../../../src-shared/codecs/tiff-write';
 import { externalCommand, imagemagickTool, run } from '../../helpers/external-tools';
@@ -103,5 +104,35 @@ describe('EXIF orientation', () => {
       const brighter = { 1: at(w, 0) > at(0, 0), 6: at(0, h) > at(0, 0), 8: at(0, 0) > at(0, h), 3: at(0, 0) > at(w, 0) }[orientation];
       expect(brighter, `orientation ${orientation}: where the stored right side went`).toBe(true);
     }
+  });
+
+  it('turns a bracket alike when the camera tagged its frames differently (pointed at a ceiling), and reads a let-go frame again the same way', async () => {
+    const w = 7;
+    const h = 4;
+    const data = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 37 + 11) % 256);
+    const bracket = async (tags: number[], name: string) => {
+      const paths = tags.map((orientation, i) => {
+        const path = join(dir, `${name}-${i}.tif`);
+        writeFileSync(path, encodeTiff({ width: w, height: h, channels: 3, bits: 8, data, exif: { orientation, exposureTime: 1 / (60 * 4 ** i) } }));
+        return path;
+      });
+      return { paths, frames: await readBracket(paths) };
+    };
+    // Two of three say 6: the odd one is turned as they are; the same stored pixels give the same samples.
+    const { paths, frames } = await bracket([6, 1, 6], 'ceiling');
+    expect(frames.map((f) => [f.width, f.height, f.meta.orientation])).toEqual([[4, 7, 6], [4, 7, 6], [4, 7, 6]]);
+    expect(frames[1].data).toEqual(frames[0].data);
+    // A tie goes to the middle frame's.
+    const tie = await bracket([1, 8, 6], 'tie');
+    expect(tie.frames.map((f) => [f.width, f.height, f.meta.orientation])).toEqual([[4, 7, 8], [4, 7, 8], [4, 7, 8]]);
+    expect(tie.frames[2].data).toEqual(tie.frames[1].data);
+    // Let go and read again: turned as the bracket was, not by its own tag.
+    const kept = frames[0].data.slice();
+    const originals = await OriginalFrames.open(paths, frames, { minPixels: 1 });
+    const source = await originals.all();
+    originals.settle(source, source.map((f) => ({ ...f, data: f.data.slice() })));
+    const again = await originals.frame(1);
+    expect([again.width, again.height, again.meta.orientation]).toEqual([4, 7, 6]);
+    expect(again.data).toEqual(kept);
   });
 });

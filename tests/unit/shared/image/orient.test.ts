@@ -1,7 +1,7 @@
 /** orientImage: a frame turned as its EXIF Orientation says it is shown. */
 import { describe, expect, it } from 'vitest';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
-import { orientImage, turnsImage } from '../../../../src-shared/image/orient';
+import { inverseOrientation, orientImage, reorient, turnsImage } from '../../../../src-shared/image/orient';
 
 /** A 3 x 2 grey image whose samples are 1..6, row by row: [1 2 3 / 4 5 6]. */
 function grid(): LinearImage {
@@ -46,5 +46,22 @@ describe('orientImage', () => {
     const im = grid();
     for (const o of [1, undefined, 0, 9, 6.5, Number.NaN]) expect(orientImage(im, o)).toBe(im);
     expect([1, 2, 8, 9].map(turnsImage)).toEqual([false, true, true, false]);
+  });
+
+  it('reorient turns an image from the orientation it was turned by to another, through the stored layout', () => {
+    const stored = grid();
+    for (let from = 1; from <= 8; from++) {
+      const turned = { ...orientImage(stored, from), meta: from === 1 ? {} : { orientation: from } };
+      expect(orientImage(turned, inverseOrientation(from)).data, `${from} undone`).toEqual(stored.data);
+      for (let to = 1; to <= 8; to++) {
+        const out = reorient(turned, to);
+        const want = orientImage(stored, to);
+        expect([out.width, out.height, ...out.data], `${from} -> ${to}`).toEqual([want.width, want.height, ...want.data]);
+        expect(out.meta.orientation).toBe(to === 1 ? undefined : to);
+      }
+    }
+    const same = { ...orientImage(stored, 6), meta: { orientation: 6 } };
+    expect(reorient(same, 6)).toBe(same);
+    expect(reorient(stored, undefined)).toBe(stored);
   });
 });
