@@ -12,7 +12,6 @@ import { downsample } from '../../src-shared/image/resample';
 import type { LinearImage } from '../../src-shared/image/linear-image';
 import { orientImage } from '../../src-shared/image/orient';
 import { toneMapGlobal } from '../../src-shared/tonemap/global';
-import { readShotInfo } from './exif';
 import { exifrThumbnail } from './exifr-file';
 import { groupFiles } from './group-service';
 import { readFrame } from './frames';
@@ -55,7 +54,8 @@ interface RunningScan {
  * them (library:scan-cancel).
  */
 export class LibraryService {
-  private readonly known = new Set<string>();
+  /** Each file brought in, with its EXIF orientation from the scan (the thumbnail is turned by it). */
+  private readonly known = new Map<string, number | undefined>();
   private readonly running = new Set<RunningScan>();
 
   constructor(private readonly options: LibraryServiceOptions = {}) {}
@@ -63,9 +63,11 @@ export class LibraryService {
   async scan(paths: string[], onProgress?: ScanProgress): Promise<LibraryScan> {
     const run: RunningScan = { controller: new AbortController(), status: { phase: 'listing', done: 0, total: 0 } };
     this.running.add(run);
+    const orientation = new Map<string, number>();
     try {
       const scan = await scanLibrary(paths, {
         signal: run.controller.signal,
+        onShot: (shot) => shot.orientation !== undefined && orientation.set(shot.file, shot.orientation),
         readShot: this.options.readShot,
         onFound: (found) => {
           run.status = { phase: 'listing', done: found, total: 0 };
@@ -76,8 +78,7 @@ export class LibraryService {
         },
       });
       if (run.controller.signal.aborted) throw new ScanCancelledError();
-      for (const g of scan.groups) for (const f of g.frames) this.known.add(f.path);
-      for (const f of scan.singles) this.known.add(f.path);
+      for (const f of [...scan.groups.flatMap((g) => g.frames), ...scan.singles]) this.known.set(f.path, orientation.get(f.path));
       return scan;
     } catch (error) {
       if (run.controller.signal.aborted) throw new ScanCancelledError();
@@ -105,7 +106,7 @@ export class LibraryService {
 
   async thumbnail(path: string): Promise<Thumbnail> {
     if (!this.known.has(path)) throw new UnknownLibraryFileError(path);
-    return thumbnailFor(path);
+    return thumbnailFor(path, this.known.get(path));
   }
 }
 
@@ -114,11 +115,17 @@ export interface ScanLibraryOptions {
   onProgress?: ScanProgress;
   onFound?: (files: number) => void;
   readShot?: (file: string) => Promise<ShotInfo>;
+  /** Each file's header as read. */
+  onShot?: (shot: ShotInfo) => void;
 }
 
 export async function scanLibrary(paths: string[], options: ScanLibraryOptions = {}): Promise<LibraryScan> {
   const captured = new Map<string, string>();
-  const result = await groupFiles(paths, { recursive: true, ...options, onShot: (s) => s.localTime && captured.set(s.file, s.localTime) });
+  const onShot = (s: ShotInfo): void => {
+    if (s.localTime) captured.set(s.file, s.localTime);
+    options.onShot?.(s);
+  };
+  const result = await groupFiles(paths, { recursive: true, ...options, onShot });
   const frame = (path: string, ev: number | null): LibraryFrame => {
     const time = captured.get(path);
     return { path, name: basename(path), ev, ...(time ? { captured: time } : {}) };
@@ -133,9 +140,12 @@ export async function scanLibrary(paths: string[], options: ScanLibraryOptions =
   return { groups, singles, errors: result.errors.map((e) => ({ file: e.file, message: e.message })) };
 }
 
-/** A thumbnail of at most THUMBNAIL_SIDE px: the file's embedded preview when it has one, else a reduced decode. */
-export async function thumbnailFor(path: string): Promise<Thumbnail> {
-  const embedded = await embeddedPreview(path).catch(() => null);
+/**
+ * A thumbnail of at most THUMBNAIL_SIDE px: the file's embedded preview when it has one, turned by `orientation` (the
+ * file's EXIF Orientation, from the scan's header read), else a reduced decode (which readFrame turns).
+ */
+export async function thumbnailFor(path: string, orientation?: number): Promise<Thumbnail> {
+  const embedded = await embeddedPreview(path, orientation).catch(() => null);
   const image = embedded ?? (await readFrame(path));
   const small = downsample(image, THUMBNAIL_SIDE);
   const toned = toneMapGlobal(small, { exposure: 0, contrast: 0, mode: 'display' });
@@ -146,11 +156,9 @@ export async function thumbnailFor(path: string): Promise<Thumbnail> {
  * The file's embedded preview, turned as the file says it is shown: like the sensor's pixels, it is stored unturned
  * (readFrame turns the image; LibRaw turns a RAW image, not its thumbnail).
  */
-async function embeddedPreview(path: string): Promise<LinearImage | null> {
+async function embeddedPreview(path: string, orientation: number | undefined): Promise<LinearImage | null> {
   const preview = await storedPreview(path);
-  if (!preview) return null;
-  const orientation = (await readShotInfo(path).catch(() => null))?.orientation;
-  return orientImage(preview, orientation);
+  return preview && orientImage(preview, orientation);
 }
 
 async function storedPreview(path: string): Promise<LinearImage | null> {
