@@ -47,6 +47,17 @@ export function inverseOrientation(o: number): number {
   return o === 6 ? 8 : o === 8 ? 6 : o;
 }
 
+/** The one orientation that turns an image as `first` and then `then` do, found on a 3 x 2 probe. */
+export function composeOrientations(first: number, then: number): number {
+  const probe: LinearImage = { width: 3, height: 2, channels: 1, data: Float32Array.of(0, 1, 2, 3, 4, 5), ev: null, meta: {} };
+  const want = orientImage(orientImage(probe, first), then);
+  for (let o = 1; o <= 8; o++) {
+    const got = orientImage(probe, o);
+    if (got.width === want.width && got.data.every((v, i) => v === want.data[i])) return o;
+  }
+  throw new Error(`internal error: no orientation turns as ${first} then ${then}`);
+}
+
 /**
  * The image turned as orientation `to` says, whatever it was turned by before (meta.orientation; absent: as
  * stored). The same image when they agree; meta.orientation says `to` after.
@@ -55,8 +66,8 @@ export function reorient(image: LinearImage, to: number | undefined): LinearImag
   const from = turnsImage(image.meta.orientation) ? image.meta.orientation : 1;
   const target = turnsImage(to) ? to : 1;
   if (from === target) return image;
-  const stored = orientImage(image, inverseOrientation(from));
-  const out = orientImage(stored, target);
+  // One pass, not two (undo, then turn): the eight orientations form a group, so the pair is one of them.
+  const out = orientImage(image, composeOrientations(inverseOrientation(from), target));
   const { orientation: _was, ...meta } = image.meta;
   return { ...out, meta: target === 1 ? meta : { ...meta, orientation: target } };
 }

@@ -1,7 +1,7 @@
 /** orientImage: a frame turned as its EXIF Orientation says it is shown. */
 import { describe, expect, it } from 'vitest';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
-import { inverseOrientation, orientImage, reorient, turnsImage } from '../../../../src-shared/image/orient';
+import { composeOrientations, inverseOrientation, orientImage, reorient, turnsImage } from '../../../../src-shared/image/orient';
 
 /** A 3 x 2 grey image whose samples are 1..6, row by row: [1 2 3 / 4 5 6]. */
 function grid(): LinearImage {
@@ -60,6 +60,8 @@ describe('orientImage', () => {
         expect(out.meta.orientation).toBe(to === 1 ? undefined : to);
       }
     }
+    // Composition, as the group's table has it: two quarter turns make a half turn; mirror then half turn is the other mirror.
+    expect([composeOrientations(6, 6), composeOrientations(6, 8), composeOrientations(2, 3), composeOrientations(5, 6)]).toEqual([3, 1, 4, 2]);
     const same = { ...orientImage(stored, 6), meta: { orientation: 6 } };
     expect(reorient(same, 6)).toBe(same);
     expect(reorient(stored, undefined)).toBe(stored);
