@@ -9,7 +9,7 @@ import { compareNatural } from './natural-sort';
 import { describeGroup } from './reason';
 import { segmentRun, type SegmentFit } from './segment';
 import { SAME_EXPOSURE_STOPS } from './pattern';
-import { shotExposure, type ShotInfo } from './shot-info';
+import { EXPOSURE_MODE_AUTO_BRACKET, shotExposure, type ShotInfo } from './shot-info';
 
 export interface BracketGroup {
   /** In capture order (file-name order when there are no capture times). */
@@ -63,6 +63,9 @@ export interface FoundBracket {
   splitByPattern: boolean;
 }
 
+/** Longest idle gap (s) between frames the camera tagged as auto-bracketed (GroupOptions.maxGapSeconds for the rest). */
+const AEB_MAX_GAP_SECONDS = 10;
+
 const norm = (s: string | undefined): string => (s ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** Same camera body, lens, focal length and image size. */
@@ -83,6 +86,39 @@ function median(values: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * The time-sorted frames less copies: files of one body with the same capture time and the same settings
+ * are one shot saved twice ("IMG_0001 - Copy.JPG", a folder imported twice). The shortest name stays; the
+ * copies are left ungrouped, where they would otherwise split the bracket as a repeated exposure.
+ */
+function withoutCopies(timed: Frame[]): Frame[] {
+  const settings = (f: Frame): string => {
+    const s = f.merged.shot;
+    return [s.exposureTime, s.fNumber, s.iso, s.exposureBias, s.exposureMode].join('|');
+  };
+  const out: Frame[] = [];
+  for (let i = 0; i < timed.length; ) {
+    let j = i + 1;
+    while (j < timed.length && timed[j].time === timed[i].time) j++;
+    const kept = new Map<string, Frame>();
+    for (const f of timed.slice(i, j)) {
+      const key = settings(f);
+      const held = kept.get(key);
+      if (!held || f.file.length < held.file.length) kept.set(key, f);
+    }
+    out.push(...timed.slice(i, j).filter((f) => kept.get(settings(f)) === f));
+    i = j;
+  }
+  return out;
+}
+
+/** Two frames of different exposure (or of unknown exposure): they may belong to one bracket. */
+function exposureChanged(a: Frame, b: Frame, tolerance: number): boolean {
+  if (a.ev === undefined || b.ev === undefined || a.evSource !== b.evSource) return true;
+  const sameBias = a.bias === undefined || b.bias === undefined || Math.abs(a.bias - b.bias) < tolerance;
+  return !(Math.abs(a.ev - b.ev) < tolerance && sameBias);
+}
+
 /** Split time-sorted frames where the idle gap is too long, absolutely or against the run's typical gap. */
 function splitByTime(frames: Frame[], o: Required<GroupOptions>): Frame[][] {
   const n = frames.length;
@@ -97,23 +133,36 @@ function splitByTime(frames: Frame[], o: Required<GroupOptions>): Frame[][] {
     slack[i] = frames[i].time! % 1000 === 0 && frames[i - 1].time! % 1000 === 0 ? 1 : 0;
     frames[i].gapBefore = Math.max(0, idle[i] - slack[i]);
   }
-  // Absolute splits first, as [start, end) index ranges. Long exposures may be followed by a
-  // dark frame as long (long-exposure noise reduction), so they earn their length again.
+  // Long exposures may be followed by a dark frame as long (long-exposure noise reduction), so
+  // they earn their length again: `spare` is the idle time past it.
+  const spare = new Float64Array(n);
+  for (let i = 1; i < n; i++) spare[i] = Math.max(0, idle[i] - exposure[i - 1]);
+  // Absolute splits first, as [start, end) index ranges. Frames the camera tagged as auto-bracketed
+  // may be further apart (single-shot drive, a wait for a passer-by): its cycle of offsets, not
+  // time, ends a set.
   const runs: [number, number][] = [];
   let start = 0;
   for (let i = 1; i <= n; i++) {
-    if (i === n || idle[i] > o.maxGapSeconds + exposure[i - 1] + slack[i]) {
+    const tagged = i < n && frames[i].mode === EXPOSURE_MODE_AUTO_BRACKET && frames[i - 1].mode === EXPOSURE_MODE_AUTO_BRACKET;
+    if (i === n || spare[i] > (tagged ? AEB_MAX_GAP_SECONDS : o.maxGapSeconds) + slack[i]) {
       runs.push([start, i]);
       start = i;
     }
   }
-  // Then gaps much longer than the run's typical gap.
+  // Then gaps much longer than the run's typical gap: typical among the gaps where the exposure
+  // changed, as between a bracket's frames; a burst's or a timelapse's frames (one exposure, never
+  // one bracket) would otherwise make a bracket's slower pace look like pauses.
   const out: Frame[][] = [];
   for (const [a, b] of runs) {
-    const limit = b - a >= 3 ? Math.max(o.gapFactor * median(Array.from(idle.subarray(a + 1, b))), o.minSplitGapSeconds) : Infinity;
+    let limit = Infinity;
+    if (b - a >= 3) {
+      const all = Array.from(spare.subarray(a + 1, b));
+      const changing = all.filter((_, j) => exposureChanged(frames[a + j], frames[a + j + 1], o.sameExposureStops));
+      limit = Math.max(o.gapFactor * median(changing.length ? changing : all), o.minSplitGapSeconds);
+    }
     out.push([frames[a]]);
     for (let i = a + 1; i < b; i++) {
-      if (idle[i] > limit + slack[i]) out.push([]);
+      if (spare[i] > limit + slack[i]) out.push([]);
       out[out.length - 1].push(frames[i]);
     }
   }
@@ -182,7 +231,7 @@ export function groupBrackets(shots: readonly ShotInfo[], opts: GroupOptions = {
 
   const found: FoundBracket[] = [];
   for (const frames of bodies.values()) {
-    const timed = frames.filter((f) => f.time !== undefined).sort(byTimeThenName);
+    const timed = withoutCopies(frames.filter((f) => f.time !== undefined).sort(byTimeThenName));
     for (const run of splitByTime(timed, o)) {
       for (const sub of splitByExposureSource(run)) found.push(...findInRun(sub, false, o));
     }

@@ -16,6 +16,8 @@ export interface ExposurePattern {
   evenSteps: boolean;
   /** Mean step between sorted exposures, in stops. */
   step: number;
+  /** Smallest step between sorted exposures, in stops (0 for one frame). */
+  minStep: number;
   /** Brightest minus darkest, in stops. */
   span: number;
   /** Sorted exposures mirror around their middle. */
@@ -88,6 +90,7 @@ export function describePattern(values: readonly number[], tolerance = SAME_EXPO
     order: distinct ? orderOf(values, sortedIdx) : 'other',
     evenSteps,
     step,
+    minStep: k > 1 ? minStep : 0,
     span,
     symmetric,
   };

@@ -1,7 +1,7 @@
 /** Turning a found bracket into what the user sees: relative exposures, a sentence, a confidence. */
 
 import type { BracketGroup, FoundBracket, Frame } from './group';
-import { isClassicAeb } from './pattern';
+import { isClassicAeb, SAME_EXPOSURE_STOPS } from './pattern';
 import type { ShotInfo } from './shot-info';
 
 /** Relative exposure to 0.01 stop (and never -0). */
@@ -91,6 +91,8 @@ export function describeGroup(b: FoundBracket): BracketGroup {
   let kind: string = KIND_TEXT[b.fit.kind];
   if (isClassicAeb(p) || p.order !== 'other') kind += `, ${ORDER_TEXT[p.order]}`;
   parts.push(kind);
+  const repeated = evs.filter((ev, i) => evs.some((other, j) => j < i && Math.abs(other - ev) < SAME_EXPOSURE_STOPS)).length;
+  if (repeated) parts.push(`${repeated} ${repeated === 1 ? 'frame repeats' : 'frames repeat'} another's exposure (the camera's shutter-speed limit)`);
   if (b.splitByPattern) parts.push('split from a neighbouring set by its exposure pattern');
   const companions = frames.reduce((n, f) => n + f.merged.companions.length, 0);
   if (companions) parts.push(`${companions} same-shot ${companions === 1 ? 'copy' : 'copies'} (e.g. JPEG beside RAW) left out`);

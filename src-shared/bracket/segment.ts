@@ -43,6 +43,13 @@ export interface SegmentContext {
 /** Longest idle gap (s) inside an untagged auto exposure ladder. */
 const METERED_MAX_GAP_S = 1;
 
+/**
+ * Smallest step (stops) between the exposures of a bracket the camera did not tag as one. Brackets for HDR
+ * step by 2/3 of a stop or more (nominal speeds 2/3 apart differ by 0.58-0.74 of a stop as written); a third
+ * of a stop is what auto ISO or a metering change between burst or timelapse frames looks like.
+ */
+export const MIN_UNTAGGED_STEP = 0.55;
+
 /** Cost of one more group: ties between one bracket and two smaller ones go to the one. */
 const GROUP_COST = 0.5;
 
@@ -60,6 +67,10 @@ export function evaluateSegment(frames: readonly SegmentFrame[], ctx: SegmentCon
   let values = frames.map((f) => f.ev);
   if (mode === EXPOSURE_MODE_AUTO_BRACKET) {
     kind = 'auto-bracket';
+    // A frame the camera could not expose as asked (the shortest or longest shutter speed reached) repeats
+    // another's settings; the bracket's offsets, which it records as the bias, still tell them apart.
+    const biases = frames.map((f) => f.bias);
+    if (!describePattern(values, ctx.tolerance).distinct && biases.every((b): b is number => b !== undefined)) values = biases;
   } else if (mode === EXPOSURE_MODE_AUTO) {
     const biases = frames.map((f) => f.bias);
     const known = biases.every((b): b is number => b !== undefined);
@@ -81,6 +92,7 @@ export function evaluateSegment(frames: readonly SegmentFrame[], ctx: SegmentCon
     for (let i = 1; i < k; i++) if (!(frames[i].gapBefore !== undefined && frames[i].gapBefore! <= METERED_MAX_GAP_S)) return null;
   }
   if (!ladder && kind !== 'auto-bracket') return null;
+  if (kind !== 'auto-bracket' && pattern.minStep < MIN_UNTAGGED_STEP) return null;
 
   let perFrame = k === 2 ? 0.9 : 1;
   if (k >= 3) {

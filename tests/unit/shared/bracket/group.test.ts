@@ -436,3 +436,84 @@ describe('groupBrackets: a day of shooting', () => {
     }
   });
 });
+
+describe('groupBrackets: what a card dump holds besides brackets', () => {
+  it('takes no auto-ISO steps of a third of a stop for brackets (a burst in manual mode)', () => {
+    // Manual 1/2000 f/5.6 with auto ISO at 10 fps: the ISO walks by thirds of a stop with the scene.
+    const cam = new Camera(R5);
+    const burst = [1600, 1600, 2000, 2500, 2000, 1600, 1250, 1250, 1600, 2000].map((iso) =>
+      cam.shoot({ exposureTime: 1 / 2000, fNumber: 5.6, iso, exposureMode: 1 }, 100),
+    );
+    const { groups, ungrouped } = groupBrackets(burst);
+    expect(groups).toEqual([]);
+    expect(ungrouped).toEqual(files(burst));
+  });
+
+  it('takes no pair a third of a stop apart for a bracket (a timelapse, a re-shot, a compensation nudge)', () => {
+    const cam = new Camera(D750);
+    const timelapse = [100, 100, 100, 125, 125, 125, 160, 160, 160].map((iso) => cam.shoot({ exposureTime: 1 / 50, iso, exposureMode: 1 }, 3000));
+    const reshot = [cam.wait(60_000).shoot({ exposureTime: 1 / 125, exposureMode: 1 }, 2000), cam.shoot({ exposureTime: 1 / 100, exposureMode: 1 })];
+    const nudged = [0, -1 / 3].map((b) => cam.wait(60_000).shoot({ exposureTime: speed(1 / 125, b), exposureBias: b, exposureMode: 0 }, 2000));
+    const { groups } = groupBrackets([...timelapse, ...reshot, ...nudged]);
+    expect(groups).toEqual([]);
+  });
+
+  it('still finds a manual bracket of 2/3-stop steps', () => {
+    const cam = new Camera(D750);
+    const bracket = cam.manual([-2 / 3, 0, 2 / 3], 1 / 125, 1200);
+    expect(groupBrackets(bracket).groups.map((g) => g.files)).toEqual([files(bracket)]);
+  });
+
+  it('keeps an AEB whole when the camera ran out of shutter speeds (two frames at 1/8000)', () => {
+    const cam = new Camera(R5);
+    const bracket = [0, -2, 2, -4, 4].map((o) => cam.shoot({ exposureTime: o < -2 ? 1 / 8000 : speed(1 / 2000, o), exposureBias: o, exposureMode: 2 }, 100));
+    expect(bracket[1].exposureTime).toBe(bracket[3].exposureTime);
+    const { groups, ungrouped } = groupBrackets(bracket);
+    expect(groups.map((g) => g.files)).toEqual([files(bracket)]);
+    expect(ungrouped).toEqual([]);
+    expect(groups[0].exposureValues).toEqual([0, -2, 2, -2, 4]);
+    expect(groups[0].reason).toContain("1 frame repeats another's exposure");
+  });
+
+  it('keeps a night AEB whole through long-exposure noise reduction (a dark frame after each long one)', () => {
+    // 2 s, 0.5 s, 8 s, 1/8 s, 30 s; the body records a dark frame as long as each exposure of 1 s or more.
+    const cam = new Camera(D750);
+    const offsets = [0, -2, 2, -4, 4];
+    const bracket = offsets.map((o) => cam.shoot({ exposureTime: speed(2, o), exposureBias: o, exposureMode: 2 }, 300));
+    let t = T0;
+    for (const s of bracket) {
+      s.captureTime = t;
+      t += s.exposureTime! * 1000 * (s.exposureTime! >= 1 ? 2 : 1) + 300;
+    }
+    const { groups } = groupBrackets(bracket);
+    expect(groups.map((g) => g.files)).toEqual([files(bracket)]);
+  });
+
+  it('finds a manual bracket shot at its own pace right after a fast burst', () => {
+    const cam = new Camera(R5);
+    const burst = cam.burst(10, 1 / 1000, 100);
+    cam.wait(2_400);
+    const bracket = cam.manual([0, 2, -2], 1 / 125, 2000);
+    const { groups, ungrouped } = groupBrackets([...burst, ...bracket]);
+    expect(groups.map((g) => g.files)).toEqual([files(bracket)]);
+    expect(ungrouped).toEqual(files(burst));
+  });
+
+  it('keeps a tagged AEB whole when the photographer waited between presses (single-shot drive)', () => {
+    const cam = new Camera(R5);
+    const bracket = [cam.shoot({ exposureTime: 1 / 125, exposureBias: 0, exposureMode: 2 }, 1000), cam.shoot({ exposureTime: 1 / 500, exposureBias: -2, exposureMode: 2 }, 6000), cam.shoot({ exposureTime: 1 / 30, exposureBias: 2, exposureMode: 2 })];
+    expect(groupBrackets(bracket).groups.map((g) => g.files)).toEqual([files(bracket)]);
+    // Untagged frames that far apart stay apart.
+    const manual = new Camera(D750).manual([0, -2, 2], 1 / 125, 6000);
+    expect(groupBrackets(manual).groups).toEqual([]);
+  });
+
+  it('sets copies of a file aside instead of splitting its bracket ("IMG_0001 - Copy.JPG")', () => {
+    const cam = new Camera({ ...R5, ext: 'JPG' });
+    const bracket = cam.aeb(AEB_3);
+    const copies = bracket.map((s) => ({ ...s, file: s.file.replace('.JPG', ' - Copy.JPG') }));
+    const { groups, ungrouped } = groupBrackets([...copies, ...bracket]);
+    expect(groups.map((g) => g.files)).toEqual([files(bracket)]);
+    expect(ungrouped).toEqual(files(copies).sort());
+  });
+});
