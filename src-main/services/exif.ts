@@ -34,6 +34,10 @@ const TAGS = [
   'DateTimeOriginal',
   'SubSecTimeOriginal',
   'OffsetTimeOriginal',
+  // DateTimeDigitized and its companions: the capture time where a tool left out DateTimeOriginal.
+  'CreateDate',
+  'SubSecTimeDigitized',
+  'OffsetTimeDigitized',
   'ExifImageWidth', // PixelXDimension
   'ExifImageHeight',
   'Orientation',
@@ -67,10 +71,13 @@ const EXIF_TAG_NAMES: ReadonlyMap<number, (typeof TAGS)[number]> = new Map([
   [0x8832, 'RecommendedExposureIndex'],
   [0x8833, 'ISOSpeed'],
   [0x9003, 'DateTimeOriginal'],
+  [0x9004, 'CreateDate'],
   [0x9011, 'OffsetTimeOriginal'],
+  [0x9012, 'OffsetTimeDigitized'],
   [0x9204, 'ExposureCompensation'],
   [0x920a, 'FocalLength'],
   [0x9291, 'SubSecTimeOriginal'],
+  [0x9292, 'SubSecTimeDigitized'],
   [0xa002, 'ExifImageWidth'],
   [0xa003, 'ExifImageHeight'],
   [0xa402, 'ExposureMode'],
@@ -111,6 +118,14 @@ function isoOf(t: Tags): number | undefined {
   return positive(t.RecommendedExposureIndex) ?? positive(t.ISOSpeed) ?? iso;
 }
 
+/** DateTimeOriginal with its sub-seconds and offset; where it is missing or unreadable, DateTimeDigitized with its own. */
+function captureTags(t: Tags): [string | undefined, string | undefined, string | undefined] {
+  const original: [string | undefined, string | undefined, string | undefined] = [text(t.DateTimeOriginal), digits(t.SubSecTimeOriginal), text(t.OffsetTimeOriginal)];
+  if (parseExifDateTime(...original) !== undefined) return original;
+  const digitized: [string | undefined, string | undefined, string | undefined] = [text(t.CreateDate), digits(t.SubSecTimeDigitized), text(t.OffsetTimeDigitized)];
+  return parseExifDateTime(...digitized) !== undefined ? digitized : original;
+}
+
 function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferExifSize: boolean): ShotInfo {
   const exifSize =
     positive(t.ExifImageWidth) && positive(t.ExifImageHeight)
@@ -118,6 +133,7 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
       : undefined;
   const dims = preferExifSize ? (exifSize ?? size) : (size ?? exifSize);
   const mode = num(t.ExposureMode);
+  const when = captureTags(t);
   const info: ShotInfo = {
     file,
     exposureTime: positive(t.ExposureTime),
@@ -125,8 +141,8 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
     iso: isoOf(t),
     exposureBias: num(t.ExposureCompensation),
     exposureMode: mode !== undefined && Number.isInteger(mode) ? mode : undefined,
-    captureTime: parseExifDateTime(text(t.DateTimeOriginal), digits(t.SubSecTimeOriginal), text(t.OffsetTimeOriginal)),
-    localTime: exifLocalTime(text(t.DateTimeOriginal), digits(t.SubSecTimeOriginal), text(t.OffsetTimeOriginal)),
+    captureTime: parseExifDateTime(...when),
+    localTime: exifLocalTime(...when),
     make: text(t.Make),
     model: text(t.Model),
     serial: text(t.SerialNumber) ?? text(t.CameraSerialNumber),

@@ -69,6 +69,15 @@ describe.skipIf(exiftool.skip)('readShotInfo on exiftool-tagged files', () => {
     expect(await readShotInfo(tif)).toEqual({ file: tif, ...SONY, width: 6, height: 5 });
   });
 
+  it(exiftool.title('takes the capture time from DateTimeDigitized where DateTimeOriginal is missing'), async () => {
+    exiftool.requireAvailable();
+    const path = await tagged('digitized.jpg', jpegWithExif(undefined), ['-CreateDate=2025:06:01 10:00:02', '-SubSecTimeDigitized=25', '-OffsetTimeDigitized=+02:00']);
+    expect(await readShotInfo(path)).toMatchObject({ captureTime: Date.UTC(2025, 5, 1, 8, 0, 2) + 250, localTime: '2025-06-01T10:00:02.25+02:00' });
+    // DateTimeOriginal, where it is, wins.
+    const both = await tagged('both.jpg', jpegWithExif(undefined), ['-CreateDate=2025:06:01 10:00:02', '-DateTimeOriginal=2025:06:01 09:00:00', '-OffsetTimeOriginal=+00:00']);
+    expect(await readShotInfo(both)).toMatchObject({ captureTime: Date.UTC(2025, 5, 1, 9, 0, 0) });
+  });
+
   it(exiftool.title('takes ISO above 65535 from RecommendedExposureIndex'), async () => {
     exiftool.requireAvailable();
     const path = await tagged('night.jpg', jpegWithExif(undefined), ['-ISO=65535', '-SensitivityType=2', '-RecommendedExposureIndex=102400', '-ExposureTime=1/30']);
