@@ -3,20 +3,12 @@
 import { fuseLearned, predictFusionWeights } from '../src-main/services/fusion-model';
 import { fusionInput } from '../src-shared/fusion/fusion-input';
 import { defaultWorkingSide } from '../src-shared/fusion/meta';
-import { createLinearImage } from '../src-shared/image/linear-image';
+import { syntheticBracket } from './lib/synthetic-bracket';
 
 const [W, H] = [Number(process.argv[2] ?? 6000), Number(process.argv[3] ?? 4000)];
 const blend = (process.argv[4] ?? 'pyramid') as 'weighted-sum' | 'pyramid';
 const detailList = process.argv[5]?.split(',').map(Number);
-const frames = [0.25, 1, 4].map((g) => {
-  const img = createLinearImage(W, H);
-  const d = img.data;
-  for (let y = 0, i = 0; y < H; y++) for (let x = 0; x < W; x++, i += 3) {
-    const v = Math.min(1, g * (0.02 + 0.5 * (1 + Math.sin(x / 37) * Math.cos(y / 53))) * (x > W / 2 ? 2 : 0.5));
-    d[i] = v; d[i + 1] = v * 0.9; d[i + 2] = v * 0.8;
-  }
-  return img;
-});
+const frames = syntheticBracket(W, H);
 const input = fusionInput(frames, defaultWorkingSide(frames.length));
 await predictFusionWeights(input); // session creation and warm-up
 for (let i = 0; i < 3; i++) {

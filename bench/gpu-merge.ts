@@ -1,0 +1,197 @@
+/**
+ * The GPU targets of issues 5 and 8, timed where a GPU is: the learned merge's network (onnxruntime-web on
+ * WebGPU), guided-filter lift and blend (the renderer's WGSL kernels, src-renderer/src/gpu/merge-gpu.ts) on a
+ * synthetic 3-frame bracket, and the tone pass per slider move (tone-gpu.ts), each beside its CPU path in the
+ * same run, with the GPU output's largest difference from the CPU's.
+ *
+ *   npx tsx bench/gpu-merge.ts [--size 6000x4000] [--tone-size 1920x1080] [--runs 3] [--software] [--no-cpu] [--json out.json]
+ *
+ * WebGPU comes from Dawn in Node (bench/lib/dawn.ts): no browser needed, so it runs on the lent GPU machine
+ * (scripts/gpu-bench-pack.sh packs what it needs). Here only SwiftShader, a CPU emulation, is there:
+ * `--software` accepts it, and its times are not GPU figures. Each GPU stage is timed as the app would call
+ * it: uploads and read-backs included (the network's device is onnxruntime-web's own, so its weights come
+ * back to the CPU before the lift). The CPU columns are this process's one thread (the app's engine runs
+ * the full-size lift and blend on two; bench/preview-latency.ts times that).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { predictFusionWeights } from '../src-main/services/fusion-model';
+import { fusionInput, encodedLuma, type FusionInput } from '../src-shared/fusion/fusion-input';
+import { learnedFuse } from '../src-shared/fusion/learned-fuse';
+import { defaultLiftRadius, workingGuide } from '../src-shared/fusion/lift-weights';
+import { defaultWorkingSide, DEFAULT_FUSION_OPTIONS, FUSION_MODEL_FILE } from '../src-shared/fusion/meta';
+import type { LinearImage } from '../src-shared/image/linear-image';
+import { histogram as cpuHistogram } from '../src-shared/tonemap/histogram';
+import { autoKey } from '../src-shared/tonemap/global';
+import { applyTone, prepareTone } from '../src-shared/tonemap/tone-map';
+import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
+import { getGpuRuntime } from '../src-renderer/src/gpu/gpu-device';
+import { gpuBlendWeighted, gpuGuidedLift } from '../src-renderer/src/gpu/merge-gpu';
+import { createGpuTone } from '../src-renderer/src/gpu/tone-gpu';
+import { fusionMeta } from '../src-renderer/src/models/fusion/meta';
+import { ModelRuntime, type OrtModule } from '../src-renderer/src/models/model-runtime';
+import { navigatorGpu } from '../src-renderer/src/gpu/webgpu-types';
+import { installNodeWebGpu } from './lib/dawn';
+import { syntheticBracket, syntheticRadiance } from './lib/synthetic-bracket';
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i < 0 ? undefined : process.argv[i + 1];
+};
+const size = (s: string): [number, number] => {
+  const m = /^(\d+)x(\d+)$/.exec(s);
+  if (!m) throw new Error(`a size is WIDTHxHEIGHT, got '${s}'`);
+  return [Number(m[1]), Number(m[2])];
+};
+const [W, H] = size(arg('--size') ?? '1200x800');
+const [TW, TH] = size(arg('--tone-size') ?? '1920x1080');
+const runs = Number(arg('--runs') ?? 3);
+const allowSoftware = process.argv.includes('--software');
+const withCpu = !process.argv.includes('--no-cpu');
+const jsonPath = arg('--json');
+const modelPath = resolve(process.env.LUXFUSE_MODELS ?? resolve(import.meta.dirname, '../resources/models'), FUSION_MODEL_FILE);
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const ms = (x: number): string => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
+
+/** Runs f once to warm up, then `runs` times; the median and the last result. */
+async function timed<T>(f: () => Promise<T> | T, n = runs): Promise<{ median: number; all: number[]; value: T }> {
+  let value = await f();
+  const all: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    value = await f();
+    all.push(performance.now() - t);
+  }
+  return { median: median(all), all: all.map((x) => Math.round(x * 10) / 10), value };
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** The network's padded K x ph x pw output as K unpadded w x h planes (what the lift reads). */
+function lowPlanes(input: FusionInput, maps: Float32Array): Float32Array[] {
+  const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = input;
+  return Array.from({ length: K }, (_, k) => {
+    const plane = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) plane.set(maps.subarray(k * pw * ph + y * pw, k * pw * ph + y * pw + w), y * w);
+    return plane;
+  });
+}
+
+/** learnedFuse's full-size guide: the mean encoded luma of the frames. */
+function fullGuide(frames: readonly LinearImage[]): Float32Array {
+  const n = frames[0].width * frames[0].height;
+  const guide = new Float32Array(n);
+  const luma = new Float32Array(n);
+  for (const f of frames) {
+    encodedLuma(f, luma);
+    for (let p = 0; p < n; p++) guide[p] += luma[p] / frames.length;
+  }
+  return guide;
+}
+
+const { hint } = await installNodeWebGpu();
+const rt = await getGpuRuntime({ allowSoftware }).catch((error: unknown) => {
+  throw new Error(`no WebGPU device: ${error instanceof Error ? error.message : String(error)}${hint ? `; ${hint}` : ''}`);
+});
+const adapter = `${rt.adapter.vendor} ${rt.adapter.architecture}${rt.adapter.software ? ' (software: not a GPU figure)' : ''}`;
+console.log(`adapter: ${adapter}; largest buffer ${Math.round(rt.device.limits.maxStorageBufferBindingSize / 2 ** 20)} MiB`);
+
+const frames = syntheticBracket(W, H);
+const side = defaultWorkingSide(frames.length);
+const input = fusionInput(frames, side);
+const dims = [1, input.exposures, input.paddedHeight, input.paddedWidth];
+console.log(`bracket: 3 x ${W}x${H} (${((W * H) / 1e6).toFixed(1)} MP); network at ${input.paddedWidth}x${input.paddedHeight}; ${runs} timed runs after a warm-up`);
+
+// The network on WebGPU through the renderer's runtime (its capability checks, its session cache).
+const models = new ModelRuntime({
+  loadOrt: async () => {
+    const ort = await import('onnxruntime-web/webgpu');
+    ort.env.wasm.numThreads = 1;
+    return ort as unknown as OrtModule;
+  },
+  readModel: async () => new Uint8Array(readFileSync(modelPath)),
+  requestAdapter: async () => (await navigatorGpu()?.requestAdapter({ powerPreference: 'high-performance' })) ?? null,
+});
+await models.checkWebGpu({ allowSoftware }, input.data.byteLength * fusionMeta.peakBufferFactor);
+const netGpu = await timed(() => models.run(fusionMeta, input.data, dims, 'webgpu'));
+
+const eps = DEFAULT_FUSION_OPTIONS.liftEps;
+const radius = Math.max(1, Math.round((defaultLiftRadius(W, input.width) * input.width) / W));
+const guideLow = workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
+const guideStage = await timed(() => fullGuide(frames));
+const guide = guideStage.value;
+const low = lowPlanes(input, netGpu.value);
+const lift = await timed(async () => (await gpuGuidedLift(rt.device, guideLow, low, input.width, input.height, guide, W, H, radius, eps)).planes);
+const blend = await timed(async () => (await gpuBlendWeighted(rt.device, frames, lift.value)).image);
+// The three in a row, as one merge would call them.
+const whole = await timed(async () => {
+  const maps = await models.run(fusionMeta, input.data, dims, 'webgpu');
+  const planes = (await gpuGuidedLift(rt.device, guideLow, lowPlanes(input, maps), input.width, input.height, fullGuide(frames), W, H, radius, eps)).planes;
+  return (await gpuBlendWeighted(rt.device, frames, planes)).image;
+});
+
+const report: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  adapter,
+  bracket: `3 x ${W}x${H}`,
+  network: `${input.paddedWidth}x${input.paddedHeight}`,
+  gpu: { networkMs: netGpu.all, guideCpuMs: guideStage.all, liftMs: lift.all, blendMs: blend.all, wholeMs: whole.all },
+};
+console.log(`GPU: network ${ms(netGpu.median)}, guide (CPU) ${ms(guideStage.median)}, lift ${ms(lift.median)}, blend ${ms(blend.median)}; all in a row ${ms(whole.median)}`);
+
+if (withCpu) {
+  const predict = (i: FusionInput): Promise<Float32Array> => predictFusionWeights(i, modelPath);
+  const netCpu = await timed(() => predict(input));
+  const weighted = await timed(() => learnedFuse(frames, predict, { blend: 'weighted-sum' }), 1);
+  const app = await timed(() => learnedFuse(frames, predict), 1);
+  const total = (m: { network: number; lift: number; blend: number }): number => m.network + m.lift + m.blend;
+  const diffs = {
+    networkWebGpuVsWasm: maxDiff(netGpu.value, netCpu.value),
+    fusedGpuVsCpuWeightedSum: maxDiff(whole.value.data, weighted.value.fused.data),
+  };
+  report.cpu = {
+    networkMs: netCpu.all,
+    weightedSum: { ms: weighted.all, stages: weighted.value.millis },
+    appDefault: { blend: DEFAULT_FUSION_OPTIONS.blend, detailLevels: DEFAULT_FUSION_OPTIONS.detailLevels, ms: app.all, stages: app.value.millis },
+  };
+  report.diffs = diffs;
+  console.log(
+    `CPU (one thread): network ${ms(netCpu.median)}; learned merge, weighted sum ${ms(total(weighted.value.millis))}, ` +
+      `the app's default (pyramid, detail levels) ${ms(total(app.value.millis))}`,
+  );
+  console.log(`CPU / GPU: network ${(netCpu.median / netGpu.median).toPrecision(3)}x; merge (weighted sum, all in a row) ${(total(weighted.value.millis) / whole.median).toPrecision(3)}x`);
+  console.log(`largest difference: weights WebGPU vs WASM ${diffs.networkWebGpuVsWasm.toExponential(2)}; fused (linear 0..1) GPU vs CPU ${diffs.fusedGpuVsCpuWeightedSum.toExponential(2)}`);
+}
+
+// Tone mapping per slider move (issue 8: one frame on a GPU at 2 MP): the GPU pass with its histogram read back.
+const radiance = syntheticRadiance(TW, TH);
+const cache = prepareTone(radiance, autoKey(radiance), { operator: 'local-contrast' });
+const tone: Record<string, { gpuMs: number; cpuMs: number | null; maxCodeDiff: number }> = {};
+for (const operator of ['reinhard', 'local-contrast'] as const) {
+  const gpuTone = await createGpuTone(rt.device, cache);
+  let i = 0;
+  const move = (): ToneSettings => ({ operator, exposure: (i++ % 10) * 0.1, saturation: 0.2 });
+  const g = await timed(() => gpuTone.apply(move(), 'srgb', null), 15);
+  const gpuPixels = await gpuTone.readPixels();
+  gpuTone.destroy();
+  i = 0;
+  const c = withCpu
+    ? await timed(() => {
+        const out = applyTone(cache, move(), { output: 'srgb' });
+        cpuHistogram(out.data);
+        return out;
+      }, 15)
+    : null;
+  tone[operator] = { gpuMs: Math.round(g.median * 10) / 10, cpuMs: c ? Math.round(c.median * 10) / 10 : null, maxCodeDiff: c ? maxDiff(gpuPixels, c.value.data) : NaN };
+  console.log(`tone ${operator} at ${TW}x${TH} (${((TW * TH) / 1e6).toFixed(1)} MP), per move: GPU ${ms(g.median)}${c ? `, CPU ${ms(c.median)}; largest code difference ${tone[operator].maxCodeDiff}` : ''}`);
+}
+report.tone = { size: `${TW}x${TH}`, ...tone };
+
+if (jsonPath) writeFileSync(jsonPath, JSON.stringify(report, null, 2));
+rt.device.destroy();
+process.exit(0);
