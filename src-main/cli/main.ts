@@ -1,5 +1,6 @@
 /** The `luxfuse` command line: the engine without the window, same services as the app. */
 import { parseArgs } from 'node:util';
+import { resolve } from 'node:path';
 import { groupFiles } from '../services/group-service';
 import { useNativeZlib } from '../services/native-zlib';
 import { batchCommand, describeBatch, describeBracket } from './batch-command';
@@ -83,7 +84,11 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       if (files.length === 0) throw new UsageError('group needs files or folders');
       const result = await groupFiles(files, { recursive: values.recursive === true });
       io.out(values.json ? JSON.stringify(result, null, 2) : describeGroups(result));
-      return 0;
+      // Files a folder scan could not read are listed (in errors) and the rest grouped; a path given here that
+      // cannot be read at all is bad input.
+      if (!values.json) for (const e of result.errors) io.err(`luxfuse: ${e.file}: ${e.message}`);
+      const given = new Set(files.map((f) => resolve(f)));
+      return result.errors.some((e) => given.has(resolve(e.file))) ? 1 : 0;
     }
     if (command === 'merge') {
       const report = await mergeCommand({ files, values });
@@ -132,7 +137,7 @@ function describeGroups(result: Awaited<ReturnType<typeof groupFiles>>): string 
     group.files.forEach((file, j) => lines.push(`  ${file}  ${group.exposureValues[j] >= 0 ? '+' : ''}${group.exposureValues[j].toFixed(2)} EV`));
   });
   if (result.ungrouped.length > 0) lines.push(`not in a bracket: ${result.ungrouped.join(', ')}`);
-  for (const e of result.errors) lines.push(`error: ${e.file}: ${e.message}`);
+  if (result.errors.length > 0) lines.push(`${result.errors.length} ${result.errors.length === 1 ? 'file' : 'files'} could not be read (listed on stderr)`);
   if (lines.length === 0) lines.push('no images found');
   return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 /** `luxfuse merge`: decode a bracket, merge it, write EXR / JPEG / PNG, report. */
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { encodePng } from '../../src-shared/codecs/png';
 import { DEGHOST_MODES, type DeghostMode, type GhostSummary } from '../../src-shared/ghost/deghost';
 import { expandPlane } from '../../src-shared/image/scaled-plane';
@@ -7,7 +7,7 @@ import { SYNTHESIZE_SIDES, type SynthesizeSide } from '../../src-shared/correct/
 import { radianceConsistency } from '../../src-shared/merge/radiance-consistency';
 import { alignBracket, ALIGN_MODES, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
 import type { MergeOptions, Method } from '../../src-shared/pipeline/merge-bracket';
-import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
+import { checkOutputPath, fileIdentity, writeFileAtomic } from '../services/atomic-write';
 import { exportOutcome } from '../services/export-service';
 import { synthesiseMissingFrame } from '../services/correct-service';
 import { GHOST_DETECTORS, type GhostDetector } from '../services/ghost-detections';
@@ -47,6 +47,28 @@ export interface MergeReport {
   millis: { decode: number; align: number; merge: number; write: number; total: number };
 }
 
+/** Two outputs on one path would leave only the last written: refused before any work. */
+function checkDistinctOutputs(outputs: Record<string, string | undefined>): void {
+  const seen = new Map<string, string>();
+  for (const [flag, path] of Object.entries(outputs)) {
+    if (!path) continue;
+    const other = seen.get(resolve(path));
+    if (other) throw new UsageError(`${other} and ${flag} both write ${path}: give each output its own file`);
+    seen.set(resolve(path), flag);
+  }
+}
+
+/** The same file twice (under one name or two, through a link) is not a bracket: refused with both names. */
+async function checkDistinctInputs(files: readonly string[]): Promise<void> {
+  const ids = await Promise.all(files.map(fileIdentity));
+  ids.forEach((id, i) => {
+    const j = id === null ? -1 : ids.indexOf(id);
+    if (j >= 0 && j < i) {
+      throw new UsageError(files[j] === files[i] ? `${files[i]} is given twice: a bracket needs each frame once` : `${files[j]} and ${files[i]} are the same file: a bracket needs each frame once`);
+    }
+  });
+}
+
 export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeReport> {
   const started = performance.now();
   const method = (values.method as string | undefined) ?? 'mertens';
@@ -77,6 +99,8 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   if (!ALIGN_MODES.includes(align)) throw new UsageError(`--align: '${align}' is not one of ${ALIGN_MODES.join(', ')}`);
   const deghost = parseDeghost(values, files.length);
   if (deghost.maskPath) await checkOutputPath(deghost.maskPath, files);
+  checkDistinctOutputs({ '--exr': exrPath, '--hdr': hdrPath, '--jpeg': jpegPath, '--png': pngPath, '--tiff': tiffPath, '--ghost-mask': deghost.maskPath });
+  await checkDistinctInputs(files);
 
   const synthesize = values.synthesize as string | undefined;
   if (synthesize !== undefined) {

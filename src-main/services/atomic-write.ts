@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { access, lstat, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class OutputPathError extends Error {
@@ -16,10 +16,32 @@ export class OutputPathError extends Error {
   }
 }
 
-/** Fails early, before any work, when an output cannot be written where asked. */
+/** A file's identity (device and inode, as bigints so large inode numbers and Windows' file indexes compare exactly), following links; null when it cannot be read. */
+export async function fileIdentity(path: string): Promise<string | null> {
+  try {
+    const s = await stat(path, { bigint: true });
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Fails early, before any work, when an output cannot be written where asked. An output whose directory entry
+ * holds one of the inputs' files is refused however the paths spell it (a link to it, a linked folder, `..`):
+ * writing it would replace the original. An output that is itself a link is not: the write replaces the link.
+ */
 export async function checkOutputPath(path: string, inputs: readonly string[] = []): Promise<void> {
   const target = resolve(path);
-  if (inputs.some((input) => resolve(input) === target)) {
+  let sameAsInput = inputs.some((input) => resolve(input) === target);
+  if (!sameAsInput && inputs.length > 0) {
+    const entry = await lstat(target, { bigint: true }).catch(() => null);
+    if (entry && !entry.isSymbolicLink()) {
+      const id = `${entry.dev}:${entry.ino}`;
+      sameAsInput = (await Promise.all(inputs.map(fileIdentity))).includes(id);
+    }
+  }
+  if (sameAsInput) {
     throw new OutputPathError(`${path} is one of the input files; originals are never written`, path);
   }
   const folder = dirname(target);

@@ -1,7 +1,7 @@
 /** The luxfuse command line, run in-process (runCli) and once as the real bin script. */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,42 @@ describe('luxfuse merge', () => {
     expect(over.code).toBe(1);
     expect(over.err).toMatch(/originals are never written/);
     expect(sha(jpegs[0])).toBe(before);
+  });
+
+  it('refuses an input given through a link as the output, one path for two outputs, and one file given twice', async () => {
+    const link = join(dir, 'linked-frame.jpg');
+    symlinkSync(jpegs[1], link);
+    const before = sha(jpegs[1]);
+    const viaLink = await cli('merge', jpegs[0], link, jpegs[2], '--jpeg', jpegs[1]);
+    expect(viaLink.code).toBe(1);
+    expect(viaLink.err).toMatch(/is one of the input files; originals are never written/);
+    expect(sha(jpegs[1])).toBe(before);
+    const out = join(dir, 'both.jpg');
+    const twoOnOne = await cli('merge', ...jpegs, '--method', 'radiance', '--jpeg', out, '--exr', out);
+    expect(twoOnOne.code).toBe(2);
+    expect(twoOnOne.err).toContain(`--exr and --jpeg both write ${out}`);
+    const twice = await cli('merge', jpegs[0], jpegs[1], jpegs[1], '--jpeg', out);
+    expect(twice.code).toBe(2);
+    expect(twice.err).toContain(`${jpegs[1]} is given twice`);
+    const sameFile = await cli('merge', jpegs[0], jpegs[1], link, '--jpeg', out);
+    expect(sameFile.code).toBe(2);
+    expect(sameFile.err).toContain(`${jpegs[1]} and ${link} are the same file`);
+    expect(readdirSync(dir)).not.toContain('both.jpg');
+  });
+
+  it('group: a path that does not exist is bad input (exit 1, stderr); damaged files in a folder are listed on stderr', async () => {
+    const missing = await cli('group', join(dir, 'no-such-folder'));
+    expect(missing.code).toBe(1);
+    expect(missing.err).toMatch(/^luxfuse: .*no-such-folder: no such file/);
+    expect(missing.out).not.toMatch(/no-such-folder/);
+    const folder = mkdtempSync(join(dir, 'group-'));
+    writeBracket(folder, { format: 'jpeg' });
+    writeFileSync(join(folder, 'broken.jpg'), 'not a jpeg');
+    const partial = await cli('group', folder);
+    expect(partial.code).toBe(0);
+    expect(partial.out).toMatch(/bracket 1/);
+    expect(partial.out).toContain('1 file could not be read (listed on stderr)');
+    expect(partial.err).toMatch(/^luxfuse: .*broken\.jpg: /);
   });
 
   it('usage errors exit 2; a missing learned model is a clear bad-input error', async () => {

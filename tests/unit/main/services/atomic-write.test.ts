@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -38,6 +38,23 @@ describe('atomic writes', () => {
     mkdirSync(join(dir, 'sub'));
     await expect(checkOutputPath(join(dir, 'sub'))).rejects.toThrow(/is a folder/);
     expect(readFileSync(input, 'utf8')).toBe('original');
+  });
+
+  it('refuses an output that is an input however the paths spell it (a link to it, a linked folder)', async () => {
+    const input = join(dir, 'a.jpg');
+    writeFileSync(input, 'original');
+    symlinkSync(input, join(dir, 'alias.jpg'));
+    symlinkSync(dir, join(dir, 'here'));
+    // The input given through a link, the output its real name: the write would replace the original.
+    await expect(checkOutputPath(input, [join(dir, 'alias.jpg')])).rejects.toThrow(/a\.jpg is one of the input files/);
+    // The output through a linked folder.
+    await expect(checkOutputPath(join(dir, 'here', 'a.jpg'), [input])).rejects.toThrow(/originals are never written/);
+    // An output that is itself a link to an input is replaced as a link: the original stays.
+    await checkOutputPath(join(dir, 'alias.jpg'), [input]);
+    await writeFileAtomic(join(dir, 'alias.jpg'), new TextEncoder().encode('merged'));
+    expect(readFileSync(input, 'utf8')).toBe('original');
+    // Another file is fine.
+    await checkOutputPath(join(dir, 'b.jpg'), [join(dir, 'alias.jpg')]);
   });
 
   it('leaves the old file intact when the write cannot finish', async () => {
