@@ -48,6 +48,14 @@ function checkFrames(frames: LinearImage[]): void {
   }
 }
 
+/** One channel, or three equal ones in every pixel (a grey file decoded to RGB); stops at the first coloured pixel. */
+export function isGrey(f: LinearImage): boolean {
+  if (f.channels === 1) return true;
+  const { data, channels: ch } = f;
+  for (let i = 0; i < data.length; i += ch) if (data[i] !== data[i + 1] || data[i] !== data[i + 2]) return false;
+  return true;
+}
+
 function weightParams(opts: MertensOptions): MertensWeightParams {
   const p = {
     contrast: nonNegative('contrast', opts.contrast ?? 1),
@@ -131,6 +139,9 @@ export function mertensFuse(frames: LinearImage[], opts: MertensOptions = {}): L
 export function mertensSetup(frames: LinearImage[], opts: MertensOptions = {}): { params: MertensWeightParams; levels: number } {
   checkFrames(frames);
   const params = weightParams(opts);
+  // Every pixel of a grey bracket has saturation 0, which would leave every weight at its epsilon: the merge
+  // an average of the frames. Without colour the term says nothing, so it is left out (as enfuse does).
+  if (params.saturation !== 0 && frames.every(isGrey)) params.saturation = 0;
   const levels = opts.levels ?? maxPyramidLevels(frames[0].width, frames[0].height);
   if (!Number.isInteger(levels) || levels < 1) throw new RangeError(`mertens levels must be a positive integer, got ${levels}`);
   return { params, levels };

@@ -62,6 +62,25 @@ describe('mertensFuse', () => {
     expect(sum / n).toBeLessThan(0.5 / 255);
   });
 
+  it('weighs a grey bracket by contrast and exposure (its saturation is 0 everywhere), not an average of the frames', () => {
+    const good = renderBracket(radianceField(96, 64, 2), [-1])[0].frame;
+    const n = good.data.length;
+    const greyGood = new Float32Array(n);
+    for (let i = 0; i < n; i += 3) greyGood.fill(good.data[i + 1], i, i + 3);
+    const frame = (data: Float32Array) => ({ ...good, data });
+    // Nearly black and nearly white, with the same structure: the kind of frames an average would wash out.
+    const dark = greyGood.map((v) => v * 0.02);
+    const bright = greyGood.map((v) => Math.min(1, v * 8 + 0.6));
+    const out = mertensFuse([frame(dark), frame(greyGood), frame(bright)]);
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += Math.abs(linearToSrgb(out.data[i]) - linearToSrgb(greyGood[i]));
+    // 0.011 with the saturation term left out, 0.102 (the average) with it.
+    expect(sum / n).toBeLessThan(0.03);
+    // The same on one channel.
+    const one = (d: Float32Array) => ({ ...good, channels: 1 as const, data: d.filter((_, i) => i % 3 === 0) });
+    expect(mertensFuse([one(dark), one(greyGood), one(bright)]).data).toEqual(out.data);
+  });
+
   it('fuses grey and RGBA frames like the same frames in RGB', () => {
     const rgb = frames.map((f) => {
       const d = new Float32Array(f.data.length);
