@@ -94,9 +94,20 @@ function estimateWithResponse(frames: LinearImage[], given: (number | null)[], f
   // at 24 MP it reads every pixel of every frame once more.
   let plain: ExposureEstimate | null = null;
   const plainEstimate = (): ExposureEstimate => (plain ??= estimateRelativeExposures(frames, given));
-  let fitted = given.every((v) => v !== null) ? (given as number[]) : plainEstimate().ev;
+  // A response fitted to exposures that contradict the pixels outright (frames swapped, one time for all,
+  // an impossible time) reads the frames wrongly, and then no ratio checks out through it: the check would
+  // keep the wrong exposures. Such a bracket starts from the pixels' own ratios.
+  const complete = given.every((v) => v !== null);
+  const contradicted = complete && grossContradiction(frames, given as number[]);
+  let fitted = complete && !contradicted ? (given as number[]) : plainEstimate().ev;
   let response = recoverResponse(frames, fitted, fit);
   if (!response) return { estimate: plainEstimate(), response: null };
+  if (contradicted) {
+    // Checked through the response as any bracket is, against the pixels' exposures: the given ones are out.
+    const fromPixels = plainEstimate();
+    const through = estimateRelativeExposures(frames, fromPixels.ev, { response });
+    return { estimate: { ...through, source: fromPixels.source, warnings: [...fromPixels.warnings, ...through.warnings.filter((w) => !w.startsWith('too few pixels'))] }, response };
+  }
   let estimate = estimateRelativeExposures(frames, given, { response });
   const settled = (ev: number[]): boolean => ev.every((v, i) => Math.abs(v - ev[0] - (fitted[i] - fitted[0])) <= SETTLED);
   for (let round = 0; round < 2 && !settled(estimate.ev); round++) {
@@ -105,4 +116,44 @@ function estimateWithResponse(frames: LinearImage[], given: (number | null)[], f
     estimate = estimateRelativeExposures(frames, given, { response });
   }
   return { estimate, response };
+}
+
+/** Samples per frame the gross check reads (a sparse grid: it only has to see whole stops). */
+const GROSS_SAMPLES = 40_000;
+/** Stops between what the exposures say and what the pixels show, beyond any camera tone curve. */
+const GROSS_STOPS = 1.5;
+
+/**
+ * Exposures that cannot be right: for some pair of frames, the median log2 ratio of their pixels (sRGB-decoded,
+ * where both are above the noise and below clipping) differs from the exposures' by more than GROSS_STOPS
+ * (a camera's tone curve stretches ratios by about a quarter, not by stops). Frames with too few such pixels
+ * in common are not judged.
+ */
+export function grossContradiction(frames: readonly LinearImage[], ev: readonly number[]): boolean {
+  const n = frames[0].width * frames[0].height;
+  const stride = Math.max(1, Math.floor(n / GROSS_SAMPLES));
+  const grey = frames.map((f) => {
+    const out = new Float32Array(Math.ceil(n / stride));
+    const ch = f.channels;
+    const clip = f.meta.clipLevel ?? 1;
+    for (let p = 0, j = 0; p < n; p += stride, j++) {
+      const v = ch === 1 ? f.data[p] : f.data[p * ch + 1];
+      out[j] = v > 0.01 * clip && v < 0.9 * clip ? v : NaN;
+    }
+    return out;
+  });
+  const order = ev.map((_, i) => i).sort((a, b) => ev[a] - ev[b]);
+  for (let k = 1; k < order.length; k++) {
+    const a = order[k - 1];
+    const b = order[k];
+    const logs: number[] = [];
+    for (let j = 0; j < grey[a].length; j++) {
+      const r = grey[b][j] / grey[a][j];
+      if (r > 0) logs.push(Math.log2(r));
+    }
+    if (logs.length < 200) continue;
+    logs.sort((x, y) => x - y);
+    if (Math.abs(logs[logs.length >> 1] - (ev[b] - ev[a])) > GROSS_STOPS) return true;
+  }
+  return false;
 }
