@@ -120,14 +120,17 @@ function estimateWithResponse(frames: LinearImage[], given: (number | null)[], f
 
 /** Samples per frame the gross check reads (a sparse grid: it only has to see whole stops). */
 const GROSS_SAMPLES = 40_000;
-/** Stops between what the exposures say and what the pixels show, beyond any camera tone curve. */
-const GROSS_STOPS = 1.5;
+/** More stops than this between neighbouring exposures: no two frames of a bracket share a usable pixel then. */
+const MAX_NEIGHBOUR_STOPS = 16;
 
 /**
- * Exposures that cannot be right: for some pair of frames, the median log2 ratio of their pixels (sRGB-decoded,
- * where both are above the noise and below clipping) differs from the exposures' by more than GROSS_STOPS
- * (a camera's tone curve stretches ratios by about a quarter, not by stops). Frames with too few such pixels
- * in common are not judged.
+ * Exposures that cannot be right, for some pair of neighbouring frames (by the given exposures), judged by
+ * the median log2 ratio of their pixels (sRGB-decoded, above the noise and below clipping in both): the
+ * frame given more exposure is over a stop darker (frames swapped), or the two are given the same exposure
+ * and differ by 1.5 stops or more (one time for all), or they are given over 16 stops apart and still share
+ * such pixels (an impossible time). Nothing finer: a camera's tone curve and noise floor bend the ratios of
+ * honest brackets by stops (2-stop pairs of ../shared's brackets measure -0.2 to 2.6). Frames with too few
+ * such pixels in common are not judged.
  */
 export function grossContradiction(frames: readonly LinearImage[], ev: readonly number[]): boolean {
   const n = frames[0].width * frames[0].height;
@@ -153,7 +156,11 @@ export function grossContradiction(frames: readonly LinearImage[], ev: readonly 
     }
     if (logs.length < 200) continue;
     logs.sort((x, y) => x - y);
-    if (Math.abs(logs[logs.length >> 1] - (ev[b] - ev[a])) > GROSS_STOPS) return true;
+    const measured = logs[logs.length >> 1];
+    const given = ev[b] - ev[a];
+    if (given >= 0.5 && measured <= -1) return true;
+    if (given < 1 / 6 && Math.abs(measured) >= 1.5) return true;
+    if (given > MAX_NEIGHBOUR_STOPS) return true;
   }
   return false;
 }
