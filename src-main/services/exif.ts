@@ -172,6 +172,27 @@ async function parseTags(input: string | Uint8Array): Promise<Tags> {
   }
 }
 
+/** How far from its end a PNG's eXIf chunk is looked for when it follows the image data. */
+const PNG_TAIL_BYTES = 256 * 1024;
+
+/**
+ * A PNG's eXIf chunk after the image data, which exifr does not read (it stops at IDAT): ImageMagick and
+ * other converters write it there, before IEND. Found by its type and a length that fits; {} when absent.
+ */
+async function pngTrailingExif(src: ByteSource): Promise<Tags> {
+  const length = Math.min(src.size, PNG_TAIL_BYTES);
+  const tail = await src.read(src.size - length, length);
+  const view = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+  for (let i = tail.length - 12; i >= 4; i--) {
+    if (tail[i] !== 0x65 || tail[i + 1] !== 0x58 || tail[i + 2] !== 0x49 || tail[i + 3] !== 0x66) continue; // 'eXIf'
+    const size = view.getUint32(i - 4);
+    const body = tail.subarray(i + 4, i + 4 + size);
+    const tiff = body.length === size && size >= 8 && ((body[0] === 0x49 && body[1] === 0x49) || (body[0] === 0x4d && body[1] === 0x4d));
+    if (tiff) return parseTags(body);
+  }
+  return {};
+}
+
 /** CR3: CMT1 holds IFD0 (names as usual); CMT2 is the Exif IFD stored as a TIFF's IFD0, read by tag number. */
 async function cr3Tags(src: ByteSource): Promise<Tags> {
   const { cmt1, cmt2 } = await findCr3Blocks(src);
@@ -202,6 +223,10 @@ async function tagsAndSize(path: string, src: ByteSource, format: HeaderFormat):
     case 'exr':
     case 'bigtiff':
       return { tags: {}, size: await headerSize(src, format) };
+    case 'png': {
+      const tags = await parseTags(path);
+      return { tags: Object.keys(tags).length > 0 ? tags : await pngTrailingExif(src), size: await headerSize(src, format) };
+    }
     default:
       return { tags: await parseTags(path), size: await headerSize(src, format) };
   }

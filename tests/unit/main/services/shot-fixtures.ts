@@ -58,15 +58,16 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /** A PNG, with the EXIF TIFF block in an eXIf chunk before the image data when fields are given. */
-export function pngWithExif(fields: ExifFields | undefined, width = 20, height = 10): Uint8Array {
+/** afterData: the eXIf chunk after the image data, before IEND (where ImageMagick writes it). */
+export function pngWithExif(fields: ExifFields | undefined, width = 20, height = 10, afterData = false): Uint8Array {
   const png = encodePngPixels({ width, height, data: grey(width, height), channels: 4, depth: 8 });
   if (!fields) return png;
   const tiff = exifEntries(fields);
   const body = writeTiffStructure({ littleEndian: false, ifd0: tiff.ifd0, exif: tiff.exif });
   const typeAndData = concat([latin1('eXIf'), body]);
   const chunk = concat([be32(body.length), typeAndData, be32(crc32(typeAndData))]);
-  const afterIhdr = 8 + 25; // signature + IHDR chunk
-  return concat([png.subarray(0, afterIhdr), chunk, png.subarray(afterIhdr)]);
+  const at = afterData ? png.length - 12 : 8 + 25; // before IEND (12 bytes), or after the signature and IHDR
+  return concat([png.subarray(0, at), chunk, png.subarray(at)]);
 }
 
 export function tiffWithExif(fields: ExifFields | undefined, width = 12, height = 9, littleEndian = true): Uint8Array {
