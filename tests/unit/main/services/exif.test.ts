@@ -92,7 +92,7 @@ describe('readShotInfo: EXIF', () => {
     const png = await fixture('a.png', pngWithExif(NIKON, 20, 10));
     expect(await readShotInfo(png)).toMatchObject({ model: 'NIKON D750', exposureTime: 1 / 125, captureTime: NIKON_TIME, width: 20, height: 10 });
     // After the image data, where ImageMagick writes it (exifr stops at IDAT).
-    const trailing = await fixture('after-idat.png', pngWithExif(NIKON, 20, 10, true));
+    const trailing = await fixture('after-idat.png', pngWithExif(NIKON, 20, 10, 200_000));
     expect(await readShotInfo(trailing)).toMatchObject({ model: 'NIKON D750', exposureTime: 1 / 125, captureTime: NIKON_TIME, width: 20, height: 10 });
     const le = await fixture('le.tif', tiffWithExif(NIKON, 12, 9, true));
     expect(await readShotInfo(le)).toMatchObject({ model: 'NIKON D750', iso: 200, exposureMode: 2, width: 12, height: 9 });

@@ -58,16 +58,26 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /** A PNG, with the EXIF TIFF block in an eXIf chunk before the image data when fields are given. */
-/** afterData: the eXIf chunk after the image data, before IEND (where ImageMagick writes it). */
-export function pngWithExif(fields: ExifFields | undefined, width = 20, height = 10, afterData = false): Uint8Array {
+/**
+ * afterData: the eXIf chunk after the image data, before IEND (where ImageMagick writes it), behind that many
+ * bytes of a private ancillary chunk (standing in for a large image's data: a reader that stops at IDAT and
+ * reads a small file whole must not find it by accident).
+ */
+export function pngWithExif(fields: ExifFields | undefined, width = 20, height = 10, afterData = 0): Uint8Array {
   const png = encodePngPixels({ width, height, data: grey(width, height), channels: 4, depth: 8 });
   if (!fields) return png;
   const tiff = exifEntries(fields);
   const body = writeTiffStructure({ littleEndian: false, ifd0: tiff.ifd0, exif: tiff.exif });
   const typeAndData = concat([latin1('eXIf'), body]);
   const chunk = concat([be32(body.length), typeAndData, be32(crc32(typeAndData))]);
-  const at = afterData ? png.length - 12 : 8 + 25; // before IEND (12 bytes), or after the signature and IHDR
-  return concat([png.subarray(0, at), chunk, png.subarray(at)]);
+  if (afterData > 0) {
+    const pad = concat([latin1('lxPd'), new Uint8Array(afterData)]);
+    const padding = concat([be32(afterData), pad, be32(crc32(pad))]);
+    const iend = png.length - 12;
+    return concat([png.subarray(0, iend), padding, chunk, png.subarray(iend)]);
+  }
+  const afterIhdr = 8 + 25; // signature + IHDR chunk
+  return concat([png.subarray(0, afterIhdr), chunk, png.subarray(afterIhdr)]);
 }
 
 export function tiffWithExif(fields: ExifFields | undefined, width = 12, height = 9, littleEndian = true): Uint8Array {
