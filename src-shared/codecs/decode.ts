@@ -141,6 +141,11 @@ function toRgb(img: LinearImage): LinearImage {
   return { ...img, channels: 3, data: out };
 }
 
+/** The BigTIFF header: II or MM, then version 43 instead of TIFF's 42. */
+function isBigTiff(b: Uint8Array): boolean {
+  return b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 43 && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 43));
+}
+
 /**
  * What decodeImage checks before any decoder runs: the bytes are not empty, are a format we read (not
  * camera RAW data), and their header claims a size under the limits. Returns the format; throws
@@ -152,6 +157,7 @@ export function checkImageBytes(bytes: Uint8Array, fileName: string): ImageForma
   const format = sniffFormat(bytes);
   if (!format) {
     if (isNonTiffRaw(bytes)) throw new UnsupportedFormatError('this is a camera RAW file; RAW decoding is not supported yet', fileName);
+    if (isBigTiff(bytes)) throw new UnsupportedFormatError('this is a BigTIFF (64-bit offsets), which Luxfuse does not read; save it as a regular TIFF', fileName);
     throw new DecodeError('not an image Luxfuse can read (JPEG, PNG, TIFF, EXR)', fileName);
   }
   checkClaimedSize(bytes, format, fileName);

@@ -60,7 +60,7 @@ export function planExposures(frames: readonly LinearImage[], options: PlanOptio
   const missing = frames.filter((_, i) => given[i] === null).map((f) => f.meta.sourceName ?? '?');
   if (missing.length > 0 && !allowPixelEstimate) {
     throw new MissingExposureError(
-      `${missing.join(', ')} ${missing.length === 1 ? 'has' : 'have'} no exposure time in its metadata: give --exposure-times, or --exposures-from-pixels to estimate them`,
+      `${missing.join(', ')} ${missing.length === 1 ? 'has no exposure time in its' : 'have no exposure time in their'} metadata (none, or one of zero or less): give --exposure-times, or --exposures-from-pixels to estimate them`,
       missing[0],
     );
   }

@@ -78,6 +78,15 @@ describe('decodeImage', () => {
     expect(err.file).toBe('notes.txt');
   });
 
+  it('names a BigTIFF as one, in either byte order', () => {
+    for (const head of [[0x49, 0x49, 43, 0, 8, 0, 0, 0], [0x4d, 0x4d, 0, 43, 0, 8, 0, 0]]) {
+      const err = errorOf(() => decodeImage(new Uint8Array([...head, ...new Uint8Array(64)]), 'big.tif'));
+      expect(err).toBeInstanceOf(UnsupportedFormatError);
+      expect(err.message).toMatch(/this is a BigTIFF .* save it as a regular TIFF/);
+      expect(err.file).toBe('big.tif');
+    }
+  });
+
   it('explains a truncated file of each format', () => {
     const files: [string, Uint8Array][] = [
       ['JPEG', encodeJpeg({ width: 16, height: 16, data: new Uint8ClampedArray(1024).fill(99) })],
