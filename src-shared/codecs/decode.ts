@@ -182,5 +182,29 @@ export function decodeChecked(bytes: Uint8Array, format: ImageFormat, fileName: 
     // Anything else escaping a decoder (a library's own exception) still means the bytes are bad.
     throw new DecodeError(`truncated or corrupt ${format.toUpperCase()}: ${String((e as Error)?.message ?? e)}`, fileName);
   }
+  if (img.meta.sourceTransfer === 'linear') finiteLight(img.data);
   return toRgb(img);
+}
+
+/**
+ * Float files (EXR, float TIFF) may hold samples that are no amount of light: NaN and infinities (a renderer's or
+ * a converter's leftovers). One NaN poisons an exposure estimate or a pyramid level, so NaN and -infinity become
+ * 0 and +infinity the brightest finite sample, in place. Finite negatives stay: out-of-gamut colours in
+ * Rec.709 primaries are real data.
+ */
+export function finiteLight(data: Float32Array): void {
+  let max = 0;
+  let bad = false;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (Number.isFinite(v)) {
+      if (v > max) max = v;
+    } else bad = true;
+  }
+  if (!bad) return;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v === Infinity) data[i] = max;
+    else if (!Number.isFinite(v)) data[i] = 0;
+  }
 }

@@ -64,6 +64,12 @@ describe('decodeImage', () => {
     expectSame(out.data, img.data);
   });
 
+  it('turns samples that are no amount of light in a float file finite: NaN and -infinity 0, +infinity the brightest finite sample', () => {
+    const data = new Float32Array([NaN, 0.5, -1, Infinity, 3, -Infinity, 0.25, 0.125, 2]);
+    const out = decodeImage(encodeExr({ width: 3, height: 1, channels: 3, data, ev: null, meta: {} }, { pixelType: 'float', compression: 'none' }), 'odd.exr');
+    expect(Array.from(out.data)).toEqual([0, 0.5, -1, 3, 3, 0, 0.25, 0.125, 2]);
+  });
+
   it('explains an empty file', () => {
     const err = errorOf(() => decodeImage(new Uint8Array(0), 'empty.jpg'));
     expect(err).toBeInstanceOf(DecodeError);
