@@ -31,6 +31,7 @@ const TAGS = [
   'ISOSpeed',
   'ExposureCompensation', // ExposureBiasValue
   'ExposureMode',
+  'Flash',
   'DateTimeOriginal',
   'SubSecTimeOriginal',
   'OffsetTimeOriginal',
@@ -75,6 +76,7 @@ const EXIF_TAG_NAMES: ReadonlyMap<number, (typeof TAGS)[number]> = new Map([
   [0x9011, 'OffsetTimeOriginal'],
   [0x9012, 'OffsetTimeDigitized'],
   [0x9204, 'ExposureCompensation'],
+  [0x9209, 'Flash'],
   [0x920a, 'FocalLength'],
   [0x9291, 'SubSecTimeOriginal'],
   [0x9292, 'SubSecTimeDigitized'],
@@ -151,6 +153,7 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
     width: dims?.width,
     height: dims?.height,
     orientation: orientationOf(t.Orientation),
+    flashFired: flashOf(t.Flash),
   };
   // Only the fields the file had: keeps JSON and test expectations free of undefined keys.
   for (const key of Object.keys(info) as (keyof ShotInfo)[]) if (info[key] === undefined) delete info[key];
@@ -158,6 +161,12 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
 }
 
 /** EXIF Orientation where it is one of the eight values; anything else is read as 1 (as stored), as viewers do. */
+/** EXIF Flash: bit 0 says whether it fired. */
+function flashOf(v: unknown): boolean | undefined {
+  const x = num(v);
+  return x !== undefined && Number.isInteger(x) && x >= 0 ? (x & 1) === 1 : undefined;
+}
+
 function orientationOf(v: unknown): number | undefined {
   const n = num(v);
   return n !== undefined && Number.isInteger(n) && n >= 1 && n <= 8 ? n : undefined;

@@ -187,7 +187,7 @@ function splitByExposureSource(frames: Frame[]): Frame[][] {
 
 function findInRun(run: Frame[], timeless: boolean, o: Required<GroupOptions>): FoundBracket[] {
   const segs = segmentRun(
-    run.map((f, i) => ({ ev: f.ev!, bias: f.bias, mode: f.mode, gapBefore: i > 0 ? f.gapBefore : undefined })),
+    run.map((f, i) => ({ ev: f.ev!, bias: f.bias, mode: f.mode, flash: f.merged.shot.flashFired, gapBefore: i > 0 ? f.gapBefore : undefined })),
     { timeless, tolerance: o.sameExposureStops },
     o.maxFrames,
   );

@@ -13,6 +13,8 @@ export interface SegmentFrame {
   bias?: number;
   /** EXIF ExposureMode, when the file has one. */
   mode?: number;
+  /** The flash fired, when the file says. */
+  flash?: boolean;
   /** Idle seconds since the previous frame of the run ended; undefined without capture times. */
   gapBefore?: number;
 }
@@ -126,6 +128,8 @@ function clashesWithLater(frames: readonly SegmentFrame[], first: number, end: n
   for (let j = first + 1; j < end; j++) {
     const g = frames[j];
     if (f.mode !== undefined && g.mode !== undefined && f.mode !== g.mode) return true;
+    // A frame lit by the flash and one not: a flash/no-flash pair, not a bracket of one scene's light.
+    if (f.flash !== undefined && g.flash !== undefined && f.flash !== g.flash) return true;
     const sameEv = Math.abs(f.ev - g.ev) < tolerance;
     const sameBias = f.bias === undefined || g.bias === undefined || Math.abs(f.bias - g.bias) < tolerance;
     if (sameEv && sameBias) return true;

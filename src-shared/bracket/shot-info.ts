@@ -11,6 +11,8 @@ export interface ShotInfo {
   exposureBias?: number;
   /** EXIF ExposureMode: 0 auto, 1 manual, 2 auto bracket. */
   exposureMode?: number;
+  /** The flash fired (EXIF Flash, bit 0); undefined where the file does not say. */
+  flashFired?: boolean;
   /**
    * ms since the epoch from DateTimeOriginal + SubSecTimeOriginal + OffsetTimeOriginal.
    * Without an offset the wall-clock time is read as if it were UTC: not a true instant,

@@ -78,6 +78,16 @@ describe.skipIf(exiftool.skip)('readShotInfo on exiftool-tagged files', () => {
     expect(await readShotInfo(both)).toMatchObject({ captureTime: Date.UTC(2025, 5, 1, 9, 0, 0) });
   });
 
+  it(exiftool.title('reads whether the flash fired'), async () => {
+    exiftool.requireAvailable();
+    const fired = await tagged('flash.jpg', jpegWithExif(undefined), ['-EXIF:Flash#=25']); // fired, auto
+    const off = await tagged('noflash.jpg', jpegWithExif(undefined), ['-EXIF:Flash#=16']); // off, did not fire
+    const none = await tagged('unsaid.jpg', jpegWithExif(undefined), ['-ISO=100']);
+    expect((await readShotInfo(fired)).flashFired).toBe(true);
+    expect((await readShotInfo(off)).flashFired).toBe(false);
+    expect((await readShotInfo(none)).flashFired).toBeUndefined();
+  });
+
   it(exiftool.title('takes ISO above 65535 from RecommendedExposureIndex'), async () => {
     exiftool.requireAvailable();
     const path = await tagged('night.jpg', jpegWithExif(undefined), ['-ISO=65535', '-SensitivityType=2', '-RecommendedExposureIndex=102400', '-ExposureTime=1/30']);

@@ -508,6 +508,14 @@ describe('groupBrackets: what a card dump holds besides brackets', () => {
     expect(groupBrackets(manual).groups).toEqual([]);
   });
 
+  it('takes no flash/no-flash pair for a bracket, and keeps brackets whose frames agree on the flash', () => {
+    const cam = new Camera(D750);
+    const pair = [cam.shoot({ exposureTime: 1 / 15, exposureMode: 1, flashFired: false }, 1500), cam.shoot({ exposureTime: 1 / 200, exposureMode: 1, flashFired: true })];
+    expect(groupBrackets(pair).groups).toEqual([]);
+    const bracket = cam.wait(60_000).aeb(AEB_3, 1 / 125, 200, { flashFired: false });
+    expect(groupBrackets(bracket).groups.map((g) => g.files)).toEqual([files(bracket)]);
+  });
+
   it('sets copies of a file aside instead of splitting its bracket ("IMG_0001 - Copy.JPG")', () => {
     const cam = new Camera({ ...R5, ext: 'JPG' });
     const bracket = cam.aeb(AEB_3);
