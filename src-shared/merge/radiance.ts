@@ -82,6 +82,30 @@ export async function mergeRadianceRows(frames: LinearImage[], ev: number[], opt
   return job.out;
 }
 
+/** Pixels (a share of the frame) at its largest value that make that value a clip level. */
+const PLATEAU_SHARE = 5e-4;
+
+/**
+ * The level a float frame was clipped at, where it was: a float file says nothing of clipping, but one made from a
+ * clipped source (a sensor's saturation, a display-referred frame linearised) has many pixels with a channel at
+ * its largest value; a rendered or merged HDR image has a few at most. 0 where there is no such plateau.
+ */
+export function plateau(f: LinearImage): number {
+  const { data } = f;
+  let max = 0;
+  for (let i = 0; i < data.length; i++) if (data[i] > max && data[i] < Infinity) max = data[i];
+  if (!(max > 0)) return 0;
+  const near = max * 0.999;
+  const ch = f.channels;
+  const n = f.width * f.height;
+  let at = 0;
+  for (let p = 0; p < n; p++) {
+    const i = p * ch;
+    if (data[i] >= near || (ch >= 3 && (data[i + 1] >= near || data[i + 2] >= near))) at++;
+  }
+  return at >= Math.max(16, PLATEAU_SHARE * n) ? max : 0;
+}
+
 export function mergeRadiance(frames: LinearImage[], ev: number[], opts: MergeRadianceOptions = {}): LinearImage {
   const { highlightStart, clipThreshold, job } = responseMerge(frames, ev, opts);
   if (job) {
@@ -97,7 +121,9 @@ export function mergeRadiance(frames: LinearImage[], ev: number[], opts: MergeRa
   // 1 / clip level; 0 marks a float frame with no clip level (trusted wherever it has signal).
   const invClip = new Float64Array(frames.map((f) => {
     const c = f.meta.clipLevel;
-    return c !== undefined && Number.isFinite(c) && c > 0 ? 1 / c : 0;
+    if (c !== undefined && Number.isFinite(c) && c > 0) return 1 / c;
+    const found = plateau(f);
+    return found > 0 ? 1 / found : 0;
   }));
   const { scale, gain, darkest, brightest } = exposureWeights(ev);
   const out = createLinearImage(width, height, 3, { sourceTransfer: 'linear', clipLevel: Infinity }, 0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BracketMismatchError } from '../../../../src-shared/errors';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
-import { mergeRadiance } from '../../../../src-shared/merge/radiance';
+import { mergeRadiance, plateau } from '../../../../src-shared/merge/radiance';
 import { radianceConsistency } from '../../../../src-shared/merge/radiance-consistency';
 import { radianceField, renderBracket } from './synthetic-bracket';
 
@@ -92,6 +92,18 @@ describe('mergeRadiance', () => {
     const lin = [0, 2].map((ev) => ({ ...truth, data: truth.data.map((v) => v * 2 ** ev), ev, meta: { clipLevel: Infinity } }));
     const m = mergeRadiance(lin, [0, 2]);
     for (let i = 0; i < m.data.length; i += 31) expect(m.data[i]).toBeCloseTo(truth.data[i], 5);
+  });
+
+  it('finds the clip level of float frames made from clipped ones (a plateau at their largest value)', () => {
+    // The bracket's frames as a float file would hold them: the same clipped values, no clip level said.
+    const floats = frames.map((f) => ({ ...f, meta: { sourceTransfer: 'linear' as const, clipLevel: Infinity } }));
+    expect(floats.map(plateau)).toEqual(frames.map(() => 1));
+    const said = mergeRadiance(frames.map((f) => ({ ...f, meta: { sourceTransfer: 'linear' as const, clipLevel: 1 } })), EV);
+    const m = mergeRadiance(floats, EV);
+    expect(Array.from(m.data)).toEqual(Array.from(said.data));
+    // A rendered HDR image has no plateau: it stays unclipped.
+    expect(plateau(truth)).toBe(0);
+    expect(Math.max(...radianceConsistency(floats, EV, m))).toBeLessThan(0.01);
   });
 
   it('rejects bad input', () => {
