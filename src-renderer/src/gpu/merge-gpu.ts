@@ -13,7 +13,8 @@
  * WebGPU is unavailable or the device is lost (then it stays on the CPU, as PreviewTone does).
  */
 import { checkLiftArgs, guidedLift } from '../../../src-shared/filters/guided-lift';
-import { blendFrames } from '../../../src-shared/fusion/blend';
+import { blendFrames, checkBlendInputs, usableCoarse, type CoarseWeights } from '../../../src-shared/fusion/blend';
+import { maxPyramidLevels, reducedSize } from '../../../src-shared/merge/pyramid';
 import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { srgbDecodeTable, srgbEncodeTable } from '../../../src-shared/image/srgb-tables';
@@ -31,6 +32,7 @@ import {
   NORMALISE_WGSL,
   UNIFORM_WORDS,
 } from './merge-wgsl';
+import { BAND_WGSL, ENCODE_WGSL, EXPAND_ADD_WGSL, REDUCE_WGSL, TO_LINEAR_WGSL } from './pyramid-wgsl';
 import { BufferUsage, MapMode, type GPUBuffer, type GPUCommandEncoder, type GPUComputePipeline, type GPUDevice } from './webgpu-types';
 
 export interface GpuMergeOptions {
@@ -39,6 +41,11 @@ export interface GpuMergeOptions {
 }
 
 const KERNELS = {
+  encode: ENCODE_WGSL,
+  reduce: REDUCE_WGSL,
+  band: BAND_WGSL,
+  expandAdd: EXPAND_ADD_WGSL,
+  toLinear: TO_LINEAR_WGSL,
   boxRows: BOX_ROWS_WGSL,
   boxRowsProduct: BOX_ROWS_PRODUCT_WGSL,
   boxCols: BOX_COLS_WGSL,
@@ -309,6 +316,84 @@ export async function gpuBlendWeighted(device: GPUDevice, frames: readonly Linea
     const data = new Float32Array(W * H * 3);
     plan.forEach(({ y0 }, i) => data.set(read[i], y0 * W * 3));
     return { image: { width: W, height: H, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, bands: plan.length };
+  } finally {
+    job.destroy();
+  }
+}
+
+/**
+ * blendFrames(frames, weights, 'pyramid', coarse) on the GPU: the Laplacian pyramid blend of the learned merge's
+ * default (with coarse, its detail levels' weights from coarse.level up). Weights are used as given (>= 0,
+ * summing to 1 per pixel, as blendFrames takes them). Every level of one frame's pyramids is on the GPU at
+ * once, frame after frame, each frame in its own submission; no bands: a plane over the buffer limit is
+ * GpuUnavailableError. Rejects with GpuDeviceLostError once the device is lost.
+ */
+export async function gpuBlendPyramid(device: GPUDevice, frames: readonly LinearImage[], weights: readonly Float32Array[], coarse?: CoarseWeights, opts: GpuMergeOptions = {}): Promise<GpuBlend> {
+  checkBlendInput(frames, weights);
+  checkBlendInputs(frames, weights, 'pyramid', coarse);
+  const { width: W, height: H } = frames[0];
+  const levels = maxPyramidLevels(W, H);
+  const from = usableCoarse(coarse, W, H);
+  const job = new GpuJob(device);
+  try {
+    const k = await job.settle(pipelines(device));
+    job.check();
+    const limit = bufferLimit(device, opts);
+    const maxCh = Math.max(3, ...frames.map((f) => f.channels));
+    if (W * H * maxCh * 4 > limit) throw new GpuUnavailableError(`a ${W}x${H} frame exceeds the ${limit}-byte buffer limit (the pyramid blend has no bands)`);
+    job.begin();
+    const S = BufferUsage.STORAGE;
+    const sizes: [number, number][] = [[W, H]];
+    for (let l = 1; l < levels; l++) sizes.push([reducedSize(sizes[l - 1][0]), reducedSize(sizes[l - 1][1])]);
+    const plane = (label: string, [w, h]: [number, number], ch: number, data?: Float32Array): GPUBuffer => job.buffer(label, w * h * ch * 4, data ? S | BufferUsage.COPY_DST : S, data);
+    const enc = srgbEncodeTable();
+    const tables = job.buffer('srgb tables', (DECODE_OFFSET + enc.length) * 4, S | BufferUsage.COPY_DST);
+    device.queue.writeBuffer(tables, 0, enc);
+    device.queue.writeBuffer(tables, DECODE_OFFSET * 4, srgbDecodeTable());
+    // The result's pyramid, one frame's Gaussian pyramid and weight pyramid (reused frame after frame).
+    const res = sizes.map((sz, l) => job.buffer(`result ${l}`, sz[0] * sz[1] * 12, S | BufferUsage.COPY_DST | (l === 0 ? BufferUsage.COPY_SRC : 0)));
+    const g = sizes.map((sz, l) => plane(`gaussian ${l}`, sz, 3));
+    const wt = sizes.map((sz, l) => job.buffer(`weight ${l}`, sz[0] * sz[1] * 4, S | BufferUsage.COPY_DST));
+    const uniforms = new Map<string, GPUBuffer>();
+    const u = (words: number[]): GPUBuffer => {
+      const key = words.join(',');
+      let b = uniforms.get(key);
+      if (!b) uniforms.set(key, (b = job.uniform(`plane ${key}`, words)));
+      return b;
+    };
+    const clear = device.createCommandEncoder({ label: 'pyramid clear' });
+    for (const b of res) clear.clearBuffer(b);
+    device.queue.submit([clear.finish()]);
+    let encoder = device.createCommandEncoder({ label: 'pyramid blend' });
+    frames.forEach((f, i) => {
+      if (i > 0) {
+        // The next frame's uploads go to buffers this frame's commands read: submit these first.
+        device.queue.submit([encoder.finish()]);
+        encoder = device.createCommandEncoder({ label: 'pyramid blend' });
+      }
+      const ch = f.channels;
+      const frame = job.buffer(`frame ${i}`, W * H * ch * 4, S | BufferUsage.COPY_DST, f.data);
+      device.queue.writeBuffer(wt[0], 0, weights[i]);
+      job.dispatch(encoder, k.encode, { 0: u([W, H, ch, 0, 0, 0, ch === 1 ? 0 : 1, ch === 1 ? 0 : 2]), 1: tables, 2: frame, 3: g[0] }, W, H);
+      for (let l = 0; l < levels; l++) {
+        const [w, h] = sizes[l];
+        const top = l === levels - 1;
+        if (l > 0) {
+          if (from && l === from.level) device.queue.writeBuffer(wt[l], 0, from.weights[i].data);
+          else job.dispatch(encoder, k.reduce, { 0: u([...sizes[l - 1], 1, w, h, 0, 0, 0]), 1: wt[l - 1], 2: wt[l] }, w, h);
+        }
+        if (!top) job.dispatch(encoder, k.reduce, { 0: u([w, h, 3, ...sizes[l + 1], 0, 0, 0]), 1: g[l], 2: g[l + 1] }, ...sizes[l + 1]);
+        const [cw, chh] = top ? [1, 1] : sizes[l + 1];
+        job.dispatch(encoder, k.band, { 0: u([w, h, 3, cw, chh, top ? 1 : 0, 0, 0]), 1: g[l], 2: top ? g[l] : g[l + 1], 3: wt[l], 4: res[l] }, w, h);
+      }
+    });
+    for (let l = levels - 2; l >= 0; l--) {
+      const [w, h] = sizes[l];
+      job.dispatch(encoder, k.expandAdd, { 0: u([w, h, 3, ...sizes[l + 1], 0, 0, 0]), 2: res[l + 1], 4: res[l] }, w, h);
+    }
+    job.dispatch(encoder, k.toLinear, { 0: u([W, H, 3, 0, 0, 0, 0, 0]), 1: tables, 4: res[0] }, W, H);
+    const [data] = await job.readBack(encoder, [{ buffer: res[0], bytes: W * H * 12 }], 'pyramid blend');
+    return { image: { width: W, height: H, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, bands: 1 };
   } finally {
     job.destroy();
   }

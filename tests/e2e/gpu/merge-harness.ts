@@ -8,7 +8,10 @@ import { guidedLift } from '../../../src-shared/filters/guided-lift';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { mulberry32 } from '../../../src-shared/random';
 import { getGpuRuntime, GpuDeviceLostError } from '../../../src-renderer/src/gpu/gpu-device';
-import { cpuBlendWeighted, gpuBlendWeighted, gpuGuidedLift, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
+import { cpuBlendWeighted, gpuBlendPyramid, gpuBlendWeighted, gpuGuidedLift, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
+import { blendFrames, type CoarseWeights } from '../../../src-shared/fusion/blend';
+import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
+import { gaussianPyramid } from '../../../src-shared/merge/pyramid';
 
 export interface Sizes {
   W: number;
@@ -162,6 +165,38 @@ async function compareBlend(opts: { cases: Sizes[]; maxBandBytes?: number }): Pr
   return results;
 }
 
+export interface PyramidCase extends Sizes {
+  /** Detail levels: the bands from this level up blend with other weights (learned-fuse.ts's coarse), 0 for none. */
+  coarseLevel: number;
+}
+
+/**
+ * blendFrames(…, 'pyramid', coarse) against gpuBlendPyramid: blendInputs' frames, its weights clamped and
+ * normalised (the pyramid blend takes them so), and for coarse a Gaussian level of other normalised weights.
+ */
+async function comparePyramid(opts: { cases: PyramidCase[] }): Promise<DiffResult[]> {
+  const { device } = await getGpuRuntime({ allowSoftware: true });
+  const results: DiffResult[] = [];
+  for (const c of opts.cases) {
+    const { frames, weights } = blendInputs(c);
+    const norm = (planes: Float32Array[]): Float32Array[] => {
+      const out = planes.map((p) => p.map((v) => Math.max(0, v)));
+      normaliseWeights(out);
+      return out;
+    };
+    const w = norm(weights);
+    let coarse: CoarseWeights | undefined;
+    if (c.coarseLevel > 0) {
+      const other = norm(blendInputs({ ...c, seed: c.seed + 100 }).weights);
+      coarse = { level: c.coarseLevel, weights: other.map((data) => gaussianPyramid({ width: c.W, height: c.H, channels: 1, data }, c.coarseLevel + 1)[c.coarseLevel]) };
+    }
+    const cpu = blendFrames(frames, w, 'pyramid', coarse);
+    const gpu = await gpuBlendPyramid(device, frames, w, coarse);
+    results.push(diffPlanes(`pyramid ${c.W}x${c.H}, K=${c.K}, detail levels ${c.coarseLevel}`, c.W * 3, [cpu.data], [gpu.image.data], gpu.bands));
+  }
+  return results;
+}
+
 /**
  * PreviewMerge on the GPU, then its device destroyed while a blend is in flight: that call and the
  * next ones run on the CPU with the reason, and give the CPU reference exactly; a call made
@@ -215,8 +250,8 @@ async function deviceLoss(c: LiftCase): Promise<Record<string, unknown>> {
 
 declare global {
   interface Window {
-    mergeHarness: { probe: typeof probe; compareLift: typeof compareLift; compareBlend: typeof compareBlend; deviceLoss: typeof deviceLoss };
+    mergeHarness: { probe: typeof probe; compareLift: typeof compareLift; compareBlend: typeof compareBlend; comparePyramid: typeof comparePyramid; deviceLoss: typeof deviceLoss };
   }
 }
 
-window.mergeHarness = { probe, compareLift, compareBlend, deviceLoss };
+window.mergeHarness = { probe, compareLift, compareBlend, comparePyramid, deviceLoss };
