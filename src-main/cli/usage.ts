@@ -10,7 +10,8 @@ Usage:
 
 group   Finds brackets among the files (EXIF: body, lens, capture time, exposure pattern).
         --json          print {"groups":[{"files","exposureValues","reason","confidence"}],
-                        "ungrouped":[...],"errors":[{"file","message"}]}
+                        "ungrouped":[...],"companions":[{"file","of"}],"errors":[{"file","message"}]}
+                        (companions: a JPEG beside its RAW, and the file that stands for the shot)
         --recursive     descend into sub-folders
 
 merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bit, EXR).

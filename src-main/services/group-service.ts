@@ -11,6 +11,8 @@ import { listImageFiles, type ScanError } from './scan';
 export interface GroupFilesResult {
   groups: BracketGroup[];
   ungrouped: string[];
+  /** Same-shot copies (a JPEG beside its RAW) and the file that stands for each. */
+  companions: { file: string; of: string }[];
   errors: ScanError[];
 }
 
@@ -76,6 +78,6 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
     if ('message' in r) errors.push(r);
     else shots.push(r);
   }
-  const { groups, ungrouped } = groupBrackets(shots, groupOptions);
-  return { groups, ungrouped, errors };
+  const { groups, ungrouped, companions } = groupBrackets(shots, groupOptions);
+  return { groups, ungrouped, companions, errors };
 }

@@ -26,6 +26,8 @@ export interface GroupResult {
   groups: BracketGroup[];
   /** Files that belong to no bracket (singles, bursts, files without exposure data), in natural order. */
   ungrouped: string[];
+  /** Same-shot copies set aside (a JPEG beside its RAW), each with the file that stands for the shot, in natural order. */
+  companions: { file: string; of: string }[];
 }
 
 export interface GroupOptions {
@@ -253,6 +255,13 @@ export function groupBrackets(shots: readonly ShotInfo[], opts: GroupOptions = {
       (a.frames[0].time ?? Infinity) - (b.frames[0].time ?? Infinity) || compareNatural(a.frames[0].file, b.frames[0].file),
   );
   const ungrouped: string[] = [];
-  for (const frames of bodies.values()) for (const f of frames) if (!grouped.has(f.file)) ungrouped.push(f.file);
-  return { groups: found.map(describeGroup), ungrouped: ungrouped.sort(compareNatural) };
+  const companions: { file: string; of: string }[] = [];
+  for (const frames of bodies.values()) {
+    for (const f of frames) {
+      if (!grouped.has(f.file)) ungrouped.push(f.file);
+      for (const c of f.merged.companions) companions.push({ file: c, of: f.file });
+    }
+  }
+  companions.sort((a, b) => compareNatural(a.file, b.file));
+  return { groups: found.map(describeGroup), ungrouped: ungrouped.sort(compareNatural), companions };
 }

@@ -66,7 +66,7 @@ describe('groupFiles', () => {
   it('scans, reads and groups a folder into the shape luxfuse group --json prints', async () => {
     const result = await groupFiles([at('street'), at('nowhere')]);
     const json = JSON.parse(JSON.stringify(result));
-    expect(Object.keys(json)).toEqual(['groups', 'ungrouped', 'errors']);
+    expect(Object.keys(json)).toEqual(['groups', 'ungrouped', 'companions', 'errors']);
     for (const g of json.groups) expect(Object.keys(g).sort()).toEqual(['confidence', 'exposureValues', 'files', 'reason']);
 
     const s = (n: string) => at('street', n);
@@ -85,6 +85,12 @@ describe('groupFiles', () => {
     expect(result.groups[2].reason).toContain('3 same-shot copies');
     for (const g of result.groups) expect(g.confidence).toBeGreaterThan(0.9);
     expect(result.ungrouped).toEqual([s('DSC_1007.jpg'), s('export.png')]);
+    // The JPEGs beside the CR3s are listed with the file each rides along with: every file is accounted for.
+    expect(result.companions.map((c) => [c.file.slice(-12), c.of.slice(-12)])).toEqual([
+      ['IMG_2001.JPG', 'IMG_2001.CR3'],
+      ['IMG_2002.JPG', 'IMG_2002.CR3'],
+      ['IMG_2003.JPG', 'IMG_2003.CR3'],
+    ]);
     expect(result.errors).toEqual([
       { file: at('nowhere'), message: 'no such file or folder' },
       { file: s('broken.jpg'), message: expect.stringMatching(new RegExp(`^cannot read ${s('broken.jpg').replace(/[.\\/]/g, '\\$&')}: not an image`)) },

@@ -227,8 +227,8 @@ describe('groupBrackets: what is not a bracket', () => {
 
   it('leaves single frames ungrouped', () => {
     const cam = new Camera(D750);
-    expect(groupBrackets([cam.shoot({ exposureTime: 1 / 100 })])).toEqual({ groups: [], ungrouped: ['shoot/DSC_0001.NEF'] });
-    expect(groupBrackets([])).toEqual({ groups: [], ungrouped: [] });
+    expect(groupBrackets([cam.shoot({ exposureTime: 1 / 100 })])).toEqual({ groups: [], ungrouped: ['shoot/DSC_0001.NEF'], companions: [] });
+    expect(groupBrackets([])).toEqual({ groups: [], ungrouped: [], companions: [] });
   });
 
   it('does not take metering changes in auto exposure for a bracket', () => {
@@ -252,7 +252,7 @@ describe('groupBrackets: what is not a bracket', () => {
 
   it('leaves files without any EXIF ungrouped', () => {
     const shots = ['street/a.png', 'street/b.png', 'street/c.png'].map((f) => bare(f));
-    expect(groupBrackets(shots)).toEqual({ groups: [], ungrouped: files(shots) });
+    expect(groupBrackets(shots)).toEqual({ groups: [], ungrouped: files(shots), companions: [] });
   });
 
   it('drops repeated paths', () => {
@@ -370,7 +370,7 @@ describe('groupBrackets: RAW+JPEG pairs', () => {
     const cam = new Camera(D750);
     const raw = cam.shoot({ exposureTime: 1 / 200 });
     const jpeg = { ...raw, file: 'shoot/DSC_0001.jpg', captureTime: raw.captureTime! + 40 };
-    expect(groupBrackets([jpeg, raw])).toEqual({ groups: [], ungrouped: [raw.file] });
+    expect(groupBrackets([jpeg, raw])).toEqual({ groups: [], ungrouped: [raw.file], companions: [{ file: jpeg.file, of: raw.file }] });
   });
 
   it('prefers TIFF over JPEG, and any RAW over TIFF', () => {
