@@ -32,7 +32,8 @@ import {
   NORMALISE_WGSL,
   UNIFORM_WORDS,
 } from './merge-wgsl';
-import { BAND_WGSL, ENCODE_WGSL, EXPAND_ADD_WGSL, REDUCE_WGSL, TO_LINEAR_WGSL } from './pyramid-wgsl';
+import { BAND_WGSL, DETAIL_WGSL, ENCODE_WGSL, EXPAND_ADD_WGSL, LUMA_WGSL, REDUCE_WGSL, TO_LINEAR_WGSL } from './pyramid-wgsl';
+import { CONTRAST_SCALE, DETAIL_FLOOR } from '../../../src-shared/fusion/detail-weights';
 import { BufferUsage, MapMode, type GPUBuffer, type GPUCommandEncoder, type GPUComputePipeline, type GPUDevice } from './webgpu-types';
 
 export interface GpuMergeOptions {
@@ -46,6 +47,8 @@ const KERNELS = {
   band: BAND_WGSL,
   expandAdd: EXPAND_ADD_WGSL,
   toLinear: TO_LINEAR_WGSL,
+  luma: LUMA_WGSL,
+  detail: DETAIL_WGSL,
   boxRows: BOX_ROWS_WGSL,
   boxRowsProduct: BOX_ROWS_PRODUCT_WGSL,
   boxCols: BOX_COLS_WGSL,
@@ -394,6 +397,109 @@ export async function gpuBlendPyramid(device: GPUDevice, frames: readonly Linear
     job.dispatch(encoder, k.toLinear, { 0: u([W, H, 3, 0, 0, 0, 0, 0]), 1: tables, 4: res[0] }, W, H);
     const [data] = await job.readBack(encoder, [{ buffer: res[0], bytes: W * H * 12 }], 'pyramid blend');
     return { image: { width: W, height: H, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, bands: 1 };
+  } finally {
+    job.destroy();
+  }
+}
+
+/** Uploads every frame and writes its encoded luma into plane k of `luma` and the mean of them into `guide` (both cleared here). */
+function lumaPasses(job: GpuJob, k: Pipelines, encoder: GPUCommandEncoder, frames: readonly LinearImage[], tables: GPUBuffer, luma: GPUBuffer, guide: GPUBuffer): void {
+  const { width: W, height: H } = frames[0];
+  encoder.clearBuffer(guide);
+  frames.forEach((f, i) => {
+    const ch = f.channels;
+    const frame = job.buffer(`frame ${i}`, W * H * ch * 4, BufferUsage.STORAGE | BufferUsage.COPY_DST, f.data);
+    job.dispatch(encoder, k.luma, { 0: job.uniform(`luma ${i}`, [W, H, ch, frames.length, 0, i, ch === 1 ? 0 : 1, ch === 1 ? 0 : 2]), 1: tables, 2: frame, 3: luma, 4: guide }, W, H);
+  });
+}
+
+function tablesBuffer(job: GpuJob, device: GPUDevice): GPUBuffer {
+  const enc = srgbEncodeTable();
+  const tables = job.buffer('srgb tables', (DECODE_OFFSET + enc.length) * 4, BufferUsage.STORAGE | BufferUsage.COPY_DST);
+  device.queue.writeBuffer(tables, 0, enc);
+  device.queue.writeBuffer(tables, DECODE_OFFSET * 4, srgbDecodeTable());
+  return tables;
+}
+
+/** learned-fuse.ts's full-size guide on the GPU: the mean over the frames of their encoded luma (encodedLuma). */
+export async function gpuLumaGuide(device: GPUDevice, frames: readonly LinearImage[], opts: GpuMergeOptions = {}): Promise<Float32Array> {
+  if (frames.length === 0) throw new RangeError('no frames');
+  const { width: W, height: H } = frames[0];
+  for (const f of frames) if (f.width !== W || f.height !== H) throw new RangeError(`frames of ${f.width}x${f.height} and ${W}x${H}`);
+  const job = new GpuJob(device);
+  try {
+    const k = await job.settle(pipelines(device));
+    job.check();
+    const limit = bufferLimit(device, opts);
+    if (W * H * frames.length * 4 > limit || W * H * Math.max(3, ...frames.map((f) => f.channels)) * 4 > limit) throw new GpuUnavailableError(`a ${W}x${H} bracket exceeds the ${limit}-byte buffer limit (the guide has no bands)`);
+    job.begin();
+    const tables = tablesBuffer(job, device);
+    const luma = job.buffer('luma', W * H * frames.length * 4, BufferUsage.STORAGE);
+    const guide = job.buffer('guide', W * H * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
+    const encoder = device.createCommandEncoder({ label: 'guide' });
+    lumaPasses(job, k, encoder, frames, tables, luma, guide);
+    return (await job.readBack(encoder, [{ buffer: guide, bytes: W * H * 4 }], 'guide'))[0];
+  } finally {
+    job.destroy();
+  }
+}
+
+export interface GpuDetailWeights {
+  /** The lifted weights clamped and normalised, then made detail-aware (addDetail): the finest levels' weights. */
+  weights: Float32Array[];
+  /** The normalised weights' Gaussian level `level`, for the bands from there up; undefined where the pyramid is shorter or level is 0. */
+  coarse: CoarseWeights | undefined;
+}
+
+/**
+ * learned-fuse.ts between the lift and the pyramid blend, on the GPU: normaliseWeights on the lifted planes, their
+ * Gaussian pyramid's level `level` (the detail levels' coarse weights), then addDetail with each frame's contrast
+ * (planeContrast of its encoded luma). The caller's planes are not modified.
+ */
+export async function gpuDetailWeights(device: GPUDevice, frames: readonly LinearImage[], lifted: readonly Float32Array[], level: number, opts: GpuMergeOptions = {}): Promise<GpuDetailWeights> {
+  checkBlendInput(frames, lifted);
+  if (!Number.isInteger(level) || level < 0) throw new RangeError(`detail levels must be an integer >= 0, got ${level}`);
+  const { width: W, height: H } = frames[0];
+  const K = frames.length;
+  const n = W * H;
+  const job = new GpuJob(device);
+  try {
+    const k = await job.settle(pipelines(device));
+    job.check();
+    const limit = bufferLimit(device, opts);
+    if (n * K * 4 > limit || n * Math.max(3, ...frames.map((f) => f.channels)) * 4 > limit) throw new GpuUnavailableError(`a ${W}x${H} bracket exceeds the ${limit}-byte buffer limit (the detail weights have no bands)`);
+    job.begin();
+    const S = BufferUsage.STORAGE;
+    const tables = tablesBuffer(job, device);
+    const wb = job.buffer('weights', n * K * 4, S | BufferUsage.COPY_DST | BufferUsage.COPY_SRC);
+    lifted.forEach((p, i) => device.queue.writeBuffer(wb, i * n * 4, p));
+    const encoder = device.createCommandEncoder({ label: 'detail weights' });
+    job.dispatch(encoder, k.normalise, { 0: job.uniform('normalise', [W, H, K]), 1: wb }, W, H);
+    const outs: { buffer: GPUBuffer; bytes: number }[] = [{ buffer: wb, bytes: n * K * 4 }];
+    let size: [number, number] = [W, H];
+    const useCoarse = level > 0 && level < maxPyramidLevels(W, H);
+    if (useCoarse) {
+      const sizes: [number, number][] = [[W, H]];
+      for (let l = 1; l <= level; l++) sizes.push([reducedSize(sizes[l - 1][0]), reducedSize(sizes[l - 1][1])]);
+      size = sizes[level];
+      for (let i = 0; i < K; i++) {
+        const chain = sizes.map(([w, h], l) => job.buffer(`coarse ${i} ${l}`, w * h * 4, S | BufferUsage.COPY_DST | BufferUsage.COPY_SRC));
+        encoder.copyBufferToBuffer(wb, i * n * 4, chain[0], 0, n * 4);
+        for (let l = 1; l <= level; l++) job.dispatch(encoder, k.reduce, { 0: job.uniform(`reduce ${i} ${l}`, [...sizes[l - 1], 1, ...sizes[l], 0, 0, 0]), 1: chain[l - 1], 2: chain[l] }, ...sizes[l]);
+        outs.push({ buffer: chain[level], bytes: size[0] * size[1] * 4 });
+      }
+    }
+    if (level > 0) {
+      const luma = job.buffer('luma', n * K * 4, S);
+      const guide = job.buffer('guide', n * 4, S | BufferUsage.COPY_DST);
+      lumaPasses(job, k, encoder, frames, tables, luma, guide);
+      const floorBits = new Uint32Array(new Float32Array([DETAIL_FLOOR * CONTRAST_SCALE]).buffer)[0];
+      job.dispatch(encoder, k.detail, { 0: job.uniform('detail', [W, H, K, 0, 0, 0, floorBits, 0]), 1: luma, 4: wb }, W, H);
+    }
+    const read = await job.readBack(encoder, outs, 'detail weights');
+    const weights = Array.from({ length: K }, (_, i) => read[0].slice(i * n, (i + 1) * n));
+    const coarse = useCoarse ? { level, weights: read.slice(1).map((data) => ({ width: size[0], height: size[1], channels: 1, data })) } : undefined;
+    return { weights, coarse };
   } finally {
     job.destroy();
   }

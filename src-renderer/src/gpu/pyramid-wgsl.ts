@@ -8,6 +8,7 @@
  */
 import { DECODE_OFFSET, MERGE_WORKGROUP } from './merge-wgsl';
 import { SRGB_TABLE_SIZE } from '../../../src-shared/image/srgb-tables';
+import { CONTRAST_SCALE } from '../../../src-shared/fusion/detail-weights';
 
 const GRID = `@compute @workgroup_size(${MERGE_WORKGROUP}, ${MERGE_WORKGROUP})`;
 
@@ -193,5 +194,77 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   if (id.x >= u.w || id.y >= u.h) { return; }
   let o = (id.y * u.w + id.x) * 3u;
   for (var c = 0u; c < 3u; c++) { res[o + c] = readTable(${DECODE_OFFSET}u, res[o + c]); }
+}
+`;
+
+/**
+ * fusion-input.ts encodedLuma of frame u.top (its samples u.ch a pixel, at offsets 0, u.g1, u.g2) into its plane
+ * of `luma` (K planes), and the lift's guide (learned-fuse.ts: the mean over the u.cw frames) accumulated.
+ */
+export const LUMA_WGSL = /* wgsl */ `
+${PLANE}
+@group(0) @binding(1) var<storage, read> tables: array<f32>;
+@group(0) @binding(2) var<storage, read> frame: array<f32>;
+@group(0) @binding(3) var<storage, read_write> luma: array<f32>;
+@group(0) @binding(4) var<storage, read_write> guide: array<f32>;
+${READ_TABLE}
+
+${GRID}
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  if (id.x >= u.w || id.y >= u.h) { return; }
+  let p = id.y * u.w + id.x;
+  let i = p * u.ch;
+  var v: f32;
+  if (u.ch == 1u) {
+    v = readTable(0u, frame[i]);
+  } else {
+    v = 0.2989 * readTable(0u, frame[i]) + 0.587 * readTable(0u, frame[i + u.g1]) + 0.114 * readTable(0u, frame[i + u.g2]);
+  }
+  luma[u.top * u.w * u.h + p] = v;
+  guide[p] += v / f32(u.cw);
+}
+`;
+
+/**
+ * detail-weights.ts: each frame's contrast (planeContrast: |4-neighbour Laplacian| of its luma, reflect-101, quantised
+ * to 1 / CONTRAST_SCALE and saturated at 65535), then addDetail on the K normalised weight planes in place:
+ * W_k <- W_k (C_k + floor) / sum_j W_j (C_j + floor). u.ch = K; u.g1 = the floor in quantised units (as f32 bits).
+ */
+export const DETAIL_WGSL = /* wgsl */ `
+${PLANE}
+@group(0) @binding(1) var<storage, read> luma: array<f32>;
+@group(0) @binding(4) var<storage, read_write> weights: array<f32>;
+
+fn mirror(i: i32, n: i32) -> i32 {
+  if (n == 1) { return 0; }
+  if (i < 0) { return 1; }
+  if (i >= n) { return n - 2; }
+  return i;
+}
+
+fn contrast(k: u32, x: i32, y: i32) -> f32 {
+  let w = i32(u.w);
+  let h = i32(u.h);
+  let base = k * u.w * u.h;
+  let mid = u32(y * w);
+  let up = u32(mirror(y - 1, h) * w);
+  let down = u32(mirror(y + 1, h) * w);
+  let xl = u32(mirror(x - 1, w));
+  let xr = u32(mirror(x + 1, w));
+  let g = luma[base + mid + u32(x)];
+  let lap = luma[base + up + u32(x)] + luma[base + down + u32(x)] + luma[base + mid + xl] + luma[base + mid + xr] - 4.0 * g;
+  return min(65535.0, floor(abs(lap) * ${CONTRAST_SCALE}.0 + 0.5));
+}
+
+${GRID}
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  if (id.x >= u.w || id.y >= u.h) { return; }
+  let n = u.w * u.h;
+  let p = id.y * u.w + id.x;
+  let floorQ = bitcast<f32>(u.g1);
+  var sum = 0.0;
+  for (var k = 0u; k < u.ch; k++) { sum += weights[k * n + p] * (contrast(k, i32(id.x), i32(id.y)) + floorQ); }
+  let inv = 1.0 / sum;
+  for (var k = 0u; k < u.ch; k++) { weights[k * n + p] *= (contrast(k, i32(id.x), i32(id.y)) + floorQ) * inv; }
 }
 `;

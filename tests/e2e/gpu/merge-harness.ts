@@ -8,7 +8,9 @@ import { guidedLift } from '../../../src-shared/filters/guided-lift';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { mulberry32 } from '../../../src-shared/random';
 import { getGpuRuntime, GpuDeviceLostError } from '../../../src-renderer/src/gpu/gpu-device';
-import { cpuBlendWeighted, gpuBlendPyramid, gpuBlendWeighted, gpuGuidedLift, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
+import { cpuBlendWeighted, gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLumaGuide, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
+import { addDetail, planeContrast } from '../../../src-shared/fusion/detail-weights';
+import { encodedLuma } from '../../../src-shared/fusion/fusion-input';
 import { blendFrames, type CoarseWeights } from '../../../src-shared/fusion/blend';
 import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
 import { gaussianPyramid } from '../../../src-shared/merge/pyramid';
@@ -38,6 +40,8 @@ export interface DiffResult {
   /** Largest |output - the same call unbanded|, when run banded; else null. */
   bandedVsWhole: number | null;
   worst: { plane: number; x: number; y: number; cpu: number; gpu: number } | null;
+  /** Mean |GPU - CPU| over every sample (set where a few samples may round across a quantum: the detail weights). */
+  meanDiff?: number;
 }
 
 /** A smooth random field in 0..1: a few seeded sinusoids, plus a soft vertical edge where edge > 0. */
@@ -198,6 +202,44 @@ async function comparePyramid(opts: { cases: PyramidCase[] }): Promise<DiffResul
 }
 
 /**
+ * learned-fuse.ts's guide (the frames' mean encoded luma) and its detail weights (normaliseWeights on the lifted
+ * planes, their Gaussian level `coarseLevel`, addDetail with each frame's contrast) against gpuLumaGuide and
+ * gpuDetailWeights. Three results per case: the guide, the weights, the coarse weights.
+ */
+async function compareDetail(opts: { cases: PyramidCase[] }): Promise<DiffResult[]> {
+  const { device } = await getGpuRuntime({ allowSoftware: true });
+  const results: DiffResult[] = [];
+  for (const c of opts.cases) {
+    const { frames, weights: lifted } = blendInputs(c);
+    const n = c.W * c.H;
+    const guide = new Float32Array(n);
+    const luma = new Float32Array(n);
+    const contrast = frames.map((f) => {
+      encodedLuma(f, luma);
+      for (let p = 0; p < n; p++) guide[p] += luma[p] / frames.length;
+      return planeContrast(luma, c.W, c.H);
+    });
+    const w = lifted.map((p) => p.slice());
+    normaliseWeights(w);
+    const level = c.coarseLevel;
+    const coarse = level > 0 ? w.map((data) => gaussianPyramid({ width: c.W, height: c.H, channels: 1, data }, level + 1)[level]) : [];
+    if (level > 0) addDetail(w, contrast, c.W);
+    const gpuGuide = await gpuLumaGuide(device, frames);
+    const gpu = await gpuDetailWeights(device, frames, lifted, level);
+    const name = `${c.W}x${c.H}, K=${c.K}, detail levels ${level}`;
+    results.push(diffPlanes(`guide ${name}`, c.W, [guide], [gpuGuide], 1));
+    const detail = diffPlanes(`detail weights ${name}`, c.W, w, gpu.weights, 1);
+    let sum = 0;
+    w.forEach((p, i) => p.forEach((v, j) => (sum += Math.abs(v - gpu.weights[i][j]))));
+    detail.meanDiff = sum / (w.length * n);
+    results.push(detail);
+    if (coarse.length !== (gpu.coarse?.weights.length ?? 0)) throw new Error(`${name}: ${gpu.coarse?.weights.length ?? 0} coarse planes, expected ${coarse.length}`);
+    if (gpu.coarse) results.push(diffPlanes(`coarse weights ${name}`, coarse[0].width, coarse.map((p) => p.data), gpu.coarse.weights.map((p) => p.data), 1));
+  }
+  return results;
+}
+
+/**
  * PreviewMerge on the GPU, then its device destroyed while a blend is in flight: that call and the
  * next ones run on the CPU with the reason, and give the CPU reference exactly; a call made
  * directly on the dead device fails with GpuDeviceLostError; a fresh request gets a new device.
@@ -250,8 +292,8 @@ async function deviceLoss(c: LiftCase): Promise<Record<string, unknown>> {
 
 declare global {
   interface Window {
-    mergeHarness: { probe: typeof probe; compareLift: typeof compareLift; compareBlend: typeof compareBlend; comparePyramid: typeof comparePyramid; deviceLoss: typeof deviceLoss };
+    mergeHarness: { probe: typeof probe; compareLift: typeof compareLift; compareBlend: typeof compareBlend; comparePyramid: typeof comparePyramid; compareDetail: typeof compareDetail; deviceLoss: typeof deviceLoss };
   }
 }
 
-window.mergeHarness = { probe, compareLift, compareBlend, comparePyramid, deviceLoss };
+window.mergeHarness = { probe, compareLift, compareBlend, comparePyramid, compareDetail, deviceLoss };
