@@ -3,8 +3,9 @@
  * WebGPU), guided-filter lift and blend (the renderer's WGSL kernels, src-renderer/src/gpu/merge-gpu.ts) on a
  * synthetic 3-frame bracket, and the tone pass per slider move (tone-gpu.ts), each beside its CPU path in the
  * same run, with the GPU output's largest difference from the CPU's. Two blends: the weighted sum (the network's
- * training blend) and the app's default, the pyramid with detail levels, whose detail weights (normalised lifted
- * weights, their coarse level, each frame's contrast) are still made on the CPU between the GPU stages.
+ * training blend) and the app's default, the pyramid with detail levels, with every stage on the GPU: the guide
+ * (gpuLumaGuide), the lift, the detail weights (gpuDetailWeights) and the pyramid blend (gpuBlendPyramid). Each
+ * stage uploads its inputs and reads its output back: they are not yet one GPU-resident pipeline.
  *
  *   npx tsx bench/gpu-merge.ts [--size 6000x4000] [--tone-size 1920x1080] [--runs 3] [--software] [--no-cpu] [--json out.json]
  *
@@ -28,7 +29,7 @@ import { autoKey } from '../src-shared/tonemap/global';
 import { applyTone, prepareTone } from '../src-shared/tonemap/tone-map';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 import { getGpuRuntime } from '../src-renderer/src/gpu/gpu-device';
-import { gpuBlendPyramid, gpuBlendWeighted, gpuGuidedLift } from '../src-renderer/src/gpu/merge-gpu';
+import { gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLumaGuide } from '../src-renderer/src/gpu/merge-gpu';
 import type { CoarseWeights } from '../src-shared/fusion/blend';
 import { addDetail, planeContrast } from '../src-shared/fusion/detail-weights';
 import { gaussianPyramid, maxPyramidLevels } from '../src-shared/merge/pyramid';
@@ -69,6 +70,18 @@ async function timed<T>(f: () => Promise<T> | T, n = runs): Promise<{ median: nu
     all.push(performance.now() - t);
   }
   return { median: median(all), all: all.map((x) => Math.round(x * 10) / 10), value };
+}
+
+/** Mean |a - b| and the share of samples more than one 8-bit sRGB code apart (both read as linear 0..1). */
+function codeDiff(a: ArrayLike<number>, b: ArrayLike<number>): { mean: number; overOneCode: number } {
+  let sum = 0;
+  let over = 0;
+  const code = (v: number): number => 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055);
+  for (let i = 0; i < a.length; i++) {
+    sum += Math.abs(a[i] - b[i]);
+    if (Math.abs(code(a[i]) - code(b[i])) > 1) over++;
+  }
+  return { mean: sum / a.length, overOneCode: over / a.length };
 }
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -153,11 +166,15 @@ const detailPrep = (lifted: Float32Array[]): { weights: Float32Array[]; coarse: 
   return { weights, coarse };
 };
 const prep = await timed(() => detailPrep(lift.value));
-const pyramid = await timed(async () => (await gpuBlendPyramid(rt.device, frames, prep.value.weights, prep.value.coarse)).image);
+const guideGpu = await timed(() => gpuLumaGuide(rt.device, frames));
+const prepGpu = await timed(() => gpuDetailWeights(rt.device, frames, lift.value, level));
+const pyramid = await timed(async () => (await gpuBlendPyramid(rt.device, frames, prepGpu.value.weights, prepGpu.value.coarse)).image);
+// Every stage on the GPU (each uploading its inputs and reading its output back), as one merge would call them.
 const appWhole = await timed(async () => {
   const maps = await models.run(fusionMeta, input.data, dims, 'webgpu');
-  const planes = (await gpuGuidedLift(rt.device, guideLow, lowPlanes(input, maps), input.width, input.height, fullGuide(frames), W, H, radius, eps)).planes;
-  const { weights, coarse } = detailPrep(planes);
+  const guideFull = await gpuLumaGuide(rt.device, frames);
+  const planes = (await gpuGuidedLift(rt.device, guideLow, lowPlanes(input, maps), input.width, input.height, guideFull, W, H, radius, eps)).planes;
+  const { weights, coarse } = await gpuDetailWeights(rt.device, frames, planes, level);
   return (await gpuBlendPyramid(rt.device, frames, weights, coarse)).image;
 });
 
@@ -167,12 +184,12 @@ const report: Record<string, unknown> = {
   bracket: `3 x ${W}x${H}`,
   network: `${input.paddedWidth}x${input.paddedHeight}`,
   gpu: { networkMs: netGpu.all, guideCpuMs: guideStage.all, liftMs: lift.all, blendMs: blend.all, wholeMs: whole.all },
-  gpuAppDefault: { detailLevels: level, detailPrepCpuMs: prep.all, pyramidBlendMs: pyramid.all, wholeMs: appWhole.all },
+  gpuAppDefault: { detailLevels: level, detailPrepCpuMs: prep.all, guideMs: guideGpu.all, detailWeightsMs: prepGpu.all, pyramidBlendMs: pyramid.all, wholeMs: appWhole.all },
 };
 console.log(`GPU: network ${ms(netGpu.median)}, guide (CPU) ${ms(guideStage.median)}, lift ${ms(lift.median)}, blend ${ms(blend.median)}; all in a row ${ms(whole.median)}`);
 console.log(
-  `GPU, the app's default blend: detail weights (CPU) ${ms(prep.median)}, pyramid blend ${ms(pyramid.median)}; ` +
-    `network + guide + lift + detail weights + pyramid blend in a row ${ms(appWhole.median)}`,
+  `GPU, the app's default blend: guide ${ms(guideGpu.median)}, detail weights ${ms(prepGpu.median)} (CPU ${ms(prep.median)}), pyramid blend ${ms(pyramid.median)}; ` +
+    `network + guide + lift + detail weights + pyramid blend in a row, all on the GPU: ${ms(appWhole.median)}`,
 );
 
 if (withCpu) {
@@ -185,6 +202,7 @@ if (withCpu) {
     networkWebGpuVsWasm: maxDiff(netGpu.value, netCpu.value),
     fusedGpuVsCpuWeightedSum: maxDiff(whole.value.data, weighted.value.fused.data),
     fusedGpuVsCpuAppDefault: maxDiff(appWhole.value.data, app.value.fused.data),
+    fusedAppDefaultCodes: codeDiff(appWhole.value.data, app.value.fused.data),
   };
   report.cpu = {
     networkMs: netCpu.all,
@@ -202,7 +220,8 @@ if (withCpu) {
   );
   console.log(
     `largest difference: weights WebGPU vs WASM ${diffs.networkWebGpuVsWasm.toExponential(2)}; fused (linear 0..1) GPU vs CPU, weighted sum ` +
-      `${diffs.fusedGpuVsCpuWeightedSum.toExponential(2)}, the app's default ${diffs.fusedGpuVsCpuAppDefault.toExponential(2)}`,
+      `${diffs.fusedGpuVsCpuWeightedSum.toExponential(2)}, the app's default ${diffs.fusedGpuVsCpuAppDefault.toExponential(2)} ` +
+      `(mean ${diffs.fusedAppDefaultCodes.mean.toExponential(2)}, ${(diffs.fusedAppDefaultCodes.overOneCode * 100).toFixed(3)} % of samples over one 8-bit code apart)`,
   );
 }
 
