@@ -4,7 +4,7 @@
  */
 
 import { mergeCompanions, type MergedShot } from './companions';
-import { dirName } from './file-kind';
+import { dirName, stemOf } from './file-kind';
 import { compareNatural } from './natural-sort';
 import { describeGroup } from './reason';
 import { segmentRun, type SegmentFit } from './segment';
@@ -89,29 +89,30 @@ function median(values: number[]): number {
 }
 
 /**
- * The time-sorted frames less copies: files of one body with the same capture time and the same settings
- * are one shot saved twice ("IMG_0001 - Copy.JPG", a folder imported twice). The shortest name stays; the
- * copies are left ungrouped, where they would otherwise split the bracket as a repeated exposure.
+ * The time-sorted frames less copies: files of one body with the same capture time and the same settings whose
+ * names say they are one file saved twice ("IMG_0001 - Copy.JPG", "IMG_0001 (1).JPG", one name in two folders: one
+ * name's stem begins the other's). The shortest name stays; the copies are left ungrouped, where they would otherwise
+ * split the bracket as a repeated exposure. Two shots that only share a whole-second time and settings (fast bracket
+ * sets without sub-seconds: IMG_0001 and IMG_0004) are not copies.
  */
 function withoutCopies(timed: Frame[]): Frame[] {
   const settings = (f: Frame): string => {
     const s = f.merged.shot;
     return [s.exposureTime, s.fNumber, s.iso, s.exposureBias, s.exposureMode].join('|');
   };
-  const out: Frame[] = [];
+  const copies = new Set<Frame>();
   for (let i = 0; i < timed.length; ) {
     let j = i + 1;
     while (j < timed.length && timed[j].time === timed[i].time) j++;
-    const kept = new Map<string, Frame>();
-    for (const f of timed.slice(i, j)) {
-      const key = settings(f);
-      const held = kept.get(key);
-      if (!held || f.file.length < held.file.length) kept.set(key, f);
-    }
-    out.push(...timed.slice(i, j).filter((f) => kept.get(settings(f)) === f));
+    const same = timed.slice(i, j).sort((a, b) => a.file.length - b.file.length || compareNatural(a.file, b.file));
+    same.forEach((f, a) => {
+      if (copies.has(f)) return;
+      const stem = stemOf(f.file);
+      for (const g of same.slice(a + 1)) if (!copies.has(g) && settings(g) === settings(f) && stemOf(g.file).startsWith(stem)) copies.add(g);
+    });
     i = j;
   }
-  return out;
+  return copies.size ? timed.filter((f) => !copies.has(f)) : timed;
 }
 
 /** Two frames of different exposure (or of unknown exposure): they may belong to one bracket. */

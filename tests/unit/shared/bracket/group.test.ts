@@ -523,5 +523,17 @@ describe('groupBrackets: what a card dump holds besides brackets', () => {
     const { groups, ungrouped } = groupBrackets([...copies, ...bracket]);
     expect(groups.map((g) => g.files)).toEqual([files(bracket)]);
     expect(ungrouped).toEqual(files(copies).sort());
+    // One name in two folders (a card imported twice) is a copy too.
+    const twice = bracket.map((s) => ({ ...s, file: s.file.replace('shoot/', 'shoot-again/') }));
+    expect(groupBrackets([...bracket, ...twice]).groups.map((g) => g.files)).toEqual([files(bracket)]);
+  });
+
+  it('keeps two fast bracket sets within one whole second apart, not taken for copies of each other', () => {
+    const cam = new Camera(R5);
+    const sets = [cam.aeb(AEB_3, 1 / 125, 100), cam.aeb(AEB_3, 1 / 125, 100)];
+    for (const s of sets.flat()) s.captureTime = T0; // no sub-seconds: one timestamp for all six
+    const { groups, ungrouped } = groupBrackets(sets.flat());
+    expect(groups.map((g) => g.files)).toEqual(sets.map(files));
+    expect(ungrouped).toEqual([]);
   });
 });
