@@ -18,7 +18,7 @@ const TUNABLES = ['glibc.malloc.hugetlb=1', 'glibc.malloc.mmap_threshold=4194304
 const tunables = process.env.GLIBC_TUNABLES ?? '';
 const missing = TUNABLES.filter((t) => !tunables.includes(t.slice(0, t.indexOf('='))));
 // Commands that decode images; `group` reads headers only, and help needs nothing: neither pays for a second start.
-const decodes = ['merge', 'batch', 'correct'].includes(process.argv[2]);
+const decodes = ['merge', 'batch', 'correct'].includes(process.argv.slice(2).find((a) => !a.startsWith('-')) ?? '');
 if (process.platform === 'linux' && process.env.LUXFUSE_HUGE_PAGES !== '0' && missing.length > 0 && decodes) {
   // Its own process group, so a Ctrl+C reaches it once (forwarded below), not twice (cancel, then stop at once).
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
