@@ -185,8 +185,8 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
 }
 `;
 
-/** srgb-tables.ts readTable on the table at base, the NaN test on the bits (WGSL may assume no NaN). */
-const READ_TABLE = /* wgsl */ `
+/** srgb-tables.ts readTable on the table at base, the NaN test on the bits (WGSL may assume no NaN); reads a binding named `tables`. */
+export const READ_TABLE = /* wgsl */ `
 const SIZE = ${SRGB_TABLE_SIZE}u;
 fn readTable(base: u32, v: f32) -> f32 {
   let bits = bitcast<u32>(v);

@@ -6,8 +6,7 @@
  * CPU code's order (rows first, then columns, the same sums and scales) so that the two agree to float rounding;
  * tests/e2e/gpu/merge-gpu.spec.ts compares them.
  */
-import { DECODE_OFFSET, MERGE_WORKGROUP } from './merge-wgsl';
-import { SRGB_TABLE_SIZE } from '../../../src-shared/image/srgb-tables';
+import { DECODE_OFFSET, MERGE_WORKGROUP, READ_TABLE } from './merge-wgsl';
 import { CONTRAST_SCALE } from '../../../src-shared/fusion/detail-weights';
 
 const GRID = `@compute @workgroup_size(${MERGE_WORKGROUP}, ${MERGE_WORKGROUP})`;
@@ -27,18 +26,6 @@ struct Plane {
 @group(0) @binding(0) var<uniform> u: Plane;
 `;
 
-const READ_TABLE = /* wgsl */ `
-const SIZE = ${SRGB_TABLE_SIZE}u;
-fn readTable(base: u32, v: f32) -> f32 {
-  let bits = bitcast<u32>(v);
-  if (bits == 0u || bits > 0x7f800000u) { return tables[base]; }
-  if (v >= 1.0) { return tables[base + SIZE]; }
-  let x = v * f32(SIZE);
-  let i = u32(x);
-  let t0 = tables[base + i];
-  return t0 + (x - f32(i)) * (tables[base + i + 1u] - t0);
-}
-`;
 
 /** pyramid-rows.ts reflect: reflect-101, for the reduce's taps. */
 const REFLECT = /* wgsl */ `
