@@ -19,11 +19,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { predictFusionWeights } from '../src-main/services/fusion-model';
-import { fusionInput, encodedLuma, type FusionInput } from '../src-shared/fusion/fusion-input';
-import { learnedFuse } from '../src-shared/fusion/learned-fuse';
-import { defaultLiftRadius, normaliseWeights, workingGuide } from '../src-shared/fusion/lift-weights';
+import { fusionInput, type FusionInput } from '../src-shared/fusion/fusion-input';
+import { detailWeights, guideAndContrast, learnedFuse } from '../src-shared/fusion/learned-fuse';
+import { defaultLiftRadius, lowPlanes, normaliseWeights, workingGuide } from '../src-shared/fusion/lift-weights';
 import { defaultWorkingSide, DEFAULT_FUSION_OPTIONS, FUSION_MODEL_FILE } from '../src-shared/fusion/meta';
-import type { LinearImage } from '../src-shared/image/linear-image';
 import { histogram as cpuHistogram } from '../src-shared/tonemap/histogram';
 import { autoKey } from '../src-shared/tonemap/global';
 import { applyTone, prepareTone } from '../src-shared/tonemap/tone-map';
@@ -31,8 +30,6 @@ import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 import { getGpuRuntime } from '../src-renderer/src/gpu/gpu-device';
 import { gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLumaGuide } from '../src-renderer/src/gpu/merge-gpu';
 import type { CoarseWeights } from '../src-shared/fusion/blend';
-import { addDetail, planeContrast } from '../src-shared/fusion/detail-weights';
-import { gaussianPyramid, maxPyramidLevels } from '../src-shared/merge/pyramid';
 import { createGpuTone } from '../src-renderer/src/gpu/tone-gpu';
 import { fusionMeta } from '../src-renderer/src/models/fusion/meta';
 import { ModelRuntime, type OrtModule } from '../src-renderer/src/models/model-runtime';
@@ -90,28 +87,6 @@ function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** The network's padded K x ph x pw output as K unpadded w x h planes (what the lift reads). */
-function lowPlanes(input: FusionInput, maps: Float32Array): Float32Array[] {
-  const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = input;
-  return Array.from({ length: K }, (_, k) => {
-    const plane = new Float32Array(w * h);
-    for (let y = 0; y < h; y++) plane.set(maps.subarray(k * pw * ph + y * pw, k * pw * ph + y * pw + w), y * w);
-    return plane;
-  });
-}
-
-/** learnedFuse's full-size guide: the mean encoded luma of the frames. */
-function fullGuide(frames: readonly LinearImage[]): Float32Array {
-  const n = frames[0].width * frames[0].height;
-  const guide = new Float32Array(n);
-  const luma = new Float32Array(n);
-  for (const f of frames) {
-    encodedLuma(f, luma);
-    for (let p = 0; p < n; p++) guide[p] += luma[p] / frames.length;
-  }
-  return guide;
-}
-
 const { hint } = await installNodeWebGpu();
 const rt = await getGpuRuntime({ allowSoftware }).catch((error: unknown) => {
   throw new Error(`no WebGPU device: ${error instanceof Error ? error.message : String(error)}${hint ? `; ${hint}` : ''}`);
@@ -141,15 +116,15 @@ const netGpu = await timed(() => models.run(fusionMeta, input.data, dims, 'webgp
 const eps = DEFAULT_FUSION_OPTIONS.liftEps;
 const radius = Math.max(1, Math.round((defaultLiftRadius(W, input.width) * input.width) / W));
 const guideLow = workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
-const guideStage = await timed(() => fullGuide(frames));
+const guideStage = await timed(() => guideAndContrast(frames, false).guide!);
 const guide = guideStage.value;
-const low = lowPlanes(input, netGpu.value);
+const low = lowPlanes({ ...input, data: netGpu.value });
 const lift = await timed(async () => (await gpuGuidedLift(rt.device, guideLow, low, input.width, input.height, guide, W, H, radius, eps)).planes);
 const blend = await timed(async () => (await gpuBlendWeighted(rt.device, frames, lift.value)).image);
 // The three in a row, as one merge would call them.
 const whole = await timed(async () => {
   const maps = await models.run(fusionMeta, input.data, dims, 'webgpu');
-  const planes = (await gpuGuidedLift(rt.device, guideLow, lowPlanes(input, maps), input.width, input.height, fullGuide(frames), W, H, radius, eps)).planes;
+  const planes = (await gpuGuidedLift(rt.device, guideLow, lowPlanes({ ...input, data: maps }), input.width, input.height, guideAndContrast(frames, false).guide!, W, H, radius, eps)).planes;
   return (await gpuBlendWeighted(rt.device, frames, planes)).image;
 });
 // The app's default blend: the lifted weights clamped and normalised, the detail levels' coarse weights and each
@@ -158,12 +133,7 @@ const level = DEFAULT_FUSION_OPTIONS.detailLevels;
 const detailPrep = (lifted: Float32Array[]): { weights: Float32Array[]; coarse: CoarseWeights | undefined } => {
   const weights = lifted.map((p) => p.slice());
   normaliseWeights(weights);
-  const coarse = level > 0 && level < maxPyramidLevels(W, H) ? { level, weights: weights.map((data) => gaussianPyramid({ width: W, height: H, channels: 1, data }, level + 1)[level]) } : undefined;
-  if (level > 0) {
-    const luma = new Float32Array(W * H);
-    addDetail(weights, frames.map((f) => planeContrast(encodedLuma(f, luma), W, H)), W);
-  }
-  return { weights, coarse };
+  return { weights, coarse: detailWeights(weights, guideAndContrast(frames, level > 0).contrast, W, H, level) };
 };
 const prep = await timed(() => detailPrep(lift.value));
 const guideGpu = await timed(() => gpuLumaGuide(rt.device, frames));
@@ -173,7 +143,7 @@ const pyramid = await timed(async () => (await gpuBlendPyramid(rt.device, frames
 const appWhole = await timed(async () => {
   const maps = await models.run(fusionMeta, input.data, dims, 'webgpu');
   const guideFull = await gpuLumaGuide(rt.device, frames);
-  const planes = (await gpuGuidedLift(rt.device, guideLow, lowPlanes(input, maps), input.width, input.height, guideFull, W, H, radius, eps)).planes;
+  const planes = (await gpuGuidedLift(rt.device, guideLow, lowPlanes({ ...input, data: maps }), input.width, input.height, guideFull, W, H, radius, eps)).planes;
   const { weights, coarse } = await gpuDetailWeights(rt.device, frames, planes, level);
   return (await gpuBlendPyramid(rt.device, frames, weights, coarse)).image;
 });

@@ -38,7 +38,7 @@ export interface LearnedFuseRunners {
  * contrast for the detail levels (16 bits a pixel) from the same luma. Apart from learnedFuse, so its scratch plane is
  * not kept alive through the awaits that follow.
  */
-function guideAndContrast(frames: LinearImage[], detail: boolean): GuidePlanes {
+export function guideAndContrast(frames: readonly LinearImage[], detail: boolean): GuidePlanes {
   const { width: W, height: H } = frames[0];
   const guide = frameSamples(W * H);
   const luma = new Float32Array(W * H);
@@ -52,7 +52,7 @@ function guideAndContrast(frames: LinearImage[], detail: boolean): GuidePlanes {
 }
 
 /** The full-size planes learnedFuse reads from the frames before the network's weights arrive; the lift takes the guide away. */
-interface GuidePlanes {
+export interface GuidePlanes {
   guide?: Float32Array;
   contrast: Uint16Array[];
 }
@@ -69,6 +69,17 @@ async function liftStage(input: FusionInput, maps: Float32Array, planes: GuidePl
   const guideLow = (): Float32Array => workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
   if (opts.lift !== 'fast') return liftWeights({ ...input, data: maps }, guide, W, H, lift);
   return rows ? liftWeightsFastRows({ ...input, data: maps }, guideLow(), guide, W, H, lift, rows) : liftWeightsFast({ ...input, data: maps }, guideLow(), guide, W, H, lift);
+}
+
+/**
+ * The detail levels, in place (lifted weights >= 0 summing to 1, each frame's contrast from guideAndContrast): the
+ * weights' Gaussian level `level` is returned for the bands from there up (none past the pyramid's top), and the
+ * weights themselves are made detail-aware (addDetail) for the finer bands.
+ */
+export function detailWeights(weights: Float32Array[], contrast: readonly Uint16Array[], W: number, H: number, level: number): CoarseWeights | undefined {
+  const coarse = level > 0 && level < maxPyramidLevels(W, H) ? { level, weights: weights.map((data) => gaussianPyramid({ width: W, height: H, channels: 1, data }, level + 1)[level]) } : undefined;
+  if (level > 0) addDetail(weights, contrast, W);
+  return coarse;
 }
 
 export async function learnedFuse(frames: LinearImage[], predict: WeightPredictor, options: LearnedFuseOptions = {}, runners: LearnedFuseRunners = {}): Promise<LearnedFuseResult> {
@@ -88,14 +99,8 @@ export async function learnedFuse(frames: LinearImage[], predict: WeightPredicto
   if (maps.length !== input.data.length) throw new RangeError(`the network returned ${maps.length} weights, expected ${input.data.length}`);
   const weights = await liftStage(input, maps, planes, W, H, opts, options.liftRadius, runners.rows);
   const t2 = performance.now();
-  let coarse: CoarseWeights | undefined;
-  if (detail) {
-    // The lifted weights keep the bands from detailLevels up (if the pyramid has any); the finer ones blend with them made detail-aware.
-    const level = opts.detailLevels;
-    if (level < maxPyramidLevels(W, H)) coarse = { level, weights: weights.map((data) => gaussianPyramid({ width: W, height: H, channels: 1, data }, level + 1)[level]) };
-    addDetail(weights, contrast, W);
-    contrast.length = 0;
-  }
+  const coarse = detail ? detailWeights(weights, contrast, W, H, opts.detailLevels) : undefined;
+  contrast.length = 0;
   const fused = runners.pyramidBlend && opts.blend === 'pyramid' ? await runners.pyramidBlend(frames, weights, coarse) : blendFrames(frames, weights, opts.blend, coarse);
   const t3 = performance.now();
   return { fused, weights, millis: { network: t1 - t0, lift: t2 - t1, blend: t3 - t2 } };

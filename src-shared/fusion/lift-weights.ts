@@ -124,17 +124,22 @@ export interface LiftRowsJob {
   outs: Float32Array[];
 }
 
+/** The network's padded K x paddedHeight x paddedWidth maps as K unpadded width x height planes (what the fast lift solves on). */
+export function lowPlanes(maps: WeightMaps): Float32Array[] {
+  const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = maps;
+  return Array.from({ length: K }, (_, k) => {
+    const plane = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) plane.set(maps.data.subarray(k * pw * ph + y * pw, k * pw * ph + y * pw + w), y * w);
+    return plane;
+  });
+}
+
 function fastLiftJob(maps: WeightMaps, guideLow: Float32Array, guide: Float32Array, W: number, H: number, opts: LiftOptions): LiftRowsJob {
   const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = maps;
   if (maps.data.length !== K * pw * ph) throw new RangeError(`weight maps hold ${maps.data.length} samples, expected ${K}x${pw}x${ph}`);
   if (guide.length !== W * H) throw new RangeError(`guide must hold ${W * H} samples, got ${guide.length}`);
   if (guideLow.length !== w * h) throw new RangeError(`working-resolution guide must hold ${w * h} samples, got ${guideLow.length}`);
-  const low: Float32Array[] = [];
-  for (let k = 0; k < K; k++) {
-    const plane = new Float32Array(w * h);
-    for (let y = 0; y < h; y++) plane.set(maps.data.subarray(k * pw * ph + y * pw, k * pw * ph + y * pw + w), y * w);
-    low.push(plane);
-  }
+  const low = lowPlanes(maps);
   const radius = Math.max(1, Math.round((opts.radius * w) / W));
   const coeffs = liftCoefficients(guideLow, low, w, h, guide, W, H, radius, opts.eps);
   return { coeffs, w, h, guide, W, H, outs: coeffs.map(() => frameSamples(W * H)) };

@@ -9,8 +9,7 @@ import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { mulberry32 } from '../../../src-shared/random';
 import { getGpuRuntime, GpuDeviceLostError } from '../../../src-renderer/src/gpu/gpu-device';
 import { cpuBlendWeighted, gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLumaGuide, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
-import { addDetail, planeContrast } from '../../../src-shared/fusion/detail-weights';
-import { encodedLuma } from '../../../src-shared/fusion/fusion-input';
+import { detailWeights, guideAndContrast } from '../../../src-shared/fusion/learned-fuse';
 import { blendFrames, type CoarseWeights } from '../../../src-shared/fusion/blend';
 import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
 import { gaussianPyramid } from '../../../src-shared/merge/pyramid';
@@ -212,22 +211,16 @@ async function compareDetail(opts: { cases: PyramidCase[] }): Promise<DiffResult
   for (const c of opts.cases) {
     const { frames, weights: lifted } = blendInputs(c);
     const n = c.W * c.H;
-    const guide = new Float32Array(n);
-    const luma = new Float32Array(n);
-    const contrast = frames.map((f) => {
-      encodedLuma(f, luma);
-      for (let p = 0; p < n; p++) guide[p] += luma[p] / frames.length;
-      return planeContrast(luma, c.W, c.H);
-    });
+    const level = c.coarseLevel;
+    // learned-fuse.ts's own steps: the CPU reference is the code the merge runs.
+    const { guide, contrast } = guideAndContrast(frames, level > 0);
     const w = lifted.map((p) => p.slice());
     normaliseWeights(w);
-    const level = c.coarseLevel;
-    const coarse = level > 0 ? w.map((data) => gaussianPyramid({ width: c.W, height: c.H, channels: 1, data }, level + 1)[level]) : [];
-    if (level > 0) addDetail(w, contrast, c.W);
+    const coarse = detailWeights(w, contrast, c.W, c.H, level)?.weights ?? [];
     const gpuGuide = await gpuLumaGuide(device, frames);
     const gpu = await gpuDetailWeights(device, frames, lifted, level);
     const name = `${c.W}x${c.H}, K=${c.K}, detail levels ${level}`;
-    results.push(diffPlanes(`guide ${name}`, c.W, [guide], [gpuGuide], 1));
+    results.push(diffPlanes(`guide ${name}`, c.W, [guide!], [gpuGuide], 1));
     const detail = diffPlanes(`detail weights ${name}`, c.W, w, gpu.weights, 1);
     let sum = 0;
     w.forEach((p, i) => p.forEach((v, j) => (sum += Math.abs(v - gpu.weights[i][j]))));
