@@ -120,15 +120,14 @@ function estimateWithResponse(frames: LinearImage[], given: (number | null)[], f
 
 /** Samples per frame the gross check reads (a sparse grid: it only has to see whole stops). */
 const GROSS_SAMPLES = 40_000;
-/** More stops than this between neighbouring exposures: no two frames of a bracket share a usable pixel then. */
-const MAX_NEIGHBOUR_STOPS = 16;
+/** More stops than this between two exposures: such frames share no usable pixel, unless one exposure is wrong. */
+const MAX_APART_STOPS = 16;
 
 /**
- * Exposures that cannot be right, for some pair of neighbouring frames (by the given exposures), judged by
- * the median log2 ratio of their pixels (sRGB-decoded, above the noise and below clipping in both): the
- * frame given more exposure is over a stop darker (frames swapped), or the two are given the same exposure
- * and differ by 1.5 stops or more (one time for all), or they are given over 16 stops apart and still share
- * such pixels (an impossible time). Nothing finer: a camera's tone curve and noise floor bend the ratios of
+ * Exposures that cannot be right, for some pair of frames, judged by the median log2 ratio of their pixels
+ * (sRGB-decoded, above the noise and below clipping in both): the frame given more exposure is over a stop
+ * darker (frames swapped), or the two are given the same exposure and differ by 1.5 stops or more (one time
+ * for all), or they are given over 16 stops apart and still share such pixels (an impossible time). Nothing finer: a camera's tone curve and noise floor bend the ratios of
  * honest brackets by stops (2-stop pairs of ../shared's brackets measure -0.2 to 2.6). Frames with too few
  * such pixels in common are not judged.
  */
@@ -145,22 +144,24 @@ export function grossContradiction(frames: readonly LinearImage[], ev: readonly 
     }
     return out;
   });
-  const order = ev.map((_, i) => i).sort((a, b) => ev[a] - ev[b]);
-  for (let k = 1; k < order.length; k++) {
-    const a = order[k - 1];
-    const b = order[k];
-    const logs: number[] = [];
-    for (let j = 0; j < grey[a].length; j++) {
-      const r = grey[b][j] / grey[a][j];
-      if (r > 0) logs.push(Math.log2(r));
+  // Every pair, not only neighbours: a swap's neighbours may share no usable pixel (12 stops apart), and one time
+  // given to a bracket of 1-stop steps is only visibly wrong between frames two or more steps apart.
+  for (let a = 0; a < ev.length; a++) {
+    for (let b = 0; b < ev.length; b++) {
+      if (a === b || ev[b] < ev[a] || (ev[b] === ev[a] && b < a)) continue;
+      const logs: number[] = [];
+      for (let j = 0; j < grey[a].length; j++) {
+        const r = grey[b][j] / grey[a][j];
+        if (r > 0) logs.push(Math.log2(r));
+      }
+      if (logs.length < 200) continue;
+      logs.sort((x, y) => x - y);
+      const measured = logs[logs.length >> 1];
+      const given = ev[b] - ev[a];
+      if (given >= 0.5 && measured <= -1) return true;
+      if (given < 1 / 6 && Math.abs(measured) >= 1.5) return true;
+      if (given > MAX_APART_STOPS) return true;
     }
-    if (logs.length < 200) continue;
-    logs.sort((x, y) => x - y);
-    const measured = logs[logs.length >> 1];
-    const given = ev[b] - ev[a];
-    if (given >= 0.5 && measured <= -1) return true;
-    if (given < 1 / 6 && Math.abs(measured) >= 1.5) return true;
-    if (given > MAX_NEIGHBOUR_STOPS) return true;
   }
   return false;
 }
