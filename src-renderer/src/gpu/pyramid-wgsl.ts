@@ -46,22 +46,31 @@ fn coarseIndex(i: i32, n: u32) -> u32 {
 }
 `;
 
-/** A frame's samples (ch of them a pixel; grey frames read one for all three) encoded through the table, as blendFrameRows does. */
+/** A frame's pixel p (u.ch samples a pixel, RGB at offsets 0, u.g1, u.g2: grey frames read one for all three) through the encode table. */
+const ENCODED = /* wgsl */ `
+fn encodedRgb(p: u32) -> vec3<f32> {
+  let i = p * u.ch;
+  return vec3<f32>(readTable(0u, frame[i]), readTable(0u, frame[i + u.g1]), readTable(0u, frame[i + u.g2]));
+}
+`;
+
+/** A frame encoded through the table, as blendFrameRows does. */
 export const ENCODE_WGSL = /* wgsl */ `
 ${PLANE}
 @group(0) @binding(1) var<storage, read> tables: array<f32>;
 @group(0) @binding(2) var<storage, read> frame: array<f32>;
 @group(0) @binding(3) var<storage, read_write> dst: array<f32>;
 ${READ_TABLE}
+${ENCODED}
 
 ${GRID}
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   if (id.x >= u.w || id.y >= u.h) { return; }
   let p = id.y * u.w + id.x;
-  let i = p * u.ch;
-  dst[p * 3u] = readTable(0u, frame[i]);
-  dst[p * 3u + 1u] = readTable(0u, frame[i + u.g1]);
-  dst[p * 3u + 2u] = readTable(0u, frame[i + u.g2]);
+  let e = encodedRgb(p);
+  dst[p * 3u] = e.x;
+  dst[p * 3u + 1u] = e.y;
+  dst[p * 3u + 2u] = e.z;
 }
 `;
 
@@ -195,18 +204,15 @@ ${PLANE}
 @group(0) @binding(3) var<storage, read_write> luma: array<f32>;
 @group(0) @binding(4) var<storage, read_write> guide: array<f32>;
 ${READ_TABLE}
+${ENCODED}
 
 ${GRID}
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   if (id.x >= u.w || id.y >= u.h) { return; }
   let p = id.y * u.w + id.x;
-  let i = p * u.ch;
-  var v: f32;
-  if (u.ch == 1u) {
-    v = readTable(0u, frame[i]);
-  } else {
-    v = 0.2989 * readTable(0u, frame[i]) + 0.587 * readTable(0u, frame[i + u.g1]) + 0.114 * readTable(0u, frame[i + u.g2]);
-  }
+  let e = encodedRgb(p);
+  // A grey frame's luma is its one sample, not 0.9999 of it.
+  let v = select(0.2989 * e.x + 0.587 * e.y + 0.114 * e.z, e.x, u.ch == 1u);
   luma[u.top * u.w * u.h + p] = v;
   guide[p] += v / f32(u.cw);
 }
