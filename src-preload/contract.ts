@@ -111,10 +111,13 @@ export interface LibraryScan {
 
 /** Progress of the imports in flight (library:scan-status). */
 export interface ScanStatus {
-  /** 'listing' while folders are walked (done = image files found), 'reading' while headers are read. */
-  phase: 'listing' | 'reading';
+  /**
+   * 'listing' while folders are walked (done = image files found), 'reading' while headers are read, 'pixels'
+   * while the files without exposure data are decoded small to find brackets among them by their pixels.
+   */
+  phase: 'listing' | 'reading' | 'pixels';
   done: number;
-  /** Files whose headers are to be read; 0 while listing. */
+  /** Files whose headers (or pixels) are to be read; 0 while listing. */
   total: number;
 }
 

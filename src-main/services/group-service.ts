@@ -3,8 +3,12 @@
  * (a bounded number at a time), group the shots into brackets.
  */
 import { groupBrackets, type BracketGroup, type GroupOptions } from '../../src-shared/bracket/group';
-import type { ShotInfo } from '../../src-shared/bracket/shot-info';
+import { compareNatural } from '../../src-shared/bracket/natural-sort';
+import { groupByPixels, type ProbedShot } from '../../src-shared/bracket/pixel-group';
+import type { PixelProbe } from '../../src-shared/bracket/pixel-probe';
+import { shotExposure, type ShotInfo } from '../../src-shared/bracket/shot-info';
 import { readShotInfo } from './exif';
+import { readProbe as readPixelProbe } from './pixel-probe-read';
 import { listImageFiles, type ScanError } from './scan';
 
 /** The shape `luxfuse group --json` prints; keep it stable. */
@@ -30,7 +34,19 @@ export interface GroupFilesOptions extends GroupOptions {
   readShot?: (file: string) => Promise<ShotInfo>;
   /** Called with each file's headers as read (the library keeps capture times from them). */
   onShot?: (shot: ShotInfo) => void;
+  /**
+   * Look at the pixels of the files without exposure data that no bracket took, to find brackets among
+   * them (pixel-group.ts). Default true.
+   */
+  pixels?: boolean;
+  /** Reads one file's pixel probe; default readProbe (pixel-probe-read.ts). */
+  readProbe?: (file: string) => Promise<PixelProbe>;
+  /** Called after each file's pixels are looked at (only files without exposure data, after every header is read). */
+  onPixels?: (done: number, total: number) => void;
 }
+
+/** Probes decoded at once: each is a decode, of a whole file where it is not a JPEG. */
+const PROBE_CONCURRENCY = 2;
 
 /** Runs `fn` over `items`, at most `limit` at a time; results in input order. */
 export async function mapLimit<T, R>(
@@ -53,7 +69,19 @@ export async function mapLimit<T, R>(
 }
 
 export async function groupFiles(paths: string[], options: GroupFilesOptions = {}): Promise<GroupFilesResult> {
-  const { recursive, concurrency = 16, signal, onProgress, onFound, onShot, readShot = readShotInfo, ...groupOptions } = options;
+  const {
+    recursive,
+    concurrency = 16,
+    signal,
+    onProgress,
+    onFound,
+    onShot,
+    readShot = readShotInfo,
+    pixels = true,
+    readProbe = readPixelProbe,
+    onPixels,
+    ...groupOptions
+  } = options;
   const scan = await listImageFiles(paths, { recursive, signal, onFound });
   const errors: ScanError[] = [...scan.errors];
   let done = 0;
@@ -78,6 +106,49 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
     if ('message' in r) errors.push(r);
     else shots.push(r);
   }
-  const { groups, ungrouped, companions } = groupBrackets(shots, groupOptions);
-  return { groups, ungrouped, companions, errors };
+  const found = groupBrackets(shots, groupOptions);
+  if (!pixels) return { ...found, errors };
+  const { groups, ungrouped } = await withPixelGroups(shots, found, { readProbe, maxFrames: groupOptions.maxFrames, signal, onPixels });
+  return { groups, ungrouped, companions: found.companions, errors };
+}
+
+/**
+ * Adds the brackets found by their pixels among the ungrouped files that carry no exposure data (the only
+ * ones decoded here). A file that does not decode stays ungrouped: its headers read, and a merge of it will
+ * say what is wrong with its pixels.
+ */
+async function withPixelGroups(
+  shots: readonly ShotInfo[],
+  { groups, ungrouped }: { groups: BracketGroup[]; ungrouped: string[] },
+  o: Required<Pick<GroupFilesOptions, 'readProbe'>> & Pick<GroupFilesOptions, 'maxFrames' | 'signal' | 'onPixels'>,
+): Promise<{ groups: BracketGroup[]; ungrouped: string[] }> {
+  const left = new Set(ungrouped);
+  const candidates = shots.filter((s) => left.has(s.file) && shotExposure(s) === undefined);
+  if (candidates.length < 2) return { groups, ungrouped };
+  let done = 0;
+  const probed = await mapLimit(
+    candidates,
+    PROBE_CONCURRENCY,
+    async (shot): Promise<ProbedShot | null> => {
+      try {
+        return { shot, probe: await o.readProbe(shot.file) };
+      } catch {
+        return null;
+      } finally {
+        o.onPixels?.(++done, candidates.length);
+      }
+    },
+    o.signal,
+  );
+  const found = groupByPixels(
+    probed.filter((p): p is ProbedShot => p !== null),
+    o.maxFrames === undefined ? {} : { maxFrames: o.maxFrames },
+  );
+  if (!found.length) return { groups, ungrouped };
+  const taken = new Set(found.flatMap((g) => g.files));
+  // One order for both kinds, as groupBrackets orders its own: by the first frame's capture time, then name.
+  const timeOf = new Map(shots.map((s) => [s.file, s.captureTime !== undefined && Number.isFinite(s.captureTime) ? s.captureTime : Infinity]));
+  const first = (g: BracketGroup): number => timeOf.get(g.files[0]) ?? Infinity;
+  const all = [...groups, ...found].sort((a, b) => first(a) - first(b) || compareNatural(a.files[0], b.files[0]));
+  return { groups: all, ungrouped: ungrouped.filter((f) => !taken.has(f)) };
 }

@@ -76,6 +76,9 @@ export class LibraryService {
           run.status = { phase: 'reading', done, total };
           onProgress?.(done, total);
         },
+        onPixels: (done, total) => {
+          run.status = { phase: 'pixels', done, total };
+        },
       });
       if (run.controller.signal.aborted) throw new ScanCancelledError();
       for (const f of [...scan.groups.flatMap((g) => g.frames), ...scan.singles]) this.known.set(f.path, orientation.get(f.path));
@@ -93,7 +96,7 @@ export class LibraryService {
     if (this.running.size === 0) return null;
     const all = [...this.running].map((r) => r.status);
     return {
-      phase: all.some((s) => s.phase === 'listing') ? 'listing' : 'reading',
+      phase: all.some((s) => s.phase === 'listing') ? 'listing' : all.some((s) => s.phase === 'reading') ? 'reading' : 'pixels',
       done: all.reduce((n, s) => n + s.done, 0),
       total: all.reduce((n, s) => n + s.total, 0),
     };
@@ -117,6 +120,8 @@ export interface ScanLibraryOptions {
   readShot?: (file: string) => Promise<ShotInfo>;
   /** Each file's header as read. */
   onShot?: (shot: ShotInfo) => void;
+  /** Progress of the look at the pixels of files without exposure data (groupFiles' onPixels). */
+  onPixels?: (done: number, total: number) => void;
 }
 
 export async function scanLibrary(paths: string[], options: ScanLibraryOptions = {}): Promise<LibraryScan> {

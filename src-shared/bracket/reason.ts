@@ -20,7 +20,7 @@ export function cameraLabel(s: ShotInfo): string {
   return serial ? `${name} #${serial}` : name;
 }
 
-function formatStops(ev: number): string {
+export function formatStops(ev: number): string {
   const text = Number.isInteger(ev) ? String(ev) : ev.toFixed(1);
   return ev > 0 ? `+${text}` : text;
 }
@@ -37,7 +37,7 @@ const KIND_TEXT = {
   metered: 'no bracketing tag but a regular exposure ladder',
 } as const;
 
-const ORDER_TEXT = {
+export const ORDER_TEXT = {
   'center-first': 'metered frame first',
   ascending: 'dark to bright',
   descending: 'bright to dark',

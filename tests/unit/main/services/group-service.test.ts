@@ -1,9 +1,11 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExifFields } from '../../../../src-shared/codecs/exif-write';
 import { groupFiles, mapLimit } from '../../../../src-main/services/group-service';
+import { readProbe } from '../../../../src-main/services/pixel-probe-read';
+import { writeBracket } from '../../helpers/bracket-fixture';
 import { cr3WithExif, jpegWithExif, pngWithExif } from './shot-fixtures';
 
 let dir: string;
@@ -103,6 +105,30 @@ describe('groupFiles', () => {
     expect(seen).toHaveLength(15); // 7 DSC + 3 CR3 + 3 JPG + export.png + broken.jpg
     expect(seen.at(-1)).toBe(1);
     expect(result.groups).toHaveLength(3);
+  });
+
+  it('finds a bracket among files without exposure data by their pixels, and looks at no other file', async () => {
+    const folder = at('exports');
+    await mkdir(folder);
+    // Written from one scene 1/250, 1/60 and 1/15 s (two stops apart), as PNG: no EXIF at all.
+    const pngs = writeBracket(folder, { format: 'png', prefix: 'IMG', width: 200, height: 140 });
+    await writeFile(join(folder, 'IMG-4.png'), pngWithExif(undefined));
+    await writeFile(join(folder, 'camera.jpg'), jpegWithExif(frame(D750, 10, 0, 0, 0), 24, 16));
+    // A PNG whose header reads but whose pixels are cut off: it stays a single, as any undecodable file.
+    const whole = await readFile(pngs[0]);
+    await writeFile(join(folder, 'IMG-5.png'), whole.subarray(0, whole.length >> 1));
+    const probed: string[] = [];
+    const looked: number[][] = [];
+    const result = await groupFiles([folder], { readProbe: (file) => (probed.push(file), readProbe(file)), onPixels: (done, total) => looked.push([done, total]) });
+    expect(result.groups.map((g) => g.files)).toEqual([pngs]);
+    const g = result.groups[0];
+    g.exposureValues.forEach((ev, i) => expect(Math.abs(ev - [-2, 0, 2][i])).toBeLessThan(0.5));
+    expect(g.reason).toMatch(/^3 frames without exposure data in their files, consecutive by file name, one scene by their pixels, exposures .* EV measured from the pixels, dark to bright$/);
+    expect(result.ungrouped.map((f) => f.slice(folder.length + 1))).toEqual(['camera.jpg', 'IMG-4.png', 'IMG-5.png']);
+    expect(probed.map((f) => f.slice(folder.length + 1)).sort()).toEqual(['IMG-1.png', 'IMG-2.png', 'IMG-3.png', 'IMG-4.png', 'IMG-5.png']);
+    expect(looked.at(-1)).toEqual([5, 5]);
+    // Without the pixel pass they are singles, as before.
+    expect((await groupFiles([folder], { pixels: false })).groups).toEqual([]);
   });
 
   it('stops when aborted', async () => {

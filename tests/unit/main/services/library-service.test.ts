@@ -21,14 +21,18 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('LibraryService', () => {
-  it('groups a folder recursively: the EXIF bracket, PNG singles without EXIF, a named error per bad file', async () => {
+  it('groups a folder recursively: the EXIF bracket, the PNG bracket without EXIF by its pixels, a named error per bad file', async () => {
     const library = new LibraryService();
     const scan = await library.scan([dir]);
-    expect(scan.groups).toHaveLength(1);
+    expect(scan.groups).toHaveLength(2);
     expect(scan.groups[0].frames.map((f) => f.name)).toEqual(['a-1.jpg', 'a-2.jpg', 'a-3.jpg']);
     expect(scan.groups[0].frames.map((f) => f.ev)).toEqual([-2, 0, 2].map((v) => expect.closeTo(v, 0)));
     expect(scan.groups[0].reason).toMatch(/3 frames/);
-    expect(scan.singles.map((f) => f.name)).toEqual(['b-1.png', 'b-2.png', 'b-3.png']);
+    // No capture times: after the timed bracket, and labelled with the exposures its pixels show.
+    expect(scan.groups[1].frames.map((f) => f.name)).toEqual(['b-1.png', 'b-2.png', 'b-3.png']);
+    expect(scan.groups[1].frames.map((f) => f.ev)).toEqual([-2, 0, 2].map((v) => expect.closeTo(v, 0)));
+    expect(scan.groups[1].reason).toMatch(/measured from the pixels/);
+    expect(scan.singles).toEqual([]);
     expect(scan.errors).toEqual([{ file: join(dir, 'broken.jpg'), message: expect.stringContaining('broken.jpg') }]);
   });
 
@@ -74,7 +78,7 @@ describe('LibraryService', () => {
     await expect(library.thumbnail(join(dir, 'a-1.jpg'))).rejects.toThrow(UnknownLibraryFileError);
     // The next import runs to the end.
     const again = await library.scan([dir]);
-    expect(again.groups).toHaveLength(1);
+    expect(again.groups).toHaveLength(2);
   });
 
   it('a cancel between folders stops the walk before any header is read', async () => {
