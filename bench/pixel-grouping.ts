@@ -7,8 +7,9 @@
  *    case: one place framed differently, crops of ../shared's radiance panoramas rendered as 8-bit frames a stop
  *    apart, the window moved by 1-2 % of its width (a handheld bracket: one scene) to 5-40 % (reframed).
  * 2. groupFiles on one flat folder of every file, named in sequence scene after scene (a card of exports): the
- *    brackets found, frames grouped per scene, and groups that join two scenes (must be none). Timed against
- *    the same call without the pixel pass.
+ *    brackets found, frames grouped per scene, and groups that join two scenes (must be none), beside what a batch
+ *    tool offers for files without metadata (every N consecutive files one bracket). Timed against the same call
+ *    without the pixel pass.
  *
  *   npx tsx bench/pixel-grouping.ts          (needs ../shared; about a minute)
  */
@@ -106,11 +107,11 @@ const q = (values: number[], p: number): string => {
   const v = [...values].sort((x, y) => x - y);
   return v.length ? v[Math.min(v.length - 1, Math.floor(p * (v.length - 1)))].toFixed(3) : '-';
 };
-console.log(`| pairs | n | structure: min / 5 % / median / max | at or above ${SAME_SCENE_STRUCTURE} (one scene) | rank correlation, median | too dark or bright to compare |`);
+console.log(`| pairs | n | structure: min / 5 % / median / max | at or above ${SAME_SCENE_STRUCTURE} (one scene) | rank correlation: min / median / max | too dark or bright to compare |`);
 console.log('|---|---|---|---|---|---|');
 for (const [kind, r] of kinds) {
   const same = r.structure.filter((v) => v >= SAME_SCENE_STRUCTURE).length;
-  console.log(`| ${kind} | ${r.structure.length} | ${q(r.structure, 0)} / ${q(r.structure, 0.05)} / ${q(r.structure, 0.5)} / ${q(r.structure, 1)} | ${same} | ${q(r.rank, 0.5)} | ${r.incomparable} |`);
+  console.log(`| ${kind} | ${r.structure.length} | ${q(r.structure, 0)} / ${q(r.structure, 0.05)} / ${q(r.structure, 0.5)} / ${q(r.structure, 1)} | ${same} | ${q(r.rank, 0)} / ${q(r.rank, 0.5)} / ${q(r.rank, 1)} | ${r.incomparable} |`);
 }
 
 // 2. One flat folder, scene after scene.
@@ -143,6 +144,20 @@ try {
   }
   console.log(`\n${k} files in one folder: ${result.groups.length} brackets, ${result.ungrouped.length} ungrouped, ${joined} joining two scenes`);
   console.log(`groupFiles ${(t2 - t1).toFixed(0)} ms with the pixel pass, ${(t1 - t0).toFixed(0)} ms without (${plain.groups.length} brackets)`);
+  // The baseline a batch tool offers for files without metadata: every N consecutive files are one bracket.
+  const names = [...sceneOf.keys()];
+  for (const n of [3, 5]) {
+    let crossing = 0;
+    let whole = 0;
+    for (let i = 0; i < names.length; i += n) {
+      const chunk = names.slice(i, i + n).map((f) => sceneOf.get(f));
+      if (new Set(chunk).size > 1) crossing++;
+      else if (chunk.length === all.find((s) => s.name === chunk[0])!.files.length) whole++;
+    }
+    console.log(`baseline, every ${n} files one bracket: ${Math.ceil(names.length / n)} brackets, ${crossing} joining two scenes, ${whole} whole scenes`);
+  }
+  const whole = result.groups.filter((g) => g.files.length === all.find((s) => s.name === sceneOf.get(g.files[0]))!.files.length).length;
+  console.log(`pixels: ${whole} whole scenes`);
   console.log('| scene | frames | grouped | brackets |\n|---|---|---|---|');
   for (const [name, r] of perScene) console.log(`| ${name} | ${r.frames} | ${r.grouped} | ${r.groups} |`);
 } finally {
