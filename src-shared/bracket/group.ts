@@ -9,7 +9,7 @@ import { compareNatural } from './natural-sort';
 import { describeGroup } from './reason';
 import { segmentRun, type SegmentFit } from './segment';
 import { SAME_EXPOSURE_STOPS } from './pattern';
-import { EXPOSURE_MODE_AUTO_BRACKET, shotExposure, type ShotInfo } from './shot-info';
+import { EXPOSURE_MODE_AUTO_BRACKET, EXPOSURE_MODE_MANUAL, shotExposure, type ShotInfo } from './shot-info';
 
 export interface BracketGroup {
   /** In capture order (file-name order when there are no capture times). */
@@ -68,6 +68,13 @@ export interface FoundBracket {
 /** Longest idle gap (s) between frames the camera tagged as auto-bracketed (GroupOptions.maxGapSeconds for the rest). */
 const AEB_MAX_GAP_SECONDS = 10;
 
+/**
+ * Longest idle gap (s) between two frames shot in manual exposure (or whose files do not say): a manual bracket
+ * on a 2 s self-timer, the dial turned between frames, leaves 4-5 s between them. Past GroupOptions.maxGapSeconds
+ * such frames form a bracket only as an even ladder of three or more (segment.ts, quickGapSeconds).
+ */
+const MANUAL_MAX_GAP_SECONDS = 8;
+
 const norm = (s: string | undefined): string => (s ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /** Same camera body, lens, focal length and image size. */
@@ -122,6 +129,11 @@ function exposureChanged(a: Frame, b: Frame, tolerance: number): boolean {
   return !(Math.abs(a.ev - b.ev) < tolerance && sameBias);
 }
 
+/** Manual exposure, or a file that does not say. */
+function notAuto(mode: number | undefined): boolean {
+  return mode === undefined || mode === EXPOSURE_MODE_MANUAL;
+}
+
 /** Split time-sorted frames where the idle gap is too long, absolutely or against the run's typical gap. */
 function splitByTime(frames: Frame[], o: Required<GroupOptions>): Frame[][] {
   const n = frames.length;
@@ -147,7 +159,9 @@ function splitByTime(frames: Frame[], o: Required<GroupOptions>): Frame[][] {
   let start = 0;
   for (let i = 1; i <= n; i++) {
     const tagged = i < n && frames[i].mode === EXPOSURE_MODE_AUTO_BRACKET && frames[i - 1].mode === EXPOSURE_MODE_AUTO_BRACKET;
-    if (i === n || spare[i] > (tagged ? AEB_MAX_GAP_SECONDS : o.maxGapSeconds) + slack[i]) {
+    const manual = i < n && notAuto(frames[i].mode) && notAuto(frames[i - 1].mode);
+    const limit = tagged ? AEB_MAX_GAP_SECONDS : manual ? Math.max(o.maxGapSeconds, MANUAL_MAX_GAP_SECONDS) : o.maxGapSeconds;
+    if (i === n || spare[i] > limit + slack[i]) {
       runs.push([start, i]);
       start = i;
     }
@@ -191,7 +205,7 @@ function splitByExposureSource(frames: Frame[]): Frame[][] {
 function findInRun(run: Frame[], timeless: boolean, o: Required<GroupOptions>): FoundBracket[] {
   const segs = segmentRun(
     run.map((f, i) => ({ ev: f.ev!, bias: f.bias, mode: f.mode, flash: f.merged.shot.flashFired, gapBefore: i > 0 ? f.gapBefore : undefined })),
-    { timeless, tolerance: o.sameExposureStops },
+    { timeless, tolerance: o.sameExposureStops, quickGapSeconds: o.maxGapSeconds },
     o.maxFrames,
   );
   return segs.map((s, i) => ({

@@ -40,6 +40,11 @@ export interface SegmentContext {
   timeless: boolean;
   /** Exposures closer than this (stops) are the same. */
   tolerance: number;
+  /**
+   * Idle seconds between frames past which an untagged bracket must look deliberate: three or more frames in an
+   * even ladder (a manual bracket on a self-timer, each frame seconds after the last). Default 3.
+   */
+  quickGapSeconds?: number;
 }
 
 /** Longest idle gap (s) inside an untagged auto exposure ladder. */
@@ -95,6 +100,10 @@ export function evaluateSegment(frames: readonly SegmentFrame[], ctx: SegmentCon
   }
   if (!ladder && kind !== 'auto-bracket') return null;
   if (kind !== 'auto-bracket' && pattern.minStep < MIN_UNTAGGED_STEP) return null;
+  // Frames seconds apart (a self-timer for each frame of a manual bracket) pass only as a deliberate sequence: a
+  // pair, or an uneven walk, that slow is a photographer changing the settings between two subjects.
+  const quick = ctx.quickGapSeconds ?? 3;
+  if (kind !== 'auto-bracket' && frames.some((f, i) => i > 0 && f.gapBefore !== undefined && f.gapBefore > quick) && !(k >= 3 && pattern.evenSteps)) return null;
 
   let perFrame = k === 2 ? 0.9 : 1;
   if (k >= 3) {

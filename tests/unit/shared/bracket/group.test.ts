@@ -503,9 +503,25 @@ describe('groupBrackets: what a card dump holds besides brackets', () => {
     const cam = new Camera(R5);
     const bracket = [cam.shoot({ exposureTime: 1 / 125, exposureBias: 0, exposureMode: 2 }, 1000), cam.shoot({ exposureTime: 1 / 500, exposureBias: -2, exposureMode: 2 }, 6000), cam.shoot({ exposureTime: 1 / 30, exposureBias: 2, exposureMode: 2 })];
     expect(groupBrackets(bracket).groups.map((g) => g.files)).toEqual([files(bracket)]);
-    // Untagged frames that far apart stay apart.
-    const manual = new Camera(D750).manual([0, -2, 2], 1 / 125, 6000);
+    // Untagged frames further apart than a self-timer's pace stay apart.
+    const manual = new Camera(D750).manual([0, -2, 2], 1 / 125, 9000);
     expect(groupBrackets(manual).groups).toEqual([]);
+  });
+
+  it('finds a manual bracket shot on a 2 s self-timer (4-5 s between frames), but no slow pair or uneven walk', () => {
+    const cam = new Camera(D750);
+    const timer = cam.manual([-2, -1, 0, 1, 2], 1 / 60, 4500);
+    cam.wait(60_000);
+    const centre = cam.manual([0, -2, 2], 1 / 125, 5000);
+    cam.wait(60_000);
+    // The same pace between two subjects: a pair, then three frames stepping unevenly (0, +1, +3).
+    const pair = cam.manual([0, -1], 1 / 250, 5000);
+    cam.wait(60_000);
+    const walk = cam.manual([0, 1, 3], 1 / 250, 5000);
+    const { groups, ungrouped } = groupBrackets([...timer, ...centre, ...pair, ...walk]);
+    expect(groups.map((g) => g.files)).toEqual([files(timer), files(centre)]);
+    expect(groups[0].exposureValues).toEqual([-2, -1, 0, 1, 2]);
+    expect(ungrouped).toEqual(files([...pair, ...walk]));
   });
 
   it('takes no flash/no-flash pair for a bracket, and keeps brackets whose frames agree on the flash', () => {
