@@ -3,6 +3,7 @@
  * (a bounded number at a time), group the shots into brackets.
  */
 import { groupBrackets, type BracketGroup, type GroupOptions } from '../../src-shared/bracket/group';
+import { fileKind } from '../../src-shared/bracket/file-kind';
 import { compareNatural } from '../../src-shared/bracket/natural-sort';
 import { groupByPixels, type ProbedShot } from '../../src-shared/bracket/pixel-group';
 import type { PixelProbe } from '../../src-shared/bracket/pixel-probe';
@@ -47,6 +48,9 @@ export interface GroupFilesOptions extends GroupOptions {
 
 /** Probes decoded at once: each is a decode, of a whole file where it is not a JPEG. */
 const PROBE_CONCURRENCY = 2;
+
+/** Files other than JPEG with more pixels than this are decoded for their probes one at a time. */
+const PROBE_BIG_PIXELS = 24_000_000;
 
 /** Runs `fn` over `items`, at most `limit` at a time; results in input order. */
 export async function mapLimit<T, R>(
@@ -126,20 +130,21 @@ async function withPixelGroups(
   const candidates = shots.filter((s) => left.has(s.file) && shotExposure(s) === undefined);
   if (candidates.length < 2) return { groups, ungrouped };
   let done = 0;
-  const probed = await mapLimit(
-    candidates,
-    PROBE_CONCURRENCY,
-    async (shot): Promise<ProbedShot | null> => {
-      try {
-        return { shot, probe: await o.readProbe(shot.file) };
-      } catch {
-        return null;
-      } finally {
-        o.onPixels?.(++done, candidates.length);
-      }
-    },
-    o.signal,
-  );
+  const probe = async (shot: ShotInfo): Promise<ProbedShot | null> => {
+    try {
+      return { shot, probe: await o.readProbe(shot.file) };
+    } catch {
+      return null;
+    } finally {
+      o.onPixels?.(++done, candidates.length);
+    }
+  };
+  // A JPEG is decoded reduced; any other file whole, as float: big ones one at a time (100 MP is 1.2 GB).
+  const big = (s: ShotInfo): boolean => fileKind(s.file) !== 'jpeg' && (s.width ?? 0) * (s.height ?? 0) > PROBE_BIG_PIXELS;
+  const probed = [
+    ...(await mapLimit(candidates.filter((s) => !big(s)), PROBE_CONCURRENCY, probe, o.signal)),
+    ...(await mapLimit(candidates.filter(big), 1, probe, o.signal)),
+  ];
   const found = groupByPixels(
     probed.filter((p): p is ProbedShot => p !== null),
     o.maxFrames === undefined ? {} : { maxFrames: o.maxFrames },

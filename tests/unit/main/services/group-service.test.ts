@@ -131,6 +131,27 @@ describe('groupFiles', () => {
     expect((await groupFiles([folder], { pixels: false })).groups).toEqual([]);
   });
 
+  it('decodes big files other than JPEG one at a time for their pixels, smaller ones two at a time', async () => {
+    const folder = at('big');
+    await mkdir(folder);
+    for (const name of ['a.png', 'b.png', 'c.png', 'd.png', 'e.tif', 'f.tif', 'g.tif']) await writeFile(join(folder, name), pngWithExif(undefined));
+    let inFlight = 0;
+    const most = { small: 0, big: 0 };
+    const result = await groupFiles([folder], {
+      // The .tif files say they are 100 MP; nothing here has exposure data.
+      readShot: async (file) => ({ file, ...(file.endsWith('.tif') ? { width: 12_000, height: 8_400 } : { width: 24, height: 16 }) }),
+      readProbe: async (file) => {
+        const kind = file.endsWith('.tif') ? 'big' : 'small';
+        most[kind] = Math.max(most[kind], ++inFlight);
+        await new Promise((r) => setTimeout(r, 20));
+        inFlight--;
+        throw new Error('not decoded in this test');
+      },
+    });
+    expect(most).toEqual({ small: 2, big: 1 });
+    expect(result.ungrouped).toHaveLength(7);
+  });
+
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
