@@ -2,6 +2,7 @@
 import { basename, resolve } from 'node:path';
 import { encodePng } from '../../src-shared/codecs/png';
 import { DEGHOST_MODES, type DeghostMode, type GhostSummary } from '../../src-shared/ghost/deghost';
+import { frameWarnings } from '../../src-shared/image/linear-image';
 import { expandPlane } from '../../src-shared/image/scaled-plane';
 import { SYNTHESIZE_SIDES, type SynthesizeSide } from '../../src-shared/correct/synthesize';
 import { radianceConsistency } from '../../src-shared/merge/radiance-consistency';
@@ -174,7 +175,8 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     })),
     referenceFrame: plan ? plan.referenceIndex : null,
     outputs,
-    warnings: plan?.warnings ?? [],
+    // What the decoders chose (one page of a multi-page TIFF), then what the exposure plan found.
+    warnings: [...frameWarnings(frames), ...(plan?.warnings ?? [])],
     consistency: plan && outcome.radiance ? radianceConsistency(frames, plan.ev, outcome.radiance) : null,
     alignment: { mode: aligned.mode, reference: aligned.reference, frames: aligned.alignment },
     deghost: outcome.ghost

@@ -14,7 +14,7 @@ import { cropImage } from '../../src-shared/image/crop';
 import { downsample, downsampleKeepingClips, downsampleRows, pointSample } from '../../src-shared/image/resample';
 import { planeRow } from '../../src-shared/image/scaled-plane';
 import { warpFrame } from '../../src-shared/align/warp';
-import type { LinearImage } from '../../src-shared/image/linear-image';
+import { frameWarnings, type LinearImage } from '../../src-shared/image/linear-image';
 import { alignBracket, alignmentProxies, scaleAlignment, type AlignedBracket, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
 import type { GreyProxy } from '../../src-shared/align/proxy';
 import type { CorrectMethod, CorrectResult } from '../../src-shared/correct/correct';
@@ -525,7 +525,8 @@ export class ProjectService {
         key: outcome.key,
         ev: plan?.ev ?? stage.frames.map((f) => f.ev ?? Number.NaN),
         evSource: plan?.source ?? stage.frames.map(() => 'metadata' as const),
-        warnings: plan?.warnings ?? [],
+        // What the decoders chose (one page of a multi-page TIFF), then what the exposure plan found.
+        warnings: [...frameWarnings(project.frames), ...(plan?.warnings ?? [])],
         alignment: input.alignment,
         ...(synthetic ? { synthetic: { name: synthetic.frame.meta.sourceName!, source: synthetic.source } } : {}),
         ...(outcome.method === 'learned' ? { network: request.fusionWeights ? ('renderer' as const) : ('main' as const) } : {}),
@@ -660,7 +661,10 @@ export class ProjectService {
         key: outcome.key,
         ev: [0],
         evSource: ['pixels'],
-        warnings: result.clipped > 0.5 ? [`${Math.round(result.clipped * 100)}% of the frame is clipped: the recovered highlights there are an estimate`] : [],
+        warnings: [
+          ...frameWarnings(project.frames),
+          ...(result.clipped > 0.5 ? [`${Math.round(result.clipped * 100)}% of the frame is clipped: the recovered highlights there are an estimate`] : []),
+        ],
         alignment: [],
       },
     });

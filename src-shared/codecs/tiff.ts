@@ -120,7 +120,10 @@ function boundUtifDecompression(): void {
   decode.luxfuseBounded = true;
 }
 
-/** Decodes the first full-resolution image of a TIFF. RAW files (DNG, CR2, NEF...) give UnsupportedFormatError. */
+/**
+ * Decodes the first full-resolution image of a TIFF (chooseImage: meta.decodeWarnings says when there were several
+ * or none). RAW files (DNG, CR2, NEF...) give UnsupportedFormatError.
+ */
 export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
   const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt TIFF: ${why}`, fileName);
   const { littleEndian } = checkTiffStructure(bytes, fileName);
@@ -137,14 +140,18 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
     throw corrupt(isEngineError(e) ? 'its image directories cannot be read' : String((e as Error)?.message ?? e));
   }
   if (ifds.some(isRawIfd)) throw rawError(fileName);
-  // Skip reduced-resolution copies (NewSubfileType bit 0): the first full image is the one we want.
-  const ifd = ifds.find((d) => d.t256 && ((tagValue(d, 254, 0, 0) ?? 0) & 1) === 0) ?? ifds.find((d) => d.t256);
-  if (!ifd) throw corrupt('no image in the file');
+  const { ifd, warnings } = chooseImage(ifds, fileName);
 
   const { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileW, tileH } = readTiffImageLayout(ifd, bytes.length, fileName);
 
   const sampleLayout = { width, height, samplesPerPixel: spp, keep, bits: bits as 8 | 16 | 32, float, invert: photometric === 0 };
-  const meta = { sourceName: fileName, sourceTransfer: float ? 'linear' as const : 'srgb' as const, sourceBits: bits, clipLevel: float ? Infinity : 1 };
+  const meta = {
+    sourceName: fileName,
+    sourceTransfer: float ? 'linear' as const : 'srgb' as const,
+    sourceBits: bits,
+    clipLevel: float ? Infinity : 1,
+    ...(warnings.length > 0 ? { decodeWarnings: warnings } : {}),
+  };
   if (compression === 1 && !tiled && predictor === 1 && (littleEndian || bits === 8)) {
     // Uncompressed strips in host byte order: convert them where they lie in the file (utif2 would first copy the whole image byte by byte).
     return { width, height, channels: keep, data: uncompressedStripsToLinear(bytes, ifd, sampleLayout, tileH), ev: null, meta };
@@ -178,6 +185,33 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
     swapBytes(data, 4, length); // utif2 swaps 16-bit big-endian samples itself, but not 32-bit ones
   }
   return { width, height, channels: keep, data: tiffSamplesToLinear(data, sampleLayout), ev: null, meta };
+}
+
+/**
+ * A full image of the directory chain, as opposed to a reduced-resolution copy of one (NewSubfileType bit 0, or
+ * the older SubfileType 2: a preview or thumbnail) or a transparency mask (NewSubfileType bit 2).
+ */
+function isFullImage(ifd: TiffIfd): boolean {
+  return ifd.t256 !== undefined && (tagValue(ifd, 254, 0, 0)! & 0b101) === 0 && tagValue(ifd, 255) !== 2;
+}
+
+/**
+ * The directory to decode: the first full image of the chain, with a warning when the chain holds more (pages:
+ * a merge would silently take page 1 for the frame); without one, the largest reduced-resolution copy, with a
+ * warning that it is one.
+ */
+function chooseImage(ifds: TiffIfd[], fileName?: string): { ifd: TiffIfd; warnings: string[] } {
+  const file = fileName ?? 'a TIFF';
+  const size = (d: TiffIfd): string => `${tagValue(d, 256)}x${tagValue(d, 257)}`;
+  const full = ifds.filter(isFullImage);
+  if (full.length > 0) {
+    const pages = full.length > 1 ? [`${file} holds ${full.length} full-resolution images (pages); only the first (${size(full[0])}) is read`] : [];
+    return { ifd: full[0], warnings: pages };
+  }
+  const pixels = (d: TiffIfd): number => (tagValue(d, 256) ?? 0) * (tagValue(d, 257) ?? 0);
+  const reduced = ifds.filter((d) => d.t256 !== undefined).sort((a, b) => pixels(b) - pixels(a));
+  if (reduced.length === 0) throw new DecodeError('truncated or corrupt TIFF: no image in the file', fileName);
+  return { ifd: reduced[0], warnings: [`${file} holds only reduced-resolution images (previews); the largest (${size(reduced[0])}) is read`] };
 }
 
 /** Each strip converted straight from the file's bytes into one output image (readTiffImageLayout has checked every strip lies in the file). */

@@ -20,6 +20,11 @@ export interface ImageMeta {
   dateTimeOriginal?: string;
   /** The EXIF orientation (2..8) the samples were turned by from the file's stored layout (src-shared/image/orient.ts); absent: as stored. */
   orientation?: number;
+  /**
+   * What the decoder chose that the user should hear about, each naming the file (one page of a multi-page TIFF
+   * read): the merge reports them with its own warnings (frameWarnings). Absent when there is nothing to say.
+   */
+  decodeWarnings?: string[];
 }
 
 export interface LinearImage {
@@ -55,6 +60,11 @@ export function createLinearImage(
     throw new RangeError(`image size must be positive integers, got ${width}x${height}`);
   }
   return { width, height, channels, data: new Float32Array(width * height * channels), ev, meta };
+}
+
+/** The decoders' warnings of a bracket's frames, each once (a synthetic frame carries its source frame's meta). */
+export function frameWarnings(frames: readonly LinearImage[]): string[] {
+  return [...new Set(frames.flatMap((f) => f.meta.decodeWarnings ?? []))];
 }
 
 /** ev from exposure settings: log2(t * iso/100 / N^2); missing ISO counts as 100 and missing N as 1. */
