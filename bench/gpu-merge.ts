@@ -21,14 +21,14 @@ import { resolve } from 'node:path';
 import { predictFusionWeights } from '../src-main/services/fusion-model';
 import { fusionInput, type FusionInput } from '../src-shared/fusion/fusion-input';
 import { detailWeights, guideAndContrast, learnedFuse } from '../src-shared/fusion/learned-fuse';
-import { defaultLiftRadius, lowPlanes, normaliseWeights, workingGuide } from '../src-shared/fusion/lift-weights';
+import { defaultLiftRadius, lowLiftRadius, lowPlanes, normaliseWeights, workingGuide } from '../src-shared/fusion/lift-weights';
 import { defaultWorkingSide, DEFAULT_FUSION_OPTIONS, FUSION_MODEL_FILE } from '../src-shared/fusion/meta';
 import { histogram as cpuHistogram } from '../src-shared/tonemap/histogram';
 import { autoKey } from '../src-shared/tonemap/global';
 import { applyTone, prepareTone } from '../src-shared/tonemap/tone-map';
 import type { ToneSettings } from '../src-shared/tonemap/tone-settings';
 import { getGpuRuntime } from '../src-renderer/src/gpu/gpu-device';
-import { gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLumaGuide } from '../src-renderer/src/gpu/merge-gpu';
+import { gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLearnedFuse, gpuLumaGuide } from '../src-renderer/src/gpu/merge-gpu';
 import type { CoarseWeights } from '../src-shared/fusion/blend';
 import { createGpuTone } from '../src-renderer/src/gpu/tone-gpu';
 import { fusionMeta } from '../src-renderer/src/models/fusion/meta';
@@ -114,7 +114,7 @@ await models.checkWebGpu({ allowSoftware }, input.data.byteLength * fusionMeta.p
 const netGpu = await timed(() => models.run(fusionMeta, input.data, dims, 'webgpu'));
 
 const eps = DEFAULT_FUSION_OPTIONS.liftEps;
-const radius = Math.max(1, Math.round((defaultLiftRadius(W, input.width) * input.width) / W));
+const radius = lowLiftRadius(defaultLiftRadius(W, input.width), input.width, W);
 const guideLow = workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
 const guideStage = await timed(() => guideAndContrast(frames, false).guide!);
 const guide = guideStage.value;
@@ -147,6 +147,13 @@ const appWhole = await timed(async () => {
   const { weights, coarse } = await gpuDetailWeights(rt.device, frames, planes, level);
   return (await gpuBlendPyramid(rt.device, frames, weights, coarse)).image;
 });
+// The same in one submission (gpuLearnedFuse): the frames go up once, only the fused image comes back.
+const resident = await timed(async () => {
+  const maps = await models.run(fusionMeta, input.data, dims, 'webgpu');
+  return (await gpuLearnedFuse(rt.device, frames, { maps: { ...input, data: maps }, guideLow })).image;
+});
+const residentAfterNet = await timed(async () => (await gpuLearnedFuse(rt.device, frames, { maps: { ...input, data: netGpu.value }, guideLow })).image);
+const residentVsStaged = maxDiff(resident.value.data, appWhole.value.data);
 
 const report: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -155,11 +162,16 @@ const report: Record<string, unknown> = {
   network: `${input.paddedWidth}x${input.paddedHeight}`,
   gpu: { networkMs: netGpu.all, guideCpuMs: guideStage.all, liftMs: lift.all, blendMs: blend.all, wholeMs: whole.all },
   gpuAppDefault: { detailLevels: level, detailPrepCpuMs: prep.all, guideMs: guideGpu.all, detailWeightsMs: prepGpu.all, pyramidBlendMs: pyramid.all, wholeMs: appWhole.all },
+  gpuResident: { afterNetworkMs: residentAfterNet.all, wholeMs: resident.all, maxDiffVsStaged: residentVsStaged },
 };
 console.log(`GPU: network ${ms(netGpu.median)}, guide (CPU) ${ms(guideStage.median)}, lift ${ms(lift.median)}, blend ${ms(blend.median)}; all in a row ${ms(whole.median)}`);
 console.log(
   `GPU, the app's default blend: guide ${ms(guideGpu.median)}, detail weights ${ms(prepGpu.median)} (CPU ${ms(prep.median)}), pyramid blend ${ms(pyramid.median)}; ` +
     `network + guide + lift + detail weights + pyramid blend in a row, all on the GPU: ${ms(appWhole.median)}`,
+);
+console.log(
+  `GPU, the app's default in one submission (gpuLearnedFuse): ${ms(residentAfterNet.median)} after the network, ${ms(resident.median)} with it ` +
+    `(largest difference from the stages in a row ${residentVsStaged.toExponential(2)})`,
 );
 
 if (withCpu) {
@@ -173,6 +185,8 @@ if (withCpu) {
     fusedGpuVsCpuWeightedSum: maxDiff(whole.value.data, weighted.value.fused.data),
     fusedGpuVsCpuAppDefault: maxDiff(appWhole.value.data, app.value.fused.data),
     fusedAppDefaultCodes: codeDiff(appWhole.value.data, app.value.fused.data),
+    fusedResidentVsCpu: maxDiff(resident.value.data, app.value.fused.data),
+    fusedResidentCodes: codeDiff(resident.value.data, app.value.fused.data),
   };
   report.cpu = {
     networkMs: netCpu.all,
@@ -186,12 +200,13 @@ if (withCpu) {
   );
   console.log(
     `CPU / GPU: network ${(netCpu.median / netGpu.median).toPrecision(3)}x; merge, weighted sum ${(total(weighted.value.millis) / whole.median).toPrecision(3)}x; ` +
-      `merge, the app's default ${(total(app.value.millis) / appWhole.median).toPrecision(3)}x`,
+      `merge, the app's default ${(total(app.value.millis) / appWhole.median).toPrecision(3)}x, in one submission ${(total(app.value.millis) / resident.median).toPrecision(3)}x`,
   );
   console.log(
     `largest difference: weights WebGPU vs WASM ${diffs.networkWebGpuVsWasm.toExponential(2)}; fused (linear 0..1) GPU vs CPU, weighted sum ` +
       `${diffs.fusedGpuVsCpuWeightedSum.toExponential(2)}, the app's default ${diffs.fusedGpuVsCpuAppDefault.toExponential(2)} ` +
-      `(mean ${diffs.fusedAppDefaultCodes.mean.toExponential(2)}, ${(diffs.fusedAppDefaultCodes.overOneCode * 100).toFixed(3)} % of samples over one 8-bit code apart)`,
+      `(mean ${diffs.fusedAppDefaultCodes.mean.toExponential(2)}, ${(diffs.fusedAppDefaultCodes.overOneCode * 100).toFixed(3)} % of samples over one 8-bit code apart), ` +
+      `in one submission ${diffs.fusedResidentVsCpu.toExponential(2)} (mean ${diffs.fusedResidentCodes.mean.toExponential(2)})`,
   );
 }
 

@@ -124,6 +124,11 @@ export interface LiftRowsJob {
   outs: Float32Array[];
 }
 
+/** The fast lift's box radius at working resolution (w wide) for a full-resolution radius at W wide: at least 1. */
+export function lowLiftRadius(radius: number, w: number, W: number): number {
+  return Math.max(1, Math.round((radius * w) / W));
+}
+
 /** The network's padded K x paddedHeight x paddedWidth maps as K unpadded width x height planes (what the fast lift solves on). */
 export function lowPlanes(maps: WeightMaps): Float32Array[] {
   const { exposures: K, width: w, height: h, paddedWidth: pw, paddedHeight: ph } = maps;
@@ -140,8 +145,7 @@ function fastLiftJob(maps: WeightMaps, guideLow: Float32Array, guide: Float32Arr
   if (guide.length !== W * H) throw new RangeError(`guide must hold ${W * H} samples, got ${guide.length}`);
   if (guideLow.length !== w * h) throw new RangeError(`working-resolution guide must hold ${w * h} samples, got ${guideLow.length}`);
   const low = lowPlanes(maps);
-  const radius = Math.max(1, Math.round((opts.radius * w) / W));
-  const coeffs = liftCoefficients(guideLow, low, w, h, guide, W, H, radius, opts.eps);
+  const coeffs = liftCoefficients(guideLow, low, w, h, guide, W, H, lowLiftRadius(opts.radius, w, W), opts.eps);
   return { coeffs, w, h, guide, W, H, outs: coeffs.map(() => frameSamples(W * H)) };
 }
 

@@ -15,7 +15,8 @@
 import { checkLiftArgs, guidedLift } from '../../../src-shared/filters/guided-lift';
 import { blendFrames, checkBlendInputs, usableCoarse, type CoarseWeights } from '../../../src-shared/fusion/blend';
 import { maxPyramidLevels, reducedSize } from '../../../src-shared/merge/pyramid';
-import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
+import { defaultLiftRadius, lowLiftRadius, lowPlanes, normaliseWeights, type WeightMaps } from '../../../src-shared/fusion/lift-weights';
+import { DEFAULT_FUSION_OPTIONS } from '../../../src-shared/fusion/meta';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { srgbDecodeTable, srgbEncodeTable } from '../../../src-shared/image/srgb-tables';
 import { getGpuRuntime, gpuFailureReason, GpuDeviceLostError, GpuUnavailableError, type GpuLoss, type GpuRequest, type GpuRuntime } from './gpu-device';
@@ -178,6 +179,72 @@ function bands(device: GPUDevice, width: number, height: number, rowBytes: numbe
   return out;
 }
 
+/** The lift's low-resolution half on `encoder`: per map, the guided filter's coefficients a, b and their box means A, B. */
+function recordLiftCoefficients(
+  job: GpuJob,
+  k: Pipelines,
+  encoder: GPUCommandEncoder,
+  guideLow: Float32Array,
+  mapsLow: readonly Float32Array[],
+  w: number,
+  h: number,
+  radius: number,
+  eps: number,
+): { A: GPUBuffer; B: GPUBuffer }[] {
+  const n = w * h;
+  const S = BufferUsage.STORAGE;
+  const plane = (label: string, data?: Float32Array): GPUBuffer => job.buffer(label, n * 4, data ? S | BufferUsage.COPY_DST : S, data);
+  const low = job.uniform('low', [w, h, radius, 0], [eps]);
+  const tmp = plane('row sums');
+  const box = (src: GPUBuffer, dst: GPUBuffer, times?: GPUBuffer): void => {
+    if (times) job.dispatch(encoder, k.boxRowsProduct, { 0: low, 1: src, 2: tmp, 3: times }, w, h);
+    else job.dispatch(encoder, k.boxRows, { 0: low, 1: src, 2: tmp }, w, h);
+    job.dispatch(encoder, k.boxCols, { 0: low, 1: tmp, 2: dst }, w, h);
+  };
+  const guide = plane('guide low', guideLow);
+  const meanI = plane('mean I');
+  const corrI = plane('mean I*I');
+  box(guide, meanI);
+  box(guide, corrI, guide);
+  const meanP = plane('mean p');
+  const corrIP = plane('mean I*p');
+  const a = plane('a');
+  const b = plane('b');
+  return mapsLow.map((map, i) => {
+    const p = plane(`map ${i}`, map);
+    box(p, meanP);
+    box(guide, corrIP, p);
+    job.dispatch(encoder, k.coeffs, { 0: low, 1: meanI, 2: corrI, 3: meanP, 4: corrIP, 5: a, 6: b }, w, h);
+    const A = plane(`A ${i}`);
+    const B = plane(`B ${i}`);
+    box(a, A);
+    box(b, B);
+    return { A, B };
+  });
+}
+
+/** The lift's full-resolution half on `encoder` for rows [y0, y0 + rows) of W x H, `guide` holding those rows: one plane per map. */
+function recordLiftApply(
+  job: GpuJob,
+  k: Pipelines,
+  encoder: GPUCommandEncoder,
+  coeffs: readonly { A: GPUBuffer; B: GPUBuffer }[],
+  w: number,
+  h: number,
+  guide: GPUBuffer,
+  W: number,
+  H: number,
+  y0: number,
+  rows: number,
+): GPUBuffer[] {
+  const u = job.uniform(`apply ${y0}`, [W, rows, y0, w, h, 0], [w / W, h / H]);
+  return coeffs.map(({ A, B }) => {
+    const out = job.buffer(`lifted ${y0}`, rows * W * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC);
+    job.dispatch(encoder, k.liftApply, { 0: u, 1: A, 2: B, 3: guide, 4: out }, W, rows);
+    return out;
+  });
+}
+
 export interface GpuPlanes {
   planes: Float32Array[];
   /** Horizontal bands of the full-resolution pass (1 unless it exceeds the buffer limits). */
@@ -199,55 +266,20 @@ export async function gpuGuidedLift(
   opts: GpuMergeOptions = {},
 ): Promise<GpuPlanes> {
   checkLiftArgs(guideLow, mapsLow, w, h, guideFull, W, H, radius, eps);
-  const n = w * h;
   const job = new GpuJob(device);
   try {
     const k = await job.settle(pipelines(device));
     job.check();
     const limit = bufferLimit(device, opts);
-    if (n * 4 > limit) throw new GpuUnavailableError(`a low-resolution plane of ${w}x${h} exceeds the ${limit}-byte buffer limit`);
+    if (w * h * 4 > limit) throw new GpuUnavailableError(`a low-resolution plane of ${w}x${h} exceeds the ${limit}-byte buffer limit`);
     const plan = bands(device, W, H, W * 4, limit);
     job.begin();
-    const S = BufferUsage.STORAGE;
-    const plane = (label: string, data?: Float32Array): GPUBuffer => job.buffer(label, n * 4, data ? S | BufferUsage.COPY_DST : S, data);
-    const low = job.uniform('low', [w, h, radius, 0], [eps]);
     const encoder = device.createCommandEncoder({ label: 'guided lift' });
-    const tmp = plane('row sums');
-    const box = (src: GPUBuffer, dst: GPUBuffer, times?: GPUBuffer): void => {
-      if (times) job.dispatch(encoder, k.boxRowsProduct, { 0: low, 1: src, 2: tmp, 3: times }, w, h);
-      else job.dispatch(encoder, k.boxRows, { 0: low, 1: src, 2: tmp }, w, h);
-      job.dispatch(encoder, k.boxCols, { 0: low, 1: tmp, 2: dst }, w, h);
-    };
-    const guide = plane('guide low', guideLow);
-    const meanI = plane('mean I');
-    const corrI = plane('mean I*I');
-    box(guide, meanI);
-    box(guide, corrI, guide);
-    const meanP = plane('mean p');
-    const corrIP = plane('mean I*p');
-    const a = plane('a');
-    const b = plane('b');
-    const coeffs = mapsLow.map((map, i) => {
-      const p = plane(`map ${i}`, map);
-      box(p, meanP);
-      box(guide, corrIP, p);
-      job.dispatch(encoder, k.coeffs, { 0: low, 1: meanI, 2: corrI, 3: meanP, 4: corrIP, 5: a, 6: b }, w, h);
-      const A = plane(`A ${i}`);
-      const B = plane(`B ${i}`);
-      box(a, A);
-      box(b, B);
-      return { A, B };
-    });
+    const coeffs = recordLiftCoefficients(job, k, encoder, guideLow, mapsLow, w, h, radius, eps);
     const outs: { buffer: GPUBuffer; bytes: number }[] = [];
     for (const { y0, rows } of plan) {
-      const bytes = rows * W * 4;
-      const u = job.uniform(`apply ${y0}`, [W, rows, y0, w, h, 0], [w / W, h / H]);
-      const g = job.buffer(`guide ${y0}`, bytes, S | BufferUsage.COPY_DST, guideFull, y0 * W, rows * W);
-      for (const { A, B } of coeffs) {
-        const out = job.buffer(`lifted ${y0}`, bytes, S | BufferUsage.COPY_SRC);
-        job.dispatch(encoder, k.liftApply, { 0: u, 1: A, 2: B, 3: g, 4: out }, W, rows);
-        outs.push({ buffer: out, bytes });
-      }
+      const g = job.buffer(`guide ${y0}`, rows * W * 4, BufferUsage.STORAGE | BufferUsage.COPY_DST, guideFull, y0 * W, rows * W);
+      for (const buffer of recordLiftApply(job, k, encoder, coeffs, w, h, g, W, H, y0, rows)) outs.push({ buffer, bytes: rows * W * 4 });
     }
     const read = await job.readBack(encoder, outs, 'guided lift');
     const planes = mapsLow.map(() => new Float32Array(W * H));
@@ -335,7 +367,6 @@ export async function gpuBlendPyramid(device: GPUDevice, frames: readonly Linear
   checkBlendInput(frames, weights);
   checkBlendInputs(frames, weights, 'pyramid', coarse);
   const { width: W, height: H } = frames[0];
-  const levels = maxPyramidLevels(W, H);
   const from = usableCoarse(coarse, W, H);
   const job = new GpuJob(device);
   try {
@@ -345,71 +376,111 @@ export async function gpuBlendPyramid(device: GPUDevice, frames: readonly Linear
     const maxCh = Math.max(3, ...frames.map((f) => f.channels));
     if (W * H * maxCh * 4 > limit) throw new GpuUnavailableError(`a ${W}x${H} frame exceeds the ${limit}-byte buffer limit (the pyramid blend has no bands)`);
     job.begin();
-    const S = BufferUsage.STORAGE;
-    const sizes: [number, number][] = [[W, H]];
-    for (let l = 1; l < levels; l++) sizes.push([reducedSize(sizes[l - 1][0]), reducedSize(sizes[l - 1][1])]);
-    const plane = (label: string, [w, h]: [number, number], ch: number, data?: Float32Array): GPUBuffer => job.buffer(label, w * h * ch * 4, data ? S | BufferUsage.COPY_DST : S, data);
-    const enc = srgbEncodeTable();
-    const tables = job.buffer('srgb tables', (DECODE_OFFSET + enc.length) * 4, S | BufferUsage.COPY_DST);
-    device.queue.writeBuffer(tables, 0, enc);
-    device.queue.writeBuffer(tables, DECODE_OFFSET * 4, srgbDecodeTable());
-    // The result's pyramid, one frame's Gaussian pyramid and weight pyramid (reused frame after frame).
-    const res = sizes.map((sz, l) => job.buffer(`result ${l}`, sz[0] * sz[1] * 12, S | BufferUsage.COPY_DST | (l === 0 ? BufferUsage.COPY_SRC : 0)));
-    const g = sizes.map((sz, l) => plane(`gaussian ${l}`, sz, 3));
-    const wt = sizes.map((sz, l) => job.buffer(`weight ${l}`, sz[0] * sz[1] * 4, S | BufferUsage.COPY_DST));
-    const uniforms = new Map<string, GPUBuffer>();
-    const u = (words: number[]): GPUBuffer => {
-      const key = words.join(',');
-      let b = uniforms.get(key);
-      if (!b) uniforms.set(key, (b = job.uniform(`plane ${key}`, words)));
-      return b;
-    };
-    const clear = device.createCommandEncoder({ label: 'pyramid clear' });
-    for (const b of res) clear.clearBuffer(b);
-    device.queue.submit([clear.finish()]);
-    let encoder = device.createCommandEncoder({ label: 'pyramid blend' });
-    frames.forEach((f, i) => {
-      if (i > 0) {
-        // The next frame's uploads go to buffers this frame's commands read: submit these first.
+    const tables = tablesBuffer(job, device);
+    const encoder = recordPyramidBlend(job, k, device.createCommandEncoder({ label: 'pyramid blend' }), W, H, frames.length, tables, from?.level ?? 0, (i, encoder, wt, level) => {
+      // Uploads land in the queue's order, not the encoder's: the next frame's go to buffers this frame's commands
+      // read, so its commands are submitted first.
+      if (level === 0 && i > 0) {
         device.queue.submit([encoder.finish()]);
         encoder = device.createCommandEncoder({ label: 'pyramid blend' });
       }
-      const ch = f.channels;
-      const frame = job.buffer(`frame ${i}`, W * H * ch * 4, S | BufferUsage.COPY_DST, f.data);
-      device.queue.writeBuffer(wt[0], 0, weights[i]);
-      job.dispatch(encoder, k.encode, { 0: u([W, H, ch, 0, 0, 0, ch === 1 ? 0 : 1, ch === 1 ? 0 : 2]), 1: tables, 2: frame, 3: g[0] }, W, H);
-      for (let l = 0; l < levels; l++) {
-        const [w, h] = sizes[l];
-        const top = l === levels - 1;
-        if (l > 0) {
-          if (from && l === from.level) device.queue.writeBuffer(wt[l], 0, from.weights[i].data);
-          else job.dispatch(encoder, k.reduce, { 0: u([...sizes[l - 1], 1, w, h, 0, 0, 0]), 1: wt[l - 1], 2: wt[l] }, w, h);
-        }
-        if (!top) job.dispatch(encoder, k.reduce, { 0: u([w, h, 3, ...sizes[l + 1], 0, 0, 0]), 1: g[l], 2: g[l + 1] }, ...sizes[l + 1]);
-        const [cw, chh] = top ? [1, 1] : sizes[l + 1];
-        job.dispatch(encoder, k.band, { 0: u([w, h, 3, cw, chh, top ? 1 : 0, 0, 0]), 1: g[l], 2: top ? g[l] : g[l + 1], 3: wt[l], 4: res[l] }, w, h);
-      }
+      if (level === 0) device.queue.writeBuffer(wt, 0, weights[i]);
+      else device.queue.writeBuffer(wt, 0, from!.weights[i].data);
+      const f = frames[i];
+      return { encoder, frame: level === 0 ? { buffer: job.buffer(`frame ${i}`, W * H * f.channels * 4, BufferUsage.STORAGE | BufferUsage.COPY_DST, f.data), channels: f.channels } : null };
     });
-    for (let l = levels - 2; l >= 0; l--) {
-      const [w, h] = sizes[l];
-      job.dispatch(encoder, k.expandAdd, { 0: u([w, h, 3, ...sizes[l + 1], 0, 0, 0]), 2: res[l + 1], 4: res[l] }, w, h);
-    }
-    job.dispatch(encoder, k.toLinear, { 0: u([W, H, 3, 0, 0, 0, 0, 0]), 1: tables, 4: res[0] }, W, H);
-    const [data] = await job.readBack(encoder, [{ buffer: res[0], bytes: W * H * 12 }], 'pyramid blend');
+    const [data] = await job.readBack(encoder.encoder, [{ buffer: encoder.result, bytes: W * H * 12 }], 'pyramid blend');
     return { image: { width: W, height: H, channels: 3, data, ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, bands: 1 };
   } finally {
     job.destroy();
   }
 }
 
-/** Uploads every frame and writes its encoded luma into plane k of `luma` and the mean of them into `guide` (both cleared here). */
-function lumaPasses(job: GpuJob, k: Pipelines, encoder: GPUCommandEncoder, frames: readonly LinearImage[], tables: GPUBuffer, luma: GPUBuffer, guide: GPUBuffer): void {
+/**
+ * Fills a weight plane for frame i: level 0 (the frame's weights; also returns the frame) or the coarse level (its
+ * coarse weights); may finish `encoder` and return a new one.
+ */
+type PyramidSource = (i: number, encoder: GPUCommandEncoder, weights: GPUBuffer, level: number) => { encoder: GPUCommandEncoder; frame: FrameBuffer | null };
+
+/**
+ * The pyramid blend on `encoder`: every level of one frame's pyramids at once, frame after frame, then the collapse and
+ * the decode to linear light. `coarseLevel` > 0: the weights from that level up come from `source` too (the detail
+ * levels' coarse weights), else from the Gaussian pyramid of the level-0 weights. Returns the encoder left open and the
+ * W x H x 3 result.
+ */
+function recordPyramidBlend(
+  job: GpuJob,
+  k: Pipelines,
+  first: GPUCommandEncoder,
+  W: number,
+  H: number,
+  K: number,
+  tables: GPUBuffer,
+  coarseLevel: number,
+  source: PyramidSource,
+): { encoder: GPUCommandEncoder; result: GPUBuffer } {
+  const device = job.device;
+  const levels = maxPyramidLevels(W, H);
+  const S = BufferUsage.STORAGE;
+  const sizes: [number, number][] = [[W, H]];
+  for (let l = 1; l < levels; l++) sizes.push([reducedSize(sizes[l - 1][0]), reducedSize(sizes[l - 1][1])]);
+  // The result's pyramid, one frame's Gaussian pyramid and weight pyramid (reused frame after frame).
+  const res = sizes.map((sz, l) => job.buffer(`result ${l}`, sz[0] * sz[1] * 12, S | BufferUsage.COPY_DST | (l === 0 ? BufferUsage.COPY_SRC : 0)));
+  const g = sizes.map((sz, l) => job.buffer(`gaussian ${l}`, sz[0] * sz[1] * 12, S));
+  const wt = sizes.map((sz, l) => job.buffer(`weight ${l}`, sz[0] * sz[1] * 4, S | BufferUsage.COPY_DST));
+  const uniforms = new Map<string, GPUBuffer>();
+  const u = (words: number[]): GPUBuffer => {
+    const key = words.join(',');
+    let b = uniforms.get(key);
+    if (!b) uniforms.set(key, (b = job.uniform(`plane ${key}`, words)));
+    return b;
+  };
+  const clear = device.createCommandEncoder({ label: 'pyramid clear' });
+  for (const b of res) clear.clearBuffer(b);
+  device.queue.submit([clear.finish()]);
+  let encoder = first;
+  for (let i = 0; i < K; i++) {
+    const loaded = source(i, encoder, wt[0], 0);
+    encoder = loaded.encoder;
+    const { buffer: frame, channels: ch } = loaded.frame!;
+    job.dispatch(encoder, k.encode, { 0: u([W, H, ch, 0, 0, 0, ch === 1 ? 0 : 1, ch === 1 ? 0 : 2]), 1: tables, 2: frame, 3: g[0] }, W, H);
+    for (let l = 0; l < levels; l++) {
+      const [w, h] = sizes[l];
+      const top = l === levels - 1;
+      if (l > 0) {
+        if (coarseLevel > 0 && l === coarseLevel) encoder = source(i, encoder, wt[l], l).encoder;
+        else job.dispatch(encoder, k.reduce, { 0: u([...sizes[l - 1], 1, w, h, 0, 0, 0]), 1: wt[l - 1], 2: wt[l] }, w, h);
+      }
+      if (!top) job.dispatch(encoder, k.reduce, { 0: u([w, h, 3, ...sizes[l + 1], 0, 0, 0]), 1: g[l], 2: g[l + 1] }, ...sizes[l + 1]);
+      const [cw, chh] = top ? [1, 1] : sizes[l + 1];
+      job.dispatch(encoder, k.band, { 0: u([w, h, 3, cw, chh, top ? 1 : 0, 0, 0]), 1: g[l], 2: top ? g[l] : g[l + 1], 3: wt[l], 4: res[l] }, w, h);
+    }
+  }
+  for (let l = levels - 2; l >= 0; l--) {
+    const [w, h] = sizes[l];
+    job.dispatch(encoder, k.expandAdd, { 0: u([w, h, 3, ...sizes[l + 1], 0, 0, 0]), 2: res[l + 1], 4: res[l] }, w, h);
+  }
+  job.dispatch(encoder, k.toLinear, { 0: u([W, H, 3, 0, 0, 0, 0, 0]), 1: tables, 4: res[0] }, W, H);
+  return { encoder, result: res[0] };
+}
+
+/** A frame on the GPU: its samples and how many channels they interleave. */
+interface FrameBuffer {
+  buffer: GPUBuffer;
+  channels: number;
+}
+
+/** Uploads each frame whole. */
+function uploadFrames(job: GpuJob, frames: readonly LinearImage[]): FrameBuffer[] {
   const { width: W, height: H } = frames[0];
+  return frames.map((f, i) => ({ buffer: job.buffer(`frame ${i}`, W * H * f.channels * 4, BufferUsage.STORAGE | BufferUsage.COPY_DST, f.data), channels: f.channels }));
+}
+
+/** Writes each frame's encoded luma into plane k of `luma` and the mean of them into `guide` (cleared here). */
+function lumaPasses(job: GpuJob, k: Pipelines, encoder: GPUCommandEncoder, frames: readonly FrameBuffer[], W: number, H: number, tables: GPUBuffer, luma: GPUBuffer, guide: GPUBuffer): void {
   encoder.clearBuffer(guide);
-  frames.forEach((f, i) => {
-    const ch = f.channels;
-    const frame = job.buffer(`frame ${i}`, W * H * ch * 4, BufferUsage.STORAGE | BufferUsage.COPY_DST, f.data);
-    job.dispatch(encoder, k.luma, { 0: job.uniform(`luma ${i}`, [W, H, ch, frames.length, 0, i, ch === 1 ? 0 : 1, ch === 1 ? 0 : 2]), 1: tables, 2: frame, 3: luma, 4: guide }, W, H);
+  frames.forEach(({ buffer, channels: ch }, i) => {
+    job.dispatch(encoder, k.luma, { 0: job.uniform(`luma ${i}`, [W, H, ch, frames.length, 0, i, ch === 1 ? 0 : 1, ch === 1 ? 0 : 2]), 1: tables, 2: buffer, 3: luma, 4: guide }, W, H);
   });
 }
 
@@ -437,11 +508,51 @@ export async function gpuLumaGuide(device: GPUDevice, frames: readonly LinearIma
     const luma = job.buffer('luma', W * H * frames.length * 4, BufferUsage.STORAGE);
     const guide = job.buffer('guide', W * H * 4, BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST);
     const encoder = device.createCommandEncoder({ label: 'guide' });
-    lumaPasses(job, k, encoder, frames, tables, luma, guide);
+    lumaPasses(job, k, encoder, uploadFrames(job, frames), W, H, tables, luma, guide);
     return (await job.readBack(encoder, [{ buffer: guide, bytes: W * H * 4 }], 'guide'))[0];
   } finally {
     job.destroy();
   }
+}
+
+/**
+ * gpuDetailWeights' work on `encoder`, on K lifted planes in `wb` (replaced by the detail weights) and the frames' encoded
+ * luma (K planes; null when level is 0): the normalised weights' Gaussian level `level` per frame (none where the
+ * pyramid is shorter or level is 0) and that level's size.
+ */
+function recordDetailWeights(
+  job: GpuJob,
+  k: Pipelines,
+  encoder: GPUCommandEncoder,
+  wb: GPUBuffer,
+  luma: GPUBuffer | null,
+  W: number,
+  H: number,
+  K: number,
+  level: number,
+): { chains: GPUBuffer[]; size: [number, number] } {
+  const n = W * H;
+  const S = BufferUsage.STORAGE;
+  job.dispatch(encoder, k.normalise, { 0: job.uniform('normalise', [W, H, K]), 1: wb }, W, H);
+  const chains: GPUBuffer[] = [];
+  let size: [number, number] = [W, H];
+  if (level > 0 && level < maxPyramidLevels(W, H)) {
+    const sizes: [number, number][] = [[W, H]];
+    for (let l = 1; l <= level; l++) sizes.push([reducedSize(sizes[l - 1][0]), reducedSize(sizes[l - 1][1])]);
+    size = sizes[level];
+    for (let i = 0; i < K; i++) {
+      const chain = sizes.map(([w, h], l) => job.buffer(`coarse ${i} ${l}`, w * h * 4, S | BufferUsage.COPY_DST | BufferUsage.COPY_SRC));
+      encoder.copyBufferToBuffer(wb, i * n * 4, chain[0], 0, n * 4);
+      for (let l = 1; l <= level; l++) job.dispatch(encoder, k.reduce, { 0: job.uniform(`reduce ${i} ${l}`, [...sizes[l - 1], 1, ...sizes[l], 0, 0, 0]), 1: chain[l - 1], 2: chain[l] }, ...sizes[l]);
+      chains.push(chain[level]);
+    }
+  }
+  if (level > 0) {
+    if (!luma) throw new Error('internal error: detail levels without the frames\' luma');
+    const floorBits = new Uint32Array(new Float32Array([DETAIL_FLOOR * CONTRAST_SCALE]).buffer)[0];
+    job.dispatch(encoder, k.detail, { 0: job.uniform('detail', [W, H, K, 0, 0, 0, floorBits, 0]), 1: luma, 4: wb }, W, H);
+  }
+  return { chains, size };
 }
 
 export interface GpuDetailWeights {
@@ -474,32 +585,92 @@ export async function gpuDetailWeights(device: GPUDevice, frames: readonly Linea
     const wb = job.buffer('weights', n * K * 4, S | BufferUsage.COPY_DST | BufferUsage.COPY_SRC);
     lifted.forEach((p, i) => device.queue.writeBuffer(wb, i * n * 4, p));
     const encoder = device.createCommandEncoder({ label: 'detail weights' });
-    job.dispatch(encoder, k.normalise, { 0: job.uniform('normalise', [W, H, K]), 1: wb }, W, H);
-    const outs: { buffer: GPUBuffer; bytes: number }[] = [{ buffer: wb, bytes: n * K * 4 }];
-    let size: [number, number] = [W, H];
-    const useCoarse = level > 0 && level < maxPyramidLevels(W, H);
-    if (useCoarse) {
-      const sizes: [number, number][] = [[W, H]];
-      for (let l = 1; l <= level; l++) sizes.push([reducedSize(sizes[l - 1][0]), reducedSize(sizes[l - 1][1])]);
-      size = sizes[level];
-      for (let i = 0; i < K; i++) {
-        const chain = sizes.map(([w, h], l) => job.buffer(`coarse ${i} ${l}`, w * h * 4, S | BufferUsage.COPY_DST | BufferUsage.COPY_SRC));
-        encoder.copyBufferToBuffer(wb, i * n * 4, chain[0], 0, n * 4);
-        for (let l = 1; l <= level; l++) job.dispatch(encoder, k.reduce, { 0: job.uniform(`reduce ${i} ${l}`, [...sizes[l - 1], 1, ...sizes[l], 0, 0, 0]), 1: chain[l - 1], 2: chain[l] }, ...sizes[l]);
-        outs.push({ buffer: chain[level], bytes: size[0] * size[1] * 4 });
-      }
-    }
-    if (level > 0) {
-      const luma = job.buffer('luma', n * K * 4, S);
-      const guide = job.buffer('guide', n * 4, S | BufferUsage.COPY_DST);
-      lumaPasses(job, k, encoder, frames, tables, luma, guide);
-      const floorBits = new Uint32Array(new Float32Array([DETAIL_FLOOR * CONTRAST_SCALE]).buffer)[0];
-      job.dispatch(encoder, k.detail, { 0: job.uniform('detail', [W, H, K, 0, 0, 0, floorBits, 0]), 1: luma, 4: wb }, W, H);
-    }
+    const luma = level > 0 ? job.buffer('luma', n * K * 4, S) : null;
+    if (luma) lumaPasses(job, k, encoder, uploadFrames(job, frames), W, H, tables, luma, job.buffer('guide', n * 4, S | BufferUsage.COPY_DST));
+    const { chains, size } = recordDetailWeights(job, k, encoder, wb, luma, W, H, K, level);
+    const outs: { buffer: GPUBuffer; bytes: number }[] = [{ buffer: wb, bytes: n * K * 4 }, ...chains.map((buffer) => ({ buffer, bytes: size[0] * size[1] * 4 }))];
+    const useCoarse = chains.length > 0;
     const read = await job.readBack(encoder, outs, 'detail weights');
     const weights = Array.from({ length: K }, (_, i) => read[0].slice(i * n, (i + 1) * n));
     const coarse = useCoarse ? { level, weights: read.slice(1).map((data) => ({ width: size[0], height: size[1], channels: 1, data })) } : undefined;
     return { weights, coarse };
+  } finally {
+    job.destroy();
+  }
+}
+
+export interface GpuLearnedFuseArgs {
+  /** The network's weights in its layout (K x paddedHeight x paddedWidth, as FusionInput), with the input's sizes. */
+  maps: WeightMaps;
+  /** The network input's guide at working resolution (workingGuide). */
+  guideLow: Float32Array;
+  /** The lift's radius at full resolution and its regularisation (LiftOptions; learned-fuse.ts's defaults where unset). */
+  radius?: number;
+  eps?: number;
+  /** LearnedFuseOptions.detailLevels. */
+  detailLevels?: number;
+  /** Read the finest levels' weights back too (the weight-map overlay): K more planes off the GPU. */
+  keepWeights?: boolean;
+}
+
+export interface GpuLearnedFuse {
+  image: LinearImage;
+  /** The finest levels' weights, when asked for (keepWeights). */
+  weights: Float32Array[] | null;
+}
+
+/**
+ * learnedFuse after the network, with the app's defaults (the fast lift, the pyramid blend with detail levels), in one
+ * submission on one device: the frames go up once, the lifted, normalised and detail weights and the pyramids never
+ * come back; only the fused image does (and the weights if asked). The same stages as gpuLumaGuide, gpuGuidedLift,
+ * gpuDetailWeights and gpuBlendPyramid in a row, without their uploads and read-backs in between. A bracket over the
+ * buffer limit is GpuUnavailableError (the staged functions band where they can).
+ */
+export async function gpuLearnedFuse(device: GPUDevice, frames: readonly LinearImage[], args: GpuLearnedFuseArgs, opts: GpuMergeOptions = {}): Promise<GpuLearnedFuse> {
+  if (frames.length === 0) throw new RangeError('no frames to fuse');
+  const { width: W, height: H } = frames[0];
+  for (const f of frames) if (f.width !== W || f.height !== H) throw new RangeError(`frames of ${f.width}x${f.height} and ${W}x${H}`);
+  const { maps } = args;
+  const K = frames.length;
+  if (maps.exposures !== K) throw new RangeError(`weight maps for ${maps.exposures} frames, ${K} given`);
+  const level = args.detailLevels ?? DEFAULT_FUSION_OPTIONS.detailLevels;
+  if (!Number.isInteger(level) || level < 0) throw new RangeError(`detail levels must be an integer >= 0, got ${level}`);
+  const { width: w, height: h } = maps;
+  const mapsLow = lowPlanes(maps);
+  const radius = lowLiftRadius(args.radius ?? defaultLiftRadius(W, w), w, W);
+  const eps = args.eps ?? DEFAULT_FUSION_OPTIONS.liftEps;
+  const guide = new Float32Array(W * H);
+  checkLiftArgs(args.guideLow, mapsLow, w, h, guide, W, H, radius, eps);
+  const n = W * H;
+  const job = new GpuJob(device);
+  try {
+    const k = await job.settle(pipelines(device));
+    job.check();
+    const limit = bufferLimit(device, opts);
+    if (n * Math.max(K, 3, ...frames.map((f) => f.channels)) * 4 > limit) throw new GpuUnavailableError(`a ${W}x${H} bracket of ${K} exceeds the ${limit}-byte buffer limit (the fused merge has no bands)`);
+    job.begin();
+    const S = BufferUsage.STORAGE;
+    const tables = tablesBuffer(job, device);
+    const frameBufs = uploadFrames(job, frames);
+    const encoder = device.createCommandEncoder({ label: 'learned fuse' });
+    const luma = job.buffer('luma', n * K * 4, S);
+    const guideBuf = job.buffer('guide', n * 4, S | BufferUsage.COPY_DST);
+    lumaPasses(job, k, encoder, frameBufs, W, H, tables, luma, guideBuf);
+    const coeffs = recordLiftCoefficients(job, k, encoder, args.guideLow, mapsLow, w, h, radius, eps);
+    const wb = job.buffer('weights', n * K * 4, S | BufferUsage.COPY_DST | BufferUsage.COPY_SRC);
+    recordLiftApply(job, k, encoder, coeffs, w, h, guideBuf, W, H, 0, H).forEach((plane, i) => encoder.copyBufferToBuffer(plane, 0, wb, i * n * 4, n * 4));
+    const { chains, size } = recordDetailWeights(job, k, encoder, wb, level > 0 ? luma : null, W, H, K, level);
+    const coarseLevel = chains.length > 0 ? level : 0;
+    const blend = recordPyramidBlend(job, k, encoder, W, H, K, tables, coarseLevel, (i, enc, wt, l) => {
+      if (l === 0) enc.copyBufferToBuffer(wb, i * n * 4, wt, 0, n * 4);
+      else enc.copyBufferToBuffer(chains[i], 0, wt, 0, size[0] * size[1] * 4);
+      return { encoder: enc, frame: l === 0 ? frameBufs[i] : null };
+    });
+    const outs = [{ buffer: blend.result, bytes: n * 12 }];
+    if (args.keepWeights) outs.push({ buffer: wb, bytes: n * K * 4 });
+    const read = await job.readBack(blend.encoder, outs, 'learned fuse');
+    const weights = args.keepWeights ? Array.from({ length: K }, (_, i) => read[1].slice(i * n, (i + 1) * n)) : null;
+    return { image: { width: W, height: H, channels: 3, data: read[0], ev: null, meta: { sourceTransfer: 'srgb', clipLevel: 1 } }, weights };
   } finally {
     job.destroy();
   }

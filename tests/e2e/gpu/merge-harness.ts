@@ -8,10 +8,11 @@ import { guidedLift } from '../../../src-shared/filters/guided-lift';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { mulberry32 } from '../../../src-shared/random';
 import { getGpuRuntime, GpuDeviceLostError } from '../../../src-renderer/src/gpu/gpu-device';
-import { cpuBlendWeighted, gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLumaGuide, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
-import { detailWeights, guideAndContrast } from '../../../src-shared/fusion/learned-fuse';
+import { cpuBlendWeighted, gpuBlendPyramid, gpuBlendWeighted, gpuDetailWeights, gpuGuidedLift, gpuLearnedFuse, gpuLumaGuide, PreviewMerge } from '../../../src-renderer/src/gpu/merge-gpu';
+import { detailWeights, guideAndContrast, learnedFuse } from '../../../src-shared/fusion/learned-fuse';
+import { fusionInput } from '../../../src-shared/fusion/fusion-input';
 import { blendFrames, type CoarseWeights } from '../../../src-shared/fusion/blend';
-import { normaliseWeights } from '../../../src-shared/fusion/lift-weights';
+import { normaliseWeights, workingGuide } from '../../../src-shared/fusion/lift-weights';
 import { gaussianPyramid } from '../../../src-shared/merge/pyramid';
 
 export interface Sizes {
@@ -201,6 +202,38 @@ async function comparePyramid(opts: { cases: PyramidCase[] }): Promise<DiffResul
 }
 
 /**
+ * learnedFuse (the app's defaults: fast lift, pyramid blend, detail levels) around a fixed "network" (seeded positive maps
+ * at working side `w`) against gpuLearnedFuse in one submission. Two results per case: the fused image (meanDiff set)
+ * and the finest levels' weights (meanDiff set).
+ */
+async function compareLearned(opts: { cases: PyramidCase[] }): Promise<DiffResult[]> {
+  const { device } = await getGpuRuntime({ allowSoftware: true });
+  const results: DiffResult[] = [];
+  const mean = (a: readonly Float32Array[], b: readonly Float32Array[]): number => {
+    let sum = 0;
+    let n = 0;
+    a.forEach((p, i) => p.forEach((v, j) => ((sum += Math.abs(v - b[i][j])), n++)));
+    return sum / n;
+  };
+  for (const c of opts.cases) {
+    const { frames } = blendInputs(c);
+    const input = fusionInput(frames, c.w);
+    const rand = mulberry32(c.seed + 7);
+    const maps = Float32Array.from(input.data, () => 0.05 + rand());
+    const cpu = await learnedFuse(frames, async () => maps, { workingSide: c.w, detailLevels: c.coarseLevel });
+    const guideLow = workingGuide(input.data, input.exposures, input.width, input.height, input.paddedWidth, input.paddedHeight);
+    const gpu = await gpuLearnedFuse(device, frames, { maps: { ...input, data: maps }, guideLow, detailLevels: c.coarseLevel, keepWeights: true });
+    const name = `${c.W}x${c.H}, K=${c.K}, working side ${c.w}, detail levels ${c.coarseLevel}`;
+    const fused = diffPlanes(`fused ${name}`, c.W * 3, [cpu.fused.data], [gpu.image.data], 1);
+    fused.meanDiff = mean([cpu.fused.data], [gpu.image.data]);
+    const weights = diffPlanes(`weights ${name}`, c.W, cpu.weights, gpu.weights!, 1);
+    weights.meanDiff = mean(cpu.weights, gpu.weights!);
+    results.push(fused, weights);
+  }
+  return results;
+}
+
+/**
  * learned-fuse.ts's guide (the frames' mean encoded luma) and its detail weights (normaliseWeights on the lifted
  * planes, their Gaussian level `coarseLevel`, addDetail with each frame's contrast) against gpuLumaGuide and
  * gpuDetailWeights. Three results per case: the guide, the weights, the coarse weights.
@@ -285,8 +318,8 @@ async function deviceLoss(c: LiftCase): Promise<Record<string, unknown>> {
 
 declare global {
   interface Window {
-    mergeHarness: { probe: typeof probe; compareLift: typeof compareLift; compareBlend: typeof compareBlend; comparePyramid: typeof comparePyramid; compareDetail: typeof compareDetail; deviceLoss: typeof deviceLoss };
+    mergeHarness: { probe: typeof probe; compareLift: typeof compareLift; compareBlend: typeof compareBlend; comparePyramid: typeof comparePyramid; compareDetail: typeof compareDetail; compareLearned: typeof compareLearned; deviceLoss: typeof deviceLoss };
   }
 }
 
-window.mergeHarness = { probe, compareLift, compareBlend, comparePyramid, compareDetail, deviceLoss };
+window.mergeHarness = { probe, compareLift, compareBlend, comparePyramid, compareDetail, compareLearned, deviceLoss };
