@@ -11,7 +11,7 @@ import { compareNatural } from './natural-sort';
 import { describePattern, SAME_EXPOSURE_STOPS } from './pattern';
 import { compareProbes, SAME_SCENE_STRUCTURE, type PixelProbe } from './pixel-probe';
 import { cameraLabel, formatStops, ORDER_TEXT } from './reason';
-import { segmentRun } from './segment';
+import { evaluateSegment, segmentRun } from './segment';
 import type { ShotInfo } from './shot-info';
 
 export interface ProbedShot {
@@ -123,12 +123,25 @@ export function groupByPixels(shots: readonly ProbedShot[], opts: PixelGroupOpti
     const timed = bucket.every((p) => time(p.shot) !== undefined);
     bucket.sort((a, b) => (timed ? time(a.shot)! - time(b.shot)! : 0) || compareNatural(a.shot.file, b.shot.file));
     for (const chain of chains(bucket, o)) {
-      const segments = segmentRun(
-        chain.map((f) => ({ ev: f.ev })),
-        { timeless: false, tolerance: SAME_EXPOSURE_STOPS },
-        o.maxFrames,
-      );
-      for (const s of segments) found.push({ frames: chain.slice(s.start, s.end), timed });
+      const evs = chain.map((f) => ({ ev: f.ev }));
+      const ctx = { timeless: false, tolerance: SAME_EXPOSURE_STOPS };
+      // The chain in pieces, brackets and single frames, in order.
+      const pieces: { start: number; end: number }[] = [];
+      for (const s of segmentRun(evs, ctx, o.maxFrames)) {
+        for (let i = pieces.length ? pieces[pieces.length - 1].end : 0; i < s.start; i++) pieces.push({ start: i, end: i + 1 });
+        pieces.push({ start: s.start, end: s.end });
+      }
+      for (let i = pieces.length ? pieces[pieces.length - 1].end : 0; i < chain.length; i++) pieces.push({ start: i, end: i + 1 });
+      // Exposures measured from pixels step unevenly (a stop reads 0.9-1.4 through a tone curve, less near black or
+      // white), so the even-steps score splits a long ladder into even ones, or leaves its end frame out. Neighbouring
+      // pieces of one scene that together still pass as one bracket (a ladder, no exposure twice) are one.
+      const joined: { start: number; end: number }[] = [];
+      for (const p of pieces) {
+        const last = joined[joined.length - 1];
+        if (last && p.end - last.start <= o.maxFrames && evaluateSegment(evs.slice(last.start, p.end), ctx)) last.end = p.end;
+        else joined.push({ ...p });
+      }
+      for (const s of joined) if (s.end - s.start > 1) found.push({ frames: chain.slice(s.start, s.end), timed });
     }
   }
   found.sort((a, b) => (time(a.frames[0].shot) ?? Infinity) - (time(b.frames[0].shot) ?? Infinity) || compareNatural(a.frames[0].shot.file, b.frames[0].shot.file));

@@ -60,6 +60,17 @@ function probe(radiance: Float32Array, stops: number, dx = 0): PixelProbe {
   return probeFromImage(frame(radiance, stops, dx));
 }
 
+/** frame(), through a camera's S-shaped tone curve (contrast in the mid-tones, a toe and a shoulder) on the sRGB code. */
+function cameraProbe(radiance: Float32Array, stops: number): PixelProbe {
+  const f = frame(radiance, stops);
+  const data = f.data.map((lin) => {
+    const v = lin <= 0.0031308 ? lin * 12.92 : 1.055 * lin ** (1 / 2.4) - 0.055;
+    const code = Math.round(Math.min(1, Math.max(0, v + 0.05 * Math.sin(2 * Math.PI * (v - 0.5)))) * 255) / 255;
+    return code <= 0.04045 ? code / 12.92 : ((code + 0.055) / 1.055) ** 2.4;
+  });
+  return probeFromImage({ ...f, data });
+}
+
 function shots(list: [string, PixelProbe][], times?: number[]): ProbedShot[] {
   return list.map(([file, p], i) => ({ shot: { file, width: W, height: H, ...(times ? { captureTime: times[i] } : {}) }, probe: p }));
 }
@@ -141,6 +152,18 @@ describe('groupByPixels', () => {
     expect(groupByPixels(shots([['b1', probe(a, 0)], ['b2', probe(a, 0)], ['b3', probe(a, 0.05)]]))).toEqual([]);
     expect(groupByPixels(shots([['t1', probe(a, 0)], ['t2', probe(a, 0.33)], ['t3', probe(a, 0.66)]]))).toEqual([]);
     expect(groupByPixels(shots([['/x/1.png', probe(a, -2)], ['/y/2.png', probe(a, 0)]]))).toEqual([]);
+  });
+
+  it('keeps a long bracket whole though its exposures, measured through a tone curve, step unevenly', () => {
+    // Old: 9 frames a stop apart split 6 + 3 (or 3 + 3 + 3), 7 frames two stops apart 3 + 3: each part steps evenly,
+    // the whole does not (a stop reads 0.9-1.3 near black or white), and even steps scored higher.
+    for (const seed of [12, 15]) {
+      const ladder = [-4, -3, -2, -1, 0, 1, 2, 3, 4].map((st, i): [string, PixelProbe] => [`/long/${i + 1}.jpg`, cameraProbe(scene(seed), st)]);
+      expect(groupByPixels(shots(ladder)).map((g) => g.files)).toEqual([ladder.map(([f]) => f)]);
+    }
+    const wide = [-6, -4, -2, 0, 2, 4, 6].map((st, i): [string, PixelProbe] => [`/wide/${i + 1}.jpg`, cameraProbe(scene(11), st)]);
+    // The last, six stops over, is white: nothing in it to compare.
+    expect(groupByPixels(shots(wide)).map((g) => g.files)).toEqual([wide.slice(0, 6).map(([f]) => f)]);
   });
 
   it('orders by capture time where every file has one, and splits where minutes pass between frames', () => {
