@@ -39,6 +39,9 @@ interface Linked {
 /** A frame is compared with this many frames before it: a centre-first order puts +2 two frames after +1. */
 const LOOK_BACK = 4;
 
+/** A frame is measured against a chain member sharing at least 1/SHARED_ENOUGH of the most pixels any member shares with it. */
+const SHARED_ENOUGH = 2;
+
 function time(s: ShotInfo): number | undefined {
   return s.captureTime !== undefined && Number.isFinite(s.captureTime) ? s.captureTime : undefined;
 }
@@ -51,9 +54,9 @@ function bucketKey(p: ProbedShot): string {
 
 /**
  * Splits time- or name-ordered frames into chains of one scene: each frame joins the chain when it shows the
- * scene of one of the chain's last LOOK_BACK frames, and its exposure is measured against the one that shares
- * the most well-exposed pixels with it (a frame two stops from its neighbour but one from an earlier frame is
- * measured against the earlier one).
+ * scene of one of the chain's last LOOK_BACK frames, and its exposure is measured against the one nearest to it in
+ * exposure among those sharing enough well-exposed pixels with it (a frame two stops from its neighbour but one
+ * from an earlier frame is measured against the earlier one).
  */
 function chains(frames: ProbedShot[], o: Required<PixelGroupOptions>): Linked[][] {
   const out: Linked[][] = [];
@@ -65,11 +68,19 @@ function chains(frames: ProbedShot[], o: Required<PixelGroupOptions>): Linked[][
     const t1 = time(f.shot);
     const tooLate = t0 !== undefined && t1 !== undefined && Math.abs(t1 - t0) > o.maxGapSeconds * 1000;
     if (!tooLate) {
+      const links: { from: Linked; stops: number; shared: number; structure: number }[] = [];
       for (const member of chain.slice(-LOOK_BACK)) {
         const m = compareProbes(member.probe, f.probe);
-        if (m && m.structure >= SAME_SCENE_STRUCTURE && (!best || m.shared > best.shared)) {
-          best = { from: member, stops: m.stops, shared: m.shared, structure: m.structure };
-        }
+        if (m && m.structure >= SAME_SCENE_STRUCTURE) links.push({ from: member, stops: m.stops, shared: m.shared, structure: m.structure });
+      }
+      // Of the frames sharing enough pixels with it, the nearest in exposure: its neighbour in a ladder, the metered
+      // frame for a centre-first order's +2 (not -2). Frames of a long bracket past its middle share about the same
+      // pixels (the brighter frame's clipping decides), and a pair four stops apart, more of them on the tone curve's
+      // toe and shoulder, reads a stop short.
+      const most = Math.max(0, ...links.map((l) => l.shared));
+      for (const l of links) {
+        if (l.shared * SHARED_ENOUGH < most) continue;
+        if (!best || Math.abs(l.stops) < Math.abs(best.stops)) best = l;
       }
     }
     if (!best) {

@@ -166,6 +166,19 @@ describe('groupByPixels', () => {
     expect(groupByPixels(shots(wide)).map((g) => g.files)).toEqual([wide.slice(0, 6).map(([f]) => f)]);
   });
 
+  it('measures each frame against the one nearest in exposure, so a symmetric bracket measures symmetric', () => {
+    // Old: against the frame sharing the most pixels, a tie past the middle (the brighter frame's clipping decides),
+    // so +2 was measured against -4, six stops off, and read -4.9/-2.4/0/+1.8/+3.7.
+    for (const seed of [11, 13]) {
+      const bracket = [-4, -2, 0, 2, 4].map((st, i): [string, PixelProbe] => [`/sym/${i + 1}.jpg`, cameraProbe(scene(seed), st)]);
+      const [g] = groupByPixels(shots(bracket));
+      expect(g.files).toHaveLength(5);
+      const ev = g.exposureValues;
+      expect(Math.abs(ev[4] - ev[2] - (ev[2] - ev[0]))).toBeLessThan(0.5);
+      expect(Math.abs(ev[3] - ev[2] - (ev[2] - ev[1]))).toBeLessThan(0.5);
+    }
+  });
+
   it('orders by capture time where every file has one, and splits where minutes pass between frames', () => {
     const t = Date.UTC(2026, 0, 1, 12);
     const groups = groupByPixels(
