@@ -59,15 +59,27 @@ export async function nativeJpegAvailable(): Promise<boolean> {
  * jpeg-js inverts them plainly, and which of the two matches a file depends on the program that wrote it.
  */
 export async function decodeJpegNative(bytes: Uint8Array, fileName: string): Promise<LinearImage | null> {
+  return viaSharp(bytes, fileName, null);
+}
+
+/**
+ * decodeJpegNative reduced to at most `maxSide` px on the long side, by libjpeg-turbo's DCT scaling where the factor
+ * allows (sharp's shrink-on-load: the entropy decode stays, the inverse transforms shrink) and libvips' reduce for
+ * the rest, done in the file's 8-bit sRGB; null in the same cases.
+ */
+export async function decodeJpegNativeReduced(bytes: Uint8Array, fileName: string, maxSide: number): Promise<LinearImage | null> {
+  return viaSharp(bytes, fileName, maxSide);
+}
+
+async function viaSharp(bytes: Uint8Array, fileName: string, maxSide: number | null): Promise<LinearImage | null> {
   const components = jpegFrameHeader(bytes)?.components;
   if (components !== 1 && components !== 3) return null;
   const sharp = await loadSharp();
   if (!sharp) return null;
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_DECODE_PIXELS, ignoreIcc: true, sequentialRead: true })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
+    let pipeline = sharp(bytes, { failOn: 'warning', limitInputPixels: MAX_DECODE_PIXELS, ignoreIcc: true, sequentialRead: true });
+    if (maxSide !== null) pipeline = pipeline.resize(maxSide, maxSide, { fit: 'inside', withoutEnlargement: true, fastShrinkOnLoad: true });
+    const { data, info } = await pipeline.toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     if (info.channels !== 3 || data.length !== info.width * info.height * 3) return null;
     return jpegFrame(info.width, info.height, new Uint8Array(data.buffer, data.byteOffset, data.byteLength), fileName);
   } catch {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { decodeJpegNative, nativeJpegAvailable } from '../../../../src-main/services/native-jpeg';
+import { decodeJpegNative, decodeJpegNativeReduced, nativeJpegAvailable } from '../../../../src-main/services/native-jpeg';
 import { jpegFrameHeader } from '../../../../src-shared/codecs/decode';
 import { readFrame } from '../../../../src-main/services/frames';
 import { decodeJpeg, encodeJpeg } from '../../../../src-shared/codecs/jpeg';
@@ -50,6 +50,20 @@ function levels(a: LinearImage, b: LinearImage): { max: number; share: (over: nu
 describe('JPEG through libjpeg-turbo', () => {
   it('is available here (sharp and its binary are installed by npm ci)', async () => {
     expect(await nativeJpegAvailable()).toBe(true);
+  });
+
+  it('decodes reduced to a longest side, the smooth parts as the full decode averages them; refuses what the full decode refuses', async () => {
+    const bytes = encodeJpeg({ width: W, height: H, data: rgba() }, { quality: 95 });
+    const small = (await decodeJpegNativeReduced(bytes, 'a.jpg', 24))!;
+    expect([small.width, small.height, small.channels]).toEqual([24, 16, 3]);
+    const full = (await decodeJpegNative(bytes, 'a.jpg'))!;
+    // The 4 x 4 block at (0, 0) of the full decode against the reduced pixel (0, 0), in sRGB levels (the gradient's corner).
+    for (let c = 0; c < 3; c++) {
+      let sum = 0;
+      for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) sum += linearToSrgb(full.data[(y * W + x) * 3 + c]) * 255;
+      expect(Math.abs(linearToSrgb(small.data[c]) * 255 - sum / 16)).toBeLessThanOrEqual(3);
+    }
+    expect(await decodeJpegNativeReduced(bytes.subarray(0, bytes.length >> 1), 'cut.jpg', 24)).toBeNull();
   });
 
   it("gives jpeg-js's frame within libjpeg's rounding and upsampling: same size and metadata, linear light", async () => {
