@@ -10,7 +10,7 @@ import type { BracketGroup } from './group';
 import { compareNatural } from './natural-sort';
 import { describePattern, SAME_EXPOSURE_STOPS } from './pattern';
 import { compareProbes, SAME_SCENE_STRUCTURE, type PixelProbe } from './pixel-probe';
-import { cameraLabel, formatStops, ORDER_TEXT } from './reason';
+import { cameraLabel, formatStops, ORDER_TEXT, referenceExposure } from './reason';
 import { evaluateSegment, segmentRun } from './segment';
 import type { ShotInfo } from './shot-info';
 
@@ -96,7 +96,7 @@ function chains(frames: ProbedShot[], o: Required<PixelGroupOptions>): Linked[][
 
 function describe(frames: Linked[], timed: boolean): BracketGroup {
   const evs = frames.map((f) => f.ev);
-  const reference = evs.length === 2 ? evs[0] : [...evs].sort((x, y) => x - y)[(evs.length - 1) >> 1];
+  const reference = referenceExposure(evs);
   // Measured from a few thousand pixels through the camera's tone curve: a tenth of a stop is all they say.
   const exposureValues = evs.map((ev) => Math.round((ev - reference) * 10) / 10 || 0);
   const first = frames[0].shot;

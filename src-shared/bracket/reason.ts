@@ -70,11 +70,15 @@ function confidenceOf(b: FoundBracket, frames: Frame[]): number {
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
 }
 
+/** The exposure a group's values are relative to: the middle one; of a pair, the first (a 2-frame AEB starts at the metered exposure). */
+export function referenceExposure(evs: readonly number[]): number {
+  return evs.length === 2 ? evs[0] : [...evs].sort((x, y) => x - y)[(evs.length - 1) >> 1];
+}
+
 export function describeGroup(b: FoundBracket): BracketGroup {
   const frames = b.frames;
   const evs = frames.map((f) => f.ev!);
-  // The middle exposure is 0; of a pair, the first (a 2-frame AEB starts at the metered exposure).
-  const reference = evs.length === 2 ? evs[0] : [...evs].sort((x, y) => x - y)[(evs.length - 1) >> 1];
+  const reference = referenceExposure(evs);
   const exposureValues = evs.map((ev) => roundStops(ev - reference));
   const first = frames[0].merged.shot;
   const parts: string[] = [];
