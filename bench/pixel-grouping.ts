@@ -11,9 +11,14 @@
  *    tool offers for files without metadata (every N consecutive files one bracket). Timed against the same call
  *    without the pixel pass.
  *
- *   npx tsx bench/pixel-grouping.ts          (needs ../shared; about a minute)
+ * 3. Speed on camera-sized files: `--jpegs N` (default 30) EXIF-less 6000x4000 JPEGs (q90), brackets of three of
+ *    different crops of one radiance map, upscaled from 375x250 with grain added; groupFiles with and without the pixel pass, and
+ *    the brackets it finds.
+ *
+ *   npx tsx bench/pixel-grouping.ts [--jpegs 30]          (needs ../shared; about two minutes)
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { compareProbes, probeFromImage, SAME_SCENE_STRUCTURE, type PixelProbe } from '../src-shared/bracket/pixel-probe';
@@ -162,4 +167,49 @@ try {
   for (const [name, r] of perScene) console.log(`| ${name} | ${r.frames} | ${r.grouped} | ${r.groups} |`);
 } finally {
   rmSync(flat, { recursive: true, force: true });
+}
+
+// 3. Camera-sized JPEGs without EXIF.
+const jpegArg = process.argv.indexOf('--jpegs');
+const JPEGS = jpegArg >= 0 ? Math.max(3, Number(process.argv[jpegArg + 1]) || 30) : 30;
+const big = mkdtempSync(join(tmpdir(), 'luxfuse-pixel-grouping-24mp-'));
+try {
+  const hdrName = readdirSync(hdrDir).filter((n) => n.endsWith('.hdr')).sort()[0];
+  const hdr = decodeHdr(new Uint8Array(readFileSync(join(hdrDir, hdrName))), hdrName);
+  const w = 375;
+  const h = 250;
+  const y0 = Math.floor((hdr.height - h) / 2);
+  const brackets = Math.ceil(JPEGS / 3);
+  let written = 0;
+  let bytes = 0;
+  for (let b = 0; b < brackets && written < JPEGS; b++) {
+    const x0 = Math.round((b * (hdr.width - w)) / Math.max(1, brackets - 1));
+    for (const stops of [-2, 0, 2]) {
+      if (written >= JPEGS) break;
+      const img = renderCrop(hdr, x0, y0, w, h, stops, 0.5);
+      const rgb = Buffer.from(Array.from(img.data, (v) => Math.round((v <= 0.0031308 ? v * 12.92 : 1.055 * v ** (1 / 2.4) - 0.055) * 255)));
+      // Upscaled, then sensor-like grain (+-10 levels), so the files are camera-sized, not a smooth few hundred kB.
+      const up = await sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).resize(6000, 4000, { kernel: 'cubic' }).raw().toBuffer();
+      let seed = written + 1;
+      for (let i = 0; i < up.length; i++) {
+        seed = (seed * 1103515245 + 12345) >>> 0;
+        up[i] = Math.max(0, Math.min(255, up[i] + ((seed >>> 16) % 21) - 10));
+      }
+      const jpeg = await sharp(up, { raw: { width: 6000, height: 4000, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+      bytes += jpeg.length;
+      writeFileSync(join(big, `DSC_${String(++written).padStart(4, '0')}.jpg`), jpeg);
+    }
+  }
+  const t0 = performance.now();
+  const plain = await groupFiles([big], { pixels: false });
+  const t1 = performance.now();
+  const looked = await groupFiles([big]);
+  const t2 = performance.now();
+  const threes = looked.groups.filter((g) => g.files.length === 3).length;
+  console.log(
+    `\n${written} EXIF-less 6000x4000 JPEGs (${(bytes / written / 2 ** 20).toFixed(1)} MiB each on average; a camera's are 8-12): groupFiles ${((t2 - t1) / 1000).toFixed(2)} s with the pixel pass (${((t2 - t1) / written).toFixed(0)} ms a file), ` +
+      `${((t1 - t0) / 1000).toFixed(2)} s without (${plain.groups.length} brackets); ${looked.groups.length} brackets found (${threes} of 3 frames, ${Math.floor(written / 3)} written), ${looked.ungrouped.length} ungrouped`,
+  );
+} finally {
+  rmSync(big, { recursive: true, force: true });
 }
