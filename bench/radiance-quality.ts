@@ -95,8 +95,9 @@ function main(): void {
           worstOurs = Math.max(worstOurs, e1.median);
           if (e1.median >= e2.median) losses++;
           const contrast = ours.plan?.responseSummary?.contrast.map((c) => c.toFixed(2)).join('/') ?? 'none';
+          const balance = ours.plan?.responseSummary?.balance ? ` ${ours.plan.responseSummary.balance} (${ours.plan.responseSummary.shapeSpread})` : "";
           const pct = (v: number): string => `${(v * 100).toFixed(2)} %`;
-          rows.push(`| ${basename(file, '.hdr')} | ${curveName} | ${count} x ${step} EV | ${pct(e1.median)} | ${pct(e1a.median)}${moved ? ` (${moved} moved)` : ''} | ${pct(e2.median)} | ${(e1.median / e2.median).toFixed(2)} | ${contrast} |`);
+          rows.push(`| ${basename(file, '.hdr')} | ${curveName} | ${count} x ${step} EV | ${pct(e1.median)} | ${pct(e1a.median)}${moved ? ` (${moved} moved)` : ''} | ${pct(e2.median)} | ${(e1.median / e2.median).toFixed(2)} | ${contrast}${balance} |`);
           console.log(rows[rows.length - 1]);
         }
       }

@@ -29,6 +29,13 @@ export interface CameraResponse {
   method: ResponseMethod;
   /** Sampled pixels the curves were fitted to. */
   samples: number;
+  /**
+   * How the channels' relative scale was set (balanceChannels): 'mid-tones' where their curves share
+   * a shape (a camera), 'white' where they do not; absent for a response not fitted here.
+   */
+  balance?: 'mid-tones' | 'white';
+  /** RMS difference in stops between the channels' curve shapes over the mid range (balanceChannels). */
+  shapeSpread?: number;
 }
 
 export interface ResponseOptions {
@@ -92,6 +99,16 @@ function resample(curve: Float64Array, levels: number): Float64Array {
   });
 }
 
+/** Readings per level of channel c over the samples: every sample contributes one count per frame it is unclipped in. */
+function levelCounts(samples: ResponseSamples, c: number, levels: number): Float64Array {
+  const counts = new Float64Array(levels);
+  for (let i = 0; i < samples.count * samples.frames; i++) {
+    const z = samples.levels[i * 3 + c];
+    if (z >= 0) counts[Math.round(z)]++;
+  }
+  return counts;
+}
+
 function channelCurve(
   samples: ResponseSamples,
   c: number,
@@ -104,12 +121,7 @@ function channelCurve(
   const evMax = Math.max(...ev);
   const times = ev.map((e) => 2 ** (e - evMax));
   const dl = Math.min(levels, 256);
-  // Counts per level for the tidy-up: every sample contributes one count per frame.
-  const counts = new Float64Array(levels);
-  for (let i = 0; i < samples.count * samples.frames; i++) {
-    const z = samples.levels[i * 3 + c];
-    if (z >= 0) counts[Math.round(z)]++;
-  }
+  const counts = levelCounts(samples, c, levels);
   const hat = debevecWeight(dl);
   const g = solveDebevec(samples, c, times.map(Math.log), dl, levels, Float64Array.from(hat, (h) => h * h), lambda, robustRounds);
   const start = finishCurve(resample(Float64Array.from(g, Math.exp), levels), counts);
@@ -120,6 +132,66 @@ function channelCurve(
     return Float64Array.from(v, (x, z) => trust(z, levels, 0) / x);
   };
   return refineRobertson(samples, c, times, start, weight, finishCurve).curve;
+}
+
+/** Encoded range (fractions of the top level) over which the channels' curves are compared: above the toe's noise, below the shoulder's clip. */
+const BALANCE_LOW = 0.08;
+const BALANCE_HIGH = 0.92;
+/**
+ * Stops (RMS over the compared range) by which the balanced curves may still differ in shape and be
+ * taken for one camera curve: past it the channels have curves of their own, and white stays their
+ * meeting point. Measured (bench/radiance-colour.ts, bench/radiance-quality.ts): real camera brackets
+ * of ../shared 0.026-0.094; synthetic brackets through one curve 0.002-0.017; through gammas 1.9/2.2/2.5
+ * per channel 0.136-0.207. Between the two.
+ */
+const SHARED_SHAPE_STOPS = 0.115;
+/** Rec. 709 luminance weights. */
+const LUMA = [0.2126, 0.7152, 0.0722];
+
+/**
+ * The channels' relative scale. Each channel's fit fixes its curve's shape but not its scale (every
+ * sample's exposure is a free unknown per channel), so the colour balance of a merge comes from
+ * this choice alone. finishCurve makes the channels meet at white; that rests on the one level just
+ * below clip, which a JPEG's ringing and its gamut clipping bend (frames near clip in one channel read
+ * 250-254 where the scene was far brighter), and tinted whole merges by up to a stop. A camera puts one
+ * tone curve on every channel after white balance, so where the fitted curves share a shape, their
+ * scales are set to make them as alike as possible over the range every channel was read in (least
+ * squares in log, weighted by the fewest readings of any channel at each level): a grey surface stays
+ * grey. Where they do not share a shape (over SHARED_SHAPE_STOPS apart), the curves are the camera's
+ * own per channel, and white, where they must meet, stays the anchor. The channels' scales are moved
+ * about their luminance-weighted mean (in log), so the map's overall level barely moves.
+ */
+export function balanceChannels(curves: CameraResponse['curves'], counts: Float64Array[]): { curves: CameraResponse['curves']; spread: number; balanced: boolean } {
+  const top = curves[0].length - 1;
+  const lo = Math.ceil(BALANCE_LOW * top);
+  const hi = Math.floor(BALANCE_HIGH * top);
+  let sumW = 0;
+  const offset = [0, 0, 0];
+  for (let z = lo; z <= hi; z++) {
+    const w = Math.min(counts[0][z], counts[1][z], counts[2][z]);
+    if (!(w > 0)) continue;
+    sumW += w;
+    for (let c = 0; c < 3; c++) offset[c] += w * Math.log2(curves[c][z]);
+  }
+  if (!(sumW > 0)) return { curves, spread: NaN, balanced: false };
+  for (let c = 0; c < 3; c++) offset[c] /= sumW;
+  // The overall level stays where white anchoring put it for luminance (mostly green's, the channel a scene fills most evenly).
+  const mean = LUMA[0] * offset[0] + LUMA[1] * offset[1] + LUMA[2] * offset[2];
+  let sq = 0;
+  for (let z = lo; z <= hi; z++) {
+    const w = Math.min(counts[0][z], counts[1][z], counts[2][z]);
+    if (!(w > 0)) continue;
+    const d = [0, 1, 2].map((c) => Math.log2(curves[c][z]) - offset[c]);
+    const m = (d[0] + d[1] + d[2]) / 3;
+    for (let c = 0; c < 3; c++) sq += w * (d[c] - m) ** 2;
+  }
+  const spread = Math.sqrt(sq / (3 * sumW));
+  if (!(spread <= SHARED_SHAPE_STOPS)) return { curves, spread, balanced: false };
+  const balanced = curves.map((k, c) => {
+    const scale = 2 ** (mean - offset[c]);
+    return Float64Array.from(k, (v) => v * scale);
+  }) as CameraResponse['curves'];
+  return { curves: balanced, spread, balanced: true };
 }
 
 /**
@@ -136,10 +208,11 @@ export function recoverResponse(frames: LinearImage[], ev: readonly number[], op
   const samples = selectSamples(use.map((i) => frames[i]), levels, opts.maxSamples ?? 40_000);
   const useEv = use.map((i) => ev[i]);
   const lambda = opts.lambda ?? 150;
-  const curves = [0, 1, 2].map((c) => channelCurve(samples, c, useEv, levels, method, lambda, opts.robustRounds ?? 0)) as CameraResponse['curves'];
+  const fitted = [0, 1, 2].map((c) => channelCurve(samples, c, useEv, levels, method, lambda, opts.robustRounds ?? 0)) as CameraResponse['curves'];
+  const { curves, balanced, spread } = balanceChannels(fitted, [0, 1, 2].map((c) => levelCounts(samples, c, levels)));
   const noise = LEVEL_NOISE_8 * ((levels - 1) / 255);
   const variance = curves.map((k) => levelVariance(k, noise, SHOT_NOISE, READ_NOISE)) as CameraResponse['variance'];
-  return { levels, curves, variance, method, samples: samples.count };
+  return { levels, curves, variance, method, samples: samples.count, balance: balanced ? 'mid-tones' : 'white', shapeSpread: spread };
 }
 
 /** The curve at a fractional level, linearly interpolated. */
@@ -162,6 +235,9 @@ export interface ResponseSummary {
   contrast: [number, number, number];
   /** Per channel, the largest difference from the sRGB curve over levels 10%-90%, in stops. */
   maxStopsFromSrgb: [number, number, number];
+  /** How the channels' scales were set, and how far apart their shapes are (CameraResponse). */
+  balance?: 'mid-tones' | 'white';
+  shapeSpread?: number;
 }
 
 export function summariseResponse(r: CameraResponse): ResponseSummary {
@@ -177,7 +253,8 @@ export function summariseResponse(r: CameraResponse): ResponseSummary {
     for (let z = a; z <= b; z++) m = Math.max(m, Math.abs(Math.log2(k[z] / srgb[z])));
     return round(m);
   }) as [number, number, number];
-  return { method: r.method, levels: r.levels, samples: r.samples, contrast, maxStopsFromSrgb };
+  const balance = r.balance ? { balance: r.balance, shapeSpread: round(r.shapeSpread ?? NaN) } : {};
+  return { method: r.method, levels: r.levels, samples: r.samples, contrast, maxStopsFromSrgb, ...balance };
 }
 
 const exposureTablesOf = new WeakMap<CameraResponse, Float32Array[]>();

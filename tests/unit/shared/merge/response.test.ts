@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
 import { mergeRadiance } from '../../../../src-shared/merge/radiance';
 import { radianceConsistency } from '../../../../src-shared/merge/radiance-consistency';
-import { exposureTables, recoverResponse, responseApplies, summariseResponse } from '../../../../src-shared/merge/response';
+import { balanceChannels, exposureTables, recoverResponse, responseApplies, srgbCurve, summariseResponse } from '../../../../src-shared/merge/response';
 import { readTable } from '../../../../src-shared/image/srgb-tables';
 import { mergeBracket } from '../../../../src-shared/pipeline/merge-bracket';
 import { bracketAroundMedian, renderDynamicBracket } from '../../../../src-shared/ghost/dynamic-bracket';
 import { srgbToLinear } from '../../../../src-shared/image/srgb';
-import { CURVES, photographBracket, radianceError } from './camera-curves';
+import { CURVES, photograph, photographBracket, radianceError } from './camera-curves';
 import { radianceField } from './synthetic-bracket';
 
 // A 14-stop scene photographed 4 times, 1.5-2 stops apart (unevenly, so no ripple of the curve
@@ -78,6 +78,56 @@ describe('camera response recovery', () => {
     expect(r.curves[2][128] / r.curves[0][128]).toBeLessThan(0.85);
     const { contrast } = summariseResponse(r);
     expect(contrast[2]).toBeGreaterThan(contrast[0]);
+  });
+
+  it('keeps grey grey where one channel\'s clipped pixels read just below clip (a JPEG\'s ringing): the channels are balanced over their mid-tones', () => {
+    // Red clipped anywhere reads 250-254, as a JPEG's compression leaves a clipped area: the fit takes
+    // those for the top of red's curve, and anchoring at white tinted the whole merge.
+    const lut = Uint8Array.from({ length: 256 }, (_, z) => z);
+    const frames = EV.map((ev, i) => {
+      const { frame, codes } = photograph(truth, ev, { curve: CURVES['gamma-s'], shot: 0.006, read: 0.0006, seed: 41 + i });
+      const data = Float32Array.from(frame.data);
+      for (let k = 0; k < codes.length; k += 3) if (codes[k] === 255) data[k] = srgbToLinear(lut[250 + ((k / 3) % 5)] / 255);
+      return { ...frame, data, ev };
+    });
+    const outcome = mergeBracket(frames, 'radiance');
+    expect(outcome.plan!.response!.balance).toBe('mid-tones');
+    // The merge's red/green against the truth's, median over pixels well exposed in the middle frame: the cast, in stops.
+    const m = outcome.radiance!.data;
+    const ref = frames[1].data;
+    const casts: number[] = [];
+    for (let p = 0; p < truth.width * truth.height; p++) {
+      const i = p * 3;
+      if (Math.min(ref[i], ref[i + 1], ref[i + 2]) < 0.05 || Math.max(ref[i], ref[i + 1], ref[i + 2]) > 0.6) continue;
+      casts.push(Math.log2(m[i] / m[i + 1]) - Math.log2(truth.data[i] / truth.data[i + 1]));
+    }
+    casts.sort((a, b) => a - b);
+    expect(casts.length).toBeGreaterThan(2000);
+    expect(Math.abs(casts[casts.length >> 1])).toBeLessThan(0.05);
+  });
+
+  it('balances curves that share a shape over the mid-tones, and leaves curves of their own meeting at white', () => {
+    const counts = [0, 1, 2].map(() => new Float64Array(256).fill(100));
+    const srgb = srgbCurve(256);
+    // One curve; red's last 12 levels bent upwards and its scale set by its bent white, as the fit did.
+    const bent = Float64Array.from(srgb, (v, z) => v * (z > 243 ? 1 + 0.1 * (z - 243) : 1));
+    const anchored = Float64Array.from(bent, (v) => (v * srgb[254]) / bent[254]);
+    const shared = balanceChannels([anchored, Float64Array.from(srgb), Float64Array.from(srgb)], counts);
+    expect(shared.balanced).toBe(true);
+    expect(anchored[128] / srgb[128]).toBeLessThan(0.6);
+    for (const z of [40, 128, 200]) {
+      expect(shared.curves[0][z] / shared.curves[1][z]).toBeCloseTo(1, 2);
+      expect(shared.curves[2][z] / shared.curves[1][z]).toBeCloseTo(1, 2);
+    }
+    // Gammas 1.9 / 2.2 / 2.5: three curves, white where they meet.
+    const own = [1.9, 2.2, 2.5].map((g) => Float64Array.from({ length: 256 }, (_, z) => (z / 255) ** g)) as [Float64Array, Float64Array, Float64Array];
+    const apart = balanceChannels(own, counts);
+    expect(apart.balanced).toBe(false);
+    expect(apart.spread).toBeGreaterThan(0.2);
+    expect(apart.curves).toBe(own);
+    // Levels some channel was never read at say nothing about the balance.
+    const none = balanceChannels(own, [counts[0], new Float64Array(256), counts[2]]);
+    expect(none.balanced).toBe(false);
   });
 
   it('finds a camera that really writes sRGB to be sRGB, and merges as well as the plain sRGB merge', () => {
