@@ -18,6 +18,10 @@ export interface GroupFilesResult {
   ungrouped: string[];
   /** Same-shot copies (a JPEG beside its RAW) and the file that stands for each. */
   companions: { file: string; of: string }[];
+  /**
+   * Files that could not be read, none of them in groups or ungrouped: paths that do not open, headers that do
+   * not read, and (the pixel pass) files without exposure data whose pixels do not decode.
+   */
   errors: ScanError[];
 }
 
@@ -112,29 +116,41 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
   }
   const found = groupBrackets(shots, groupOptions);
   if (!pixels) return { ...found, errors };
-  const { groups, ungrouped } = await withPixelGroups(shots, found, { readProbe, maxFrames: groupOptions.maxFrames, signal, onPixels });
-  return { groups, ungrouped, companions: found.companions, errors };
+  const pixelPass = await withPixelGroups(shots, found, { readProbe, maxFrames: groupOptions.maxFrames, signal, onPixels });
+  return { groups: pixelPass.groups, ungrouped: pixelPass.ungrouped, companions: found.companions, errors: [...errors, ...pixelPass.errors] };
+}
+
+/**
+ * The error listed for a file whose pixels did not decode for its probe: the decoder's own words (readFrame's
+ * message, less the path it starts with, which this one starts with already) and what the import did about it.
+ */
+function unreadablePixelsError(file: string, error: unknown): ScanError {
+  const message = error instanceof Error ? error.message : String(error);
+  const prefix = [`${file}: `, `cannot read ${file}: `].find((p) => message.startsWith(p));
+  const why = prefix ? message.slice(prefix.length) : message;
+  return { file, message: `${file}: its pixels could not be read (${why}), so it was not compared with its neighbours and is in no bracket` };
 }
 
 /**
  * Adds the brackets found by their pixels among the ungrouped files that carry no exposure data (the only
- * ones decoded here). A file that does not decode stays ungrouped: its headers read, and a merge of it will
- * say what is wrong with its pixels.
+ * ones decoded here). A file that does not decode moves from ungrouped to the errors, as a file whose headers
+ * do not read: it could not be compared with the files beside it, so it may be a frame of their bracket, and a
+ * merge of it would fail on the same pixels. A lone file without exposure data is not decoded, so not checked.
  */
 async function withPixelGroups(
   shots: readonly ShotInfo[],
   { groups, ungrouped }: { groups: BracketGroup[]; ungrouped: string[] },
   o: Required<Pick<GroupFilesOptions, 'readProbe'>> & Pick<GroupFilesOptions, 'maxFrames' | 'signal' | 'onPixels'>,
-): Promise<{ groups: BracketGroup[]; ungrouped: string[] }> {
+): Promise<{ groups: BracketGroup[]; ungrouped: string[]; errors: ScanError[] }> {
   const left = new Set(ungrouped);
   const candidates = shots.filter((s) => left.has(s.file) && shotExposure(s) === undefined);
-  if (candidates.length < 2) return { groups, ungrouped };
+  if (candidates.length < 2) return { groups, ungrouped, errors: [] };
   let done = 0;
-  const probe = async (shot: ShotInfo): Promise<ProbedShot | null> => {
+  const probe = async (shot: ShotInfo): Promise<ProbedShot | ScanError> => {
     try {
       return { shot, probe: await o.readProbe(shot.file) };
-    } catch {
-      return null;
+    } catch (error) {
+      return unreadablePixelsError(shot.file, error);
     } finally {
       o.onPixels?.(++done, candidates.length);
     }
@@ -145,15 +161,16 @@ async function withPixelGroups(
     ...(await mapLimit(candidates.filter((s) => !big(s)), PROBE_CONCURRENCY, probe, o.signal)),
     ...(await mapLimit(candidates.filter(big), 1, probe, o.signal)),
   ];
+  const errors = probed.filter((p): p is ScanError => 'message' in p);
   const found = groupByPixels(
-    probed.filter((p): p is ProbedShot => p !== null),
+    probed.filter((p): p is ProbedShot => 'probe' in p),
     o.maxFrames === undefined ? {} : { maxFrames: o.maxFrames },
   );
-  if (!found.length) return { groups, ungrouped };
-  const taken = new Set(found.flatMap((g) => g.files));
+  const taken = new Set([...found.flatMap((g) => g.files), ...errors.map((e) => e.file)]);
+  if (!found.length) return { groups, ungrouped: ungrouped.filter((f) => !taken.has(f)), errors };
   // One order for both kinds, as groupBrackets orders its own: by the first frame's capture time, then name.
   const timeOf = new Map(shots.map((s) => [s.file, s.captureTime !== undefined && Number.isFinite(s.captureTime) ? s.captureTime : Infinity]));
   const first = (g: BracketGroup): number => timeOf.get(g.files[0]) ?? Infinity;
   const all = [...groups, ...found].sort((a, b) => first(a) - first(b) || compareNatural(a.files[0], b.files[0]));
-  return { groups: all, ungrouped: ungrouped.filter((f) => !taken.has(f)) };
+  return { groups: all, ungrouped: ungrouped.filter((f) => !taken.has(f)), errors };
 }

@@ -165,6 +165,28 @@ describe('luxfuse merge', () => {
     expect(partial.err).toMatch(/^luxfuse: .*broken\.jpg: /);
   });
 
+  it('group: a file without exposure data whose pixels do not decode is listed in the errors (--json, and stderr)', async () => {
+    const folder = mkdtempSync(join(dir, 'group-pixels-'));
+    const frames = writeBracket(folder, { format: 'png', prefix: 'IMG' });
+    const whole = readFileSync(frames[0]);
+    const cut = join(folder, 'IMG-4.png');
+    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    const json = await cli('group', folder, '--json');
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.out);
+    expect(result.groups.map((g: { files: string[] }) => g.files)).toEqual([frames]);
+    expect(result.ungrouped).toEqual([]);
+    expect(result.errors).toEqual([
+      { file: cut, message: `${cut}: its pixels could not be read (truncated or corrupt PNG: the IDAT chunk runs past the end of the file), so it was not compared with its neighbours and is in no bracket` },
+    ]);
+    const text = await cli('group', folder);
+    expect(text.out).toContain('1 file could not be read (listed on stderr)');
+    expect(text.out).not.toContain('not in a bracket');
+    expect(text.err).toContain(`${cut}: its pixels could not be read (truncated or corrupt PNG`);
+    // Given by name, as a path that does not open, it is bad input.
+    expect((await cli('group', ...frames, cut)).code).toBe(1);
+  });
+
   it('usage errors exit 2; a missing learned model is a clear bad-input error', async () => {
     expect((await cli('merge', ...jpegs)).code).toBe(2);
     expect((await cli('merge', ...jpegs, '--bogus')).code).toBe(2);

@@ -114,7 +114,7 @@ describe('groupFiles', () => {
     const pngs = writeBracket(folder, { format: 'png', prefix: 'IMG', width: 200, height: 140 });
     await writeFile(join(folder, 'IMG-4.png'), pngWithExif(undefined));
     await writeFile(join(folder, 'camera.jpg'), jpegWithExif(frame(D750, 10, 0, 0, 0), 24, 16));
-    // A PNG whose header reads but whose pixels are cut off: it stays a single, as any undecodable file.
+    // A PNG whose header reads but whose pixels are cut off: listed in the errors, as a file whose header is cut off.
     const whole = await readFile(pngs[0]);
     await writeFile(join(folder, 'IMG-5.png'), whole.subarray(0, whole.length >> 1));
     const probed: string[] = [];
@@ -124,7 +124,8 @@ describe('groupFiles', () => {
     const g = result.groups[0];
     g.exposureValues.forEach((ev, i) => expect(Math.abs(ev - [-2, 0, 2][i])).toBeLessThan(0.5));
     expect(g.reason).toMatch(/^3 frames without exposure data in their files, consecutive by file name, one scene by their pixels, exposures .* EV measured from the pixels, dark to bright$/);
-    expect(result.ungrouped.map((f) => f.slice(folder.length + 1))).toEqual(['camera.jpg', 'IMG-4.png', 'IMG-5.png']);
+    expect(result.ungrouped.map((f) => f.slice(folder.length + 1))).toEqual(['camera.jpg', 'IMG-4.png']);
+    expect(result.errors.map((e) => e.file)).toEqual([join(folder, 'IMG-5.png')]);
     expect(probed.map((f) => f.slice(folder.length + 1)).sort()).toEqual(['IMG-1.png', 'IMG-2.png', 'IMG-3.png', 'IMG-4.png', 'IMG-5.png']);
     expect(looked.at(-1)).toEqual([5, 5]);
     // Without the pixel pass they are singles, as before.
@@ -149,7 +150,35 @@ describe('groupFiles', () => {
       },
     });
     expect(most).toEqual({ small: 2, big: 1 });
-    expect(result.ungrouped).toHaveLength(7);
+    expect(result.ungrouped).toEqual([]);
+    expect(result.errors.map((e) => e.message.replace(folder, '.'))).toContain('./e.tif: its pixels could not be read (not decoded in this test), so it was not compared with its neighbours and is in no bracket');
+    expect(result.errors).toHaveLength(7);
+  });
+
+  it('lists a file without exposure data whose pixels do not decode in the errors, with the decoder\'s reason, and still groups the rest', async () => {
+    const folder = at('damaged');
+    await mkdir(folder);
+    const pngs = writeBracket(folder, { format: 'png', prefix: 'IMG', width: 200, height: 140 });
+    // A JPEG without EXIF whose header reads (it states its size) but whose data stops halfway: a copy cut short.
+    const jpeg = jpegWithExif(undefined, 200, 140);
+    await writeFile(join(folder, 'IMG-4.jpg'), jpeg.subarray(0, jpeg.length >> 1));
+    // Bytes that are no image at all, named .png: its header does not read, so the pixel pass never sees it.
+    await writeFile(join(folder, 'IMG-5.png'), Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 255));
+    const result = await groupFiles([folder]);
+    expect(result.groups.map((g) => g.files)).toEqual([pngs]);
+    expect(result.errors).toEqual([
+      { file: join(folder, 'IMG-5.png'), message: `cannot read ${join(folder, 'IMG-5.png')}: not an image Luxfuse reads (the header is not JPEG, PNG, TIFF, EXR, CR3 or RAF)` },
+      {
+        file: join(folder, 'IMG-4.jpg'),
+        message: `${join(folder, 'IMG-4.jpg')}: its pixels could not be read (truncated or corrupt JPEG: marker was not found), so it was not compared with its neighbours and is in no bracket`,
+      },
+    ]);
+    // Each file is listed once: a file in the errors is in no group and not among the singles.
+    expect(result.ungrouped).toEqual([]);
+    // Without the pixel pass nothing is decoded: the cut-off JPEG is a single, as before.
+    const headersOnly = await groupFiles([folder], { pixels: false });
+    expect(headersOnly.ungrouped).toContain(join(folder, 'IMG-4.jpg'));
+    expect(headersOnly.errors.map((e) => e.file)).toEqual([join(folder, 'IMG-5.png')]);
   });
 
   it('stops when aborted', async () => {
