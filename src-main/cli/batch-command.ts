@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { expandTemplate, DEFAULT_TEMPLATE, uniqueStems } from '../../src-shared/export/naming';
 import { runInTurn, type BatchJob } from '../services/batch-service';
 import { groupFiles } from '../services/group-service';
+import { describeScanError } from '../services/scan';
 import { mergeCommand, type MergeArgs } from './merge-command';
 import { UsageError } from './parse-values';
 
@@ -119,6 +120,6 @@ export function describeBatch(report: BatchReport): string {
   const count = (s: BatchEntry['status']) => report.brackets.filter((b) => b.status === s).length;
   const lines = [`${count('merged')} merged, ${count('skipped')} skipped, ${count('failed')} failed${report.cancelled ? ', cancelled before the rest' : ''} in ${(report.millis / 1000).toFixed(1)} s`];
   if (report.ungrouped.length > 0) lines.push(`not in a bracket (not merged): ${report.ungrouped.map((f) => basename(f)).join(', ')}`);
-  for (const e of report.errors) lines.push(`error: ${e.file}: ${e.message}`);
+  for (const e of report.errors) lines.push(`error: ${describeScanError(e)}`);
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { groupFiles } from '../services/group-service';
+import { describeScanError } from '../services/scan';
 import { useNativeZlib } from '../services/native-zlib';
 import { batchCommand, describeBatch, describeBracket } from './batch-command';
 import { correctCommand, describeCorrect } from './correct-command';
@@ -86,7 +87,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       io.out(values.json ? JSON.stringify(result, null, 2) : describeGroups(result));
       // Files a folder scan could not read are listed (in errors) and the rest grouped; a path given here that
       // cannot be read at all is bad input.
-      if (!values.json) for (const e of result.errors) io.err(`luxfuse: ${e.file}: ${e.message}`);
+      if (!values.json) for (const e of result.errors) io.err(`luxfuse: ${describeScanError(e)}`);
       const given = new Set(files.map((f) => resolve(f)));
       return result.errors.some((e) => given.has(resolve(e.file))) ? 1 : 0;
     }

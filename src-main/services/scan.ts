@@ -14,6 +14,14 @@ export interface ScanError {
   message: string;
 }
 
+/**
+ * A scan error as one line: its message, behind its path where the message does not name the file already (a
+ * header or pixel error does; a folder's does not).
+ */
+export function describeScanError(e: ScanError): string {
+  return e.message.includes(e.file) ? e.message : `${e.file}: ${e.message}`;
+}
+
 export interface ScanResult {
   /** Image files, each once, in natural order. */
   files: string[];

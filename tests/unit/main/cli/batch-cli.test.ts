@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
 import type { BatchReport } from '../../../../src-main/cli/batch-command';
-import { batchCommand } from '../../../../src-main/cli/batch-command';
+import { batchCommand, describeBatch } from '../../../../src-main/cli/batch-command';
 import { decodeImage } from '../../../../src-shared/codecs/decode';
 import { writeBracket } from '../../helpers/bracket-fixture';
 
@@ -134,4 +134,23 @@ describe('luxfuse batch', () => {
     expect(written.length).toBeGreaterThanOrEqual(2);
     expect(written.length).toBeLessThan(50);
   }, 300_000);
+});
+
+describe('describeBatch', () => {
+  it('names each file that could not be read once, whether or not its message names it', () => {
+    const report: BatchReport = {
+      brackets: [],
+      ungrouped: [],
+      errors: [
+        { file: '/shoot/IMG-4.jpg', message: '/shoot/IMG-4.jpg: its pixels could not be read (truncated or corrupt JPEG: marker was not found), so it was not compared with its neighbours and is in no bracket' },
+        { file: '/shoot/locked', message: 'cannot read folder: permission denied' },
+      ],
+      cancelled: false,
+      millis: 0,
+    };
+    expect(describeBatch(report).split('\n').slice(1)).toEqual([
+      'error: /shoot/IMG-4.jpg: its pixels could not be read (truncated or corrupt JPEG: marker was not found), so it was not compared with its neighbours and is in no bracket',
+      'error: /shoot/locked: cannot read folder: permission denied',
+    ]);
+  });
 });
