@@ -6,6 +6,7 @@ import { encodeJpeg } from '../../src-shared/codecs/jpeg';
 import { encodePng } from '../../src-shared/codecs/png';
 import { CORRECT_METHODS, type CorrectMethod } from '../../src-shared/correct/correct';
 import { toSrgb8 } from '../../src-shared/correct/display8';
+import { frameWarnings } from '../../src-shared/image/linear-image';
 import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
 import { correctImage } from '../services/correct-service';
 import { exifFromReference, exrMetadataFromReference, SOFTWARE } from '../services/export-service';
@@ -30,6 +31,8 @@ export interface CorrectReport {
   /** Fraction of the frame with a clipped channel. */
   clipped: number;
   outputs: string[];
+  /** What the decoder chose that the user should hear about (one page of a multi-page TIFF read), as merge reports it. */
+  warnings: string[];
   millis: { decode: number; correct: number; write: number; total: number };
 }
 
@@ -96,6 +99,7 @@ export async function correctCommand({ files, values }: { files: string[]; value
     stops: result.stops,
     clipped: result.clipped,
     outputs,
+    warnings: frameWarnings([frame]),
     millis: {
       decode: Math.round(decoded - started),
       correct: Math.round(corrected - decoded),
@@ -110,6 +114,7 @@ export function describeCorrect(r: CorrectReport): string {
   const lines = [
     `${r.method} correction of ${r.file}, ${r.width}x${r.height}, ${r.millis.total} ms: ${dir} by ${Math.abs(r.stops).toFixed(2)} stops, ${(r.clipped * 100).toFixed(1)}% of the frame clipped`,
   ];
+  for (const warning of r.warnings) lines.push(`warning: ${warning}`);
   for (const output of r.outputs) lines.push(`wrote ${output}`);
   return lines.join('\n');
 }

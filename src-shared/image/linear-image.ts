@@ -22,7 +22,8 @@ export interface ImageMeta {
   orientation?: number;
   /**
    * What the decoder chose that the user should hear about, each naming the file (one page of a multi-page TIFF
-   * read): the merge reports them with its own warnings (frameWarnings). Absent when there is nothing to say.
+   * read): a merge, a one-frame recovery and `luxfuse correct` report them with their own warnings (frameWarnings).
+   * Absent when there is nothing to say.
    */
   decodeWarnings?: string[];
 }

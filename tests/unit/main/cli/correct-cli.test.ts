@@ -9,6 +9,7 @@ import { decodeExr } from '../../../../src-shared/codecs/exr-read';
 import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { toSrgb8 } from '../../../../src-shared/correct/display8';
 import { correctlyExposedScene, exposed, psnr8 } from '../../shared/correct/correct-helpers';
+import { writePagedBracket } from '../../helpers/tiff-pages';
 
 const scene = correctlyExposedScene(300, 200);
 const truth = exposed(scene, 0);
@@ -107,5 +108,21 @@ describe('luxfuse correct', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('broken.jpg');
     expect(r.err).not.toMatch(/internal error/);
+  });
+
+  it('says in its warnings (--json and text) that only the first page of a multi-page TIFF was corrected', async () => {
+    const paged = writePagedBracket(mkdtempSync(join(dir, 'pages-')))[1];
+    const warning = `${paged} holds 2 full-resolution images (pages); only the first (48x32) is read`;
+    const png = join(dir, 'paged-fixed.png');
+    const json = await cli(['correct', paged, '--method', 'classical', '--png', png, '--json']);
+    expect(json.err).toBe('');
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.out).warnings).toEqual([warning]);
+    const text = await cli(['correct', paged, '--method', 'classical', '--png', png]);
+    expect(text.code).toBe(0);
+    expect(text.out.split('\n')).toContain(`warning: ${warning}`);
+    // A frame with nothing to say has an empty list, so scripts can read the field always.
+    const plain = await cli(['correct', writeJpeg('plain.jpg', -1), '--method', 'classical', '--png', join(dir, 'plain-fixed.png'), '--json']);
+    expect(JSON.parse(plain.out).warnings).toEqual([]);
   });
 });
