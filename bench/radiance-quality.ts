@@ -5,14 +5,18 @@
  * merged by our pipeline (mergeBracket, the CLI's code path) and by OpenCV from the same PNGs.
  * Score: median relative error per channel sample over pixels unclipped in at least one frame,
  * after one global scale (the median ratio). Usage: npx tsx bench/radiance-quality.ts
- * [--curves gamma-s,filmic] [--brackets 3x2,5x1.5]
+ * [--curves gamma-s,filmic] [--brackets 3x2,5x1.5] [--format png|jpeg]
+ * --format jpeg writes the frames as JPEG (quality 92, as a camera's fine JPEG) instead of PNG: its
+ * ringing leaves clipped areas' edges at 245-254 rather than 255.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { decodeHdr } from '../src-shared/codecs/hdr-read';
-import { decodePng, encodePng } from '../src-shared/codecs/png';
+import { decodeImage } from '../src-shared/codecs/decode';
+import { encodeJpeg } from '../src-shared/codecs/jpeg';
+import { encodePng } from '../src-shared/codecs/png';
 import type { LinearImage } from '../src-shared/image/linear-image';
 import { alignBracket } from '../src-shared/pipeline/align-bracket';
 import { mergeBracket } from '../src-shared/pipeline/merge-bracket';
@@ -24,6 +28,8 @@ const args = process.argv.slice(2);
 const opt = (name: string, fallback: string): string => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
 const curveNames = opt('--curves', 'gamma-s,filmic,per-channel,gn-like').split(',');
 /** "NxS": N frames S stops apart, centred on the exposure that puts the scene's median at 0.18. */
+const format = opt('--format', 'png');
+if (format !== 'png' && format !== 'jpeg') throw new Error(`--format: png or jpeg, not ${format}`);
 const brackets = opt('--brackets', '3x2,5x1.5').split(',').map((b) => b.split('x').map(Number) as [number, number]);
 
 const OPENCV = `
@@ -72,11 +78,22 @@ function main(): void {
           const paths: string[] = [];
           const frames = evs.map((ev, i) => {
             const shot = photograph(truth, ev, { curve: CURVES[curveName], shot: 0.006, read: 0.0006, seed: 17 + i });
-            const path = join(work, `f${i}.png`);
-            writeFileSync(path, encodePng({ width: truth.width, height: truth.height, channels: 3, bits: 8, data: shot.codes as Uint8Array }));
+            const name = `f${i}.${format === 'jpeg' ? 'jpg' : 'png'}`;
+            const path = join(work, name);
+            const codes = shot.codes as Uint8Array;
+            if (format === 'jpeg') {
+              const rgba = new Uint8ClampedArray(truth.width * truth.height * 4);
+              for (let p = 0; p < truth.width * truth.height; p++) {
+                rgba.set(codes.subarray(p * 3, p * 3 + 3), p * 4);
+                rgba[p * 4 + 3] = 255;
+              }
+              writeFileSync(path, encodeJpeg({ width: truth.width, height: truth.height, data: rgba }, { quality: 92 }));
+            } else {
+              writeFileSync(path, encodePng({ width: truth.width, height: truth.height, channels: 3, bits: 8, data: codes }));
+            }
             paths.push(path);
-            // Decoded from the PNG, as the CLI would; ev 0 for the darkest is arbitrary, only ratios matter.
-            return { ...decodePng(readFileSync(path), `f${i}.png`), ev: ev - evs[0] };
+            // Decoded from the file, as the CLI would; ev 0 for the darkest is arbitrary, only ratios matter.
+            return { ...decodeImage(readFileSync(path), name), ev: ev - evs[0] };
           });
           const ours = mergeBracket(frames, 'radiance');
           const e1 = radianceError(ours.radiance!, truth, frames);
