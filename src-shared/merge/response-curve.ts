@@ -69,7 +69,8 @@ export function isotonic(y: Float64Array, w: Float64Array): Float64Array {
  * samples and the clip level are filled (interpolated in log, extrapolated linearly at the ends),
  * the curve is made strictly increasing, and scaled so the last level below clip reads as sRGB
  * does: every channel's white then meets at the same exposure, as it does in a camera (white
- * balance comes before the tone curve), and values stay comparable with sRGB decoding.
+ * balance comes before the tone curve), and values stay comparable with sRGB decoding. (The
+ * response then moves the channels' scales where their curves share a shape: balanceChannels.)
  */
 export function finishCurve(raw: Float64Array, counts: Float64Array): Float64Array {
   const n = raw.length;

@@ -34,7 +34,7 @@ export interface CameraResponse {
    * a shape (a camera), 'white' where they do not; absent for a response not fitted here.
    */
   balance?: 'mid-tones' | 'white';
-  /** RMS difference in stops between the channels' curve shapes over the mid range (balanceChannels). */
+  /** RMS difference in stops between the channels' curve shapes over the mid range (balanceChannels); absent where no level was read in every channel. */
   shapeSpread?: number;
 }
 
@@ -112,6 +112,7 @@ function levelCounts(samples: ResponseSamples, c: number, levels: number): Float
 function channelCurve(
   samples: ResponseSamples,
   c: number,
+  counts: Float64Array,
   ev: readonly number[],
   levels: number,
   method: ResponseMethod,
@@ -121,7 +122,6 @@ function channelCurve(
   const evMax = Math.max(...ev);
   const times = ev.map((e) => 2 ** (e - evMax));
   const dl = Math.min(levels, 256);
-  const counts = levelCounts(samples, c, levels);
   const hat = debevecWeight(dl);
   const g = solveDebevec(samples, c, times.map(Math.log), dl, levels, Float64Array.from(hat, (h) => h * h), lambda, robustRounds);
   const start = finishCurve(resample(Float64Array.from(g, Math.exp), levels), counts);
@@ -141,7 +141,7 @@ const BALANCE_HIGH = 0.92;
  * Stops (RMS over the compared range) by which the balanced curves may still differ in shape and be
  * taken for one camera curve: past it the channels have curves of their own, and white stays their
  * meeting point. Measured (bench/radiance-colour.ts, bench/radiance-quality.ts): real camera brackets
- * of ../shared 0.026-0.094; synthetic brackets through one curve 0.002-0.017; through gammas 1.9/2.2/2.5
+ * of ../shared 0.026-0.103 (full size and shrunk to 400 px); synthetic brackets through one curve 0.002-0.017; through gammas 1.9/2.2/2.5
  * per channel 0.136-0.207. Between the two.
  */
 const SHARED_SHAPE_STOPS = 0.115;
@@ -175,7 +175,7 @@ export function balanceChannels(curves: CameraResponse['curves'], counts: Float6
   }
   if (!(sumW > 0)) return { curves, spread: NaN, balanced: false };
   for (let c = 0; c < 3; c++) offset[c] /= sumW;
-  // The overall level stays where white anchoring put it for luminance (mostly green's, the channel a scene fills most evenly).
+  // The overall level stays where white anchoring put it, weighted as luminance is (green's most).
   const mean = LUMA[0] * offset[0] + LUMA[1] * offset[1] + LUMA[2] * offset[2];
   let sq = 0;
   for (let z = lo; z <= hi; z++) {
@@ -208,11 +208,12 @@ export function recoverResponse(frames: LinearImage[], ev: readonly number[], op
   const samples = selectSamples(use.map((i) => frames[i]), levels, opts.maxSamples ?? 40_000);
   const useEv = use.map((i) => ev[i]);
   const lambda = opts.lambda ?? 150;
-  const fitted = [0, 1, 2].map((c) => channelCurve(samples, c, useEv, levels, method, lambda, opts.robustRounds ?? 0)) as CameraResponse['curves'];
-  const { curves, balanced, spread } = balanceChannels(fitted, [0, 1, 2].map((c) => levelCounts(samples, c, levels)));
+  const counts = [0, 1, 2].map((c) => levelCounts(samples, c, levels));
+  const fitted = [0, 1, 2].map((c) => channelCurve(samples, c, counts[c], useEv, levels, method, lambda, opts.robustRounds ?? 0)) as CameraResponse['curves'];
+  const { curves, balanced, spread } = balanceChannels(fitted, counts);
   const noise = LEVEL_NOISE_8 * ((levels - 1) / 255);
   const variance = curves.map((k) => levelVariance(k, noise, SHOT_NOISE, READ_NOISE)) as CameraResponse['variance'];
-  return { levels, curves, variance, method, samples: samples.count, balance: balanced ? 'mid-tones' : 'white', shapeSpread: spread };
+  return { levels, curves, variance, method, samples: samples.count, balance: balanced ? 'mid-tones' : 'white', ...(Number.isFinite(spread) ? { shapeSpread: spread } : {}) };
 }
 
 /** The curve at a fractional level, linearly interpolated. */
@@ -253,7 +254,7 @@ export function summariseResponse(r: CameraResponse): ResponseSummary {
     for (let z = a; z <= b; z++) m = Math.max(m, Math.abs(Math.log2(k[z] / srgb[z])));
     return round(m);
   }) as [number, number, number];
-  const balance = r.balance ? { balance: r.balance, shapeSpread: round(r.shapeSpread ?? NaN) } : {};
+  const balance = r.balance ? { balance: r.balance, ...(r.shapeSpread !== undefined ? { shapeSpread: round(r.shapeSpread) } : {}) } : {};
   return { method: r.method, levels: r.levels, samples: r.samples, contrast, maxStopsFromSrgb, ...balance };
 }
 
