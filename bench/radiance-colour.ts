@@ -14,7 +14,6 @@
  * PNG): small brackets have fewer samples per level for the response.
  * Usage: npx tsx bench/radiance-colour.ts [--scenes a,b] [--max-side N] [--json FILE]
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +23,7 @@ import { downsample } from '../src-shared/image/resample';
 import { linearToSrgb } from '../src-shared/image/srgb';
 import { mergeBracket } from '../src-shared/pipeline/merge-bracket';
 import { readFrame } from '../src-main/services/frames';
+import { openCvDebevec } from './lib/opencv-debevec';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATA = resolve(ROOT, '../shared/datasets');
@@ -40,16 +40,6 @@ async function shrunk(path: string, dir: string, index: number): Promise<string>
   writeFileSync(out, encodePng({ width: small.width, height: small.height, channels: 3, bits: 8, data: codes }));
   return out;
 }
-
-const OPENCV = `
-import sys, json, numpy as np, cv2
-cfg = json.load(open(sys.argv[1]))
-imgs = [cv2.imread(p, cv2.IMREAD_COLOR) for p in cfg['files']]
-times = np.array(cfg['times'], dtype=np.float32)
-resp = cv2.createCalibrateDebevec().process(imgs, times)
-hdr = cv2.createMergeDebevec().process(imgs, times, resp)
-hdr[..., ::-1].astype('<f4').tofile(cfg['out'])
-`;
 
 /** Encoded range a reference pixel must lie in, every channel, to count. */
 const LOW = 0.1;
@@ -71,7 +61,7 @@ function median(v: number[]): number {
 }
 
 /** The cast of `map` on the neutral, well-exposed pixels of `reference` (decoded linear sRGB). */
-export function neutralCast(map: Float32Array, reference: LinearImage): Cast {
+function neutralCast(map: Float32Array, reference: LinearImage): Cast {
   const rg: number[] = [];
   const bg: number[] = [];
   const d = reference.data;
@@ -137,13 +127,7 @@ async function main(): Promise<void> {
       const ours = neutralCast(outcome.radiance!.data, reference);
       // OpenCV gets the exposures ours used (the given times where they exist, else ours from the pixels).
       const times = scene.times ?? plan.ev.map((ev) => 2 ** ev);
-      const out = join(work, 'cv.f32');
-      writeFileSync(join(work, 'cfg.json'), JSON.stringify({ files: scene.files, times, out }));
-      writeFileSync(join(work, 'cv.py'), OPENCV);
-      const r = spawnSync('/usr/bin/python3', [join(work, 'cv.py'), join(work, 'cfg.json')], { encoding: 'utf8' });
-      if (r.status !== 0) throw new Error(`OpenCV merge failed: ${r.stderr}`);
-      const buf = readFileSync(out);
-      const cv = neutralCast(new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4), reference);
+      const cv = neutralCast(openCvDebevec(scene.files, times, work), reference);
       const w = (c: Cast): number => Math.max(Math.abs(c.rg), Math.abs(c.bg));
       worst.ours.push(w(ours));
       worst.cv.push(w(cv));

@@ -9,7 +9,6 @@
  * --format jpeg writes the frames as JPEG (quality 92, as a camera's fine JPEG) instead of PNG: its
  * ringing leaves clipped areas' edges at 245-254 rather than 255.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -21,6 +20,7 @@ import type { LinearImage } from '../src-shared/image/linear-image';
 import { alignBracket } from '../src-shared/pipeline/align-bracket';
 import { mergeBracket } from '../src-shared/pipeline/merge-bracket';
 import { CURVES, photograph, radianceError } from '../tests/unit/shared/merge/camera-curves';
+import { openCvDebevec } from './lib/opencv-debevec';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DATA = resolve(ROOT, '../shared/datasets/radiance');
@@ -31,16 +31,6 @@ const curveNames = opt('--curves', 'gamma-s,filmic,per-channel,gn-like').split('
 const format = opt('--format', 'png');
 if (format !== 'png' && format !== 'jpeg') throw new Error(`--format: png or jpeg, not ${format}`);
 const brackets = opt('--brackets', '3x2,5x1.5').split(',').map((b) => b.split('x').map(Number) as [number, number]);
-
-const OPENCV = `
-import sys, json, numpy as np, cv2
-cfg = json.load(open(sys.argv[1]))
-imgs = [cv2.imread(p, cv2.IMREAD_COLOR) for p in cfg['files']]
-times = np.array(cfg['times'], dtype=np.float32)
-resp = cv2.createCalibrateDebevec().process(imgs, times)
-hdr = cv2.createMergeDebevec().process(imgs, times, resp)
-hdr[..., ::-1].astype('<f4').tofile(cfg['out'])
-`;
 
 /** The middle half of the rows: the least distorted band of an equirectangular panorama. */
 function middleBand(img: LinearImage): LinearImage {
@@ -101,13 +91,7 @@ function main(): void {
           const alignedFrames = alignBracket(frames, 'similarity').frames;
           const moved = alignedFrames.filter((f, k) => f !== frames[k]).length;
           const e1a = moved === 0 ? e1 : radianceError(mergeBracket(alignedFrames, 'radiance').radiance!, truth, frames);
-          const out = join(work, 'cv.f32');
-          writeFileSync(join(work, 'cfg.json'), JSON.stringify({ files: paths, times: evs.map((e) => 2 ** e), out }));
-          writeFileSync(join(work, 'cv.py'), OPENCV);
-          const r = spawnSync('/usr/bin/python3', [join(work, 'cv.py'), join(work, 'cfg.json')], { encoding: 'utf8' });
-          if (r.status !== 0) throw new Error(`OpenCV merge failed: ${r.stderr}`);
-          const buf = readFileSync(out);
-          const cv: LinearImage = { ...truth, data: new Float32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4) };
+          const cv: LinearImage = { ...truth, data: openCvDebevec(paths, evs.map((e) => 2 ** e), work) };
           const e2 = radianceError(cv, truth, frames);
           worstOurs = Math.max(worstOurs, e1.median);
           if (e1.median >= e2.median) losses++;
