@@ -1,7 +1,6 @@
 /** `luxfuse correct`: one badly exposed frame to a well-exposed PNG/JPEG and an HDR estimate (EXR/HDR). */
 import { encodeExr } from '../../src-shared/codecs/exr';
 import { encodeHdr } from '../../src-shared/codecs/hdr-write';
-import { iccProfile } from '../../src-shared/codecs/icc';
 import { encodeJpeg } from '../../src-shared/codecs/jpeg';
 import { encodePng } from '../../src-shared/codecs/png';
 import { CORRECT_METHODS, type CorrectMethod } from '../../src-shared/correct/correct';
@@ -9,7 +8,7 @@ import { toSrgb8 } from '../../src-shared/correct/display8';
 import { frameWarnings } from '../../src-shared/image/linear-image';
 import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
 import { correctImage } from '../services/correct-service';
-import { exifFromReference, exrMetadataFromReference, SOFTWARE } from '../services/export-service';
+import { displayIcc, exifFromReference, exrMetadataFromReference, SOFTWARE } from '../services/export-service';
 import { readFrame } from '../services/frames';
 import { parseNumber, UsageError } from './parse-values';
 
@@ -76,7 +75,7 @@ export async function correctCommand({ files, values }: { files: string[]; value
   if (jpegPath || pngPath) {
     const display = toSrgb8(result.ldr);
     if (jpegPath) {
-      await writeFileAtomic(jpegPath, encodeJpeg(display, { quality, exif: exifFromReference(frame.meta, 'srgb'), icc: iccProfile('srgb') }));
+      await writeFileAtomic(jpegPath, encodeJpeg(display, { quality, exif: exifFromReference(frame.meta, 'srgb'), icc: displayIcc(frame.meta, 'srgb') }));
       outputs.push(jpegPath);
     }
     if (pngPath) {

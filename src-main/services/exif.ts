@@ -42,6 +42,8 @@ const TAGS = [
   'ExifImageWidth', // PixelXDimension
   'ExifImageHeight',
   'Orientation',
+  'ColorSpace',
+  'InteropIndex',
 ] as const;
 
 type Tags = Partial<Record<(typeof TAGS)[number], unknown>>;
@@ -60,7 +62,8 @@ const EXIFR_OPTIONS = {
   jfif: false,
   ihdr: false,
   gps: false,
-  interop: false,
+  // For InteropIndex alone: "R03" beside ColorSpace 65535 is how a camera says Adobe RGB.
+  interop: true,
   ifd1: false,
 };
 
@@ -154,6 +157,9 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
     height: dims?.height,
     orientation: orientationOf(t.Orientation),
     flashFired: flashOf(t.Flash),
+    // ColorSpace 65535 ("uncalibrated") with interoperability index R03 (DCF's option file): a camera set to Adobe RGB.
+    // 65535 alone says little: exiftool writes it into every EXIF it creates.
+    ...(num(t.ColorSpace) === 65535 && text(t.InteropIndex) === 'R03' ? { exifAdobeRgb: true } : {}),
   };
   // Only the fields the file had: keeps JSON and test expectations free of undefined keys.
   for (const key of Object.keys(info) as (keyof ShotInfo)[]) if (info[key] === undefined) delete info[key];

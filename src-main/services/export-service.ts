@@ -59,6 +59,14 @@ function exifTime(iso: string | undefined): Pick<ExifFields, 'dateTimeOriginal' 
   };
 }
 
+/**
+ * The ICC profile of a display image: the output space's, or, for the default sRGB output of frames in another
+ * space (meta.colourProfile: Adobe RGB, Display P3), the frames' own, as enfuse does: a fusion's codes are theirs.
+ */
+export function displayIcc(meta: ImageMeta | undefined, output: OutputSpace): Uint8Array {
+  return output === 'srgb' && meta?.colourProfile ? meta.colourProfile.icc : iccProfile(output);
+}
+
 /** EXIF of a display image: the reference frame's shot, our software, the colour space tag. */
 export function exifFromReference(meta: ImageMeta | undefined, output: OutputSpace): ExifFields {
   const m = meta ?? {};
@@ -70,7 +78,8 @@ export function exifFromReference(meta: ImageMeta | undefined, output: OutputSpa
     ...(m.model ? { model: m.model } : {}),
     ...exifTime(m.dateTimeOriginal),
     software: SOFTWARE,
-    colorSpace: output === 'srgb' ? 'srgb' : 'uncalibrated',
+    // 'uncalibrated' (65535) whenever the ICC profile is not sRGB's, as EXIF asks.
+    colorSpace: output === 'srgb' && !m.colourProfile ? 'srgb' : 'uncalibrated',
   };
 }
 
@@ -113,7 +122,7 @@ export async function exportOutcome(
     const display = renderOutcome(shown, tone, output, targets.jpegPath ? displayBytes(shown.width, shown.height) : undefined);
     if (targets.pngPath) png = encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data) });
     if (targets.jpegPath) {
-      const options = { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: iccProfile(output) };
+      const options = { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: displayIcc(reference, output) };
       jpeg = startJpegEncode(display, options);
     }
   }
@@ -128,7 +137,7 @@ export async function exportOutcome(
       data: dropAlpha(display.data),
       compression: 'deflate' as const,
       exif: exifFromReference(reference, output),
-      icc: iccProfile(output),
+      icc: displayIcc(reference, output),
     };
     tiff = tryCompute('encodeTiff', [input], transferables(input.data)) ?? Promise.resolve(encodeTiff(input));
   }

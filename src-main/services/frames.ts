@@ -2,6 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { fileKind } from '../../src-shared/bracket/file-kind';
 import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
+import { adobeRgbProfile } from '../../src-shared/codecs/icc';
+import { embeddedIcc, iccDescription, iccIsSrgb } from '../../src-shared/codecs/icc-read';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { orientImage, reorient, turnsImage } from '../../src-shared/image/orient';
@@ -61,6 +63,8 @@ export async function readFrame(path: string): Promise<LinearImage> {
     throw error;
   }
   image.meta.sourceName = path;
+  const icc = fileKind(path) === 'raw' ? null : embeddedIcc(bytes);
+  if (icc && !iccIsSrgb(icc)) colourProfileNoted(image, icc, 'their ICC profile');
   let orientation: number | undefined;
   try {
     const shot = await readShotInfo(path);
@@ -76,6 +80,7 @@ export async function readFrame(path: string): Promise<LinearImage> {
       dateTimeOriginal: shot.localTime ?? image.meta.dateTimeOriginal,
     };
     if (shot.exposureTime && shot.exposureTime > 0) image.ev = evFromSettings(shot.exposureTime, shot.iso, shot.fNumber);
+    if (shot.exifAdobeRgb && !icc && fileKind(path) !== 'raw') colourProfileNoted(image, adobeRgbProfile(), 'their EXIF');
     orientation = shot.orientation;
   } catch {
     // Pixels decoded but the metadata did not: the frame is usable, its exposure is unknown.
@@ -84,6 +89,24 @@ export async function readFrame(path: string): Promise<LinearImage> {
   const shown = fileKind(path) === 'raw' ? image : orientImage(image, orientation);
   if (turnsImage(orientation)) shown.meta = { ...shown.meta, orientation };
   return shown;
+}
+
+function addDecodeWarning(image: LinearImage, warning: string): void {
+  image.meta.decodeWarnings = [...(image.meta.decodeWarnings ?? []), warning];
+}
+
+/**
+ * A frame in another colour space than sRGB (its ICC profile says so, or its EXIF says Adobe RGB): the decoders
+ * read its samples as sRGB, so a fusion's codes are still the frame's own, and a JPEG or TIFF made from it
+ * carries its profile (export-service.ts). What does not follow the profile is said.
+ */
+function colourProfileNoted(image: LinearImage, icc: Uint8Array, source: 'their ICC profile' | 'their EXIF'): void {
+  const name = iccDescription(icc) ?? 'an unnamed ICC profile';
+  image.meta.colourProfile = { name, icc };
+  addDecodeWarning(
+    image,
+    `Frames in "${name}" (${source}), not sRGB: JPEG and TIFF exports carry that profile, so they keep the frames' colours; the preview on screen, PNG, Display P3 exports and the EXR read them as sRGB, less saturated than they are.`,
+  );
 }
 
 export interface ReadBracketOptions {

@@ -31,6 +31,8 @@ export interface ShotInfo {
   height?: number;
   /** EXIF Orientation, 1..8 (src-shared/image/orient.ts); width and height are as stored, before it turns them. */
   orientation?: number;
+  /** EXIF says Adobe RGB as cameras do (ColorSpace 65535 "uncalibrated", interoperability index "R03"); they embed no ICC profile. */
+  exifAdobeRgb?: boolean;
 }
 
 /** EXIF ExposureMode value for auto bracketing. */

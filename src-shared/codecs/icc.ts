@@ -109,16 +109,19 @@ function xyzTag(sig: string, xyz: number[]): Tag {
   return { sig, size: 20, body: (w) => { w.sig('XYZ '); w.u32(0); xyz.forEach((v) => w.fixed(v)); } };
 }
 
-function paraTag(sig: string, transfer: 'srgb' | 'linear'): Tag {
-  // Type 3: Y = (aX + b)^g for X >= d, Y = cX below d. Linear is type 0 with g = 1.
-  const params = transfer === 'srgb' ? [2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045] : [1];
+/** Adobe RGB (1998)'s tone curve: a pure power of 563/256 (its specification, 4.3.1.2). */
+const ADOBE_GAMMA = 563 / 256;
+
+function paraTag(sig: string, transfer: 'srgb' | 'linear' | 'adobe'): Tag {
+  // Type 3: Y = (aX + b)^g for X >= d, Y = cX below d. Linear and Adobe RGB's power are type 0: Y = X^g.
+  const params = transfer === 'srgb' ? [2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045] : [transfer === 'adobe' ? ADOBE_GAMMA : 1];
   return {
     sig,
     size: 12 + params.length * 4,
     body: (w) => {
       w.sig('para');
       w.u32(0);
-      w.u16(transfer === 'srgb' ? 3 : 0);
+      w.u16(params.length === 1 ? 0 : 3);
       w.u16(0);
       params.forEach((v) => w.fixed(s15(v)));
     },
@@ -138,11 +141,29 @@ export function iccProfile(space: OutputSpace, opts: IccOptions = {}): Uint8Arra
   if (!p) throw new RangeError(`no ICC profile for output space ${String(space)}`);
   const transfer = opts.transfer ?? 'srgb';
   if (transfer !== 'srgb' && transfer !== 'linear') throw new RangeError(`unknown ICC transfer ${String(transfer)}`);
+  return buildProfile(p, transfer === 'srgb' ? NAMES[space] : `${NAMES[space]} (linear)`, transfer);
+}
+
+/** Adobe RGB (1998) primaries (its specification, 4.3.1.1), D65 white. */
+export const ADOBE_RGB_PRIMARIES: Primaries = { r: [0.64, 0.33], g: [0.21, 0.71], b: [0.15, 0.06], white: SRGB_PRIMARIES.white };
+
+let adobe: Uint8Array | null = null;
+
+/**
+ * An Adobe RGB (1998) profile, built as iccProfile builds ours: for frames whose EXIF says they are Adobe RGB
+ * (a camera set to it writes no profile), so what is made from them says so too.
+ */
+export function adobeRgbProfile(): Uint8Array {
+  adobe ??= buildProfile(ADOBE_RGB_PRIMARIES, 'Adobe RGB (1998)', 'adobe');
+  return adobe;
+}
+
+function buildProfile(p: Primaries, name: string, transfer: 'srgb' | 'linear' | 'adobe'): Uint8Array {
   const m = fixedColorants(iccColorants(p));
   const chad = bradfordToD50(p.white).map(s15);
   const trc = paraTag('rTRC', transfer);
   const tags: Tag[] = [
-    mlucTag('desc', transfer === 'srgb' ? NAMES[space] : `${NAMES[space]} (linear)`),
+    mlucTag('desc', name),
     mlucTag('cprt', 'No copyright, use freely'),
     xyzTag('wtpt', D50.map(s15)),
     { sig: 'chad', size: 44, body: (w) => { w.sig('sf32'); w.u32(0); chad.forEach((v) => w.fixed(v)); } },

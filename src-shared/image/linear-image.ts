@@ -21,11 +21,16 @@ export interface ImageMeta {
   /** The EXIF orientation (2..8) the samples were turned by from the file's stored layout (src-shared/image/orient.ts); absent: as stored. */
   orientation?: number;
   /**
-   * What the decoder chose that the user should hear about, each naming the file (one page of a multi-page TIFF
-   * read): a merge, a one-frame recovery and `luxfuse correct` report them with their own warnings (frameWarnings).
-   * Absent when there is nothing to say.
+   * What the decoder chose that the user should hear about (one page of a multi-page TIFF read, colours read as
+   * sRGB that are not): a merge, a one-frame recovery and `luxfuse correct` report them with their own warnings
+   * (frameWarnings, which says each text once). Absent when there is nothing to say.
    */
   decodeWarnings?: string[];
+  /**
+   * The ICC profile the file carries when it is not sRGB (Adobe RGB, Display P3, ...), and its description. The
+   * samples are still read as sRGB; a JPEG or TIFF made from the frame carries this profile instead of sRGB's.
+   */
+  colourProfile?: { name: string; icc: Uint8Array };
 }
 
 export interface LinearImage {

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bradfordToD50, iccColorants, iccProfile } from '../../../../src-shared/codecs/icc';
+import { ADOBE_RGB_PRIMARIES, adobeRgbProfile, bradfordToD50, iccColorants, iccProfile } from '../../../../src-shared/codecs/icc';
+import { iccDescription, iccIsSrgb } from '../../../../src-shared/codecs/icc-read';
 import { decodeJpeg, encodeJpeg, ICC_CHUNK_BYTES } from '../../../../src-shared/codecs/jpeg';
 import type { Rgba8Image } from '../../../../src-shared/image/linear-image';
 import { linearToSrgb, srgbToLinear } from '../../../../src-shared/image/srgb';
@@ -150,6 +151,31 @@ print(json.dumps({'px': px, 'ours_to_builtin': tf(srgb, builtin, px), 'p3_to_srg
     expect(maxDiff(r.p3_to_srgb, convertWith(conversionMatrix(DISPLAY_P3_PRIMARIES, SRGB_PRIMARIES), srgbToLinear))).toBeLessThanOrEqual(1);
     expect(maxDiff(r.srgb_to_p3, convertWith(conversionMatrix(SRGB_PRIMARIES, DISPLAY_P3_PRIMARIES), srgbToLinear))).toBeLessThanOrEqual(1);
     expect(maxDiff(r.lin_to_srgb, convertWith([1, 0, 0, 0, 1, 0, 0, 0, 1], (v) => v))).toBeLessThanOrEqual(1);
+  });
+
+  it.skipIf(pil.skip)(pil.title('LittleCMS reads our Adobe RGB (1998) profile as its primaries and 563/256 power say'), () => {
+    pil.requireAvailable();
+    const out = run(PYTHON_OPENCV, ['-c', `import sys, json, random
+from PIL import Image, ImageCms
+adobe, srgb = (ImageCms.ImageCmsProfile(p) for p in sys.argv[1:3])
+random.seed(11)
+px = [tuple(random.randrange(256) for _ in range(3)) for _ in range(500)]
+im = Image.new('RGB', (len(px), 1)); im.putdata(px)
+t = ImageCms.buildTransform(adobe, srgb, 'RGB', 'RGB', renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC)
+print(json.dumps({'px': px, 'got': [list(p) for p in ImageCms.applyTransform(im, t).getdata()]}))`, write('ad.icc', adobeRgbProfile()), write('ad-srgb.icc', iccProfile('srgb'))]).stdout;
+    const r = JSON.parse(out) as { px: number[][]; got: number[][] };
+    const m = conversionMatrix(ADOBE_RGB_PRIMARIES, SRGB_PRIMARIES);
+    let worst = 0;
+    r.px.forEach((px, i) => {
+      const l = px.map((v) => (v / 255) ** (563 / 256));
+      [0, 1, 2].forEach((k) => {
+        const want = Math.round(255 * linearToSrgb(Math.min(1, Math.max(0, m[k * 3] * l[0] + m[k * 3 + 1] * l[1] + m[k * 3 + 2] * l[2]))));
+        worst = Math.max(worst, Math.abs(want - r.got[i][k]));
+      });
+    });
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(iccDescription(adobeRgbProfile())).toBe('Adobe RGB (1998)');
+    expect(iccIsSrgb(adobeRgbProfile())).toBe(false);
   });
 
   it.skipIf(pil.skip)(pil.title('LittleCMS clips pure Display P3 primaries to the sRGB primaries'), () => {

@@ -1,0 +1,86 @@
+/** Frames in another colour space than sRGB: luxfuse merge keeps their ICC profile in its JPEG and TIFF, and says what does not. */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../../src-main/cli/main';
+import { adobeRgbProfile, iccProfile } from '../../../../src-shared/codecs/icc';
+import { embeddedIcc } from '../../../../src-shared/codecs/icc-read';
+import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
+import { photograph, renderScene } from '../../../../scripts/make-sample';
+import { externalCommand, run } from '../../helpers/external-tools';
+
+const exiftool = externalCommand('exiftool', 'libimage-exiftool-perl');
+
+const W = 96;
+const H = 64;
+const TIMES = [1 / 250, 1 / 60, 1 / 15];
+let dir: string;
+
+/** A JPEG bracket of the sample scene with this profile (or none) and EXIF ColorSpace. */
+function bracket(prefix: string, icc: Uint8Array | undefined, colorSpace: 'srgb' | 'uncalibrated'): string[] {
+  const scene = renderScene(W, H);
+  return TIMES.map((time, i) => {
+    const path = join(dir, `${prefix}-${i + 1}.jpg`);
+    const exif = { exposureTime: time, fNumber: 8, iso: 100, make: 'Luxfuse', model: 'Test', dateTimeOriginal: `2026:01:01 12:00:0${i}`, colorSpace };
+    writeFileSync(path, encodeJpeg({ width: W, height: H, data: photograph(scene, W, H, time, 7 + i) }, { quality: 95, exif, ...(icc ? { icc } : {}) }));
+    return path;
+  });
+}
+
+async function merge(files: string[], out: string, extra: string[] = []): Promise<{ warnings: string[] }> {
+  let text = '';
+  let err = '';
+  const argv = ['merge', ...files, '--method', 'mertens', '--align', 'off', '--jpeg', `${out}.jpg`, '--tiff', `${out}.tif`, ...extra, '--json'];
+  const code = await runCli(argv, { out: (t) => (text += t), err: (t) => (err += t) });
+  expect(err).toBe('');
+  expect(code).toBe(0);
+  return JSON.parse(text);
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'luxfuse-icc-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('luxfuse merge of frames with a colour profile', () => {
+  it('writes Display P3 frames\' JPEG and TIFF with their profile, and says the PNG, the preview and the EXR read them as sRGB', async () => {
+    const p3 = iccProfile('display-p3');
+    const out = join(dir, 'p3');
+    const report = await merge(bracket('p3', p3, 'uncalibrated'), out);
+    expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(p3);
+    expect(embeddedIcc(readFileSync(`${out}.tif`))).toEqual(p3);
+    // One warning for the three frames, naming the profile.
+    expect(report.warnings).toHaveLength(1);
+    expect(report.warnings[0]).toMatch(/^Frames in "Display P3" \(their ICC profile\), not sRGB: JPEG and TIFF exports carry that profile/);
+  });
+
+  it('leaves sRGB frames as they were: sRGB\'s profile out, nothing to say', async () => {
+    const out = join(dir, 'srgb');
+    const report = await merge(bracket('srgb', iccProfile('srgb'), 'srgb'), out);
+    expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(iccProfile('srgb'));
+    expect(report.warnings).toEqual([]);
+  });
+
+  it.skipIf(exiftool.skip)(exiftool.title('takes a camera\'s Adobe RGB from its EXIF (ColorSpace uncalibrated, interop index R03), and not from "uncalibrated" alone'), async () => {
+    exiftool.requireAvailable();
+    const camera = bracket('adobe', undefined, 'srgb');
+    run('exiftool', ['-q', '-overwrite_original', '-ColorSpace=Uncalibrated', '-InteropIndex=R03', ...camera]);
+    const out = join(dir, 'adobe');
+    const report = await merge(camera, out);
+    expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(adobeRgbProfile());
+    expect(embeddedIcc(readFileSync(`${out}.tif`))).toEqual(adobeRgbProfile());
+    expect(report.warnings).toEqual([expect.stringMatching(/^Frames in "Adobe RGB \(1998\)" \(their EXIF\), not sRGB/)]);
+    // exiftool writes ColorSpace 65535 into every EXIF it creates: that alone is no colour space.
+    const tagged = bracket('tagged', undefined, 'uncalibrated');
+    const plain = join(dir, 'tagged');
+    expect((await merge(tagged, plain)).warnings).toEqual([]);
+    expect(embeddedIcc(readFileSync(`${plain}.jpg`))).toEqual(iccProfile('srgb'));
+  });
+
+  it('writes the asked-for Display P3 profile when --colorspace display-p3 is given', async () => {
+    const out = join(dir, 'asked');
+    await merge(bracket('asked', iccProfile('display-p3'), 'uncalibrated'), out, ['--colorspace', 'display-p3']);
+    expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(iccProfile('display-p3'));
+  });
+});
