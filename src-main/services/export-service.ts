@@ -2,8 +2,11 @@
 import { encodeExr, type ExrEncodeOptions } from '../../src-shared/codecs/exr';
 import type { ExrMetadata } from '../../src-shared/codecs/exr-header-write';
 import { encodeHdr } from '../../src-shared/codecs/hdr-write';
-import { iccProfile } from '../../src-shared/codecs/icc';
+import { iccColorants, iccProfile } from '../../src-shared/codecs/icc';
+import { iccColorantMatrix } from '../../src-shared/codecs/icc-read';
+import type { LinearImage } from '../../src-shared/image/linear-image';
 import type { ImageMeta } from '../../src-shared/image/linear-image';
+import { invert, multiply, SRGB_PRIMARIES, type Mat3 } from '../../src-shared/tonemap/output-space';
 import { downsample } from '../../src-shared/image/resample';
 import type { ExifFields } from '../../src-shared/codecs/exif-write';
 import { encodePng } from '../../src-shared/codecs/png';
@@ -65,6 +68,35 @@ function exifTime(iso: string | undefined): Pick<ExifFields, 'dateTimeOriginal' 
  */
 export function displayIcc(meta: ImageMeta | undefined, output: OutputSpace): Uint8Array {
   return output === 'srgb' && meta?.colourProfile ? meta.colourProfile.icc : iccProfile(output);
+}
+
+/**
+ * Linear RGB in the frames' colour space (meta.colourProfile's colorants) -> linear sRGB (Rec. 709 primaries),
+ * what an EXR or a Radiance HDR without a chromaticities attribute is read as; null where the frames are sRGB
+ * or their profile has no colorants (a LUT profile).
+ */
+export function toRec709(meta: ImageMeta | undefined): Mat3 | null {
+  const from = meta?.colourProfile ? iccColorantMatrix(meta.colourProfile.icc) : null;
+  return from ? multiply(invert(iccColorants(SRGB_PRIMARIES)), from) : null;
+}
+
+/**
+ * The radiance map in Rec. 709 primaries through m (a copy: the outcome is the caller's, and may be exported again).
+ * Colours outside sRGB's gamut come out with a negative channel, which EXR keeps; `floor` 0 clips them (RGBE holds none).
+ */
+function convertedRadiance(img: LinearImage, m: Mat3, floor = -Infinity): LinearImage {
+  const { data, channels } = img;
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i += channels) {
+    const r = data[i];
+    const g = data[i + 1];
+    const b = data[i + 2];
+    out[i] = Math.max(floor, m[0] * r + m[1] * g + m[2] * b);
+    out[i + 1] = Math.max(floor, m[3] * r + m[4] * g + m[5] * b);
+    out[i + 2] = Math.max(floor, m[6] * r + m[7] * g + m[8] * b);
+    for (let k = 3; k < channels; k++) out[i + k] = data[i + k];
+  }
+  return { ...img, data: out };
 }
 
 /** EXIF of a display image: the reference frame's shot, our software, the colour space tag. */
@@ -144,8 +176,11 @@ export async function exportOutcome(
   // Awaited below, after the EXR: marked handled now so a failed EXR does not leave a worker's rejection unhandled.
   tiff?.catch(() => undefined);
   const written: string[] = [];
+  // Frames in a wider space than sRGB (Adobe RGB, Display P3): the scene-referred files are written in Rec. 709
+  // primaries, as readers take an EXR or HDR without chromaticities to be.
+  const toSrgb = (targets.exrPath || targets.hdrPath) && outcome.radiance && outcome.radiance.channels >= 3 ? toRec709(reference) : null;
   if (targets.exrPath) {
-    const exr = encodeExr(outcome.radiance!, {
+    const exr = encodeExr(toSrgb ? convertedRadiance(outcome.radiance!, toSrgb) : outcome.radiance!, {
       pixelType: targets.exrPixelType ?? 'half',
       compression: targets.exrCompression ?? 'zip',
       metadata: exrMetadataFromReference(reference),
@@ -154,7 +189,7 @@ export async function exportOutcome(
     written.push(targets.exrPath);
   }
   if (targets.hdrPath) {
-    await writeFileAtomic(targets.hdrPath, encodeHdr(outcome.radiance!, { comment: `written by ${SOFTWARE}` }));
+    await writeFileAtomic(targets.hdrPath, encodeHdr(toSrgb ? convertedRadiance(outcome.radiance!, toSrgb, 0) : outcome.radiance!, { comment: `written by ${SOFTWARE}` }));
     written.push(targets.hdrPath);
   }
   if (targets.jpegPath && jpeg) {

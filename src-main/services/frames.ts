@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { fileKind } from '../../src-shared/bracket/file-kind';
 import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
 import { adobeRgbProfile } from '../../src-shared/codecs/icc';
-import { embeddedIcc, iccDescription, iccIsSrgb } from '../../src-shared/codecs/icc-read';
+import { embeddedIcc, iccColorantMatrix, iccDescription, iccIsSrgb } from '../../src-shared/codecs/icc-read';
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { orientImage, reorient, turnsImage } from '../../src-shared/image/orient';
@@ -105,7 +105,9 @@ function colourProfileNoted(image: LinearImage, icc: Uint8Array, source: 'their 
   image.meta.colourProfile = { name, icc };
   addDecodeWarning(
     image,
-    `Frames in "${name}" (${source}), not sRGB: JPEG and TIFF exports carry that profile, so they keep the frames' colours; the preview on screen, PNG, Display P3 exports and the EXR read them as sRGB, less saturated than they are.`,
+    iccColorantMatrix(icc)
+      ? `Frames in "${name}" (${source}), not sRGB: JPEG and TIFF exports carry that profile and the EXR is converted to sRGB's primaries, so they keep the frames' colours; the preview on screen, PNG and Display P3 exports read them as sRGB, less saturated than they are.`
+      : `Frames in "${name}" (${source}), not sRGB: JPEG and TIFF exports carry that profile, so they keep the frames' colours; the preview on screen, PNG, Display P3 exports and the EXR read them as sRGB (the profile gives no primaries to convert with), less saturated than they are.`,
   );
 }
 

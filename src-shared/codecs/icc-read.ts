@@ -3,6 +3,7 @@
  * set to Adobe RGB, or a phone's Display P3, hold wider-gamut values that read as sRGB look washed out. The
  * decoders read every frame as sRGB; this says when that is not what the file is.
  */
+import type { Mat3 } from '../tonemap/output-space';
 import { iccProfile } from './icc';
 import { zlibBackend } from './zlib-backend';
 
@@ -152,6 +153,15 @@ function colorants(icc: Uint8Array): number[] | null {
     for (let k = 0; k < 3; k++) out.push(view.getInt32(8 + k * 4) / 65536);
   }
   return out;
+}
+
+/**
+ * The profile's linear RGB -> D50 XYZ matrix (row-major; its columns are rXYZ, gXYZ, bXYZ), or null for a
+ * profile without colorants (a LUT profile).
+ */
+export function iccColorantMatrix(icc: Uint8Array): Mat3 | null {
+  const c = colorants(icc);
+  return c ? [c[0], c[3], c[6], c[1], c[4], c[7], c[2], c[5], c[8]] : null;
 }
 
 let srgbColorants: number[] | null = null;

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
 import { adobeRgbProfile, iccProfile } from '../../../../src-shared/codecs/icc';
 import { embeddedIcc } from '../../../../src-shared/codecs/icc-read';
+import { decodeExr } from '../../../../src-shared/codecs/exr-read';
+import { conversionMatrix, DISPLAY_P3_PRIMARIES, SRGB_PRIMARIES } from '../../../../src-shared/tonemap/output-space';
 import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { photograph, renderScene } from '../../../../scripts/make-sample';
 import { externalCommand, run } from '../../helpers/external-tools';
@@ -44,15 +46,34 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('luxfuse merge of frames with a colour profile', () => {
-  it('writes Display P3 frames\' JPEG and TIFF with their profile, and says the PNG, the preview and the EXR read them as sRGB', async () => {
+  it('writes Display P3 frames\' JPEG and TIFF with their profile and their EXR in Rec. 709 primaries, and says what still reads them as sRGB', async () => {
     const p3 = iccProfile('display-p3');
     const out = join(dir, 'p3');
-    const report = await merge(bracket('p3', p3, 'uncalibrated'), out);
+    const report = await merge(bracket('p3', p3, 'uncalibrated'), out, ['--exr-float', '--exr', `${out}.exr`]);
     expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(p3);
     expect(embeddedIcc(readFileSync(`${out}.tif`))).toEqual(p3);
+    // The EXR is the same merge in Rec. 709 primaries: the sRGB-tagged bracket's EXR through the P3 -> sRGB matrix.
+    const plain = join(dir, 'p3-as-srgb');
+    await merge(bracket('p3-as-srgb', undefined, 'srgb'), plain, ['--exr-float', '--exr', `${plain}.exr`]);
+    const wide = decodeExr(readFileSync(`${out}.exr`));
+    const base = decodeExr(readFileSync(`${plain}.exr`));
+    const m = conversionMatrix(DISPLAY_P3_PRIMARIES, SRGB_PRIMARIES);
+    let worst = 0;
+    let negative = 0;
+    for (let i = 0; i < base.data.length; i += 3) {
+      const scale = Math.max(1e-3, base.data[i], base.data[i + 1], base.data[i + 2]);
+      for (let k = 0; k < 3; k++) {
+        const want = m[k * 3] * base.data[i] + m[k * 3 + 1] * base.data[i + 1] + m[k * 3 + 2] * base.data[i + 2];
+        worst = Math.max(worst, Math.abs(wide.data[i + k] - want) / scale);
+        if (wide.data[i + k] < 0) negative++;
+      }
+    }
+    // Profile colorants are 16.16 fixed point, rounded to sum to white: within 2e-3 of the pixel's largest channel.
+    expect(worst).toBeLessThan(2e-3);
+    expect(negative).toBeGreaterThan(0);
     // One warning for the three frames, naming the profile.
     expect(report.warnings).toHaveLength(1);
-    expect(report.warnings[0]).toMatch(/^Frames in "Display P3" \(their ICC profile\), not sRGB: JPEG and TIFF exports carry that profile/);
+    expect(report.warnings[0]).toMatch(/^Frames in "Display P3" \(their ICC profile\), not sRGB: JPEG and TIFF exports carry that profile and the EXR is converted to sRGB's primaries/);
   });
 
   it('leaves sRGB frames as they were: sRGB\'s profile out, nothing to say', async () => {
