@@ -5,7 +5,7 @@
  * only the controls (operator 'none').
  */
 import type { Rgba8Image } from '../image/linear-image';
-import type { OutputSpace } from '../tonemap/output-space';
+import type { Mat3, OutputSpace } from '../tonemap/output-space';
 import { toneMap, toneMap16, type Rgba16Image } from '../tonemap/tone-map';
 import type { ToneSettings } from '../tonemap/tone-settings';
 import type { MergeOutcome } from './merge-bracket';
@@ -24,22 +24,26 @@ export function settingsFor(kind: 'radiance' | 'display', settings: ToneSettings
   return { ...controls, operator: 'none' };
 }
 
-/** The display image of a merge; `out` (width * height * 4 bytes of the outcome) receives it when given, e.g. shared memory. */
-export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', out?: Uint8ClampedArray): Rgba8Image {
+/**
+ * The display image of a merge; `out` (width * height * 4 bytes of the outcome) receives it when given, e.g. shared
+ * memory. `source`: the colorants of the merge's RGB where its frames are not sRGB (ToneOutputOptions.source), to
+ * convert them into `output`; absent, the merge's RGB is taken as sRGB.
+ */
+export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', out?: Uint8ClampedArray, source: Mat3 | null = null): Rgba8Image {
   if (outcome.method === 'radiance' || outcome.method === 'recover-hdr') {
     if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
-    return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, out });
+    return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, out, source });
   }
   if (!outcome.fused) throw new Error('fusion merge has no fused image');
-  return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output, out });
+  return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output, out, source });
 }
 
 /** renderOutcome at 16 bits per sample (16-bit TIFF export): the same pixels, finer steps. */
-export function renderOutcome16(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb'): Rgba16Image {
+export function renderOutcome16(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', source: Mat3 | null = null): Rgba16Image {
   if (outcome.method === 'radiance' || outcome.method === 'recover-hdr') {
     if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
-    return toneMap16(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output });
+    return toneMap16(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, source });
   }
   if (!outcome.fused) throw new Error('fusion merge has no fused image');
-  return toneMap16(outcome.fused, settingsFor('display', settings), { key: 1, output });
+  return toneMap16(outcome.fused, settingsFor('display', settings), { key: 1, output, source });
 }

@@ -9,7 +9,7 @@
  */
 import type { LinearImage, Rgba8Image } from '../image/linear-image';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
-import { chromaScale, type GamutMode, type OutputSpace } from './output-space';
+import { chromaScale, type GamutMode, type Mat3, type OutputSpace } from './output-space';
 import { ToneCache } from './tone-cache';
 import { layerOptions, planTone, type TonePlan } from './tone-plan';
 import { readGain, readLog } from './tone-tables';
@@ -23,6 +23,11 @@ export interface ToneOutputOptions {
   out?: Uint8ClampedArray;
   /** 'soft' (default) compresses near-boundary chroma smoothly; 'hard' only moves out-of-gamut colours onto the boundary. */
   gamut?: GamutMode;
+  /**
+   * The colorants of the image's linear RGB (RGB -> PCS XYZ, D50) where it is not sRGB: frames in Adobe RGB or
+   * Display P3 (iccColorantMatrix of their profile). The pass converts into the output space; absent: sRGB.
+   */
+  source?: Mat3 | null;
 }
 
 /** Per-image work for the stage, plus what settings (if given) will need, so the first applyTone is fast too. */
@@ -116,13 +121,13 @@ function tonePass(cache: ToneCache, settings: ToneSettings, opts: Omit<ToneOutpu
   const s = resolveToneSettings(settings);
   const { width, height, image, lum, gain } = cache;
   const n = width * height;
-  const plan = planTone(cache, s, opts.output, opts.gamut);
+  const plan = planTone(cache, s, opts.output, opts.gamut, opts.source ?? null);
   gainPass(cache, plan);
 
   const { data, channels: ch } = image;
   const g1 = ch >= 3 ? 1 : 0;
   const g2 = ch >= 3 ? 2 : 0;
-  const { saturation: sat, vibrance: vib, adjust, p3, knee } = plan.colour;
+  const { saturation: sat, vibrance: vib, adjust, convert, knee } = plan.colour;
   const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = plan.colour.matrix;
   const enc = srgbEncodeTable();
   const read = readTable;
@@ -156,7 +161,7 @@ function tonePass(cache: ToneCache, settings: ToneSettings, opts: Omit<ToneOutpu
       g = y + f * (g - y);
       b = y + f * (b - y);
     }
-    if (p3) {
+    if (convert) {
       const pr = m0 * r + m1 * g + m2 * b;
       const pg = m3 * r + m4 * g + m5 * b;
       b = m6 * r + m7 * g + m8 * b;

@@ -7,7 +7,8 @@
  */
 import { displayCurve, isNeutralCurve } from './display-curve';
 import { dragoCurve, filmicCurve, LOG2_MID_GREY, reinhardCurve, softShoulder } from './operators';
-import { SOFT_KNEE, SRGB_TO_DISPLAY_P3, type GamutMode, type Mat3, type OutputSpace } from './output-space';
+import { iccColorants } from '../codecs/icc';
+import { DISPLAY_P3_PRIMARIES, invert, multiply, SOFT_KNEE, SRGB_PRIMARIES, SRGB_TO_DISPLAY_P3, type GamutMode, type Mat3, type OutputSpace } from './output-space';
 import { DETAIL_LAYER_OPTIONS, type DetailLayers, type ToneCache } from './tone-cache';
 import { buildGainTable, buildLogTable } from './tone-tables';
 import type { ResolvedToneSettings } from './tone-settings';
@@ -32,9 +33,9 @@ export interface ToneColour {
   vibrance: number;
   /** Whether saturation or vibrance moves chroma at all. */
   adjust: boolean;
-  /** Output Display P3 (convert with matrix) rather than sRGB. */
-  p3: boolean;
-  /** Linear sRGB -> linear Display P3, row-major. */
+  /** Whether the working RGB is converted (with matrix) into the output's: Display P3 output, or frames in another space. */
+  convert: boolean;
+  /** Linear working RGB -> linear output RGB, row-major (identity where convert is false). */
   matrix: Mat3;
   /** Chroma fraction where gamut compression starts: SOFT_KNEE, or 1 for 'hard'. */
   knee: number;
@@ -85,26 +86,40 @@ function globalCurve(s: ResolvedToneSettings, cache: ToneCache): (l: number) => 
 }
 
 /** The colour stage's constants; throws a RangeError for an unknown output space or gamut mode. */
-export function planColour(s: ResolvedToneSettings, output: OutputSpace, gamut: GamutMode = 'soft'): ToneColour {
+export function planColour(s: ResolvedToneSettings, output: OutputSpace, gamut: GamutMode = 'soft', source: Mat3 | null = null): ToneColour {
   if (output !== 'srgb' && output !== 'display-p3') throw new RangeError(`unknown output space ${String(output)}`);
   if (gamut !== 'soft' && gamut !== 'hard') throw new RangeError(`unknown gamut mode ${String(gamut)}`);
   const saturation = 1 + s.saturation;
+  const matrix = outputMatrix(output, source);
   return {
     saturation,
     vibrance: s.vibrance,
     adjust: saturation !== 1 || s.vibrance !== 0,
-    p3: output === 'display-p3',
-    matrix: SRGB_TO_DISPLAY_P3,
+    convert: matrix !== null,
+    matrix: matrix ?? IDENTITY,
     knee: gamut === 'soft' ? SOFT_KNEE : 1,
   };
+}
+
+const IDENTITY: Mat3 = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+/**
+ * Linear working RGB -> linear output RGB, or null where they are one space. `source` is the working RGB's
+ * colorants as an ICC profile gives them (RGB -> PCS XYZ, D50: iccColorantMatrix of the frames' profile);
+ * null means the frames are sRGB (Rec. 709 primaries). The output's colorants are built the same way, so the
+ * chromatic adaptation to D50 cancels between the two.
+ */
+export function outputMatrix(output: OutputSpace, source: Mat3 | null = null): Mat3 | null {
+  if (!source) return output === 'display-p3' ? SRGB_TO_DISPLAY_P3 : null;
+  return multiply(invert(iccColorants(output === 'display-p3' ? DISPLAY_P3_PRIMARIES : SRGB_PRIMARIES)), source);
 }
 
 /**
  * The plan of one render: fills cache.table for the settings (and computes the cache's layers or
  * adaptation on first need). Everything else per pixel is the formula of the plan's mode.
  */
-export function planTone(cache: ToneCache, s: ResolvedToneSettings, output: OutputSpace, gamut: GamutMode = 'soft'): TonePlan {
-  const colour = planColour(s, output, gamut);
+export function planTone(cache: ToneCache, s: ResolvedToneSettings, output: OutputSpace, gamut: GamutMode = 'soft', source: Mat3 | null = null): TonePlan {
+  const colour = planColour(s, output, gamut, source);
   const ev = s.exposure;
   const curve = displayCurve(s);
   const detailGain = DETAIL_BASE ** s.detail;

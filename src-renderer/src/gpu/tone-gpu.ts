@@ -7,7 +7,7 @@
  * processed in horizontal bands. Tables and constants come from planTone, shared with the CPU.
  */
 import type { Histogram } from '../../../src-shared/tonemap/histogram';
-import type { GamutMode, OutputSpace } from '../../../src-shared/tonemap/output-space';
+import type { GamutMode, Mat3, OutputSpace } from '../../../src-shared/tonemap/output-space';
 import type { ToneCache } from '../../../src-shared/tonemap/tone-cache';
 import { planTone, type TonePlan } from '../../../src-shared/tonemap/tone-plan';
 import { resolveToneSettings, type ToneSettings } from '../../../src-shared/tonemap/tone-settings';
@@ -45,10 +45,10 @@ export interface GpuTone {
    * (sized to the image). Everything is submitted before apply returns, so the target holds the
    * frame at once (drawImage it in the same task); the promise settles with the histogram. Use one
    * target per output space: Chromium keeps tagging a canvas with the colour space it was first
-   * configured with.
+   * configured with. `source`: the image's colorants where it is not sRGB (ToneOutputOptions.source).
    * Rejects with GpuDeviceLostError once the device is lost.
    */
-  apply(settings: ToneSettings, output: OutputSpace, target: GpuCanvas | null, gamut?: GamutMode): Promise<GpuToneResult>;
+  apply(settings: ToneSettings, output: OutputSpace, target: GpuCanvas | null, gamut?: GamutMode, source?: Mat3 | null): Promise<GpuToneResult>;
   /** The last apply's RGBA8 pixels (for tests and export checks; the preview never reads them back). */
   readPixels(): Promise<Uint8ClampedArray>;
   /** The loss once the device is lost, else null. */
@@ -91,7 +91,7 @@ function settingsUniform(plan: TonePlan): Float32Array<ArrayBuffer> {
   u[1] = plan.table ? 1 : 0;
   u[2] = plan.layers ? 1 : 0;
   u[3] = c.adjust ? 1 : 0;
-  u[4] = c.p3 ? 1 : 0;
+  u[4] = c.convert ? 1 : 0;
   f.set([plan.a, plan.b, plan.detailGain, plan.ev, plan.exposureGain, plan.scale, plan.invWhite2, 0, c.saturation, c.vibrance, c.knee, 0], 8);
   const m = c.matrix;
   f.set([m[0], m[1], m[2], 0, m[3], m[4], m[5], 0, m[6], m[7], m[8], 0], 20);
@@ -224,13 +224,13 @@ export async function createGpuTone(device: GPUDevice, cache: ToneCache, opts: G
     }
   };
 
-  function apply(settings: ToneSettings, output: OutputSpace, target: GpuCanvas | null, gamut: GamutMode = 'soft'): Promise<GpuToneResult> {
+  function apply(settings: ToneSettings, output: OutputSpace, target: GpuCanvas | null, gamut: GamutMode = 'soft', source: Mat3 | null = null): Promise<GpuToneResult> {
     if (destroyed) return Promise.reject(new Error('this GPU tone pass was destroyed'));
     if (lostWith) return Promise.reject(lostError());
     let plan: TonePlan;
     let ctx: GPUCanvasContext | null;
     try {
-      plan = planTone(cache, resolveToneSettings(settings), output, gamut);
+      plan = planTone(cache, resolveToneSettings(settings), output, gamut, source);
       ctx = target ? configured(target, output) : null;
     } catch (error) {
       return Promise.reject(error);

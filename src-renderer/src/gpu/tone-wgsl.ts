@@ -42,7 +42,7 @@ struct Settings {
   useTable: u32,    // reinhard-local: the display curve's table applies
   hasLayers: u32,
   adjust: u32,
-  p3: u32,
+  convert: u32,
   _p0: u32,
   _p1: u32,
   _p2: u32,
@@ -184,7 +184,7 @@ fn tone(@builtin(global_invocation_id) id: vec3<u32>) {
     }
     c = y + fac * (c - y);
   }
-  if (s.p3 != 0u) {
+  if (s.convert != 0u) {
     c = vec3<f32>(
       s.m0.x * c.r + s.m0.y * c.g + s.m0.z * c.b,
       s.m1.x * c.r + s.m1.y * c.g + s.m1.z * c.b,

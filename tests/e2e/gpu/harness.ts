@@ -7,7 +7,7 @@ import { probe } from './probe';
 import { histogram as cpuHistogram, type Histogram } from '../../../src-shared/tonemap/histogram';
 import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { autoKey } from '../../../src-shared/tonemap/global';
-import type { GamutMode, OutputSpace } from '../../../src-shared/tonemap/output-space';
+import type { GamutMode, Mat3, OutputSpace } from '../../../src-shared/tonemap/output-space';
 import { applyTone, prepareTone, type ToneCache } from '../../../src-shared/tonemap/tone-map';
 import type { ToneSettings } from '../../../src-shared/tonemap/tone-settings';
 import { getGpuRuntime, GpuDeviceLostError } from '../../../src-renderer/src/gpu/gpu-device';
@@ -19,6 +19,8 @@ export interface ToneCase {
   settings: ToneSettings;
   output: OutputSpace;
   gamut?: GamutMode;
+  /** The image's colorants where it is taken as not sRGB (ToneOutputOptions.source). */
+  source?: number[];
 }
 
 export interface CaseResult {
@@ -112,11 +114,12 @@ async function compare(opts: { width: number; height: number; cases: ToneCase[];
   const results: CaseResult[] = [];
   try {
     for (const c of opts.cases) {
-      const pending = gpu.apply(c.settings, c.output, targets[c.output], c.gamut);
+      const source = (c.source as unknown as Mat3 | undefined) ?? null;
+      const pending = gpu.apply(c.settings, c.output, targets[c.output], c.gamut, source);
       const shown = viaCanvas(targets[c.output], c.output);
       const { histogram } = await pending;
       const gpuPixels = await gpu.readPixels();
-      const cpuPixels = applyTone(cache, c.settings, { output: c.output, gamut: c.gamut }).data;
+      const cpuPixels = applyTone(cache, c.settings, { output: c.output, gamut: c.gamut, source }).data;
       const canvasDiff = compareRgb(opts.width, gpuPixels, shown).maxDiff;
       results.push({ name: c.name, ...compareRgb(opts.width, cpuPixels, gpuPixels), histogramMaxDiff: histogramDiff(cpuHistogram(cpuPixels), histogram), canvasMaxDiff: canvasDiff });
     }

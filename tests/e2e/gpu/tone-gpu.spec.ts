@@ -9,6 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { serveHarness, type HarnessServer } from './harness-server';
 import { openWebGpuHarness } from './open-harness';
 import type { CaseResult, ToneCase } from './harness';
+import { ADOBE_RGB_PRIMARIES, iccColorants } from '../../../src-shared/codecs/icc';
 import { TONE_OPERATORS, type ToneOperatorName, type ToneSettings } from '../../../src-shared/tonemap/tone-settings';
 
 /**
@@ -22,7 +23,9 @@ const HISTOGRAM_SHARE = 0.02;
 const WIDTH = 96;
 const HEIGHT = 64;
 
-const CONTROLS: { name: string; controls: Partial<ToneSettings>; output?: 'display-p3'; gamut?: 'hard' }[] = [
+const ADOBE = [...iccColorants(ADOBE_RGB_PRIMARIES)];
+
+const CONTROLS: { name: string; controls: Partial<ToneSettings>; output?: 'display-p3'; gamut?: 'hard'; source?: number[] }[] = [
   { name: 'neutral', controls: {} },
   { name: 'exposure +1, shadows +0.5', controls: { exposure: 1, shadows: 0.5 } },
   { name: 'saturation -1', controls: { saturation: -1 } },
@@ -30,6 +33,9 @@ const CONTROLS: { name: string; controls: Partial<ToneSettings>; output?: 'displ
   { name: 'P3 output', controls: {}, output: 'display-p3' },
   { name: 'curve + detail', controls: { contrast: 0.4, highlights: -0.5, whitePoint: 0.3, blackPoint: -0.3, detail: 0.5 } },
   { name: 'P3, saturation +1, hard gamut', controls: { saturation: 1, vibrance: 0.5 }, output: 'display-p3', gamut: 'hard' },
+  // Frames in Adobe RGB, as the preview shows them (converted into P3) and as an sRGB render would convert them.
+  { name: 'Adobe RGB frames into P3', controls: { saturation: 0.5 }, output: 'display-p3', source: ADOBE },
+  { name: 'Adobe RGB frames into sRGB, hard gamut', controls: {}, gamut: 'hard', source: ADOBE },
 ];
 
 function casesFor(operator: ToneOperatorName): ToneCase[] {
@@ -38,6 +44,7 @@ function casesFor(operator: ToneOperatorName): ToneCase[] {
     settings: { ...c.controls, operator } as ToneSettings,
     output: c.output ?? 'srgb',
     gamut: c.gamut,
+    source: c.source,
   }));
 }
 

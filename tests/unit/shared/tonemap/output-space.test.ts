@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LinearImage } from '../../../../src-shared/image/linear-image';
-import { chromaScale, DISPLAY_P3_PRIMARIES, rgbToXyz, SRGB_PRIMARIES, SRGB_TO_DISPLAY_P3 } from '../../../../src-shared/tonemap/output-space';
+import { ADOBE_RGB_PRIMARIES, iccColorants, iccProfile } from '../../../../src-shared/codecs/icc';
+import { iccColorantMatrix } from '../../../../src-shared/codecs/icc-read';
+import { chromaScale, conversionMatrix, DISPLAY_P3_PRIMARIES, rgbToXyz, SRGB_PRIMARIES, SRGB_TO_DISPLAY_P3 } from '../../../../src-shared/tonemap/output-space';
+import { outputMatrix } from '../../../../src-shared/tonemap/tone-plan';
 import { toneMap } from '../../../../src-shared/tonemap/tone-map';
 
 function pixels(...rgb: number[][]): LinearImage {
@@ -62,5 +65,35 @@ describe('chromaScale', () => {
       prev = mapped;
     }
     expect(1e6 * chromaScale(1e6, 0.9)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('frames in another colour space than sRGB (the render converts from their colorants)', () => {
+  const close = (a: readonly number[], b: readonly number[], tol: number): void => a.forEach((v, i) => expect(Math.abs(v - b[i])).toBeLessThan(tol));
+
+  it('builds working -> output matrices from ICC colorants: sRGB frames as before, P3 frames into P3 unchanged, Adobe RGB through XYZ', () => {
+    expect(outputMatrix('srgb', null)).toBeNull();
+    expect(outputMatrix('display-p3', null)).toBe(SRGB_TO_DISPLAY_P3);
+    // The D50 adaptation of ICC colorants cancels: sRGB colorants into P3 is the D65 conversion.
+    close(outputMatrix('display-p3', iccColorants(SRGB_PRIMARIES))!, SRGB_TO_DISPLAY_P3, 1e-9);
+    close(outputMatrix('display-p3', iccColorants(DISPLAY_P3_PRIMARIES))!, [1, 0, 0, 0, 1, 0, 0, 0, 1], 1e-9);
+    close(outputMatrix('srgb', iccColorants(ADOBE_RGB_PRIMARIES))!, conversionMatrix(ADOBE_RGB_PRIMARIES, SRGB_PRIMARIES), 1e-9);
+    // An embedded profile's colorants are 16.16 fixed point: P3 read back from our own profile is identity within 1e-4.
+    close(outputMatrix('display-p3', iccColorantMatrix(iccProfile('display-p3')))!, [1, 0, 0, 0, 1, 0, 0, 0, 1], 1e-4);
+  });
+
+  it('renders P3 frames into a P3 output with their own codes, and Adobe RGB green into P3 more saturated than sRGB green', () => {
+    const img = pixels([0.5, 0.1, 0.05], [0.05, 0.4, 0.1], [0.18, 0.18, 0.18]);
+    const settings = { operator: 'none' as const };
+    const asSrgb = toneMap(img, settings, { key: 1, output: 'srgb' }).data;
+    const p3 = toneMap(img, settings, { key: 1, output: 'display-p3', source: iccColorants(DISPLAY_P3_PRIMARIES) }).data;
+    // P3 codes into P3: the same codes an sRGB image gets into sRGB (no conversion), not sRGB -> P3's duller ones.
+    expect(Array.from(p3)).toEqual(Array.from(asSrgb));
+    expect(Array.from(toneMap(img, settings, { key: 1, output: 'display-p3' }).data)).not.toEqual(Array.from(asSrgb));
+    // Adobe RGB (0, 1, 0) lies beyond P3's green: into P3 it comes out greener than sRGB green does.
+    const green = pixels([0, 0.3, 0]);
+    const fromAdobe = toneMap(green, settings, { key: 1, output: 'display-p3', source: iccColorants(ADOBE_RGB_PRIMARIES), gamut: 'hard' }).data;
+    const fromSrgb = toneMap(green, settings, { key: 1, output: 'display-p3', gamut: 'hard' }).data;
+    expect(fromAdobe[1] - fromAdobe[0]).toBeGreaterThan(fromSrgb[1] - fromSrgb[0] + 20);
   });
 });
