@@ -203,6 +203,12 @@ export interface MergeResult {
   ev: number[];
   evSource: ('metadata' | 'pixels' | 'user')[];
   warnings: string[];
+  /**
+   * The frames' colour space where it is not sRGB (an embedded Adobe RGB or Display P3 profile, or a camera's EXIF
+   * Adobe RGB): its name, where it was found, and its colorants (RGB -> PCS XYZ, D50, row-major 3x3) that the
+   * preview converts from. JPEG, PNG and TIFF exports in 'srgb' keep it; 'display-p3' converts from it.
+   */
+  colourSpace?: { name: string; from: 'profile' | 'exif'; colorants: number[] };
   /** Per frame: how it was moved onto the reference frame (in full-resolution pixels, also for a preview). */
   alignment: FrameAlignment[];
   /** The deghosting's mask and uncertainty, when it was asked for. */

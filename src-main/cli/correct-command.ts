@@ -9,6 +9,7 @@ import { frameWarnings } from '../../src-shared/image/linear-image';
 import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
 import { correctImage } from '../services/correct-service';
 import { displayIcc, exifFromReference, exrMetadataFromReference, SOFTWARE } from '../services/export-service';
+import { sceneReferred } from '../services/frame-colour';
 import { readFrame } from '../services/frames';
 import { parseNumber, UsageError } from './parse-values';
 
@@ -60,7 +61,7 @@ export async function correctCommand({ files, values }: { files: string[]; value
 
   const outputs: string[] = [];
   if (exrPath) {
-    const bytes = encodeExr(result.hdr, {
+    const bytes = encodeExr(sceneReferred(result.hdr, frame.meta), {
       pixelType: values['exr-float'] === true ? 'float' : 'half',
       compression: exrCompression as ExrCompression,
       metadata: exrMetadataFromReference(frame.meta),
@@ -69,7 +70,7 @@ export async function correctCommand({ files, values }: { files: string[]; value
     outputs.push(exrPath);
   }
   if (hdrPath) {
-    await writeFileAtomic(hdrPath, encodeHdr(result.hdr, { comment: `written by ${SOFTWARE}` }));
+    await writeFileAtomic(hdrPath, encodeHdr(sceneReferred(result.hdr, frame.meta, 0), { comment: `written by ${SOFTWARE}` }));
     outputs.push(hdrPath);
   }
   if (jpegPath || pngPath) {
@@ -85,7 +86,7 @@ export async function correctCommand({ files, values }: { files: string[]; value
         rgb[p * 3 + 1] = display.data[p * 4 + 1];
         rgb[p * 3 + 2] = display.data[p * 4 + 2];
       }
-      await writeFileAtomic(pngPath, encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: rgb }));
+      await writeFileAtomic(pngPath, encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: rgb, icc: displayIcc(frame.meta, 'srgb') }));
       outputs.push(pngPath);
     }
   }

@@ -39,6 +39,11 @@ export interface MergeReport {
   referenceFrame: number | null;
   outputs: string[];
   warnings: string[];
+  /**
+   * The frames' colour space where it is not sRGB (the reference frame's embedded profile, or its EXIF Adobe RGB):
+   * what the display outputs carry or are converted from. null for sRGB frames.
+   */
+  colourSpace: { name: string; from: 'profile' | 'exif'; /** The display outputs: in the frames' space with their profile, or converted into Display P3 (--colorspace). */ display: 'kept' | 'display-p3' } | null;
   /** Per frame: median relative difference between its exposure-normalised well-exposed pixels and the merge. */
   consistency: number[] | null;
   /** Per frame: how it was moved onto the reference frame's grid (mode 'off': not at all). */
@@ -90,7 +95,6 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     throw new UsageError(`--exposure-times: ${exposureTimes.length} times for ${files.length} files`);
   }
   const { tone, output } = parseToneFlags(values);
-  if (pngPath && output !== 'srgb') throw new UsageError('--png: PNG output is sRGB only; use --jpeg for Display P3 (it carries the ICC profile)');
   const quality = Math.round(parseNumber('quality', values.quality as string | undefined, 1, 100, 92));
 
   // Every output must be writable before any work starts, and never one of the inputs.
@@ -177,6 +181,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     outputs,
     // What the decoders chose (one page of a multi-page TIFF), then what the exposure plan found.
     warnings: [...frameWarnings(frames), ...(plan?.warnings ?? [])],
+    colourSpace: referenceMeta.colourProfile ? { name: referenceMeta.colourProfile.name, from: referenceMeta.colourProfile.from, display: output === 'srgb' ? 'kept' : output } : null,
     consistency: plan && outcome.radiance ? radianceConsistency(frames, plan.ev, outcome.radiance) : null,
     alignment: { mode: aligned.mode, reference: aligned.reference, frames: aligned.alignment },
     deghost: outcome.ghost
@@ -244,6 +249,11 @@ export function describeMerge(report: MergeReport): string {
   }
   if (report.deghost.mode === 'auto') {
     lines.push(`deghosted from ${basename(report.frames[report.deghost.reference].file)} (${report.deghost.detector === 'judge' ? 'judge network' : 'classical detector'}): ${(report.deghost.maskArea * 100).toFixed(1)}% of the image`);
+  }
+  if (report.colourSpace) {
+    const { name, from, display } = report.colourSpace;
+    const shown = display === 'kept' ? 'the JPEG, PNG and TIFF keep it' : 'the JPEG, PNG and TIFF are converted into Display P3';
+    lines.push(`colour space: "${name}" (the frames' ${from === 'exif' ? 'EXIF' : 'ICC profile'}), not sRGB: ${shown}, the EXR and HDR are in sRGB's primaries`);
   }
   for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   for (const output of report.outputs) lines.push(`wrote ${output}`);

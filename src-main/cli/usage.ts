@@ -53,7 +53,9 @@ merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bi
         --contrast N, --highlights N, --shadows N, --whites N, --blacks N,
         --saturation N, --vibrance N, --detail N
                                  tone controls, each -1..1, 0 = neutral (default)
-        --colorspace NAME        srgb (default) | display-p3: colour space of the JPEG/PNG
+        --colorspace NAME        srgb (default) | display-p3: colour space of the JPEG/PNG/TIFF
+                                 (frames in Adobe RGB or P3: srgb keeps their space and profile,
+                                 display-p3 converts them into P3)
         --quality N              JPEG quality 1-100 (default 92)
         --json                   print a JSON report (exposures used, consistency, timings)
 
@@ -76,7 +78,7 @@ correct Corrects one under- or over-exposed frame (single-image HDR, DRHT): a we
         --method NAME            learned (default: the two DRHT networks, resources/models/
                                  correct-hdr.onnx and correct-ldr.onnx) | classical (exposure
                                  from the pixels, highlights from a log-normal scene model)
-        --png FILE, --jpeg FILE  the corrected frame, 8-bit sRGB (JPEG with EXIF and ICC)
+        --png FILE, --jpeg FILE  the corrected frame, 8-bit, with the frame's ICC profile (sRGB's if none)
         --exr FILE, --hdr FILE   the HDR estimate (--exr-float, --exr-compression as for merge)
         --quality N, --json      as for merge
 

@@ -2,11 +2,9 @@
 import { encodeExr, type ExrEncodeOptions } from '../../src-shared/codecs/exr';
 import type { ExrMetadata } from '../../src-shared/codecs/exr-header-write';
 import { encodeHdr } from '../../src-shared/codecs/hdr-write';
-import { iccColorants, iccProfile } from '../../src-shared/codecs/icc';
-import { iccColorantMatrix } from '../../src-shared/codecs/icc-read';
-import type { LinearImage } from '../../src-shared/image/linear-image';
+import { iccProfile } from '../../src-shared/codecs/icc';
 import type { ImageMeta } from '../../src-shared/image/linear-image';
-import { invert, multiply, SRGB_PRIMARIES, type Mat3 } from '../../src-shared/tonemap/output-space';
+import type { Mat3 } from '../../src-shared/tonemap/output-space';
 import { downsample } from '../../src-shared/image/resample';
 import type { ExifFields } from '../../src-shared/codecs/exif-write';
 import { encodePng } from '../../src-shared/codecs/png';
@@ -17,6 +15,7 @@ import type { ToneSettings } from '../../src-shared/tonemap/tone-settings';
 import { transferables, tryCompute } from '../compute/compute-pool';
 import { displayBytes, startJpegEncode, type JpegEncode } from '../compute/parallel-jpeg';
 import { writeFileAtomic } from './atomic-write';
+import { frameColorants, sceneReferred } from './frame-colour';
 
 /** Named in the files we write (EXIF Software, EXR software). */
 export const SOFTWARE = 'Luxfuse 0.1.0';
@@ -71,32 +70,11 @@ export function displayIcc(meta: ImageMeta | undefined, output: OutputSpace): Ui
 }
 
 /**
- * Linear RGB in the frames' colour space (meta.colourProfile's colorants) -> linear sRGB (Rec. 709 primaries),
- * what an EXR or a Radiance HDR without a chromaticities attribute is read as; null where the frames are sRGB
- * or their profile has no colorants (a LUT profile).
+ * What the display image's render converts from: for a Display P3 output, the frames' colorants (Adobe RGB frames
+ * converted into P3); for the default sRGB output, nothing, since such frames keep their codes and their profile.
  */
-export function toRec709(meta: ImageMeta | undefined): Mat3 | null {
-  const from = meta?.colourProfile ? iccColorantMatrix(meta.colourProfile.icc) : null;
-  return from ? multiply(invert(iccColorants(SRGB_PRIMARIES)), from) : null;
-}
-
-/**
- * The radiance map in Rec. 709 primaries through m (a copy: the outcome is the caller's, and may be exported again).
- * Colours outside sRGB's gamut come out with a negative channel, which EXR keeps; `floor` 0 clips them (RGBE holds none).
- */
-function convertedRadiance(img: LinearImage, m: Mat3, floor = -Infinity): LinearImage {
-  const { data, channels } = img;
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i += channels) {
-    const r = data[i];
-    const g = data[i + 1];
-    const b = data[i + 2];
-    out[i] = Math.max(floor, m[0] * r + m[1] * g + m[2] * b);
-    out[i + 1] = Math.max(floor, m[3] * r + m[4] * g + m[5] * b);
-    out[i + 2] = Math.max(floor, m[6] * r + m[7] * g + m[8] * b);
-    for (let k = 3; k < channels; k++) out[i + k] = data[i + k];
-  }
-  return { ...img, data: out };
+export function displaySource(meta: ImageMeta | undefined, output: OutputSpace): Mat3 | null {
+  return output === 'srgb' ? null : frameColorants(meta);
 }
 
 /** EXIF of a display image: the reference frame's shot, our software, the colour space tag. */
@@ -147,12 +125,13 @@ export async function exportOutcome(
   // The display images are rendered first and encoded on the compute workers where there are some, while
   // this thread writes the EXR; it then helps with what is left of the JPEG. Returned in the order EXR, HDR, JPEG, PNG, TIFF.
   const shown = targets.jpegPath || targets.pngPath || targets.tiffPath ? displayOutcome(outcome, targets.maxSide) : outcome;
+  const source = displaySource(reference, output);
   let jpeg: JpegEncode | null = null;
   let png: Uint8Array | null = null;
   if (targets.jpegPath || targets.pngPath) {
     // In shared memory when there are compute workers: they encode the JPEG's strips from it in place.
-    const display = renderOutcome(shown, tone, output, targets.jpegPath ? displayBytes(shown.width, shown.height) : undefined);
-    if (targets.pngPath) png = encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data) });
+    const display = renderOutcome(shown, tone, output, targets.jpegPath ? displayBytes(shown.width, shown.height) : undefined, source);
+    if (targets.pngPath) png = encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data), icc: displayIcc(reference, output) });
     if (targets.jpegPath) {
       const options = { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: displayIcc(reference, output) };
       jpeg = startJpegEncode(display, options);
@@ -160,7 +139,7 @@ export async function exportOutcome(
   }
   let tiff: Promise<Uint8Array> | null = null;
   if (targets.tiffPath) {
-    const display = renderOutcome16(shown, tone, output);
+    const display = renderOutcome16(shown, tone, output, source);
     const input = {
       width: display.width,
       height: display.height,
@@ -177,10 +156,9 @@ export async function exportOutcome(
   tiff?.catch(() => undefined);
   const written: string[] = [];
   // Frames in a wider space than sRGB (Adobe RGB, Display P3): the scene-referred files are written in Rec. 709
-  // primaries, as readers take an EXR or HDR without chromaticities to be.
-  const toSrgb = (targets.exrPath || targets.hdrPath) && outcome.radiance && outcome.radiance.channels >= 3 ? toRec709(reference) : null;
+  // primaries, as readers take an EXR or HDR without chromaticities to be. Negative channels stay in EXR; RGBE holds none.
   if (targets.exrPath) {
-    const exr = encodeExr(toSrgb ? convertedRadiance(outcome.radiance!, toSrgb) : outcome.radiance!, {
+    const exr = encodeExr(sceneReferred(outcome.radiance!, reference), {
       pixelType: targets.exrPixelType ?? 'half',
       compression: targets.exrCompression ?? 'zip',
       metadata: exrMetadataFromReference(reference),
@@ -189,7 +167,7 @@ export async function exportOutcome(
     written.push(targets.exrPath);
   }
   if (targets.hdrPath) {
-    await writeFileAtomic(targets.hdrPath, encodeHdr(toSrgb ? convertedRadiance(outcome.radiance!, toSrgb, 0) : outcome.radiance!, { comment: `written by ${SOFTWARE}` }));
+    await writeFileAtomic(targets.hdrPath, encodeHdr(sceneReferred(outcome.radiance!, reference, 0), { comment: `written by ${SOFTWARE}` }));
     written.push(targets.hdrPath);
   }
   if (targets.jpegPath && jpeg) {

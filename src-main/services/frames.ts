@@ -64,7 +64,7 @@ export async function readFrame(path: string): Promise<LinearImage> {
   }
   image.meta.sourceName = path;
   const icc = fileKind(path) === 'raw' ? null : embeddedIcc(bytes);
-  if (icc && !iccIsSrgb(icc)) colourProfileNoted(image, icc, 'their ICC profile');
+  if (icc && !iccIsSrgb(icc)) colourProfileNoted(image, icc, 'profile');
   let orientation: number | undefined;
   try {
     const shot = await readShotInfo(path);
@@ -80,7 +80,7 @@ export async function readFrame(path: string): Promise<LinearImage> {
       dateTimeOriginal: shot.localTime ?? image.meta.dateTimeOriginal,
     };
     if (shot.exposureTime && shot.exposureTime > 0) image.ev = evFromSettings(shot.exposureTime, shot.iso, shot.fNumber);
-    if (shot.exifAdobeRgb && !icc && fileKind(path) !== 'raw') colourProfileNoted(image, adobeRgbProfile(), 'their EXIF');
+    if (shot.exifAdobeRgb && !icc && fileKind(path) !== 'raw') colourProfileNoted(image, adobeRgbProfile(), 'exif');
     orientation = shot.orientation;
   } catch {
     // Pixels decoded but the metadata did not: the frame is usable, its exposure is unknown.
@@ -97,17 +97,17 @@ function addDecodeWarning(image: LinearImage, warning: string): void {
 
 /**
  * A frame in another colour space than sRGB (its ICC profile says so, or its EXIF says Adobe RGB): the decoders
- * read its samples as sRGB, so a fusion's codes are still the frame's own, and a JPEG or TIFF made from it
- * carries its profile (export-service.ts). What does not follow the profile is said.
+ * read its samples as they are, so a fusion's codes are still the frame's own; what is made from it converts from
+ * the profile's colorants (frame-colour.ts, export-service.ts, the preview). A profile without colorants (a LUT
+ * profile) cannot be converted from: that is said.
  */
-function colourProfileNoted(image: LinearImage, icc: Uint8Array, source: 'their ICC profile' | 'their EXIF'): void {
+function colourProfileNoted(image: LinearImage, icc: Uint8Array, from: 'profile' | 'exif'): void {
   const name = iccDescription(icc) ?? 'an unnamed ICC profile';
-  image.meta.colourProfile = { name, icc };
+  image.meta.colourProfile = { name, icc, from };
+  if (iccColorantMatrix(icc)) return;
   addDecodeWarning(
     image,
-    iccColorantMatrix(icc)
-      ? `Frames in "${name}" (${source}), not sRGB: JPEG and TIFF exports carry that profile and the EXR is converted to sRGB's primaries, so they keep the frames' colours; the preview on screen, PNG and Display P3 exports read them as sRGB, less saturated than they are.`
-      : `Frames in "${name}" (${source}), not sRGB: JPEG and TIFF exports carry that profile, so they keep the frames' colours; the preview on screen, PNG, Display P3 exports and the EXR read them as sRGB (the profile gives no primaries to convert with), less saturated than they are.`,
+    `Frames in "${name}" (their ICC profile), not sRGB: JPEG, PNG and TIFF exports carry that profile, so they keep the frames' colours; the preview on screen, Display P3 exports and the EXR read them as sRGB (the profile gives no primaries to convert with), less saturated than they are.`,
   );
 }
 

@@ -14,6 +14,7 @@ import { orientImage } from '../../src-shared/image/orient';
 import { toneMapGlobal } from '../../src-shared/tonemap/global';
 import { exifrThumbnail } from './exifr-file';
 import { groupFiles } from './group-service';
+import { sceneReferred } from './frame-colour';
 import { readFrame } from './frames';
 import { extractRawThumbnail } from './raw-decode';
 
@@ -152,7 +153,8 @@ export async function scanLibrary(paths: string[], options: ScanLibraryOptions =
 export async function thumbnailFor(path: string, orientation?: number): Promise<Thumbnail> {
   const embedded = await embeddedPreview(path, orientation).catch(() => null);
   const image = embedded ?? (await readFrame(path));
-  const small = downsample(image, THUMBNAIL_SIDE);
+  // A decoded frame in Adobe RGB or P3 is converted to sRGB (an embedded preview is taken as sRGB).
+  const small = sceneReferred(downsample(image, THUMBNAIL_SIDE), image.meta, 0);
   const toned = toneMapGlobal(small, { exposure: 0, contrast: 0, mode: 'display' });
   return { width: toned.width, height: toned.height, data: toned.data };
 }

@@ -31,6 +31,7 @@ import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { autoKey, toneMapGlobal } from '../../src-shared/tonemap/global';
 import { checkOutputPath } from './atomic-write';
 import { exportOutcome } from './export-service';
+import { frameColorants, sceneReferred } from './frame-colour';
 import { correctImage, synthesiseMissingFrame } from './correct-service';
 import { readBracket, readFrame } from './frames';
 import { GhostDetections, type GhostDetector } from './ghost-detections';
@@ -676,6 +677,8 @@ export class ProjectService {
     const detection = merge.deghost?.detection;
     const ghost = detection && merge.ghostSource ? ghostOverlay(detection, preview.width, preview.height, merge.ghostSource.millis, merge.ghostSource.detector) : undefined;
     const size = merge.stage === 'full' ? merge.outcome : project.frames[0];
+    const reference = merge.merged[merge.outcome.plan?.referenceIndex ?? Math.floor(merge.merged.length / 2)]?.meta;
+    const colorants = frameColorants(reference);
     return {
       projectId: request.projectId,
       ...merge.facts,
@@ -684,6 +687,7 @@ export class ProjectService {
       width: size.width,
       height: size.height,
       preview: { width: preview.width, height: preview.height, data: preview.data },
+      ...(colorants ? { colourSpace: { name: reference!.colourProfile!.name, from: reference!.colourProfile!.from, colorants: [...colorants] } } : {}),
       ...(ghost ? { ghost } : {}),
       millis: Math.round(performance.now() - started),
     };
@@ -898,9 +902,9 @@ function weightMapOf(map: LinearImage, index: number): WeightMap {
   return { available: true, index, width: map.width, height: map.height, data, share: data.length > 0 ? sum / data.length : 0 };
 }
 
-/** The frame downsampled (as the merge's preview is) and sRGB-encoded as shot: no tone mapping. */
+/** The frame downsampled (as the merge's preview is) and sRGB-encoded as shot: no tone mapping; a frame in Adobe RGB or P3 converted to sRGB. */
 function asShot(frame: LinearImage, maxSide: number): Thumbnail {
-  const thumb = toneMapGlobal(downsample(frame, maxSide), { exposure: 0, contrast: 0, mode: 'display' });
+  const thumb = toneMapGlobal(sceneReferred(downsample(frame, maxSide), frame.meta, 0), { exposure: 0, contrast: 0, mode: 'display' });
   return { width: thumb.width, height: thumb.height, data: thumb.data };
 }
 

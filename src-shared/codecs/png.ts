@@ -1,10 +1,12 @@
 /** PNG codec via fast-png: decode any PNG to linear grey or RGB (alpha dropped), encode 8/16-bit grey/RGB/RGBA. */
 import { convertIndexedToRgb, decode, encode, type DecodedPng } from 'fast-png';
+import { zlibSync } from 'fflate';
 import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { srgb16ToLinearLut, srgb8ToLinearLut, srgbToLinear } from '../image/srgb';
 import { decodeCommonPng } from './png-read';
 import { frameSamples } from '../image/samples';
+import { zlibBackend } from './zlib-backend';
 
 /** Unpacks 1/2/4-bit grey rows (each padded to a whole byte) to one linear value per pixel. */
 function unpackLowDepthGrey(png: DecodedPng): Float32Array {
@@ -110,9 +112,11 @@ export interface PngEncodeOptions {
   bits: 8 | 16;
   /** Interleaved samples: 8-bit as Uint8Array/Uint8ClampedArray, 16-bit as Uint16Array. */
   data: Uint8Array | Uint16Array | Uint8ClampedArray;
+  /** An ICC profile for the samples, written as an iCCP chunk; without one a reader takes them as sRGB. */
+  icc?: Uint8Array;
 }
 
-/** Encodes 8/16-bit grey, RGB or RGBA samples (taken as sRGB-encoded) as a PNG. */
+/** Encodes 8/16-bit grey, RGB or RGBA samples (sRGB-encoded, or in the space of `icc`) as a PNG. */
 export function encodePng(opts: PngEncodeOptions): Uint8Array {
   const { width, height, channels, bits, data } = opts;
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
@@ -125,6 +129,28 @@ export function encodePng(opts: PngEncodeOptions): Uint8Array {
     throw new RangeError(`data holds ${data.length} samples, expected ${width * height * channels}`);
   }
   const png = encode({ width, height, channels, depth: bits, data });
+  if (opts.icc) return withIccChunk(png, opts.icc);
   // fast-png returns a view into its larger working buffer; hand back bytes that own their memory.
   return png.byteOffset === 0 && png.byteLength === png.buffer.byteLength ? png : png.slice();
+}
+
+/** The PNG with an iCCP chunk (name "ICC Profile", method 0, the zlib-compressed profile) after its IHDR, where the standard puts it. */
+function withIccChunk(png: Uint8Array, icc: Uint8Array): Uint8Array {
+  const name = new TextEncoder().encode('ICC Profile');
+  const packed = zlibSync(icc, { level: 9 });
+  const length = name.length + 2 + packed.length;
+  const chunk = new Uint8Array(12 + length);
+  const view = new DataView(chunk.buffer);
+  view.setUint32(0, length);
+  chunk.set([0x69, 0x43, 0x43, 0x50], 4); // 'iCCP'
+  chunk.set(name, 8);
+  // The name's terminating zero and compression method 0 are the array's own zeros.
+  chunk.set(packed, 8 + name.length + 2);
+  view.setUint32(8 + length, zlibBackend().crc32(chunk.subarray(4, 8 + length)));
+  const afterIhdr = 8 + 12 + 13; // signature, then IHDR (always first, always 13 bytes of data)
+  const out = new Uint8Array(png.length + chunk.length);
+  out.set(png.subarray(0, afterIhdr));
+  out.set(chunk, afterIhdr);
+  out.set(png.subarray(afterIhdr), afterIhdr + chunk.length);
+  return out;
 }

@@ -27,10 +27,11 @@ export interface ImageMeta {
    */
   decodeWarnings?: string[];
   /**
-   * The ICC profile the file carries when it is not sRGB (Adobe RGB, Display P3, ...), and its description. The
-   * samples are still read as sRGB; a JPEG or TIFF made from the frame carries this profile instead of sRGB's.
+   * The ICC profile of the frame when it is not sRGB (Adobe RGB, Display P3, ...), and its description. The samples
+   * are read as they are (in that space); a JPEG, PNG or TIFF made from the frame carries this profile instead of
+   * sRGB's, and what converts (EXR, Display P3 output, the preview) converts from its colorants.
    */
-  colourProfile?: { name: string; icc: Uint8Array };
+  colourProfile?: { name: string; icc: Uint8Array; /** Where it was found: the file's embedded profile, or its EXIF (a camera's Adobe RGB). */ from: 'profile' | 'exif' };
 }
 
 export interface LinearImage {
@@ -70,7 +71,13 @@ export function createLinearImage(
 
 /** The decoders' warnings of a bracket's frames, each once (a synthetic frame carries its source frame's meta). */
 export function frameWarnings(frames: readonly LinearImage[]): string[] {
-  return [...new Set(frames.flatMap((f) => f.meta.decodeWarnings ?? []))];
+  const warnings = new Set(frames.flatMap((f) => f.meta.decodeWarnings ?? []));
+  // Frames of one bracket in different colour spaces: a merge takes every frame's samples as they are.
+  const spaces = new Set(frames.map((f) => f.meta.colourProfile?.name ?? 'sRGB'));
+  if (spaces.size > 1) {
+    warnings.add(`The frames are in different colour spaces (${[...spaces].join(', ')}): the merge mixes their samples as they are and takes the result to be in the reference frame's space, so colours shift where frames of another space weigh in. Convert them to one space before merging.`);
+  }
+  return [...warnings];
 }
 
 /** ev from exposure settings: log2(t * iso/100 / N^2); missing ISO counts as 100 and missing N as 1. */

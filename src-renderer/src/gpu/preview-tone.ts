@@ -6,7 +6,7 @@
  * it): the GPU path renders into an OffscreenCanvas's WebGPU context and draws that across.
  */
 import { histogram as cpuHistogram, type Histogram } from '../../../src-shared/tonemap/histogram';
-import type { OutputSpace } from '../../../src-shared/tonemap/output-space';
+import type { Mat3, OutputSpace } from '../../../src-shared/tonemap/output-space';
 import { applyTone, type ToneCache } from '../../../src-shared/tonemap/tone-map';
 import type { ToneSettings } from '../../../src-shared/tonemap/tone-settings';
 import { getGpuRuntime, gpuFailureReason, type GpuRequest, type GpuRuntime } from './gpu-device';
@@ -27,6 +27,12 @@ export interface PreviewToneOptions {
   /** How to ask for the device; false keeps the preview on the CPU. */
   gpu?: GpuRequest | false;
   tone?: GpuToneOptions;
+  /**
+   * The image's colorants where its frames are not sRGB (Adobe RGB, Display P3: iccColorantMatrix of their
+   * profile). Such an image is always shown through a Display P3 canvas, converted from its own space, so its
+   * colours are the frames' whatever the export's space (an sRGB export of them keeps their profile).
+   */
+  source?: Mat3 | null;
 }
 
 /** localStorage 'luxfuse:gpu': 'off' keeps the preview on the CPU, 'software' accepts SwiftShader-like adapters. */
@@ -99,14 +105,16 @@ export class PreviewTone {
   }
 
   /** Renders the settings into canvas and returns the histogram, on the GPU unless it is unavailable or lost. */
-  async render(settings: ToneSettings, output: OutputSpace, canvas: HTMLCanvasElement): Promise<PreviewFrame> {
+  async render(settings: ToneSettings, asked: OutputSpace, canvas: HTMLCanvasElement): Promise<PreviewFrame> {
     const started = performance.now();
+    const source = this.opts.source ?? null;
+    const output: OutputSpace = source ? 'display-p3' : asked;
     const gpu = await this.gpuTone();
     if (gpu && !this.destroyed) {
       try {
         let target = this.targets.get(output);
         if (!target) this.targets.set(output, (target = new OffscreenCanvas(this.cache.width, this.cache.height)));
-        const pending = gpu.apply(settings, output, target);
+        const pending = gpu.apply(settings, output, target, 'soft', source);
         // In the same task as the submit, while the WebGPU canvas still holds the frame.
         draw(canvas, output, target);
         const { histogram } = await pending;
@@ -121,7 +129,7 @@ export class PreviewTone {
     const { width, height } = this.cache;
     const n = width * height * 4;
     if (!this.pixels || this.pixels.length !== n) this.pixels = new Uint8ClampedArray(n);
-    const out = applyTone(this.cache, settings, { output, out: this.pixels });
+    const out = applyTone(this.cache, settings, { output, out: this.pixels, source });
     const colorSpace = output === 'display-p3' ? 'display-p3' : 'srgb';
     draw(canvas, output, new ImageData(out.data as Uint8ClampedArray<ArrayBuffer>, width, height, { colorSpace }));
     return { path: 'cpu', fallback: this.fallback, histogram: cpuHistogram(out.data), millis: performance.now() - started };

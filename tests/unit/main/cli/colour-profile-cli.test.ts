@@ -4,11 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
+import { describeMerge, type MergeReport } from '../../../../src-main/cli/merge-command';
 import { adobeRgbProfile, iccProfile } from '../../../../src-shared/codecs/icc';
 import { embeddedIcc } from '../../../../src-shared/codecs/icc-read';
 import { decodeExr } from '../../../../src-shared/codecs/exr-read';
 import { conversionMatrix, DISPLAY_P3_PRIMARIES, SRGB_PRIMARIES } from '../../../../src-shared/tonemap/output-space';
 import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
+import { decodePng } from '../../../../src-shared/codecs/png';
+import { linearToSrgb } from '../../../../src-shared/image/srgb';
 import { photograph, renderScene } from '../../../../scripts/make-sample';
 import { externalCommand, run } from '../../helpers/external-tools';
 
@@ -30,7 +33,7 @@ function bracket(prefix: string, icc: Uint8Array | undefined, colorSpace: 'srgb'
   });
 }
 
-async function merge(files: string[], out: string, extra: string[] = []): Promise<{ warnings: string[] }> {
+async function merge(files: string[], out: string, extra: string[] = []): Promise<{ warnings: string[]; colourSpace: unknown }> {
   let text = '';
   let err = '';
   const argv = ['merge', ...files, '--method', 'mertens', '--align', 'off', '--jpeg', `${out}.jpg`, '--tiff', `${out}.tif`, ...extra, '--json'];
@@ -46,7 +49,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('luxfuse merge of frames with a colour profile', () => {
-  it('writes Display P3 frames\' JPEG and TIFF with their profile and their EXR in Rec. 709 primaries, and says what still reads them as sRGB', async () => {
+  it('writes Display P3 frames\' JPEG and TIFF with their profile and their EXR in Rec. 709 primaries, and names their space', async () => {
     const p3 = iccProfile('display-p3');
     const out = join(dir, 'p3');
     const report = await merge(bracket('p3', p3, 'uncalibrated'), out, ['--exr-float', '--exr', `${out}.exr`]);
@@ -71,9 +74,10 @@ describe('luxfuse merge of frames with a colour profile', () => {
     // Profile colorants are 16.16 fixed point, rounded to sum to white: within 2e-3 of the pixel's largest channel.
     expect(worst).toBeLessThan(2e-3);
     expect(negative).toBeGreaterThan(0);
-    // One warning for the three frames, naming the profile.
-    expect(report.warnings).toHaveLength(1);
-    expect(report.warnings[0]).toMatch(/^Frames in "Display P3" \(their ICC profile\), not sRGB: JPEG and TIFF exports carry that profile and the EXR is converted to sRGB's primaries/);
+    // Named in the report; nothing to warn about, since every output keeps or converts the frames' colours.
+    expect(report.colourSpace).toEqual({ name: 'Display P3', from: 'profile', display: 'kept' });
+    expect(report.warnings).toEqual([]);
+    expect(describeMerge(report as unknown as MergeReport)).toContain('colour space: "Display P3" (the frames\' ICC profile), not sRGB: the JPEG, PNG and TIFF keep it, the EXR and HDR are in sRGB\'s primaries');
   });
 
   it('leaves sRGB frames as they were: sRGB\'s profile out, nothing to say', async () => {
@@ -81,6 +85,17 @@ describe('luxfuse merge of frames with a colour profile', () => {
     const report = await merge(bracket('srgb', iccProfile('srgb'), 'srgb'), out);
     expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(iccProfile('srgb'));
     expect(report.warnings).toEqual([]);
+    expect(report.colourSpace).toBeNull();
+  });
+
+  it('warns when the frames of one bracket are in different colour spaces', async () => {
+    const [a, b, c] = bracket('mixed', iccProfile('display-p3'), 'uncalibrated');
+    const [, plainB] = bracket('mixed-plain', undefined, 'srgb');
+    const report = await merge([a, plainB, c], join(dir, 'mixed'));
+    expect(b).toBeTruthy();
+    expect(report.warnings).toEqual([expect.stringMatching(/^The frames are in different colour spaces \(Display P3, sRGB\): the merge mixes their samples as they are/)]);
+    // The reference (middle) frame is sRGB: the outputs are too.
+    expect(report.colourSpace).toBeNull();
   });
 
   it.skipIf(exiftool.skip)(exiftool.title('takes a camera\'s Adobe RGB from its EXIF (ColorSpace uncalibrated, interop index R03), and not from "uncalibrated" alone'), async () => {
@@ -91,17 +106,29 @@ describe('luxfuse merge of frames with a colour profile', () => {
     const report = await merge(camera, out);
     expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(adobeRgbProfile());
     expect(embeddedIcc(readFileSync(`${out}.tif`))).toEqual(adobeRgbProfile());
-    expect(report.warnings).toEqual([expect.stringMatching(/^Frames in "Adobe RGB \(1998\)" \(their EXIF\), not sRGB/)]);
+    expect(report.colourSpace).toEqual({ name: 'Adobe RGB (1998)', from: 'exif', display: 'kept' });
+    expect(report.warnings).toEqual([]);
     // exiftool writes ColorSpace 65535 into every EXIF it creates: that alone is no colour space.
     const tagged = bracket('tagged', undefined, 'uncalibrated');
     const plain = join(dir, 'tagged');
-    expect((await merge(tagged, plain)).warnings).toEqual([]);
+    expect(await merge(tagged, plain)).toMatchObject({ warnings: [], colourSpace: null });
     expect(embeddedIcc(readFileSync(`${plain}.jpg`))).toEqual(iccProfile('srgb'));
   });
 
-  it('writes the asked-for Display P3 profile when --colorspace display-p3 is given', async () => {
-    const out = join(dir, 'asked');
-    await merge(bracket('asked', iccProfile('display-p3'), 'uncalibrated'), out, ['--colorspace', 'display-p3']);
-    expect(embeddedIcc(readFileSync(`${out}.jpg`))).toEqual(iccProfile('display-p3'));
+  it('converts frames from their own space into an asked-for Display P3: P3 frames keep their codes, the PNG carries the profile', async () => {
+    const frames = bracket('asked', iccProfile('display-p3'), 'uncalibrated');
+    const kept = join(dir, 'kept');
+    const asked = join(dir, 'asked');
+    await merge(frames, kept, ['--png', `${kept}.png`]);
+    await merge(frames, asked, ['--colorspace', 'display-p3', '--png', `${asked}.png`]);
+    expect(embeddedIcc(readFileSync(`${asked}.jpg`))).toEqual(iccProfile('display-p3'));
+    // The default output keeps the frames' codes and profile; the P3 output converts P3 into P3, which changes nothing
+    // (the profile's 16.16 colorants: within a code). Read as sRGB, it would have been sRGB -> P3, duller by up to 25 codes here.
+    for (const f of [kept, asked]) expect(embeddedIcc(readFileSync(`${f}.png`))).toEqual(iccProfile('display-p3'));
+    const a = decodePng(readFileSync(`${kept}.png`));
+    const b = decodePng(readFileSync(`${asked}.png`));
+    let worst = 0;
+    for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(linearToSrgb(a.data[i]) - linearToSrgb(b.data[i])) * 255);
+    expect(worst).toBeLessThanOrEqual(1.01);
   });
 });

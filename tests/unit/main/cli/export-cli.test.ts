@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
+import { iccProfile } from '../../../../src-shared/codecs/icc';
+import { embeddedIcc } from '../../../../src-shared/codecs/icc-read';
 import { FIXTURE_TIMES, writeBracket } from '../../helpers/bracket-fixture';
 import { externalCommand, opencvTool, run, runOpencv } from '../../helpers/external-tools';
 
@@ -67,8 +69,11 @@ describe('luxfuse merge outputs', () => {
     expect(Number(out[2])).toBeLessThan(1 / 128);
   });
 
-  it('refuses a P3 PNG and an unknown EXR compression as usage errors', async () => {
-    expect((await cli('merge', ...jpegs, '--png', join(dir, 'x.png'), '--colorspace', 'display-p3')).code).toBe(2);
+  it('writes a P3 PNG with its profile, and refuses an unknown EXR compression as a usage error', async () => {
+    // A PNG carries its ICC profile (iCCP) like the JPEG, so Display P3 is no longer refused.
+    const png = join(dir, 'x.png');
+    expect((await cli('merge', ...jpegs, '--png', png, '--colorspace', 'display-p3')).code).toBe(0);
+    expect(embeddedIcc(readFileSync(png))).toEqual(iccProfile('display-p3'));
     const bad = await cli('merge', ...jpegs, '--exr', join(dir, 'x.exr'), '--exr-compression', 'b44');
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--exr-compression: 'b44'/);
