@@ -1,4 +1,6 @@
 /** `luxfuse merge`: decode a bracket, merge it, write EXR / JPEG / PNG, report. */
+import { constants } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { encodePng } from '../../src-shared/codecs/png';
 import { DEGHOST_MODES, type DeghostMode, type GhostSummary } from '../../src-shared/ghost/deghost';
@@ -10,6 +12,7 @@ import { alignBracket, ALIGN_MODES, type AlignMode, type FrameAlignment } from '
 import type { MergeOptions, Method } from '../../src-shared/pipeline/merge-bracket';
 import { checkOutputPath, fileIdentity, writeFileAtomic } from '../services/atomic-write';
 import { exportOutcome } from '../services/export-service';
+import { defaultModelPath } from '../services/fusion-model';
 import { synthesiseMissingFrame } from '../services/correct-service';
 import { GHOST_DETECTORS, type GhostDetector } from '../services/ghost-detections';
 import { judgeGhosts } from '../services/judge-model';
@@ -53,6 +56,21 @@ export interface MergeReport {
   millis: { decode: number; align: number; merge: number; write: number; total: number };
 }
 
+/**
+ * Why the default learned fusion cannot run here (its model file is missing), or null when it can. Only the file's
+ * presence is checked: loading the network here would put its WASM heap on this thread for the whole merge (it runs
+ * on a worker of its own for large frames). A file that is there but broken fails the merge with the model's error.
+ */
+async function learnedUnavailable(): Promise<string | null> {
+  const path = defaultModelPath();
+  try {
+    await access(path, constants.R_OK);
+    return null;
+  } catch (error) {
+    return `Merged with exposure fusion (Mertens), not the default learned fusion: its model ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Pass --method mertens to choose it.`;
+  }
+}
+
 /** Two outputs on one path would leave only the last written: refused before any work. */
 function checkDistinctOutputs(outputs: Record<string, string | undefined>): void {
   const seen = new Map<string, string>();
@@ -77,9 +95,13 @@ async function checkDistinctInputs(files: readonly string[]): Promise<void> {
 
 export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeReport> {
   const started = performance.now();
-  const method = (values.method as string | undefined) ?? 'mertens';
-  if (method !== 'mertens' && method !== 'radiance' && method !== 'learned') throw new UsageError(`--method: '${method}' is not one of mertens, radiance, learned`);
+  const asked = values.method as string | undefined;
+  if (asked !== undefined && asked !== 'mertens' && asked !== 'radiance' && asked !== 'learned') throw new UsageError(`--method: '${asked}' is not one of mertens, radiance, learned`);
   if (files.length < 2) throw new UsageError('merge needs at least 2 files');
+  // The learned fusion is the default, as in the app; without a usable model file the default falls back to
+  // exposure fusion and says so (asked for by name, the model's error stands).
+  const fallback = asked === undefined ? await learnedUnavailable() : null;
+  const method: Method = (asked as Method | undefined) ?? (fallback ? 'mertens' : 'learned');
   const exrPath = values.exr as string | undefined;
   const jpegPath = values.jpeg as string | undefined;
   const pngPath = values.png as string | undefined;
@@ -180,7 +202,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     referenceFrame: plan ? plan.referenceIndex : null,
     outputs,
     // What the decoders chose (one page of a multi-page TIFF), then what the exposure plan found.
-    warnings: [...frameWarnings(frames), ...(plan?.warnings ?? [])],
+    warnings: [...(fallback ? [fallback] : []), ...frameWarnings(frames), ...(plan?.warnings ?? [])],
     colourSpace: referenceMeta.colourProfile ? { name: referenceMeta.colourProfile.name, from: referenceMeta.colourProfile.from, display: output === 'srgb' ? 'kept' : output } : null,
     consistency: plan && outcome.radiance ? radianceConsistency(frames, plan.ev, outcome.radiance) : null,
     alignment: { mode: aligned.mode, reference: aligned.reference, frames: aligned.alignment },

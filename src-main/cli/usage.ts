@@ -15,8 +15,9 @@ group   Finds brackets among the files (EXIF: body, lens, capture time, exposure
         --recursive     descend into sub-folders
 
 merge   Merges the frames of one bracket (camera RAW, JPEG, PNG, TIFF 8/16/32-bit, EXR).
-        --method NAME            mertens (exposure fusion, default) | radiance (HDR merge) |
-                                 learned (the fusion CNN, resources/models/fusion.onnx)
+        --method NAME            learned (default: the fusion CNN, resources/models/fusion.onnx;
+                                 exposure fusion, with a warning, where the model file is missing) |
+                                 mertens (exposure fusion) | radiance (HDR merge)
         --exposure-times LIST    seconds per frame in the given order, e.g. 1/250,1/60,1/15
                                  (overrides EXIF; still checked against the pixels)
         --exposures-from-pixels  estimate missing exposures from the pixels instead of failing

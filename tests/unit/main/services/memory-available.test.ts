@@ -82,24 +82,24 @@ describe('a bracket too large for the memory available', () => {
     const jpeg = join(dir, 'out.jpg');
     let err = '';
     process.env.LUXFUSE_MEMORY_LIMIT = '50M';
-    const code = await runCli(['merge', ...files, '--jpeg', jpeg], { out: () => undefined, err: (t) => (err += t) });
+    const code = await runCli(['merge', ...files, '--method', 'mertens', '--jpeg', jpeg], { out: () => undefined, err: (t) => (err += t) });
     expect(code).not.toBe(0);
     expect(err).toMatch(/^luxfuse: not enough memory: 3 frames of 640 x 480 .* for a Mertens merge/);
     expect(existsSync(jpeg)).toBe(false);
     // Between the estimates of 3 and 4 frames: 3 go through, 3 plus a synthesised one do not.
     process.env.LUXFUSE_MEMORY_LIMIT = '165M';
-    expect(await runCli(['merge', ...files, '--jpeg', jpeg], { out: () => undefined, err: () => undefined })).toBe(0);
+    expect(await runCli(['merge', ...files, '--method', 'mertens', '--jpeg', jpeg], { out: () => undefined, err: () => undefined })).toBe(0);
     err = '';
-    expect(await runCli(['merge', ...files, '--synthesize', 'bright', '--jpeg', join(dir, 'synth.jpg')], { out: () => undefined, err: (t) => (err += t) })).not.toBe(0);
+    expect(await runCli(['merge', ...files, '--method', 'mertens', '--synthesize', 'bright', '--jpeg', join(dir, 'synth.jpg')], { out: () => undefined, err: (t) => (err += t) })).not.toBe(0);
     expect(err).toMatch(/not enough memory: 4 frames/);
   });
 
   it('the CLI counts deghosting', async () => {
     // Over the plain merge's estimate, under the deghosted one's.
     process.env.LUXFUSE_MEMORY_LIMIT = '200M';
-    expect(await runCli(['merge', ...files, '--jpeg', join(dir, 'plain.jpg')], { out: () => undefined, err: () => undefined })).toBe(0);
+    expect(await runCli(['merge', ...files, '--method', 'mertens', '--jpeg', join(dir, 'plain.jpg')], { out: () => undefined, err: () => undefined })).toBe(0);
     let err = '';
-    expect(await runCli(['merge', ...files, '--deghost', 'auto', '--jpeg', join(dir, 'ghost.jpg')], { out: () => undefined, err: (t) => (err += t) })).not.toBe(0);
+    expect(await runCli(['merge', ...files, '--method', 'mertens', '--deghost', 'auto', '--jpeg', join(dir, 'ghost.jpg')], { out: () => undefined, err: (t) => (err += t) })).not.toBe(0);
     expect(err).toMatch(/not enough memory: .* for a Mertens merge with deghosting/);
     expect(existsSync(join(dir, 'ghost.jpg'))).toBe(false);
   });
