@@ -11,7 +11,7 @@ import { radianceConsistency } from '../../src-shared/merge/radiance-consistency
 import { alignBracket, ALIGN_MODES, type AlignMode, type FrameAlignment } from '../../src-shared/pipeline/align-bracket';
 import type { MergeOptions, Method } from '../../src-shared/pipeline/merge-bracket';
 import { checkOutputPath, fileIdentity, writeFileAtomic } from '../services/atomic-write';
-import { exportOutcome } from '../services/export-service';
+import { exportOutcome, referenceMeta } from '../services/export-service';
 import { defaultModelPath } from '../services/fusion-model';
 import { synthesiseMissingFrame } from '../services/correct-service';
 import { GHOST_DETECTORS, type GhostDetector } from '../services/ghost-detections';
@@ -167,7 +167,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
   const outcome = await mergeFrames(frames, method, mergeOptions, { isolateFrom: ISOLATE_MIN_PIXELS });
   const merged = performance.now();
   // The frame the radiance is normalised to (the middle one for fusion) lends its EXIF to the outputs.
-  const referenceMeta = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
+  const referenceFrame = referenceMeta(frames, outcome);
   const outputs = await exportOutcome(
     outcome,
     tone,
@@ -182,7 +182,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
       exrPixelType: values['exr-float'] === true ? 'float' : 'half',
       exrCompression: exrCompression as ExrCompression,
     },
-    referenceMeta,
+    referenceFrame,
   );
   if (deghost.maskPath && outcome.ghost) {
     await writeFileAtomic(deghost.maskPath, maskPng(outcome.ghost));
@@ -203,7 +203,7 @@ export async function mergeCommand({ files, values }: MergeArgs): Promise<MergeR
     outputs,
     // What the decoders chose (one page of a multi-page TIFF), then what the exposure plan found.
     warnings: [...(fallback ? [fallback] : []), ...frameWarnings(frames), ...(plan?.warnings ?? [])],
-    colourSpace: referenceMeta.colourProfile ? { name: referenceMeta.colourProfile.name, from: referenceMeta.colourProfile.from, display: output === 'srgb' ? 'kept' : output } : null,
+    colourSpace: referenceFrame?.colourProfile ? { name: referenceFrame.colourProfile.name, from: referenceFrame.colourProfile.from, display: output === 'srgb' ? 'kept' : output } : null,
     consistency: plan && outcome.radiance ? radianceConsistency(frames, plan.ev, outcome.radiance) : null,
     alignment: { mode: aligned.mode, reference: aligned.reference, frames: aligned.alignment },
     deghost: outcome.ghost

@@ -3,7 +3,7 @@ import { encodeExr, type ExrEncodeOptions } from '../../src-shared/codecs/exr';
 import type { ExrMetadata } from '../../src-shared/codecs/exr-header-write';
 import { encodeHdr } from '../../src-shared/codecs/hdr-write';
 import { iccProfile } from '../../src-shared/codecs/icc';
-import type { ImageMeta } from '../../src-shared/image/linear-image';
+import type { ImageMeta, LinearImage } from '../../src-shared/image/linear-image';
 import type { Mat3 } from '../../src-shared/tonemap/output-space';
 import { downsample } from '../../src-shared/image/resample';
 import type { ExifFields } from '../../src-shared/codecs/exif-write';
@@ -75,6 +75,11 @@ export function displayIcc(meta: ImageMeta | undefined, output: OutputSpace): Ui
  */
 export function displaySource(meta: ImageMeta | undefined, output: OutputSpace): Mat3 | null {
   return output === 'srgb' ? null : frameColorants(meta);
+}
+
+/** The metadata of the frame a merge is normalised to (the middle frame for a fusion): its EXIF, time and colour space go into the outputs. */
+export function referenceMeta(frames: readonly LinearImage[], outcome: Pick<MergeOutcome, 'plan'>): ImageMeta | undefined {
+  return frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)]?.meta;
 }
 
 /** EXIF of a display image: the reference frame's shot, our software, the colour space tag. */

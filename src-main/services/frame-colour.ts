@@ -3,10 +3,10 @@
  * a camera's EXIF Adobe RGB), for what is made from them: their colorants, and scene-referred or thumbnail images
  * converted to Rec. 709 / sRGB primaries.
  */
-import { iccColorants } from '../../src-shared/codecs/icc';
 import { iccColorantMatrix } from '../../src-shared/codecs/icc-read';
 import type { ImageMeta, LinearImage } from '../../src-shared/image/linear-image';
-import { invert, multiply, SRGB_PRIMARIES, type Mat3 } from '../../src-shared/tonemap/output-space';
+import type { Mat3 } from '../../src-shared/tonemap/output-space';
+import { outputMatrix } from '../../src-shared/tonemap/tone-plan';
 
 /**
  * The colorants (RGB -> PCS XYZ, D50) of frames in another space than sRGB, from their profile; null for sRGB
@@ -23,7 +23,7 @@ export function frameColorants(meta: ImageMeta | undefined): Mat3 | null {
  */
 export function toRec709(meta: ImageMeta | undefined): Mat3 | null {
   const from = frameColorants(meta);
-  return from ? multiply(invert(iccColorants(SRGB_PRIMARIES)), from) : null;
+  return from ? outputMatrix('srgb', from) : null;
 }
 
 /**

@@ -30,7 +30,7 @@ import { FusionWeightCache } from '../../src-shared/fusion/weight-cache';
 import { planExposures } from '../../src-shared/pipeline/plan-exposures';
 import { autoKey, toneMapGlobal } from '../../src-shared/tonemap/global';
 import { checkOutputPath } from './atomic-write';
-import { exportOutcome } from './export-service';
+import { exportOutcome, referenceMeta } from './export-service';
 import { frameColorants, sceneReferred } from './frame-colour';
 import { correctImage, synthesiseMissingFrame } from './correct-service';
 import { readBracket, readFrame } from './frames';
@@ -677,7 +677,7 @@ export class ProjectService {
     const detection = merge.deghost?.detection;
     const ghost = detection && merge.ghostSource ? ghostOverlay(detection, preview.width, preview.height, merge.ghostSource.millis, merge.ghostSource.detector) : undefined;
     const size = merge.stage === 'full' ? merge.outcome : project.frames[0];
-    const reference = merge.merged[merge.outcome.plan?.referenceIndex ?? Math.floor(merge.merged.length / 2)]?.meta;
+    const reference = referenceMeta(merge.merged, merge.outcome);
     const colorants = frameColorants(reference);
     return {
       projectId: request.projectId,
@@ -762,7 +762,7 @@ export class ProjectService {
         if (ghost) addRadiance(outcome, ghost.frames, planWithoutGhosts(ghost.frames, options));
         else addRadiance(outcome, frames, planExposures(frames, options));
       }
-      const reference = frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)].meta;
+      const reference = referenceMeta(frames, outcome);
       const written = await exportOutcome(
         outcome,
         request.tone,
