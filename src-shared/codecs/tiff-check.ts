@@ -17,12 +17,13 @@ export function tagValues(ifd: TiffIfd, tag: number): number[] {
 }
 
 /** Bytes per value of the TIFF field types utif2 reads (1..13). */
-const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4];
+export const TYPE_SIZE = [0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4];
 /** Tags whose values utif2 follows as offsets of further IFDs: SubIFDs, Exif, GPS, Fuji. */
-const SUB_IFD_TAGS = new Set([330, 34665, 34853, 61440]);
+export const SUB_IFD_TAGS = new Set([330, 34665, 34853, 61440]);
 /** DNGPrivateData: utif2 may follow it as a directory too (see privateDataOffset). */
 const DNG_PRIVATE_DATA = 50740;
-const OFFSET_ONLY_TYPES = new Set([5, 10, 11, 12]);
+/** Field types whose values utif2 reads at the stored offset even when they would fit in the entry: rationals, floats, doubles. */
+export const OFFSET_ONLY_TYPES = new Set([5, 10, 11, 12]);
 const MAX_IFDS = 1000;
 const MAX_IFD_DEPTH = 8;
 

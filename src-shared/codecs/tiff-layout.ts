@@ -1,4 +1,4 @@
-/** Reads and checks the image layout of one TIFF directory: size, samples, compression, strips or tiles. */
+/** Which directory of a TIFF's chain is decoded, and its image layout read and checked: size, samples, compression, strips or tiles. */
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import { tagValue, tagValues, type TiffIfd } from './tiff-check';
 
@@ -87,4 +87,31 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   if (predictor === 3 && tiled && width % tileW !== 0) throw unsupported('tiled float-predictor with partial tiles');
 
   return { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileW, tileH };
+}
+
+/**
+ * A full image of the directory chain, as opposed to a reduced-resolution copy of one (NewSubfileType bit 0, or
+ * the older SubfileType 2: a preview or thumbnail) or a transparency mask (NewSubfileType bit 2).
+ */
+function isFullImage(ifd: TiffIfd): boolean {
+  return ifd.t256 !== undefined && (tagValue(ifd, 254, 0, 0)! & 0b101) === 0 && tagValue(ifd, 255) !== 2;
+}
+
+/**
+ * The directory to decode: the first full image of the chain, with a warning when the chain holds more (pages:
+ * a merge would silently take page 1 for the frame); without one, the largest reduced-resolution copy, with a
+ * warning that it is one.
+ */
+export function chooseImage(ifds: TiffIfd[], fileName?: string): { ifd: TiffIfd; warnings: string[] } {
+  const file = fileName ?? 'a TIFF';
+  const size = (d: TiffIfd): string => `${tagValue(d, 256)}x${tagValue(d, 257)}`;
+  const full = ifds.filter(isFullImage);
+  if (full.length > 0) {
+    const pages = full.length > 1 ? [`${file} holds ${full.length} full-resolution images (pages); only the first (${size(full[0])}) is read`] : [];
+    return { ifd: full[0], warnings: pages };
+  }
+  const pixels = (d: TiffIfd): number => (tagValue(d, 256) ?? 0) * (tagValue(d, 257) ?? 0);
+  const reduced = ifds.filter((d) => d.t256 !== undefined).sort((a, b) => pixels(b) - pixels(a));
+  if (reduced.length === 0) throw new DecodeError('truncated or corrupt TIFF: no image in the file', fileName);
+  return { ifd: reduced[0], warnings: [`${file} holds only reduced-resolution images (previews); the largest (${size(reduced[0])}) is read`] };
 }

@@ -3,7 +3,7 @@ import UTIF from 'utif2';
 import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { checkTiffStructure, isRawIfd, rawError, tagValue, tagValues, type TiffIfd } from './tiff-check';
-import { readTiffImageLayout } from './tiff-layout';
+import { chooseImage, readTiffImageLayout } from './tiff-layout';
 import { zlibBackend } from './zlib-backend';
 import { swapBytes, tiffSamplesToLinear, undoFloatPredictorRow, type TiffSampleLayout } from './tiff-samples';
 import { frameSamples } from '../image/samples';
@@ -185,33 +185,6 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
     swapBytes(data, 4, length); // utif2 swaps 16-bit big-endian samples itself, but not 32-bit ones
   }
   return { width, height, channels: keep, data: tiffSamplesToLinear(data, sampleLayout), ev: null, meta };
-}
-
-/**
- * A full image of the directory chain, as opposed to a reduced-resolution copy of one (NewSubfileType bit 0, or
- * the older SubfileType 2: a preview or thumbnail) or a transparency mask (NewSubfileType bit 2).
- */
-function isFullImage(ifd: TiffIfd): boolean {
-  return ifd.t256 !== undefined && (tagValue(ifd, 254, 0, 0)! & 0b101) === 0 && tagValue(ifd, 255) !== 2;
-}
-
-/**
- * The directory to decode: the first full image of the chain, with a warning when the chain holds more (pages:
- * a merge would silently take page 1 for the frame); without one, the largest reduced-resolution copy, with a
- * warning that it is one.
- */
-function chooseImage(ifds: TiffIfd[], fileName?: string): { ifd: TiffIfd; warnings: string[] } {
-  const file = fileName ?? 'a TIFF';
-  const size = (d: TiffIfd): string => `${tagValue(d, 256)}x${tagValue(d, 257)}`;
-  const full = ifds.filter(isFullImage);
-  if (full.length > 0) {
-    const pages = full.length > 1 ? [`${file} holds ${full.length} full-resolution images (pages); only the first (${size(full[0])}) is read`] : [];
-    return { ifd: full[0], warnings: pages };
-  }
-  const pixels = (d: TiffIfd): number => (tagValue(d, 256) ?? 0) * (tagValue(d, 257) ?? 0);
-  const reduced = ifds.filter((d) => d.t256 !== undefined).sort((a, b) => pixels(b) - pixels(a));
-  if (reduced.length === 0) throw new DecodeError('truncated or corrupt TIFF: no image in the file', fileName);
-  return { ifd: reduced[0], warnings: [`${file} holds only reduced-resolution images (previews); the largest (${size(reduced[0])}) is read`] };
 }
 
 /** Each strip converted straight from the file's bytes into one output image (readTiffImageLayout has checked every strip lies in the file). */
