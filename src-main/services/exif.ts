@@ -10,11 +10,15 @@ import { exifLocalTime, parseExifDateTime, type ShotInfo } from '../../src-share
 import { LuxfuseError } from '../../src-shared/errors';
 import { ByteSource } from './byte-source';
 import { exifrParse } from './exifr-file';
+import { findDamage } from './file-integrity';
 import { headerSize, jpegSize, sniffFormat, type HeaderFormat, type PixelSize } from './image-header';
 import { findCr3Blocks, findRafJpeg } from './raw-containers';
 
 /** The file is missing, unreadable or not an image: the message names it and says which. */
 export class UnreadableImageError extends LuxfuseError {}
+
+/** The file's structure shows a merge would refuse it (file-integrity.ts: cut short, misnamed): the message says why. */
+export class UnmergeableFileError extends UnreadableImageError {}
 
 /** Tags by exifr's names; exifr enables only the IFDs these live in. */
 const TAGS = [
@@ -252,7 +256,20 @@ async function tagsAndSize(path: string, src: ByteSource, format: HeaderFormat):
  * street/a.jpg: no such file') when the file cannot be opened or is not an image; a file
  * without EXIF resolves with just file, width and height.
  */
-export async function readShotInfo(path: string): Promise<ShotInfo> {
+export function readShotInfo(path: string): Promise<ShotInfo> {
+  return readShot(path, false);
+}
+
+/**
+ * What import reads of one file: readShotInfo, and a check of the file's structure (file-integrity.ts) that finds,
+ * without decoding, what a merge would refuse: a file cut short, a JPEG named as camera RAW. Rejects with
+ * UnmergeableFileError saying why.
+ */
+export function readImportShot(path: string): Promise<ShotInfo> {
+  return readShot(path, true);
+}
+
+async function readShot(path: string, checkStructure: boolean): Promise<ShotInfo> {
   let handle: FileHandle | undefined;
   try {
     let src: ByteSource;
@@ -281,6 +298,15 @@ export async function readShotInfo(path: string): Promise<ShotInfo> {
     // and the file would only fail later, at decoding. (RAW layouts vary too much to insist.)
     if (!read.size && !raw && format !== 'bigtiff' && format !== 'cr3' && format !== 'raf') {
       throw new UnreadableImageError(`cannot read ${path}: the ${format.toUpperCase()} header is cut short or damaged (it gives no image size)`, path);
+    }
+    if (checkStructure) {
+      let damage: string | undefined;
+      try {
+        damage = await findDamage(src, format, path);
+      } catch (error) {
+        throw new UnreadableImageError(`cannot read ${path}: ${why(error)}`, path);
+      }
+      if (damage) throw new UnmergeableFileError(`${path}: ${damage}, so it cannot be merged and is in no bracket`, path);
     }
     return toShotInfo(path, read.tags, read.size, raw);
   } finally {
