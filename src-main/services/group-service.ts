@@ -8,7 +8,7 @@ import { compareNatural } from '../../src-shared/bracket/natural-sort';
 import { groupByPixels, type ProbedShot } from '../../src-shared/bracket/pixel-group';
 import type { PixelProbe } from '../../src-shared/bracket/pixel-probe';
 import { shotExposure, type ShotInfo } from '../../src-shared/bracket/shot-info';
-import { readShotInfo } from './exif';
+import { readImportShot } from './exif';
 import { readProbe as readPixelProbe } from './pixel-probe-read';
 import { listImageFiles, type ScanError } from './scan';
 
@@ -20,7 +20,8 @@ export interface GroupFilesResult {
   companions: { file: string; of: string }[];
   /**
    * Files that could not be read, none of them in groups or ungrouped: paths that do not open, headers that do
-   * not read, and (the pixel pass) files without exposure data whose pixels do not decode.
+   * not read, files whose structure shows a merge would refuse them (cut short, misnamed: file-integrity.ts), and
+   * (the pixel pass) files without exposure data whose pixels do not decode.
    */
   errors: ScanError[];
 }
@@ -35,7 +36,7 @@ export interface GroupFilesOptions extends GroupOptions {
   onProgress?: (done: number, total: number) => void;
   /** Called while folders are walked, with the number of image files found so far. */
   onFound?: (files: number) => void;
-  /** Reads one file's headers; default readShotInfo (tests pass a slower or failing one). */
+  /** Reads one file's headers; default readImportShot, which also checks its structure (tests pass a slower or failing one). */
   readShot?: (file: string) => Promise<ShotInfo>;
   /** Called with each file's headers as read (the library keeps capture times from them). */
   onShot?: (shot: ShotInfo) => void;
@@ -84,7 +85,7 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
     onProgress,
     onFound,
     onShot,
-    readShot = readShotInfo,
+    readShot = readImportShot,
     pixels = true,
     readProbe = readPixelProbe,
     onPixels,
@@ -135,7 +136,8 @@ function unreadablePixelsError(file: string, error: unknown): ScanError {
  * Adds the brackets found by their pixels among the ungrouped files that carry no exposure data (the only
  * ones decoded here). A file that does not decode moves from ungrouped to the errors, as a file whose headers
  * do not read: it could not be compared with the files beside it, so it may be a frame of their bracket, and a
- * merge of it would fail on the same pixels. A lone file without exposure data is not decoded, so not checked.
+ * merge of it would fail on the same pixels. A lone file without exposure data is not decoded: the structural check
+ * of every file as its headers are read (readImportShot) is all it gets.
  */
 async function withPixelGroups(
   shots: readonly ShotInfo[],

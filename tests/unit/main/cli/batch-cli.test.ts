@@ -67,10 +67,16 @@ function checkWhole(folder: string): string[] {
 describe('luxfuse batch', () => {
   it('merges every bracket, reports a broken bracket without stopping, and resumes', async () => {
     const shoot = writeShoot('shoot', 3);
-    // A bracket whose middle frame lost its tail (the header, and so the grouping, survive).
+    // A bracket whose middle frame is whole but has a marker in the middle of its image data: its headers, its
+    // structure and so the grouping survive; only the merge's decode finds it.
     const broken = join(shoot, 'b01-2.jpg');
-    const bytes = readFileSync(broken);
-    writeFileSync(broken, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const bytes = new Uint8Array(readFileSync(broken));
+    bytes.set([0xff, 0xc0], bytes.length >> 1);
+    writeFileSync(broken, bytes);
+    // A frame cut short is found as the files are read: listed in the errors, and its bracket is the other two.
+    const cut = join(shoot, 'b02-2.jpg');
+    const whole = readFileSync(cut);
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.6)));
     const out = join(dir, 'out');
     mkdirSync(out);
     const first = await cli(['batch', shoot, '--out', out, '--formats', 'jpeg,exr', '--method', 'radiance', '--json']);
@@ -78,6 +84,8 @@ describe('luxfuse batch', () => {
     const report = JSON.parse(first.out) as BatchReport;
     expect(report.brackets.map((b) => b.status)).toEqual(['merged', 'failed', 'merged']);
     expect(report.brackets[1].message).toMatch(/b01-2\.jpg/);
+    expect(report.brackets[2].files.map((f) => f.slice(shoot.length + 1))).toEqual(['b02-1.jpg', 'b02-3.jpg']);
+    expect(report.errors).toEqual([{ file: cut, message: expect.stringMatching(/b02-2\.jpg: truncated or corrupt JPEG: the file ends before its end-of-image marker/) }]);
     expect(report.cancelled).toBe(false);
     expect(checkWhole(out).sort()).toEqual(['b00-1-hdr.exr', 'b00-1-hdr.jpg', 'b02-1-hdr.exr', 'b02-1-hdr.jpg']);
 

@@ -168,16 +168,18 @@ describe('luxfuse merge', () => {
   it('group: a file without exposure data whose pixels do not decode is listed in the errors (--json, and stderr)', async () => {
     const folder = mkdtempSync(join(dir, 'group-pixels-'));
     const frames = writeBracket(folder, { format: 'png', prefix: 'IMG' });
-    const whole = readFileSync(frames[0]);
+    // Whole (it ends with IEND), one byte of its image data changed: only decoding finds that (the chunk's CRC).
+    const damaged = new Uint8Array(readFileSync(frames[0]));
+    damaged[damaged.length >> 1] ^= 0x5a;
     const cut = join(folder, 'IMG-4.png');
-    writeFileSync(cut, whole.subarray(0, whole.length >> 1));
+    writeFileSync(cut, damaged);
     const json = await cli('group', folder, '--json');
     expect(json.code).toBe(0);
     const result = JSON.parse(json.out);
     expect(result.groups.map((g: { files: string[] }) => g.files)).toEqual([frames]);
     expect(result.ungrouped).toEqual([]);
     expect(result.errors).toEqual([
-      { file: cut, message: `${cut}: its pixels could not be read (truncated or corrupt PNG: the IDAT chunk runs past the end of the file), so it was not compared with its neighbours and is in no bracket` },
+      { file: cut, message: `${cut}: its pixels could not be read (truncated or corrupt PNG: CRC mismatch), so it was not compared with its neighbours and is in no bracket` },
     ]);
     const text = await cli('group', folder);
     expect(text.out).toContain('1 file could not be read (listed on stderr)');
@@ -185,6 +187,23 @@ describe('luxfuse merge', () => {
     expect(text.err).toBe(`luxfuse: ${result.errors[0].message}\n`); // the path once: the message starts with it
     // Given by name, as a path that does not open, it is bad input.
     expect((await cli('group', ...frames, cut)).code).toBe(1);
+  });
+
+  it('group: a frame cut short whose EXIF reads is listed in the errors with the reason (--json, stderr); named directly, it is bad input', async () => {
+    const folder = mkdtempSync(join(dir, 'group-cut-'));
+    const frames = writeBracket(folder, { format: 'jpeg', prefix: 'IMG' });
+    const whole = readFileSync(frames[1]);
+    writeFileSync(frames[1], whole.subarray(0, Math.floor(whole.length * 0.7)));
+    const json = await cli('group', folder, '--json');
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.out);
+    expect(result.groups.map((g: { files: string[] }) => g.files)).toEqual([[frames[0], frames[2]]]);
+    expect(result.errors).toEqual([
+      { file: frames[1], message: `${frames[1]}: truncated or corrupt JPEG: the file ends before its end-of-image marker (part of the picture is missing), so it cannot be merged and is in no bracket` },
+    ]);
+    const text = await cli('group', folder);
+    expect(text.err).toBe(`luxfuse: ${result.errors[0].message}\n`);
+    expect((await cli('group', ...frames)).code).toBe(1);
   });
 
   it('usage errors exit 2; a missing learned model is a clear bad-input error', async () => {

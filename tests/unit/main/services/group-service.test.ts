@@ -3,10 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExifFields } from '../../../../src-shared/codecs/exif-write';
+import { encodePng } from '../../../../src-shared/codecs/png';
 import { groupFiles, mapLimit } from '../../../../src-main/services/group-service';
 import { readProbe } from '../../../../src-main/services/pixel-probe-read';
 import { writeBracket } from '../../helpers/bracket-fixture';
 import { cr3WithExif, jpegWithExif, pngWithExif } from './shot-fixtures';
+
+/** A whole JPEG (no EXIF) with an unexpected marker (FF C0) in the middle of its scan: its structure is fine, its pixels do not decode. */
+function jpegWithBadScan(width: number, height: number): Uint8Array {
+  const jpeg = jpegWithExif(undefined, width, height);
+  let sos = 2;
+  while (!(jpeg[sos] === 0xff && jpeg[sos + 1] === 0xda)) sos += 2 + ((jpeg[sos + 2] << 8) | jpeg[sos + 3]);
+  const data = sos + 2 + ((jpeg[sos + 2] << 8) | jpeg[sos + 3]);
+  jpeg.set([0xff, 0xc0], (data + jpeg.length) >> 1);
+  return jpeg;
+}
 
 let dir: string;
 const at = (...parts: string[]) => join(dir, ...parts);
@@ -114,7 +125,7 @@ describe('groupFiles', () => {
     const pngs = writeBracket(folder, { format: 'png', prefix: 'IMG', width: 200, height: 140 });
     await writeFile(join(folder, 'IMG-4.png'), pngWithExif(undefined));
     await writeFile(join(folder, 'camera.jpg'), jpegWithExif(frame(D750, 10, 0, 0, 0), 24, 16));
-    // A PNG whose header reads but whose pixels are cut off: listed in the errors, as a file whose header is cut off.
+    // A PNG whose header reads but whose pixels are cut off: listed in the errors as its structure is checked, never decoded.
     const whole = await readFile(pngs[0]);
     await writeFile(join(folder, 'IMG-5.png'), whole.subarray(0, whole.length >> 1));
     const probed: string[] = [];
@@ -126,8 +137,8 @@ describe('groupFiles', () => {
     expect(g.reason).toMatch(/^3 frames without exposure data in their files, consecutive by file name, one scene by their pixels, exposures .* EV measured from the pixels, dark to bright$/);
     expect(result.ungrouped.map((f) => f.slice(folder.length + 1))).toEqual(['camera.jpg', 'IMG-4.png']);
     expect(result.errors.map((e) => e.file)).toEqual([join(folder, 'IMG-5.png')]);
-    expect(probed.map((f) => f.slice(folder.length + 1)).sort()).toEqual(['IMG-1.png', 'IMG-2.png', 'IMG-3.png', 'IMG-4.png', 'IMG-5.png']);
-    expect(looked.at(-1)).toEqual([5, 5]);
+    expect(probed.map((f) => f.slice(folder.length + 1)).sort()).toEqual(['IMG-1.png', 'IMG-2.png', 'IMG-3.png', 'IMG-4.png']);
+    expect(looked.at(-1)).toEqual([4, 4]);
     // Without the pixel pass they are singles, as before.
     expect((await groupFiles([folder], { pixels: false })).groups).toEqual([]);
   });
@@ -159,9 +170,9 @@ describe('groupFiles', () => {
     const folder = at('damaged');
     await mkdir(folder);
     const pngs = writeBracket(folder, { format: 'png', prefix: 'IMG', width: 200, height: 140 });
-    // A JPEG without EXIF whose header reads (it states its size) but whose data stops halfway: a copy cut short.
-    const jpeg = jpegWithExif(undefined, 200, 140);
-    await writeFile(join(folder, 'IMG-4.jpg'), jpeg.subarray(0, jpeg.length >> 1));
+    // A JPEG without EXIF, whole (it ends with its end-of-image marker), with a marker in the middle of its image data:
+    // only decoding finds that.
+    await writeFile(join(folder, 'IMG-4.jpg'), jpegWithBadScan(200, 140));
     // Bytes that are no image at all, named .png: its header does not read, so the pixel pass never sees it.
     await writeFile(join(folder, 'IMG-5.png'), Uint8Array.from({ length: 300 }, (_, i) => (i * 37) & 255));
     const result = await groupFiles([folder]);
@@ -170,15 +181,37 @@ describe('groupFiles', () => {
       { file: join(folder, 'IMG-5.png'), message: `cannot read ${join(folder, 'IMG-5.png')}: not an image Luxfuse reads (the header is not JPEG, PNG, TIFF, EXR, CR3 or RAF)` },
       {
         file: join(folder, 'IMG-4.jpg'),
-        message: `${join(folder, 'IMG-4.jpg')}: its pixels could not be read (truncated or corrupt JPEG: marker was not found), so it was not compared with its neighbours and is in no bracket`,
+        message: `${join(folder, 'IMG-4.jpg')}: its pixels could not be read (truncated or corrupt JPEG: unexpected marker: ffc0), so it was not compared with its neighbours and is in no bracket`,
       },
     ]);
     // Each file is listed once: a file in the errors is in no group and not among the singles.
     expect(result.ungrouped).toEqual([]);
-    // Without the pixel pass nothing is decoded: the cut-off JPEG is a single, as before.
+    // Without the pixel pass nothing is decoded: the JPEG is a single, as before.
     const headersOnly = await groupFiles([folder], { pixels: false });
     expect(headersOnly.ungrouped).toContain(join(folder, 'IMG-4.jpg'));
     expect(headersOnly.errors.map((e) => e.file)).toEqual([join(folder, 'IMG-5.png')]);
+  });
+
+  it('lists files cut short in the errors as their headers are read, with the reason: a bracket frame whose EXIF reads, a lone file without exposure data; the rest still group', async () => {
+    const folder = at('cut-short');
+    await mkdir(folder);
+    const frames = writeBracket(folder, { prefix: 'IMG' });
+    // The copy of the last frame stopped at 80 %: its EXIF, in the first bytes, reads as before.
+    const whole = await readFile(frames[2]);
+    await writeFile(frames[2], whole.subarray(0, Math.floor(whole.length * 0.8)));
+    // A scan without exposure data, alone, cut before its IEND: never decoded at import.
+    const lone = join(folder, 'scan.png');
+    const png = encodePng({ width: 64, height: 48, channels: 3, bits: 8, data: new Uint8Array(64 * 48 * 3).fill(90) });
+    await writeFile(lone, png.subarray(0, png.length - 6));
+    for (const pixels of [true, false]) {
+      const result = await groupFiles([folder], { pixels });
+      expect(result.errors).toEqual([
+        { file: frames[2], message: `${frames[2]}: truncated or corrupt JPEG: the file ends before its end-of-image marker (part of the picture is missing), so it cannot be merged and is in no bracket` },
+        { file: lone, message: `${lone}: truncated or corrupt PNG: the file ends before its IEND chunk, so it cannot be merged and is in no bracket` },
+      ]);
+      expect(result.groups.map((g) => g.files)).toEqual([frames.slice(0, 2)]);
+      expect(result.ungrouped).toEqual([]);
+    }
   });
 
   it('stops when aborted', async () => {

@@ -1,5 +1,5 @@
 /** The library's import service: brackets from a folder, thumbnails only for files it scanned. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,18 @@ describe('LibraryService', () => {
     expect(scan.groups[1].reason).toMatch(/measured from the pixels/);
     expect(scan.singles).toEqual([]);
     expect(scan.errors).toEqual([{ file: join(dir, 'broken.jpg'), message: expect.stringContaining('broken.jpg') }]);
+  });
+
+  it('lists a frame cut short among the files not read, with the reason, at import: the rest of its bracket is still a bracket', async () => {
+    // Its own folder: the other tests count the files under `dir`.
+    const folder = mkdtempSync(join(tmpdir(), 'luxfuse-library-cut-'));
+    const frames = writeBracket(folder, { prefix: 'c', minute: 20 });
+    const whole = readFileSync(frames[0]);
+    writeFileSync(frames[0], whole.subarray(0, whole.length - 100));
+    const scan = await new LibraryService().scan([folder]);
+    expect(scan.groups.map((g) => g.frames.map((f) => f.name))).toEqual([['c-2.jpg', 'c-3.jpg']]);
+    expect(scan.errors).toEqual([{ file: frames[0], message: expect.stringMatching(/c-1\.jpg: truncated or corrupt JPEG: the file ends before its end-of-image marker/) }]);
+    rmSync(folder, { recursive: true, force: true });
   });
 
   it('serves thumbnails at most THUMBNAIL_SIDE px for scanned files only', async () => {
