@@ -172,11 +172,58 @@ async function dataBlocks(src: ByteSource, dir: Directory, le: boolean): Promise
   return at.slice(0, n.length).map((o, i) => [o, n[i]]);
 }
 
+/** DNG compression 1: samples stored as they are. */
+const UNCOMPRESSED = 1;
+/** StripOffsets entries with this many values or more LibRaw reads as a single offset (its parse_tiff_ifd). */
+const LIBRAW_MAX_STRIPS = 16384;
+
+/**
+ * Whether the file ends before a DNG's raw image data does, from its geometry and its strip or tile offsets (LibRaw
+ * goes by these, not by the byte counts, which it reads past without complaint when they are wrong). Uncompressed
+ * data has a known size: every strip or tile must fit. Compressed data's size is known only from the counts, so
+ * there a strip or tile is missing only when it starts past the end.
+ */
+async function dngRawDamage(src: ByteSource, raw: Directory, le: boolean): Promise<string | undefined> {
+  // Geometry stored otherwise than as one value each is read otherwise by LibRaw: nothing is said of it.
+  if ([256, 257, 277, 278, 322, 323].some((tag) => (raw.entries.get(tag)?.count ?? 1) !== 1)) return undefined;
+  const ifd = await asIfd(src, raw, LAYOUT_TAGS, le);
+  if (!ifd) return undefined;
+  const width = tagValue(ifd, 256) ?? 0;
+  const height = tagValue(ifd, 257) ?? 0;
+  const tiled = ifd.t322 !== undefined;
+  const tileW = tiled ? (tagValue(ifd, 322) ?? 0) : width;
+  const tileH = tiled ? (tagValue(ifd, 323) ?? 0) : Math.min(height, tagValue(ifd, 278, 0, height)!);
+  const spp = tagValue(ifd, 277, 0, 1)!;
+  const bits = tagValue(ifd, 258, 0, 1)!;
+  if (![width, height, tileW, tileH, spp, bits].every((v) => Number.isInteger(v) && v > 0)) return undefined;
+  // Samples and bits a DNG has; LibRaw masks other values (a sample count to 3 bits) rather than refusing them.
+  if (spp > 4 || bits > 32) return undefined;
+  const chunks = Math.ceil(width / tileW) * Math.ceil(height / tileH);
+  const offsets = (ifd[`t${tiled ? 324 : 273}`] as unknown[] | undefined) ?? [];
+  const kind = tiled ? 'tile' : 'strip';
+  if (offsets.length < chunks) {
+    // The table of offsets is cut off with the file.
+    const table = raw.entries.get(tiled ? 324 : 273);
+    return table && table.valueAt + table.count * TYPE_SIZE[table.type] > src.size ? `truncated or corrupt DNG: the file ends before the table of its raw image's ${kind}s does` : undefined;
+  }
+  // LibRaw takes a StripOffsets entry of 16384 values or more as one offset: a table this check does not read alike.
+  if (!tiled && (raw.entries.get(273)?.count ?? 0) >= LIBRAW_MAX_STRIPS) return undefined;
+  const rowBytes = Math.ceil((tileW * spp * bits) / 8);
+  const uncompressed = tagValue(ifd, 259, 0, UNCOMPRESSED) === UNCOMPRESSED;
+  for (let i = 0; i < chunks; i++) {
+    const rows = tiled ? tileH : Math.min(tileH, height - i * tileH);
+    // The bytes that must be in the file from the offset. Uncompressed: all but one (LibRaw reads 16-bit samples
+    // rounding a last odd byte up, so a file one byte short passes it); compressed: the first.
+    const needed = uncompressed ? rows * rowBytes - 1 : 1;
+    if ((offsets[i] as number) + needed > src.size) return `truncated or corrupt DNG: ${kind} ${i} of its raw image runs past the end of the file`;
+  }
+  return undefined;
+}
+
 /**
  * What LibRaw surely cannot read past: a first directory outside the file, a DNG whose raw image (NewSubfileType 0,
- * CFA or linear raw, the largest such) has a strip or tile, or its table of them, past the end or whose SubIFDs
- * (where the raw image is when IFD0 holds a preview) lie past it, and a file that ends before any image data of its
- * directories begins.
+ * CFA or linear raw, the largest such) the file ends before (dngRawDamage) or whose SubIFDs (where the raw image is
+ * when IFD0 holds a preview) lie past it, and a file that ends before any image data of its directories begins.
  * Undefined when none of these.
  */
 async function rawDamage(src: ByteSource, walk: Walk, le: boolean): Promise<string | undefined> {
@@ -193,15 +240,7 @@ async function rawDamage(src: ByteSource, walk: Walk, le: boolean): Promise<stri
       .sort((a, b) => pixels(b) - pixels(a))[0];
     // Its raw image is in a SubIFD that is not in the file.
     if (!raw) return dirs.some((d) => d.subIfdsPastEnd > 0) ? 'truncated or corrupt DNG: the file ends before the directory of its raw image' : undefined;
-    const tables = [273, 279, 324, 325].map((t) => raw.entries.get(t)).filter((e) => e !== undefined);
-    if (tables.some((e) => e.valueAt + e.count * TYPE_SIZE[e.type] > src.size)) return 'truncated or corrupt DNG: the file ends before the table of its raw image\'s data';
-    const blocks = await dataBlocks(src, raw, le);
-    // One byte of slack: LibRaw reads raw data one byte short without complaint (found here with our writer's
-    // 16-bit strips), and a writer padding its data to an even length might count a byte it did not write.
-    const past = blocks.findIndex(([offset, count]) => offset + count > src.size + 1);
-    if (past < 0) return undefined;
-    const kind = raw.entries.has(324) ? 'tile' : 'strip';
-    return `truncated or corrupt DNG: ${kind} ${past} of its raw image runs past the end of the file`;
+    return dngRawDamage(src, raw, le);
   }
   const starts = (await Promise.all(dirs.map((d) => dataBlocks(src, d, le)))).flat().filter(([, count]) => count > 0).map(([offset]) => offset);
   if (starts.length > 0 && Math.min(...starts) >= src.size) return 'truncated or corrupt RAW: the file ends before its image data begins';

@@ -196,6 +196,29 @@ describe('readImportShot on camera RAW', () => {
     await expect(readFrame(early)).rejects.toThrow(/end of file/);
   });
 
+  it('goes by a DNG\'s geometry and offsets, as LibRaw does, not by byte counts: a count past the end with the data all there passes', async () => {
+    const dng = writeDng({ width: 64, height: 48, scene, exif: EXIF, thumbnail: false });
+    const view = new DataView(dng.buffer, dng.byteOffset, dng.byteLength);
+    // The raw image's SubIFD: the one IFD0's tag 330 points at; its StripByteCounts (279) made 1 MB.
+    const ifd0 = view.getUint32(4, true);
+    const entryOf = (ifd: number, tag: number): number => {
+      for (let e = ifd + 2; e < ifd + 2 + view.getUint16(ifd, true) * 12; e += 12) if (view.getUint16(e, true) === tag) return e;
+      throw new Error(`no tag ${tag}`);
+    };
+    const sub = view.getUint32(entryOf(ifd0, 330) + 8, true);
+    view.setUint32(entryOf(sub, 279) + 8, 1 << 20, true);
+    const path = write('big-count.dng', dng);
+    expect(await importVerdict(path)).toBe('ok');
+    await expect(readFrame(path)).resolves.toMatchObject({ width: 64, height: 48 });
+    // The same file one byte short still reads (LibRaw rounds up a last odd byte); two bytes short does not.
+    const oneShort = write('one-short.dng', dng.subarray(0, dng.length - 1));
+    expect(await importVerdict(oneShort)).toBe('ok');
+    await expect(readFrame(oneShort)).resolves.toMatchObject({ width: 64, height: 48 });
+    const twoShort = write('two-short.dng', dng.subarray(0, dng.length - 2));
+    expect(await importVerdict(twoShort)).toMatch(/truncated or corrupt DNG: strip 0 of its raw image runs past the end of the file/);
+    await expect(readFrame(twoShort)).rejects.toThrow(/end of file/);
+  });
+
   it('refuses a JPEG or PNG named as camera RAW (LibRaw reads neither), and a BigTIFF, saying how it would merge', async () => {
     const jpeg = write('photo.nef', encodeJpeg({ width: W, height: H, data: rgba() }, { exif: EXIF }));
     expect(await importVerdict(jpeg)).toBe(`${jpeg}: it holds a JPEG image, not the camera RAW its name (.nef) says (LibRaw, which reads files named .nef, reads no JPEG; named .jpg it would merge), so it cannot be merged and is in no bracket`);
