@@ -1,7 +1,8 @@
 /**
  * Fuzzes the import path with seeded mutations of valid files the project writes itself (TIFF, JPEG with
  * EXIF, PNG, EXR, DNG): every mutated file either decodes to a well-formed image or fails with a named
- * Luxfuse error that says which file, quickly and without huge allocations. Replay a run with
+ * Luxfuse error that says which file, quickly and without huge allocations; and a file import's structural check
+ * refuses (readImportShot) does not decode either. Replay a run with
  * LUXFUSE_FUZZ_SEED=<seed>; scale it with LUXFUSE_FUZZ_SCALE=<factor> (a longer run: LUXFUSE_FUZZ_SCALE=10 and a
  * few seeds); failing inputs land in tmp/fuzz-failures. LUXFUSE_FUZZ_TRACE=<file> logs each case before it is
  * decoded, to find a case that hangs or crashes the process.
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { zlibSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
-import { readShotInfo } from '../../../../src-main/services/exif';
+import { readImportShot, readShotInfo, UnmergeableFileError } from '../../../../src-main/services/exif';
 import { readFrame } from '../../../../src-main/services/frames';
 import { configureRawDecoder, decodeRaw, stopRawDecoder } from '../../../../src-main/services/raw-decode';
 import { listImageFiles } from '../../../../src-main/services/scan';
@@ -599,8 +600,9 @@ describe.each(FORMATS)('mutated %s files', (format, seeds, salt) => {
     report(`decodeImage, ${format}`, failures, cases.length, performance.now() - t0, decoded);
   });
 
-  it('readShotInfo and readFrame (from disk) give a result or an error whose message names the path', async () => {
-    // A third of the cases through the file services (the decode itself is covered above); DNG frames go to LibRaw below.
+  it('readShotInfo, readImportShot and readFrame (from disk) give a result or an error whose message names the path; what import refuses does not decode', async () => {
+    // A third of the cases through the file services (the decode itself is covered above); DNG frames go to LibRaw below,
+    // but those import's structural check refuses go through LibRaw here, which must refuse them too.
     const cases = makeCases(format, seeds(), Math.round(CASES / 3), SEED * 16 + salt + 8);
     const failures: Failure[] = [];
     const t0 = performance.now();
@@ -613,10 +615,22 @@ describe.each(FORMATS)('mutated %s files', (format, seeds, salt) => {
         if (what) failures.push({ c, what: `readShotInfo: ${what}` });
       } else if (info.image?.file !== path) failures.push({ c, what: 'readShotInfo: no file in the result' });
       if (info.ms > CASE_LIMIT_MS) failures.push({ c, what: `readShotInfo took ${Math.round(info.ms)} ms` });
+      // Import's structural check: a file it refuses, the merge must refuse too (no false alarms).
+      const checked = await timed(() => readImportShot(path));
+      const unmergeable = checked.error instanceof UnmergeableFileError;
+      if (checked.error !== undefined) {
+        const what = problem({ error: checked.error }, path, true);
+        if (what) failures.push({ c, what: `readImportShot: ${what}` });
+      }
+      if (checked.ms > CASE_LIMIT_MS) failures.push({ c, what: `readImportShot took ${Math.round(checked.ms)} ms` });
       if (format !== 'dng') {
         const frame = await timed(() => readFrame(path));
         const what = frame.ms > CASE_LIMIT_MS ? `took ${Math.round(frame.ms)} ms` : problem(frame, path, true);
         if (what) failures.push({ c, what: `readFrame: ${what}` });
+        if (unmergeable && frame.error === undefined) failures.push({ c, what: `import refused it (${(checked.error as Error).message}), yet it decodes` });
+      } else if (unmergeable && (await timed(() => readFrame(path))).error === undefined) {
+        // Through LibRaw only the files import refuses.
+        failures.push({ c, what: `import refused it (${(checked.error as Error).message}), yet LibRaw decodes it` });
       }
       rmSync(path);
     }
