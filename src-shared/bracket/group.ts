@@ -4,6 +4,7 @@
  */
 
 import { mergeCompanions, type MergedShot } from './companions';
+import { sortByTimeThenCounter } from './file-counter';
 import { dirName, stemOf } from './file-kind';
 import { compareNatural } from './natural-sort';
 import { describeGroup } from './reason';
@@ -84,15 +85,21 @@ function bodyKey(s: ShotInfo): string {
   return [norm(s.make), norm(s.model), norm(s.serial), norm(s.lensModel), focal, size].join('\u0000');
 }
 
-function byTimeThenName(a: Frame, b: Frame): number {
-  return a.time! - b.time! || compareNatural(a.file, b.file);
-}
-
 function median(values: number[]): number {
   if (values.length === 0) return 0;
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const byName = (a: Frame, b: Frame): number => compareNatural(a.file, b.file);
+
+/**
+ * Timed frames in the order they were shot: by capture time, and frames that share a time (whole-second
+ * timestamps, several frames a second) by their file counters, which wrap (IMG_9999 before IMG_0001).
+ */
+function inShootingOrder(frames: Frame[]): Frame[] {
+  return sortByTimeThenCounter(frames, (f) => f.time!, (f) => f.file, byName);
 }
 
 /**
@@ -248,7 +255,7 @@ export function groupBrackets(shots: readonly ShotInfo[], opts: GroupOptions = {
 
   const found: FoundBracket[] = [];
   for (const frames of bodies.values()) {
-    const timed = withoutCopies(frames.filter((f) => f.time !== undefined).sort(byTimeThenName));
+    const timed = withoutCopies(inShootingOrder(frames.filter((f) => f.time !== undefined)));
     for (const run of splitByTime(timed, o)) {
       for (const sub of splitByExposureSource(run)) found.push(...findInRun(sub, false, o));
     }
@@ -265,10 +272,7 @@ export function groupBrackets(shots: readonly ShotInfo[], opts: GroupOptions = {
 
   const grouped = new Set<string>();
   for (const b of found) for (const f of b.frames) grouped.add(f.file);
-  found.sort(
-    (a, b) =>
-      (a.frames[0].time ?? Infinity) - (b.frames[0].time ?? Infinity) || compareNatural(a.frames[0].file, b.frames[0].file),
-  );
+  sortByTimeThenCounter(found, (b) => b.frames[0].time ?? Infinity, (b) => b.frames[0].file, (a, b) => byName(a.frames[0], b.frames[0]));
   const ungrouped: string[] = [];
   const companions: { file: string; of: string }[] = [];
   for (const frames of bodies.values()) {

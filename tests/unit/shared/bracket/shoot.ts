@@ -60,20 +60,37 @@ export function speed(base: number, stops: number): number {
 
 export const T0 = Date.UTC(2024, 5, 1, 18, 30, 0);
 
+export interface CounterOptions {
+  /** What the file counter goes to after 9999: 1 (Canon, Nikon) or 0 (some Sony and Nikon bodies). */
+  wrapTo?: number;
+  /** Start the next DCF folder (100CANON -> 101CANON) when the counter wraps. */
+  newFolderOnWrap?: boolean;
+}
+
 export class Camera {
   private counter: number;
   /** ms since T0 of the next press. */
   clock = 0;
+  /** The folder the next file goes to (the body's, until a DCF folder change). */
+  folder: string | undefined;
   constructor(
     readonly body: Body,
     firstNumber = 1,
+    readonly counterOptions: CounterOptions = {},
   ) {
     this.counter = firstNumber;
+    this.folder = body.folder;
   }
 
   nextName(ext = this.body.ext): string {
     const name = `${this.body.prefix}${String(this.counter).padStart(4, '0')}.${ext}`;
-    return this.body.folder ? `${this.body.folder}/${name}` : name;
+    return this.folder ? `${this.folder}/${name}` : name;
+  }
+
+  /** Starts the next DCF folder ('DCIM/100CANON' -> 'DCIM/101CANON'), as a body does when asked or when its counter wraps. */
+  nextFolder(): this {
+    this.folder = this.folder?.replace(/(\d{3})([^/\d][^/]*)$/, (_m, n: string, rest: string) => `${Number(n) + 1}${rest}`);
+    return this;
   }
 
   /** One press: advances the file counter and the clock (by the exposure plus `gapMs`). */
@@ -90,6 +107,10 @@ export class Camera {
       ...settings,
     };
     this.counter++;
+    if (this.counter > 9999 && this.counterOptions.wrapTo !== undefined) {
+      this.counter = this.counterOptions.wrapTo;
+      if (this.counterOptions.newFolderOnWrap) this.nextFolder();
+    }
     this.clock += Math.round((shot.exposureTime ?? 0) * 1000) + gapMs;
     return shot;
   }
@@ -122,6 +143,12 @@ export class Camera {
 /** A ShotInfo without EXIF, as a PNG export or a scan would be. */
 export function bare(file: string, width = 1024, height = 680): ShotInfo {
   return { file, width, height };
+}
+
+/** Drops the sub-seconds, as bodies that write no SubSecTimeOriginal do. */
+export function wholeSeconds(shots: ShotInfo[]): ShotInfo[] {
+  for (const s of shots) if (s.captureTime !== undefined) s.captureTime = Math.floor(s.captureTime / 1000) * 1000;
+  return shots;
 }
 
 export const AEB_3 = [0, -2, 2];
