@@ -26,6 +26,11 @@ const TAGS = [
   'Model',
   'SerialNumber', // Exif BodySerialNumber (0xA431)
   'CameraSerialNumber', // DNG, IFD0 (0xC62F)
+  // What tells apart two bodies of one model that write no serial number.
+  'OwnerName', // Exif CameraOwnerName (0xA430)
+  'Artist',
+  'Software',
+  'LensSerialNumber',
   'LensModel',
   'FocalLength',
   'ExposureTime',
@@ -90,8 +95,10 @@ const EXIF_TAG_NAMES: ReadonlyMap<number, (typeof TAGS)[number]> = new Map([
   [0xa002, 'ExifImageWidth'],
   [0xa003, 'ExifImageHeight'],
   [0xa402, 'ExposureMode'],
+  [0xa430, 'OwnerName'],
   [0xa431, 'SerialNumber'],
   [0xa434, 'LensModel'],
+  [0xa435, 'LensSerialNumber'],
 ]);
 
 function why(error: unknown): string {
@@ -155,7 +162,11 @@ function toShotInfo(file: string, t: Tags, size: PixelSize | undefined, preferEx
     make: text(t.Make),
     model: text(t.Model),
     serial: text(t.SerialNumber) ?? text(t.CameraSerialNumber),
+    owner: text(t.OwnerName),
+    artist: text(t.Artist),
+    software: text(t.Software),
     lensModel: text(t.LensModel),
+    lensSerial: text(t.LensSerialNumber),
     focalLength: positive(t.FocalLength),
     width: dims?.width,
     height: dims?.height,

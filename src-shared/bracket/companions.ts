@@ -46,7 +46,11 @@ const FILLABLE = [
   'make',
   'model',
   'serial',
+  'owner',
+  'artist',
+  'software',
   'lensModel',
+  'lensSerial',
   'focalLength',
 ] as const satisfies readonly (keyof ShotInfo)[];
 

@@ -24,7 +24,15 @@ export interface ShotInfo {
   make?: string;
   model?: string;
   serial?: string;
+  /** EXIF CameraOwnerName (0xA430), as the owner set it in the camera's menu. */
+  owner?: string;
+  /** EXIF Artist (0x013B), as the owner set it in the camera's menu. */
+  artist?: string;
+  /** EXIF Software (0x0131): a camera's firmware version ('Ver.1.10', 'Firmware Version 1.8.1'), or the program that last wrote the file. */
+  software?: string;
   lensModel?: string;
+  /** EXIF LensSerialNumber (0xA435). */
+  lensSerial?: string;
   /** Millimetres. */
   focalLength?: number;
   width?: number;

@@ -29,6 +29,11 @@ export interface ExifFields {
   /** 1..8, TIFF orientation. */
   orientation?: number;
   software?: string;
+  /** IFD0 Artist. */
+  artist?: string;
+  /** Exif CameraOwnerName. */
+  cameraOwnerName?: string;
+  lensSerialNumber?: string;
   /** EXIF ColorSpace: 'srgb' (default) or 'uncalibrated' (65535) for pixels in another space, e.g. Display P3 with an ICC profile. */
   colorSpace?: 'srgb' | 'uncalibrated';
 }
@@ -60,6 +65,7 @@ export function exifEntries(f: ExifFields, jpeg?: ExifJpegInfo): { ifd0: TiffEnt
     ifd0.push({ tag: 274, type: TIFF_SHORT, value: [f.orientation] });
   }
   ascii(ifd0, 305, f.software);
+  ascii(ifd0, 315, f.artist);
 
   if (f.exposureTime !== undefined) check(f.exposureTime > 0, 'exposure time', f.exposureTime);
   if (f.fNumber !== undefined) check(f.fNumber > 0, 'f-number', f.fNumber);
@@ -89,8 +95,10 @@ export function exifEntries(f: ExifFields, jpeg?: ExifJpegInfo): { ifd0: TiffEnt
     check([0, 1, 2].includes(f.exposureMode), 'exposure mode', f.exposureMode);
     exif.push({ tag: 41986, type: TIFF_SHORT, value: [f.exposureMode] });
   }
+  ascii(exif, 42032, f.cameraOwnerName);
   ascii(exif, 42033, f.bodySerialNumber);
   ascii(exif, 42036, f.lensModel);
+  ascii(exif, 42037, f.lensSerialNumber);
   if (jpeg) {
     // Required in a JPEG's EXIF: resolution (72 dpi, nominal), YCbCrPositioning (centred, as JFIF decoders
     // assume), ComponentsConfiguration (Y, Cb, Cr) and the pixel size.

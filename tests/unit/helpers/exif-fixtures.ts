@@ -17,5 +17,8 @@ export const FULL_FIELDS: Required<ExifFields> = {
   bodySerialNumber: '012345678901',
   orientation: 6,
   software: 'Luxfuse 0.1.0',
+  artist: 'Jane Doe',
+  cameraOwnerName: 'J. Doe',
+  lensSerialNumber: '9205001234',
   colorSpace: 'srgb',
 };

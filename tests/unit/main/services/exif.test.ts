@@ -119,6 +119,15 @@ describe('readShotInfo: EXIF', () => {
     });
   });
 
+  it('reads what tells two bodies of one model apart: owner, artist, firmware, lens serial (JPEG and CR3)', async () => {
+    const tags: ExifFields = { cameraOwnerName: 'Ben Doe', artist: 'B. Doe', software: 'Firmware Version 1.8.1', lensSerialNumber: '0000c1234' };
+    const expected = { owner: 'Ben Doe', artist: 'B. Doe', software: 'Firmware Version 1.8.1', lensSerial: '0000c1234' };
+    const jpg = await fixture('owner.jpg', jpegWithExif({ ...NIKON, ...tags }, 24, 16));
+    expect(await readShotInfo(jpg)).toMatchObject(expected);
+    const cr3 = await fixture('IMG_0009.CR3', cr3WithExif({ ...NIKON, ...tags, make: 'Canon', model: 'Canon EOS R5' }));
+    expect(await readShotInfo(cr3)).toMatchObject(expected);
+  });
+
   it('reads the embedded JPEG of a RAF', async () => {
     const path = await fixture('DSCF0001.RAF', rafWithExif({ ...NIKON, make: 'FUJIFILM', model: 'X-T3' }, 32, 24));
     expect(await readShotInfo(path)).toMatchObject({ make: 'FUJIFILM', model: 'X-T3', exposureTime: 1 / 125, captureTime: NIKON_TIME, width: 32, height: 24 });

@@ -26,6 +26,9 @@ describe('encodeExifTiff', () => {
     expect(t.Model).toBe('Canon EOS R5');
     expect(t.Orientation).toBe(6);
     expect(t.Software).toBe('Luxfuse 0.1.0');
+    expect(t.Artist).toBe('Jane Doe');
+    expect(t.OwnerName).toBe('J. Doe');
+    expect(t.LensSerialNumber).toBe('9205001234');
     expect(t.ExposureTime).toBeCloseTo(0.004, 12);
     expect(t.FNumber).toBeCloseTo(2.8, 12);
     expect(t.ISO).toBe(400);
@@ -105,6 +108,9 @@ describe('encodeExifTiff', () => {
       Model: 'Canon EOS R5',
       Orientation: 6,
       Software: 'Luxfuse 0.1.0',
+      Artist: 'Jane Doe',
+      OwnerName: 'J. Doe',
+      LensSerialNumber: 9205001234,
       ExposureTime: 0.004,
       FNumber: 2.8,
       ISO: 400,
