@@ -3,12 +3,13 @@
  * exposure pattern. O(n log n): one sort per body, linear scans and a bounded DP per run.
  */
 
+import { splitByCounters } from './body-streams';
 import { mergeCompanions, type MergedShot } from './companions';
 import { sortByTimeThenCounter } from './file-counter';
 import { dirName, stemOf } from './file-kind';
 import { compareNatural } from './natural-sort';
 import { describeGroup } from './reason';
-import { segmentRun, type SegmentFit } from './segment';
+import { interleavedSegments, segmentRun, type SegmentFit } from './segment';
 import { SAME_EXPOSURE_STOPS } from './pattern';
 import { EXPOSURE_MODE_AUTO_BRACKET, EXPOSURE_MODE_MANUAL, shotExposure, type ShotInfo } from './shot-info';
 
@@ -55,6 +56,8 @@ export interface Frame {
   mode?: number;
   /** Idle seconds since the previous frame (by time) ended, whole-second timestamps given the benefit of the doubt. */
   gapBefore?: number;
+  /** The same, whole-second timestamps taken as they are. */
+  idleBefore?: number;
 }
 
 /** A bracket found in a run, with what describeGroup needs to explain it. */
@@ -64,6 +67,8 @@ export interface FoundBracket {
   timeless: boolean;
   /** Another bracket of the same run touches this one: the exposure pattern, not time, split them. */
   splitByPattern: boolean;
+  /** Its run looks like two bodies' frames interleaved, which nothing in the files told apart (segment.ts, looksInterleaved). */
+  mixedBodies: boolean;
 }
 
 /** Longest idle gap (s) between frames the camera tagged as auto-bracketed (GroupOptions.maxGapSeconds for the rest). */
@@ -78,11 +83,42 @@ const MANUAL_MAX_GAP_SECONDS = 8;
 
 const norm = (s: string | undefined): string => (s ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
 
-/** Same camera body, lens, focal length and image size. */
+/**
+ * Programs that rewrite EXIF Software when they save a file: there it names the program, not the body's
+ * firmware, and one frame of a bracket touched by one of them must not leave its bracket.
+ */
+const EDITOR_SOFTWARE = /adobe|photoshop|lightroom|camera raw|gimp|capture one|darktable|rawtherapee|dxo|affinity|luminar|acdsee|picasa|paint\.net|imagemagick|exiftool|digikam|luxfuse|microsoft|snapseed|silkypix|\bon1\b|helicon|aurora|photomatix|hugin/i;
+
+/** A camera's firmware version from EXIF Software, or '' where it has none or that names an editing program. */
+function firmwareOf(s: ShotInfo): string {
+  return s.software && !EDITOR_SOFTWARE.test(s.software) ? norm(s.software) : '';
+}
+
+/**
+ * Same camera body, lens, focal length and image size. Two bodies of one model without serial numbers still
+ * differ where their owners set a name (CameraOwnerName, Artist) or in their lenses' serials (and firmware:
+ * byFirmware).
+ */
 function bodyKey(s: ShotInfo): string {
   const focal = s.focalLength === undefined ? '' : (Math.round(s.focalLength * 10) / 10).toString();
   const size = s.width && s.height ? `${s.width}x${s.height}` : '';
-  return [norm(s.make), norm(s.model), norm(s.serial), norm(s.lensModel), focal, size].join('\u0000');
+  return [norm(s.make), norm(s.model), norm(s.serial), norm(s.owner), norm(s.artist), norm(s.lensModel), norm(s.lensSerial), focal, size].join('\u0000');
+}
+
+/**
+ * One body's frames split by firmware version where they name two or more: bodies of one model on different
+ * firmware. A frame without one (an editor rewrote its Software) stays with the rest when there is only one.
+ */
+function byFirmware(frames: Frame[]): Frame[][] {
+  const versions = new Map<string, Frame[]>();
+  for (const f of frames) {
+    const v = firmwareOf(f.merged.shot);
+    const list = versions.get(v);
+    if (list) list.push(f);
+    else versions.set(v, [f]);
+  }
+  const named = [...versions.keys()].filter((v) => v !== '').length;
+  return named >= 2 ? [...versions.values()] : [frames];
 }
 
 function median(values: number[]): number {
@@ -154,6 +190,7 @@ function splitByTime(frames: Frame[], o: Required<GroupOptions>): Frame[][] {
     idle[i] = Math.max(0, (frames[i].time! - frames[i - 1].time!) / 1000 - exposure[i - 1]);
     slack[i] = frames[i].time! % 1000 === 0 && frames[i - 1].time! % 1000 === 0 ? 1 : 0;
     frames[i].gapBefore = Math.max(0, idle[i] - slack[i]);
+    frames[i].idleBefore = idle[i];
   }
   // Long exposures may be followed by a dark frame as long (long-exposure noise reduction), so
   // they earn their length again: `spare` is the idle time past it.
@@ -210,16 +247,15 @@ function splitByExposureSource(frames: Frame[]): Frame[][] {
 }
 
 function findInRun(run: Frame[], timeless: boolean, o: Required<GroupOptions>): FoundBracket[] {
-  const segs = segmentRun(
-    run.map((f, i) => ({ ev: f.ev!, bias: f.bias, mode: f.mode, flash: f.merged.shot.flashFired, gapBefore: i > 0 ? f.gapBefore : undefined })),
-    { timeless, tolerance: o.sameExposureStops, quickGapSeconds: o.maxGapSeconds },
-    o.maxFrames,
-  );
+  const frames = run.map((f, i) => ({ ev: f.ev!, bias: f.bias, mode: f.mode, flash: f.merged.shot.flashFired, gapBefore: i > 0 ? f.gapBefore : undefined }));
+  const segs = segmentRun(frames, { timeless, tolerance: o.sameExposureStops, quickGapSeconds: o.maxGapSeconds }, o.maxFrames);
+  const mixed = timeless ? new Set<number>() : interleavedSegments(frames, segs, run.map((f, i) => (i > 0 ? f.idleBefore! : Infinity)), o.sameExposureStops);
   return segs.map((s, i) => ({
     frames: run.slice(s.start, s.end),
     fit: s.fit,
     timeless,
     splitByPattern: (i > 0 && segs[i - 1].end === s.start) || (i + 1 < segs.length && segs[i + 1].start === s.end),
+    mixedBodies: mixed.has(i),
   }));
 }
 
@@ -254,10 +290,12 @@ export function groupBrackets(shots: readonly ShotInfo[], opts: GroupOptions = {
   }
 
   const found: FoundBracket[] = [];
-  for (const frames of bodies.values()) {
+  for (const frames of [...bodies.values()].flatMap(byFirmware)) {
     const timed = withoutCopies(inShootingOrder(frames.filter((f) => f.time !== undefined)));
-    for (const run of splitByTime(timed, o)) {
-      for (const sub of splitByExposureSource(run)) found.push(...findInRun(sub, false, o));
+    for (const stream of splitByCounters(timed, (f) => f.file, (f) => f.time!)) {
+      for (const run of splitByTime(stream, o)) {
+        for (const sub of splitByExposureSource(run)) found.push(...findInRun(sub, false, o));
+      }
     }
     const timeless = frames.filter((f) => f.time === undefined).sort((a, b) => compareNatural(a.file, b.file));
     const byFolder: Frame[][] = [];

@@ -67,6 +67,8 @@ function confidenceOf(b: FoundBracket, frames: Frame[]): number {
     }
     if (maxIdle <= 1) c += 0.03;
   }
+  // Two bodies' frames may be mixed: as good as a guess.
+  if (b.mixedBodies) c = Math.min(c, 0.4);
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
 }
 
@@ -98,6 +100,11 @@ export function describeGroup(b: FoundBracket): BracketGroup {
   const repeated = evs.filter((ev, i) => evs.some((other, j) => j < i && Math.abs(other - ev) < SAME_EXPOSURE_STOPS)).length;
   if (repeated) parts.push(`${repeated} ${repeated === 1 ? 'frame repeats' : 'frames repeat'} another's exposure (the camera's shutter-speed limit)`);
   if (b.splitByPattern) parts.push('split from a neighbouring set by its exposure pattern');
+  if (b.mixedBodies) {
+    parts.push(
+      `frames of two bodies may be mixed: two ${cameraLabel(first)} bodies seem to have bracketed here at once, and nothing in the files (serial number, file names, owner, lens, firmware) tells them apart`,
+    );
+  }
   const companions = frames.reduce((n, f) => n + f.merged.companions.length, 0);
   if (companions) parts.push(`${companions} same-shot ${companions === 1 ? 'copy' : 'copies'} (e.g. JPEG beside RAW) left out`);
   return { files: frames.map((f) => f.file), exposureValues, reason: parts.join(', '), confidence: confidenceOf(b, frames) };

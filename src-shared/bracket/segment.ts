@@ -3,7 +3,7 @@
  * pattern: the best-scoring partition, found by dynamic programming in O(n x maxFrames^2).
  */
 
-import { AEB_COUNTS, describePattern, isLadderOrder, type ExposurePattern } from './pattern';
+import { AEB_COUNTS, describePattern, isClassicAeb, isLadderOrder, type ExposurePattern } from './pattern';
 import { EXPOSURE_MODE_AUTO, EXPOSURE_MODE_AUTO_BRACKET } from './shot-info';
 
 export interface SegmentFrame {
@@ -77,7 +77,12 @@ export function evaluateSegment(frames: readonly SegmentFrame[], ctx: SegmentCon
     // A frame the camera could not expose as asked (the shortest or longest shutter speed reached) repeats
     // another's settings; the bracket's offsets, which it records as the bias, still tell them apart.
     const biases = frames.map((f) => f.bias);
-    if (!describePattern(values, ctx.tolerance).distinct && biases.every((b): b is number => b !== undefined)) values = biases;
+    if (biases.every((b): b is number => b !== undefined)) {
+      // Bodies that record each frame's offset as its bias never record one twice in a set (those that record 0
+      // for every frame have no offsets to go by): a repeated offset is the next set, whatever the meter did.
+      if (Math.max(...biases) - Math.min(...biases) >= ctx.tolerance && !describePattern(biases, ctx.tolerance).distinct) return null;
+      if (!describePattern(values, ctx.tolerance).distinct) values = biases;
+    }
   } else if (mode === EXPOSURE_MODE_AUTO) {
     const biases = frames.map((f) => f.bias);
     const known = biases.every((b): b is number => b !== undefined);
@@ -172,4 +177,53 @@ export function segmentRun(frames: readonly SegmentFrame[], ctx: SegmentContext,
     i -= k;
   }
   return segments.reverse();
+}
+
+/** Longest idle gap (s), timestamps taken as they are, between frames that count as one quick sequence here. */
+const INTERLEAVED_GAP_S = 1;
+
+/**
+ * The brackets (indices into `segments`) that look like two bodies' frames interleaved: two bodies of one model
+ * that nothing in the files tells apart, shooting the same scene at once. One body's auto exposure bracketing
+ * repeats one cycle of offsets set after set, in one of its orders, and takes a set whole; interleaved, the frames
+ * cut into brackets of one size with different offsets, brackets in no camera's order, or leave a frame over
+ * beside a bracket that has its exposure. Looked at only among frames the camera tagged as auto-bracketed that
+ * follow within a second (`idleBefore`, s, per frame): a test shot before a bracket is not tagged, and changing
+ * the bracketing takes longer. A bracket so marked marks the tagged brackets it touches.
+ */
+export function interleavedSegments(frames: readonly SegmentFrame[], segments: readonly Segment[], idleBefore: readonly number[], tolerance: number): Set<number> {
+  const mixed = new Set<number>();
+  const quick = (i: number): boolean => idleBefore[i] <= INTERLEAVED_GAP_S;
+  const tagged = (k: number): boolean => segments[k].fit.kind === 'auto-bracket';
+  const touching = (k: number): boolean => k > 0 && segments[k - 1].end === segments[k].start && quick(segments[k].start) && tagged(k - 1) && tagged(k);
+  const sets = segments.map((s) => offsets(frames.slice(s.start, s.end)));
+  const cameraOrder = (x: number[]): boolean => x.length === 2 || isClassicAeb(describePattern(x, tolerance));
+  for (let k = 1; k < segments.length; k++) {
+    if (!touching(k)) continue;
+    const [x, y] = [sets[k - 1], sets[k]];
+    const differ = x.length === y.length && x.some((v, i) => Math.abs(v - y[i]) >= tolerance);
+    if (differ || !cameraOrder(x) || !cameraOrder(y)) mixed.add(k - 1).add(k);
+  }
+  const covered = new Int32Array(frames.length).fill(-1);
+  segments.forEach((s, k) => covered.fill(k, s.start, s.end));
+  const repeats = (f: SegmentFrame, s: Segment): boolean =>
+    frames.slice(s.start, s.end).some((g) => Math.abs(g.ev - f.ev) < tolerance && (f.bias === undefined || g.bias === undefined || Math.abs(g.bias - f.bias) < tolerance));
+  for (let i = 0; i < frames.length; i++) {
+    if (covered[i] >= 0 || frames[i].mode !== EXPOSURE_MODE_AUTO_BRACKET) continue;
+    for (const j of [i - 1, i + 1]) {
+      const k = j >= 0 && j < frames.length ? covered[j] : -1;
+      if (k >= 0 && quick(Math.max(i, j)) && tagged(k) && repeats(frames[i], segments[k])) mixed.add(k);
+    }
+  }
+  // Spread along touching tagged brackets: they share the frames' mix-up.
+  for (let k = 1; k < segments.length; k++) if (touching(k) && mixed.has(k - 1)) mixed.add(k);
+  for (let k = segments.length - 1; k > 0; k--) if (touching(k) && mixed.has(k)) mixed.add(k - 1);
+  return mixed;
+}
+
+/** A tagged set's offsets in shooting order: the biases the camera recorded where they differ, or else its exposures less the first. */
+function offsets(frames: readonly SegmentFrame[]): number[] {
+  const biases = frames.map((f) => f.bias);
+  if (biases.every((b): b is number => b !== undefined) && Math.max(...biases) - Math.min(...biases) > 0) return biases;
+  return frames.map((f) => f.ev - frames[0].ev);
 }
