@@ -151,8 +151,48 @@ function clashesWithLater(frames: readonly SegmentFrame[], first: number, end: n
   return false;
 }
 
+/**
+ * Score per frame for a bracket whose exposures repeat, offset for offset, a bracket found elsewhere in its run:
+ * a photographer brackets a scene after scene the same way, so a frame left over between two such sets (one
+ * compensated shot) stays single rather than starting a bracket of its own with the next set's frames.
+ */
+const REPEAT_BONUS = 0.2;
+
 /** The best partition of a run into brackets (returned) and single frames (the indices not covered). */
 export function segmentRun(frames: readonly SegmentFrame[], ctx: SegmentContext, maxFrames: number): Segment[] {
+  const fits = new Map<number, SegmentFit | null>();
+  const fitOf = (start: number, end: number): SegmentFit | null => {
+    const key = start * (maxFrames + 1) + (end - start);
+    if (!fits.has(key)) fits.set(key, evaluateSegment(frames.slice(start, end), ctx));
+    return fits.get(key)!;
+  };
+  const first = bestPartition(frames, ctx.tolerance, maxFrames, fitOf);
+  const covered = first.reduce((sum, s) => sum + s.end - s.start, 0);
+  if (first.length === 0 || covered === frames.length) return first;
+  // Frames were left over: look again, preferring brackets that repeat one found elsewhere in the run.
+  const found = first.map((s) => ({ s, values: offsetsOf(frames, s.start, s.end, s.fit.kind) }));
+  const bonus = (start: number, end: number, fit: SegmentFit): number => {
+    const values = offsetsOf(frames, start, end, fit.kind);
+    const twin = found.some(({ s, values: other }) => s.start !== start && other.length === values.length && other.every((v, i) => Math.abs(v - values[i]) < ctx.tolerance));
+    return twin ? REPEAT_BONUS * values.length : 0;
+  };
+  return bestPartition(frames, ctx.tolerance, maxFrames, fitOf, bonus);
+}
+
+/** The exposures a bracket of this kind was judged on, less the first: biases for compensation and recorded AEB offsets, else exposures. */
+function offsetsOf(frames: readonly SegmentFrame[], start: number, end: number, kind: BracketKind): number[] {
+  const run = frames.slice(start, end);
+  const values = kind === 'compensation' || kind === 'auto-bracket' ? offsets(run) : run.map((f) => f.ev);
+  return values.map((v) => v - values[0]);
+}
+
+function bestPartition(
+  frames: readonly SegmentFrame[],
+  tolerance: number,
+  maxFrames: number,
+  fitOf: (start: number, end: number) => SegmentFit | null,
+  bonus: (start: number, end: number, fit: SegmentFit) => number = () => 0,
+): Segment[] {
   const n = frames.length;
   const best = new Float64Array(n + 1);
   const choice = new Int32Array(n + 1); // frames in the segment ending here; 1 = a single
@@ -161,10 +201,12 @@ export function segmentRun(frames: readonly SegmentFrame[], ctx: SegmentContext,
     best[i] = best[i - 1];
     choice[i] = 1;
     for (let k = 2; k <= Math.min(maxFrames, i); k++) {
-      if (clashesWithLater(frames, i - k, i, ctx.tolerance)) break; // so would every longer segment
-      const fit = evaluateSegment(frames.slice(i - k, i), ctx);
-      if (fit && best[i - k] + fit.score > best[i] + 1e-9) {
-        best[i] = best[i - k] + fit.score;
+      if (clashesWithLater(frames, i - k, i, tolerance)) break; // so would every longer segment
+      const fit = fitOf(i - k, i);
+      if (!fit) continue;
+      const score = best[i - k] + fit.score + bonus(i - k, i, fit);
+      if (score > best[i] + 1e-9) {
+        best[i] = score;
         choice[i] = k;
         fits[i] = fit;
       }
