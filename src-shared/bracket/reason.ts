@@ -2,7 +2,7 @@
 
 import type { BracketGroup, FoundBracket, Frame } from './group';
 import { isClassicAeb, SAME_EXPOSURE_STOPS } from './pattern';
-import type { ShotInfo } from './shot-info';
+import { nominalStops, type ShotInfo } from './shot-info';
 
 /** Relative exposure to 0.01 stop (and never -0). */
 function roundStops(ev: number): number {
@@ -44,6 +44,38 @@ export const ORDER_TEXT = {
   other: 'unusual order',
 } as const;
 
+/** Brightest minus darkest of a setting, in stops; undefined unless every frame has it. */
+function spreadStops(frames: Frame[], stopsOf: (s: ShotInfo) => number | undefined): number | undefined {
+  const stops = frames.map((f) => stopsOf(f.merged.shot));
+  if (stops.some((x) => x === undefined || !Number.isFinite(x))) return undefined;
+  return Math.max(...(stops as number[])) - Math.min(...(stops as number[]));
+}
+
+const positive = (x: number | undefined): number | undefined => (x !== undefined && x > 0 ? x : undefined);
+const apertureStops = (s: ShotInfo): number | undefined => (positive(s.fNumber) === undefined ? undefined : nominalStops(s.fNumber! ** 2));
+const isoStops = (s: ShotInfo): number | undefined => (positive(s.iso) === undefined ? undefined : nominalStops(s.iso! / 100));
+const shutterStops = (s: ShotInfo): number | undefined => (positive(s.exposureTime) === undefined ? undefined : nominalStops(s.exposureTime!));
+
+/** The frames' f-numbers differ: each frame has its own depth of field, which no merge makes one. */
+function apertureVaries(frames: Frame[]): boolean {
+  return (spreadStops(frames, apertureStops) ?? 0) >= SAME_EXPOSURE_STOPS;
+}
+
+/** Which settings made the bracket, where it is not the shutter speed alone: aperture (flagged), or ISO alone. */
+function settingsNote(frames: Frame[]): string | undefined {
+  const range = (values: number[], format: (x: number) => string): string => `${format(Math.min(...values))} to ${format(Math.max(...values))}`;
+  if (apertureVaries(frames)) {
+    const f = range(frames.map((x) => x.merged.shot.fNumber!), (n) => `f/${Number(n.toFixed(1))}`);
+    return `the aperture varies (${f}): the depth of field differs between frames, so what is sharp in one may be soft in another`;
+  }
+  const iso = spreadStops(frames, isoStops) ?? 0;
+  const shutter = spreadStops(frames, shutterStops);
+  if (iso >= SAME_EXPOSURE_STOPS && shutter !== undefined && shutter < SAME_EXPOSURE_STOPS) {
+    return `set by ISO alone (ISO ${range(frames.map((x) => x.merged.shot.iso!), (n) => String(Math.round(n)))}), shutter and aperture fixed`;
+  }
+  return undefined;
+}
+
 function confidenceOf(b: FoundBracket, frames: Frame[]): number {
   const p = b.fit.pattern;
   let c: number;
@@ -67,6 +99,8 @@ function confidenceOf(b: FoundBracket, frames: Frame[]): number {
     }
     if (maxIdle <= 1) c += 0.03;
   }
+  // A bracket by aperture is a bracket, but a poor one to merge, and less often meant as one.
+  if (apertureVaries(frames)) c -= 0.1;
   // Two bodies' frames may be mixed: as good as a guess.
   if (b.mixedBodies) c = Math.min(c, 0.4);
   return Math.round(Math.min(0.99, Math.max(0.05, c)) * 100) / 100;
@@ -97,6 +131,8 @@ export function describeGroup(b: FoundBracket): BracketGroup {
   let kind: string = KIND_TEXT[b.fit.kind];
   if (isClassicAeb(p) || p.order !== 'other') kind += `, ${ORDER_TEXT[p.order]}`;
   parts.push(kind);
+  const settings = settingsNote(frames);
+  if (settings) parts.push(settings);
   const repeated = evs.filter((ev, i) => evs.some((other, j) => j < i && Math.abs(other - ev) < SAME_EXPOSURE_STOPS)).length;
   if (repeated) parts.push(`${repeated} ${repeated === 1 ? 'frame repeats' : 'frames repeat'} another's exposure (the camera's shutter-speed limit)`);
   if (b.splitByPattern) parts.push('split from a neighbouring set by its exposure pattern');
