@@ -214,6 +214,32 @@ describe('groupFiles', () => {
     }
   });
 
+  it('tells apart two bodies of one model without serial numbers, from the files: counters, then the owner name', async () => {
+    const folder = at('two-bodies');
+    await mkdir(folder);
+    const anon = { ...R5, bodySerialNumber: undefined };
+    const name = (n: number) => join(folder, `IMG_${String(n).padStart(4, '0')}.JPG`);
+    // Body A numbers from 9998 and wraps to 0001 (whole-second times, no sub-seconds); body B from 0533; they press in turn.
+    const offsets = [0, -2, 2];
+    for (let i = 0; i < 3; i++) {
+      const whole = (f: ExifFields): ExifFields => ({ ...f, subSecTimeOriginal: undefined });
+      await writeFile(name([9998, 9999, 1][i]), jpegWithExif(whole(frame(anon, 5, i * 25, offsets[i])), 24, 16));
+      await writeFile(name(533 + i), jpegWithExif(whole(frame(anon, 5, i * 25 + 10, offsets[i])), 24, 16));
+    }
+    const byCounters = await groupFiles([folder], { pixels: false });
+    expect(byCounters.groups.map((g) => g.files)).toEqual([[name(9998), name(9999), name(1)], [name(533), name(534), name(535)]]);
+    // Renamed in capture order, the names say nothing; the owner name set in one body does.
+    const renamed = at('two-bodies-renamed');
+    await mkdir(renamed);
+    const party = (n: number) => join(renamed, `party-${n}.jpg`);
+    for (let i = 0; i < 3; i++) {
+      await writeFile(party(2 * i + 1), jpegWithExif(frame(anon, 5, i * 25, offsets[i]), 24, 16));
+      await writeFile(party(2 * i + 2), jpegWithExif({ ...frame(anon, 5, i * 25 + 10, offsets[i]), cameraOwnerName: 'Ben Doe' }, 24, 16));
+    }
+    const byOwner = await groupFiles([renamed], { pixels: false });
+    expect(byOwner.groups.map((g) => g.files)).toEqual([[party(1), party(3), party(5)], [party(2), party(4), party(6)]]);
+  });
+
   it('stops when aborted', async () => {
     const controller = new AbortController();
     controller.abort();
