@@ -7,7 +7,10 @@
 import { counterStep, fileCounter, type FileCounter } from './file-counter';
 
 /** Frames looked at either side of one (in shooting order) for its predecessor: covers several bodies interleaved. */
-const LOOK_AROUND = 16;
+const LOOK_AROUND = 48;
+
+/** Likeliest predecessors kept per frame for the matching (the rest would lose to them). */
+const LINKS_PER_FRAME = 4;
 
 /** Most frames a second any body saves (bursts of 30-60 fps exist; pre-capture modes save no faster). */
 const MAX_FRAMES_PER_SECOND = 60;
@@ -69,20 +72,24 @@ function monotoneSeries(counters: readonly (FileCounter | undefined)[], time: re
 /** Chains of counters by a greedy matching: each frame's likeliest predecessor, nearest counter first. */
 function matchedChains(counters: readonly (FileCounter | undefined)[], time: readonly number[]): number[][] {
   const n = counters.length;
+  // Nearest counter first; then the same folder (two cards copied side by side); then the nearest time.
+  const byLikelihood = (x: Link, y: Link): number =>
+    x.step - y.step || Number(x.otherFolder) - Number(y.otherFolder) || x.dt - y.dt || x.from - y.from || x.to - y.to;
   const links: Link[] = [];
   for (let to = 0; to < n; to++) {
     const b = counters[to];
     if (!b) continue;
+    const candidates: Link[] = [];
     for (let from = Math.max(0, to - LOOK_AROUND); from < Math.min(n, to + LOOK_AROUND + 1); from++) {
       const a = counters[from];
       if (from === to || !a || a.series !== b.series || time[from] > time[to]) continue;
       const step = counterStep(a.number, b.number);
       if (step < 1 || step > maxStep(time[from], time[to])) continue;
-      links.push({ from, to, step, otherFolder: a.folder !== b.folder, dt: time[to] - time[from] });
+      candidates.push({ from, to, step, otherFolder: a.folder !== b.folder, dt: time[to] - time[from] });
     }
+    links.push(...candidates.sort(byLikelihood).slice(0, LINKS_PER_FRAME));
   }
-  // Nearest counter first; then the same folder (two cards copied side by side); then the nearest time.
-  links.sort((x, y) => x.step - y.step || Number(x.otherFolder) - Number(y.otherFolder) || x.dt - y.dt || x.from - y.from || x.to - y.to);
+  links.sort(byLikelihood);
   const next = new Int32Array(n).fill(-1);
   const prev = new Int32Array(n).fill(-1);
   for (const l of links) {

@@ -67,7 +67,7 @@ export interface FoundBracket {
   timeless: boolean;
   /** Another bracket of the same run touches this one: the exposure pattern, not time, split them. */
   splitByPattern: boolean;
-  /** Its run looks like two bodies' frames interleaved, which nothing in the files told apart (segment.ts, looksInterleaved). */
+  /** Its run looks like two bodies' frames interleaved, which nothing in the files told apart (segment.ts, interleavedSegments). */
   mixedBodies: boolean;
 }
 
