@@ -34,6 +34,8 @@ export interface BatchEntry {
   outputs: string[];
   /** Why a bracket was skipped or failed. */
   message?: string;
+  /** Frames shot in this bracket that cannot be merged (cut short, misnamed): it was merged without them. */
+  missing?: { file: string; message: string }[];
   millis: number;
   /** Resident memory after this bracket, MB: flat from bracket to bracket when nothing leaks. */
   rssMB: number;
@@ -69,6 +71,7 @@ export async function batchCommand({ paths, values, signal, onBracket }: BatchAr
   // `<first file>-hdr`, with -2, -3... when two brackets (from different folders) would share it.
   const stems = uniqueStems(found.groups.map((g) => expandTemplate(DEFAULT_TEMPLATE, { firstFrame: g.files[0], method: 'merge', n: 1 })));
   const jobs: BatchJob[] = found.groups.map((group, i) => ({ files: group.files, outputs: formats.map((f) => join(outDir, `${stems[i]}.${EXTENSIONS[f]}`)) }));
+  const missing = found.groups.map((g) => g.missing ?? []);
   const brackets: BatchEntry[] = [];
   let t0 = performance.now();
   const { cancelled } = await runInTurn(
@@ -89,6 +92,7 @@ export async function batchCommand({ paths, values, signal, onBracket }: BatchAr
           status: result.status,
           outputs: result.outputs,
           ...(result.status === 'skipped' ? { message: 'outputs already there (--overwrite to redo)' } : result.message ? { message: result.message } : {}),
+          ...(missing[index].length > 0 ? { missing: missing[index] } : {}),
           millis: result.status === 'skipped' ? 0 : Math.round(performance.now() - t0),
           rssMB: rss(),
         };
@@ -112,13 +116,17 @@ function rss(): number {
 
 export function describeBracket(entry: BatchEntry, index: number, total: number): string {
   const head = `[${index + 1}/${total}] ${basename(entry.files[0])} … ${basename(entry.files[entry.files.length - 1])} (${entry.files.length} frames)`;
-  if (entry.status === 'merged') return `${head}: wrote ${entry.outputs.map((o) => basename(o)).join(', ')} in ${(entry.millis / 1000).toFixed(1)} s`;
+  const without = entry.missing?.length ? ` without ${entry.missing.map((m) => basename(m.file)).join(', ')} (${entry.missing.length === 1 ? 'it cannot' : 'they cannot'} be merged: see the errors)` : '';
+  if (entry.status === 'merged') return `${head}: wrote ${entry.outputs.map((o) => basename(o)).join(', ')}${without} in ${(entry.millis / 1000).toFixed(1)} s`;
   return `${head}: ${entry.status}: ${entry.message}`;
 }
 
 export function describeBatch(report: BatchReport): string {
   const count = (s: BatchEntry['status']) => report.brackets.filter((b) => b.status === s).length;
-  const lines = [`${count('merged')} merged, ${count('skipped')} skipped, ${count('failed')} failed${report.cancelled ? ', cancelled before the rest' : ''} in ${(report.millis / 1000).toFixed(1)} s`];
+  const short = report.brackets.filter((b) => b.status === 'merged' && b.missing?.length).length;
+  const lines = [
+    `${count('merged')} merged${short ? ` (${short} without a frame that cannot be merged)` : ''}, ${count('skipped')} skipped, ${count('failed')} failed${report.cancelled ? ', cancelled before the rest' : ''} in ${(report.millis / 1000).toFixed(1)} s`,
+  ];
   if (report.ungrouped.length > 0) lines.push(`not in a bracket (not merged): ${report.ungrouped.map((f) => basename(f)).join(', ')}`);
   for (const e of report.errors) lines.push(`error: ${describeScanError(e)}`);
   return lines.join('\n');

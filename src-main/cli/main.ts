@@ -136,6 +136,7 @@ function describeGroups(result: Awaited<ReturnType<typeof groupFiles>>): string 
   result.groups.forEach((group, i) => {
     lines.push(`bracket ${i + 1} (confidence ${group.confidence.toFixed(2)}): ${group.reason}`);
     group.files.forEach((file, j) => lines.push(`  ${file}  ${group.exposureValues[j] >= 0 ? '+' : ''}${group.exposureValues[j].toFixed(2)} EV`));
+    for (const m of group.missing ?? []) lines.push(`  ${m.file}  left out: it cannot be merged (why: on stderr)`);
   });
   if (result.ungrouped.length > 0) lines.push(`not in a bracket: ${result.ungrouped.join(', ')}`);
   if (result.errors.length > 0) lines.push(`${result.errors.length} ${result.errors.length === 1 ? 'file' : 'files'} could not be read (listed on stderr)`);

@@ -17,8 +17,19 @@ import { findCr3Blocks, findRafJpeg } from './raw-containers';
 /** The file is missing, unreadable or not an image: the message names it and says which. */
 export class UnreadableImageError extends LuxfuseError {}
 
-/** The file's structure shows a merge would refuse it (file-integrity.ts: cut short, misnamed): the message says why. */
-export class UnmergeableFileError extends UnreadableImageError {}
+/**
+ * The file's structure shows a merge would refuse it (file-integrity.ts: cut short, misnamed): the message says why.
+ * `shot`: its headers, which did read (import uses them to name the bracket it was shot in).
+ */
+export class UnmergeableFileError extends UnreadableImageError {
+  constructor(
+    message: string,
+    file: string,
+    readonly shot?: ShotInfo,
+  ) {
+    super(message, file);
+  }
+}
 
 /** Tags by exifr's names; exifr enables only the IFDs these live in. */
 const TAGS = [
@@ -317,7 +328,7 @@ async function readShot(path: string, checkStructure: boolean): Promise<ShotInfo
       } catch (error) {
         throw new UnreadableImageError(`cannot read ${path}: ${why(error)}`, path);
       }
-      if (damage) throw new UnmergeableFileError(`${path}: ${damage}, so it cannot be merged and is in no bracket`, path);
+      if (damage) throw new UnmergeableFileError(`${path}: ${damage}, so it cannot be merged and is in no bracket`, path, toShotInfo(path, read.tags, read.size, raw));
     }
     return toShotInfo(path, read.tags, read.size, raw);
   } finally {

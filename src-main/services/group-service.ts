@@ -2,13 +2,14 @@
  * `luxfuse group` and the import step of the app: scan the paths, read every file's headers
  * (a bounded number at a time), group the shots into brackets.
  */
-import { groupBrackets, type BracketGroup, type GroupOptions } from '../../src-shared/bracket/group';
+import { basename } from 'node:path';
+import { groupBrackets, type BracketGroup, type GroupOptions, type GroupResult } from '../../src-shared/bracket/group';
 import { fileKind } from '../../src-shared/bracket/file-kind';
 import { compareNatural } from '../../src-shared/bracket/natural-sort';
 import { groupByPixels, type ProbedShot } from '../../src-shared/bracket/pixel-group';
 import type { PixelProbe } from '../../src-shared/bracket/pixel-probe';
 import { shotExposure, type ShotInfo } from '../../src-shared/bracket/shot-info';
-import { readImportShot } from './exif';
+import { readImportShot, UnmergeableFileError } from './exif';
 import { readProbe as readPixelProbe } from './pixel-probe-read';
 import { listImageFiles, type ScanError } from './scan';
 
@@ -97,13 +98,14 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
   const read = await mapLimit(
     scan.files,
     concurrency,
-    async (file): Promise<ShotInfo | ScanError> => {
+    async (file): Promise<ShotInfo | DamagedShot> => {
       try {
         const shot = await readShot(file);
         onShot?.(shot);
         return shot;
       } catch (error) {
-        return { file, message: error instanceof Error ? error.message : String(error) };
+        const shot = error instanceof UnmergeableFileError ? error.shot : undefined;
+        return { file, message: error instanceof Error ? error.message : String(error), ...(shot ? { shot } : {}) };
       } finally {
         onProgress?.(++done, scan.files.length);
       }
@@ -111,14 +113,66 @@ export async function groupFiles(paths: string[], options: GroupFilesOptions = {
     signal,
   );
   const shots: ShotInfo[] = [];
+  const damaged: DamagedShot[] = [];
   for (const r of read) {
-    if ('message' in r) errors.push(r);
-    else shots.push(r);
+    if ('message' in r) {
+      errors.push({ file: r.file, message: r.message });
+      if (r.shot) damaged.push(r);
+    } else shots.push(r);
   }
-  const found = groupBrackets(shots, groupOptions);
+  const found = groupWithDamaged(shots, damaged, groupOptions);
   if (!pixels) return { ...found, errors };
   const pixelPass = await withPixelGroups(shots, found, { readProbe, maxFrames: groupOptions.maxFrames, signal, onPixels });
   return { groups: pixelPass.groups, ungrouped: pixelPass.ungrouped, companions: found.companions, errors: [...errors, ...pixelPass.errors] };
+}
+
+/** A file whose headers read but whose structure a merge would refuse (UnmergeableFileError), or one that did not read. */
+interface DamagedShot extends ScanError {
+  shot?: ShotInfo;
+}
+
+/**
+ * groupBrackets, with the frames a merge would refuse (cut short, misnamed) taking part in the grouping, so the
+ * bracket they were shot in is found as it was shot, then left out of it: each such group lists them as `missing`,
+ * and one left with fewer than two frames is no bracket (its frame goes to ungrouped). A RAW with a readable JPEG
+ * of the same shot is not grouped at all: the JPEG stands for the shot, as it would had the RAW not been there.
+ * Without such frames this is groupBrackets(shots).
+ */
+export function groupWithDamaged(shots: readonly ShotInfo[], damaged: readonly DamagedShot[], options: GroupOptions = {}): GroupResult {
+  const withShot = damaged.filter((d): d is DamagedShot & { shot: ShotInfo } => d.shot !== undefined);
+  if (withShot.length === 0) return groupBrackets([...shots], options);
+  let all = [...shots, ...withShot.map((d) => d.shot)];
+  let found = groupBrackets(all, options);
+  const bad = new Map(withShot.map((d) => [d.file, d.message]));
+  const standsIn = new Set(found.companions.filter((c) => bad.has(c.of) && !bad.has(c.file)).map((c) => c.of));
+  if (standsIn.size > 0) {
+    all = all.filter((s) => !standsIn.has(s.file));
+    found = groupBrackets(all, options);
+  }
+  const groups: BracketGroup[] = [];
+  const ungrouped = found.ungrouped.filter((f) => !bad.has(f));
+  for (const g of found.groups) {
+    const missing = g.files.filter((f) => bad.has(f)).map((file) => ({ file, message: bad.get(file)! }));
+    if (missing.length === 0) {
+      groups.push(g);
+      continue;
+    }
+    const keep = g.files.map((f, i) => [f, g.exposureValues[i]] as const).filter(([f]) => !bad.has(f));
+    if (keep.length < 2) {
+      ungrouped.push(...keep.map(([f]) => f));
+      continue;
+    }
+    const names = missing.map((m) => basename(m.file)).join(', ');
+    groups.push({
+      ...g,
+      files: keep.map(([f]) => f),
+      exposureValues: keep.map(([, ev]) => ev),
+      reason: `${g.reason}; ${missing.length} of its ${g.files.length} frames cannot be merged and ${missing.length === 1 ? 'is' : 'are'} left out (${names})`,
+      missing,
+    });
+  }
+  ungrouped.sort(compareNatural);
+  return { groups, ungrouped, companions: found.companions.filter((c) => !bad.has(c.file)) };
 }
 
 /**

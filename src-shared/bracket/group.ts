@@ -22,6 +22,11 @@ export interface BracketGroup {
   reason: string;
   /** 0..1: how sure the grouping is. */
   confidence: number;
+  /**
+   * Frames shot in this bracket that cannot be merged (import's structural check: cut short, misnamed), left out
+   * of `files`, with the reason; absent when there are none.
+   */
+  missing?: { file: string; message: string }[];
 }
 
 export interface GroupResult {

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../../src-main/cli/main';
 import type { BatchReport } from '../../../../src-main/cli/batch-command';
-import { batchCommand, describeBatch } from '../../../../src-main/cli/batch-command';
+import { batchCommand, describeBatch, describeBracket } from '../../../../src-main/cli/batch-command';
 import { decodeImage } from '../../../../src-shared/codecs/decode';
 import { writeBracket } from '../../helpers/bracket-fixture';
 
@@ -86,6 +86,11 @@ describe('luxfuse batch', () => {
     expect(report.brackets[1].message).toMatch(/b01-2\.jpg/);
     expect(report.brackets[2].files.map((f) => f.slice(shoot.length + 1))).toEqual(['b02-1.jpg', 'b02-3.jpg']);
     expect(report.errors).toEqual([{ file: cut, message: expect.stringMatching(/b02-2\.jpg: truncated or corrupt JPEG: the file ends before its end-of-image marker/) }]);
+    // The bracket merged without its cut frame says so, in the report and in the line printed for it.
+    expect(report.brackets[2].missing).toEqual(report.errors);
+    expect(report.brackets[0].missing).toBeUndefined();
+    expect(describeBatch(report).split('\n')[0]).toMatch(/^2 merged \(1 without a frame that cannot be merged\), 0 skipped, 1 failed in /);
+    expect(describeBracket(report.brackets[2], 2, 3)).toMatch(/^\[3\/3\] b02-1\.jpg … b02-3\.jpg \(2 frames\): wrote b02-1-hdr\.exr, b02-1-hdr\.jpg without b02-2\.jpg \(it cannot be merged: see the errors\) in /);
     expect(report.cancelled).toBe(false);
     expect(checkWhole(out).sort()).toEqual(['b00-1-hdr.exr', 'b00-1-hdr.jpg', 'b02-1-hdr.exr', 'b02-1-hdr.jpg']);
 

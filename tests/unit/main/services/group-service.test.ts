@@ -7,7 +7,7 @@ import { encodePng } from '../../../../src-shared/codecs/png';
 import { groupFiles, mapLimit } from '../../../../src-main/services/group-service';
 import { readProbe } from '../../../../src-main/services/pixel-probe-read';
 import { writeBracket } from '../../helpers/bracket-fixture';
-import { cr3WithExif, jpegWithExif, pngWithExif } from './shot-fixtures';
+import { cr3WithExif, jpegWithExif, pngWithExif, tiffWithExif } from './shot-fixtures';
 
 /** A whole JPEG (no EXIF) with an unexpected marker (FF C0) in the middle of its scan: its structure is fine, its pixels do not decode. */
 function jpegWithBadScan(width: number, height: number): Uint8Array {
@@ -210,8 +210,61 @@ describe('groupFiles', () => {
         { file: lone, message: `${lone}: truncated or corrupt PNG: the file ends before its IEND chunk, so it cannot be merged and is in no bracket` },
       ]);
       expect(result.groups.map((g) => g.files)).toEqual([frames.slice(0, 2)]);
+      // The bracket says it was shot with a third frame, which is left out.
+      expect(result.groups[0].missing).toEqual([result.errors[0]]);
+      expect(result.groups[0].reason).toMatch(/; 1 of its 3 frames cannot be merged and is left out \(IMG-3\.jpg\)$/);
       expect(result.ungrouped).toEqual([]);
     }
+  });
+
+  it('finds a bracket as it was shot when its middle frame is cut short: the frames either side stay one bracket, the cut one is named as missing', async () => {
+    const folder = at('cut-middle');
+    await mkdir(folder);
+    const frames = writeBracket(folder, { prefix: 'IMG' });
+    const whole = await readFile(frames[1]);
+    await writeFile(frames[1], whole.subarray(0, Math.floor(whole.length * 0.7)));
+    const result = await groupFiles([folder], { pixels: false });
+    expect(result.groups.map((g) => g.files)).toEqual([[frames[0], frames[2]]]);
+    expect(result.groups[0].exposureValues).toHaveLength(2);
+    expect(result.groups[0].exposureValues[1] - result.groups[0].exposureValues[0]).toBeGreaterThan(1.5);
+    expect(result.groups[0].missing?.map((m) => m.file)).toEqual([frames[1]]);
+    expect(result.errors.map((e) => e.file)).toEqual([frames[1]]);
+  });
+
+  it('leaves no bracket of one frame: a pair with one frame cut short is an error and a single', async () => {
+    const folder = at('cut-pair');
+    await mkdir(folder);
+    const name = (n: number) => join(folder, `DSC_${n}.jpg`);
+    await writeFile(name(1), jpegWithExif(frame(D750, 5, 0, -2), 24, 16));
+    const second = jpegWithExif(frame(D750, 5, 20, 2), 24, 16);
+    await writeFile(name(2), second.subarray(0, second.length - 40));
+    const result = await groupFiles([folder], { pixels: false });
+    expect(result.groups).toEqual([]);
+    expect(result.ungrouped).toEqual([name(1)]);
+    expect(result.errors.map((e) => e.file)).toEqual([name(2)]);
+  });
+
+  it('lets the JPEG of a shot stand for its TIFF when the TIFF cannot be merged (cut short): the bracket keeps all its shots', async () => {
+    const folder = at('tiff-cut');
+    await mkdir(folder);
+    const offsets = [0, -2, 2];
+    const tif = (i: number) => join(folder, `IMG_${2001 + i}.TIF`);
+    const jpg = (i: number) => join(folder, `IMG_${2001 + i}.JPG`);
+    for (let i = 0; i < 3; i++) {
+      const fields = frame(R5, 7, i * 20, offsets[i]);
+      await writeFile(jpg(i), jpegWithExif(fields, 24, 16));
+      const tiff = tiffWithExif(fields, 24, 16);
+      // The middle TIFF's copy stopped before its last strip ended.
+      await writeFile(tif(i), i === 1 ? tiff.subarray(0, tiff.length - 200) : tiff);
+    }
+    const result = await groupFiles([folder], { pixels: false });
+    expect(result.errors.map((e) => e.file)).toEqual([tif(1)]);
+    expect(result.groups.map((g) => g.files)).toEqual([[tif(0), jpg(1), tif(2)]]);
+    expect(result.groups[0].missing).toBeUndefined();
+    expect(result.companions).toEqual([
+      { file: jpg(0), of: tif(0) },
+      { file: jpg(2), of: tif(2) },
+    ]);
   });
 
   it('tells apart two bodies of one model without serial numbers, from the files: counters, then the owner name', async () => {
