@@ -5,6 +5,7 @@
  */
 import type { Mat3 } from '../tonemap/output-space';
 import { iccProfile } from './icc';
+import { profileTransfer, type ProfileTransfer } from './icc-trc';
 import { zlibBackend } from './zlib-backend';
 
 /** Largest profile read from a PNG (printer LUT profiles run to a few MB; display profiles are under 10 kB). */
@@ -179,4 +180,12 @@ export function iccIsSrgb(icc: Uint8Array): boolean {
   if (!c) return /\bsrgb\b/i.test(iccDescription(icc) ?? '');
   srgbColorants ??= colorants(iccProfile('srgb'));
   return c.every((v, i) => Math.abs(v - srgbColorants![i]) <= COLORANT_TOLERANCE);
+}
+
+/**
+ * The profile's tone curves (rTRC, gTRC, bTRC) as decode and encode per channel. Never throws: a profile whose curves
+ * are missing or unreadable gives the sRGB curve, with `problem` saying why (a LUT profile has none).
+ */
+export function iccTransfer(icc: Uint8Array): ProfileTransfer {
+  return profileTransfer(['rTRC', 'gTRC', 'bTRC'].map((sig) => tag(icc, sig)));
 }
