@@ -63,6 +63,9 @@ const LEVEL_NOISE_8 = 0.5;
 const SHOT_NOISE = 2e-5;
 const READ_NOISE = 4e-7;
 
+/** Stops between the darkest and brightest frame below which no response is fitted. */
+const MIN_EV_SPREAD = 0.25;
+
 /** Levels the response of a source of `bits` bits is tabulated at; 0 when no response applies. */
 export function responseLevels(bits: number | undefined): number {
   return bits === 8 ? 256 : bits === 16 ? 1024 : 0;
@@ -202,6 +205,9 @@ export function recoverResponse(frames: LinearImage[], ev: readonly number[], op
   if (ev.length !== frames.length) throw new RangeError(`${ev.length} exposures for ${frames.length} frames`);
   const use = frames.map((f, i) => i).filter((i) => responseApplies(frames[i]) && Number.isFinite(ev[i]));
   if (use.length < 2) return null;
+  // Frames of one exposure say nothing about the curve (every level reads the same exposure in each): the fit would
+  // come out flat, and a merge read through it all one grey.
+  if (Math.max(...use.map((i) => ev[i])) - Math.min(...use.map((i) => ev[i])) < MIN_EV_SPREAD) return null;
   const levels = responseLevels(frames[use[0]].meta.sourceBits);
   if (use.some((i) => responseLevels(frames[i].meta.sourceBits) !== levels)) return null;
   const method = opts.method ?? 'debevec';

@@ -43,6 +43,12 @@ function curveError(recovered: Float64Array, truthCurve: Float64Array): number {
 }
 
 describe('camera response recovery', () => {
+  it('fits no response to frames of one exposure (a stack for noise): the fit would be flat, and the merge one grey', () => {
+    const frames = photographBracket(truth, [0, 0, 0.1], { curve: CURVES[Object.keys(CURVES)[0]], shot: 0.006, read: 0.0006 });
+    expect(recoverResponse(frames, [0, 0, 0.1])).toBeNull();
+    expect(recoverResponse(frames.slice(0, 2), [0, 1])).not.toBeNull();
+  });
+
   for (const curve of ['gamma-s', 'filmic', 'per-channel', 'gn-like']) {
     it(`recovers a ${curve} film-like curve within 3% and merges within 2% (the sRGB assumption is 4-13% off)`, () => {
       const frames = shoot(curve);
