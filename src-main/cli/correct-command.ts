@@ -8,7 +8,7 @@ import { toSrgb8 } from '../../src-shared/correct/display8';
 import { frameWarnings } from '../../src-shared/image/linear-image';
 import { checkOutputPath, writeFileAtomic } from '../services/atomic-write';
 import { correctImage } from '../services/correct-service';
-import { displayIcc, exifFromReference, exrMetadataFromReference, SOFTWARE } from '../services/export-service';
+import { displayIcc, displayTransfer, exifFromReference, exrMetadataFromReference, SOFTWARE } from '../services/export-service';
 import { sceneReferred } from '../services/frame-colour';
 import { readFrame } from '../services/frames';
 import { parseNumber, UsageError } from './parse-values';
@@ -74,7 +74,8 @@ export async function correctCommand({ files, values }: { files: string[]; value
     outputs.push(hdrPath);
   }
   if (jpegPath || pngPath) {
-    const display = toSrgb8(result.ldr);
+    // Kept in the frame's profile: encoded with its tone curves, as readFrame decoded it.
+    const display = toSrgb8(result.ldr, displayTransfer(frame.meta, 'srgb'));
     if (jpegPath) {
       await writeFileAtomic(jpegPath, encodeJpeg(display, { quality, exif: exifFromReference(frame.meta, 'srgb'), icc: displayIcc(frame.meta, 'srgb') }));
       outputs.push(jpegPath);

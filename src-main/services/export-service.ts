@@ -15,7 +15,8 @@ import type { ToneSettings } from '../../src-shared/tonemap/tone-settings';
 import { transferables, tryCompute } from '../compute/compute-pool';
 import { displayBytes, startJpegEncode, type JpegEncode } from '../compute/parallel-jpeg';
 import { writeFileAtomic } from './atomic-write';
-import { frameColorants, sceneReferred } from './frame-colour';
+import type { ProfileTransfer } from '../../src-shared/codecs/icc-trc';
+import { frameColorants, frameTransfer, sceneReferred } from './frame-colour';
 
 /** Named in the files we write (EXIF Software, EXR software). */
 export const SOFTWARE = 'Luxfuse 0.1.0';
@@ -77,6 +78,15 @@ export function displaySource(meta: ImageMeta | undefined, output: OutputSpace):
   return output === 'srgb' ? null : frameColorants(meta);
 }
 
+/**
+ * The tone curves a display image is encoded with where they are not the output's own: for the default sRGB output of
+ * frames in another space, their profile's (Adobe RGB's 2.2 power), which readFrame linearised them with, so their
+ * codes come back; null otherwise (sRGB frames, Display P3 output, a profile whose curves are sRGB's).
+ */
+export function displayTransfer(meta: ImageMeta | undefined, output: OutputSpace): ProfileTransfer | null {
+  return output === 'srgb' ? frameTransfer(meta).transfer : null;
+}
+
 /** The metadata of the frame a merge is normalised to (the middle frame for a fusion): its EXIF, time and colour space go into the outputs. */
 export function referenceMeta(frames: readonly LinearImage[], outcome: Pick<MergeOutcome, 'plan'>): ImageMeta | undefined {
   return frames[outcome.plan?.referenceIndex ?? Math.floor(frames.length / 2)]?.meta;
@@ -131,11 +141,12 @@ export async function exportOutcome(
   // this thread writes the EXR; it then helps with what is left of the JPEG. Returned in the order EXR, HDR, JPEG, PNG, TIFF.
   const shown = targets.jpegPath || targets.pngPath || targets.tiffPath ? displayOutcome(outcome, targets.maxSide) : outcome;
   const source = displaySource(reference, output);
+  const transfer = displayTransfer(reference, output);
   let jpeg: JpegEncode | null = null;
   let png: Uint8Array | null = null;
   if (targets.jpegPath || targets.pngPath) {
     // In shared memory when there are compute workers: they encode the JPEG's strips from it in place.
-    const display = renderOutcome(shown, tone, output, targets.jpegPath ? displayBytes(shown.width, shown.height) : undefined, source);
+    const display = renderOutcome(shown, tone, output, targets.jpegPath ? displayBytes(shown.width, shown.height) : undefined, source, transfer);
     if (targets.pngPath) png = encodePng({ width: display.width, height: display.height, channels: 3, bits: 8, data: dropAlpha(display.data), icc: displayIcc(reference, output) });
     if (targets.jpegPath) {
       const options = { quality: targets.quality ?? 92, exif: exifFromReference(reference, output), icc: displayIcc(reference, output) };
@@ -144,7 +155,7 @@ export async function exportOutcome(
   }
   let tiff: Promise<Uint8Array> | null = null;
   if (targets.tiffPath) {
-    const display = renderOutcome16(shown, tone, output, source);
+    const display = renderOutcome16(shown, tone, output, source, transfer);
     const input = {
       width: display.width,
       height: display.height,

@@ -1,9 +1,11 @@
 /**
  * The colour space of frames that are not sRGB (meta.colourProfile: an embedded Adobe RGB or Display P3 profile, or
  * a camera's EXIF Adobe RGB), for what is made from them: their colorants, and scene-referred or thumbnail images
- * converted to Rec. 709 / sRGB primaries.
+ * converted to Rec. 709 / sRGB primaries; their tone curves, which readFrame linearises them with and an output keeping
+ * their profile encodes with.
  */
-import { iccColorantMatrix } from '../../src-shared/codecs/icc-read';
+import { iccColorantMatrix, iccTransfer } from '../../src-shared/codecs/icc-read';
+import type { ProfileTransfer } from '../../src-shared/codecs/icc-trc';
 import type { ImageMeta, LinearImage } from '../../src-shared/image/linear-image';
 import type { Mat3 } from '../../src-shared/tonemap/output-space';
 import { outputMatrix } from '../../src-shared/tonemap/tone-plan';
@@ -14,6 +16,21 @@ import { outputMatrix } from '../../src-shared/tonemap/tone-plan';
  */
 export function frameColorants(meta: ImageMeta | undefined): Mat3 | null {
   return meta?.colourProfile ? iccColorantMatrix(meta.colourProfile.icc) : null;
+}
+
+const transfers = new WeakMap<Uint8Array, ProfileTransfer>();
+
+/**
+ * The tone curves of frames in another space than sRGB, from their profile: null for sRGB frames and for a profile
+ * whose curves are sRGB's (Display P3's) or cannot be read (`problem` says why; the frames are then read as sRGB).
+ * The same profile gives the same answer to the decode (readFrame) and to the encode (an sRGB export keeping it).
+ */
+export function frameTransfer(meta: ImageMeta | undefined): { transfer: ProfileTransfer | null; problem?: string } {
+  const icc = meta?.colourProfile?.icc;
+  if (!icc) return { transfer: null };
+  let t = transfers.get(icc);
+  if (!t) transfers.set(icc, (t = iccTransfer(icc)));
+  return t.srgb ? { transfer: null, ...(t.problem ? { problem: t.problem } : {}) } : { transfer: t };
 }
 
 /**

@@ -7,9 +7,11 @@ import { embeddedIcc, iccColorantMatrix, iccDescription, iccIsSrgb } from '../..
 import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { orientImage, reorient, turnsImage } from '../../src-shared/image/orient';
+import { relinearise } from '../../src-shared/image/transfer-tables';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import type { MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 import { readShotInfo } from './exif';
+import { frameTransfer } from './frame-colour';
 import { checkMergeMemoryHere } from './memory-available';
 import { decodeJpegNative } from './native-jpeg';
 import { decodeRaw } from './raw-decode';
@@ -96,19 +98,28 @@ function addDecodeWarning(image: LinearImage, warning: string): void {
 }
 
 /**
- * A frame in another colour space than sRGB (its ICC profile says so, or its EXIF says Adobe RGB): the decoders
- * read its samples as they are, so a fusion's codes are still the frame's own; what is made from it converts from
- * the profile's colorants (frame-colour.ts, export-service.ts, the preview). A profile without colorants (a LUT
- * profile) cannot be converted from: that is said.
+ * A frame in another colour space than sRGB (its ICC profile says so, or its EXIF says Adobe RGB): its samples stay in
+ * that space, so a fusion's codes are still the frame's own, and are re-read as linear light through the profile's
+ * tone curves (the decoders used sRGB's); what is made from it converts from the profile's colorants (frame-colour.ts,
+ * export-service.ts, the preview). A profile without colorants (a LUT profile), or whose curves cannot be read, cannot
+ * be converted from: that is said.
  */
 function colourProfileNoted(image: LinearImage, icc: Uint8Array, from: 'profile' | 'exif'): void {
   const name = iccDescription(icc) ?? 'an unnamed ICC profile';
   image.meta.colourProfile = { name, icc, from };
-  if (iccColorantMatrix(icc)) return;
-  addDecodeWarning(
-    image,
-    `Frames in "${name}" (their ICC profile), not sRGB: JPEG, PNG and TIFF exports carry that profile, so they keep the frames' colours; the preview on screen, Display P3 exports and the EXR read them as sRGB (the profile gives no primaries to convert with), less saturated than they are.`,
-  );
+  const { transfer, problem } = frameTransfer(image.meta);
+  if (transfer) relinearise(image, transfer);
+  if (!iccColorantMatrix(icc)) {
+    addDecodeWarning(
+      image,
+      `Frames in "${name}" (their ICC profile), not sRGB: JPEG, PNG and TIFF exports carry that profile, so they keep the frames' colours; the preview on screen, Display P3 exports and the EXR read them as sRGB (the profile gives no primaries to convert with), less saturated than they are.`,
+    );
+  } else if (problem && image.meta.sourceTransfer === 'srgb') {
+    addDecodeWarning(
+      image,
+      `Frames in "${name}" (their ICC profile): its tone curves cannot be read (${problem}), so their samples are linearised with the sRGB curve; the shadows of the EXR, the preview and Display P3 exports may be lighter or darker than they are.`,
+    );
+  }
 }
 
 export interface ReadBracketOptions {

@@ -2,8 +2,10 @@
  * Linear display values (0..1) to 8-bit sRGB codes, rounded exactly (code k covers the linear
  * interval between the decodes of k - 0.5 and k + 0.5), without a pow per sample.
  */
+import type { ProfileTransfer } from '../codecs/icc-trc';
 import type { LinearImage, Rgba8Image } from '../image/linear-image';
 import { srgbToLinear } from '../image/srgb';
+import { readRootTable, transferEncodeTables } from '../image/transfer-tables';
 
 let thresholds: Float64Array | undefined;
 
@@ -30,11 +32,27 @@ export function srgbCode(v: number, t = codeThresholds()): number {
   return lo;
 }
 
-/** An opaque 8-bit sRGB image of a 3-channel linear display image. */
-export function toSrgb8(img: LinearImage): Rgba8Image {
+/**
+ * An opaque 8-bit sRGB image of a 3-channel linear display image; given `transfer` (the frames' profile's tone curves,
+ * for an output that keeps that profile: iccTransfer), encoded with those curves instead.
+ */
+export function toSrgb8(img: LinearImage, transfer: ProfileTransfer | null = null): Rgba8Image {
   if (img.channels !== 3) throw new RangeError(`toSrgb8 takes 3-channel images, got ${img.channels}`);
   const n = img.width * img.height;
   const out = new Uint8ClampedArray(n * 4);
+  if (transfer && !transfer.srgb) {
+    const [r, g, b] = transferEncodeTables(transfer);
+    const read = readRootTable;
+    const d = img.data;
+    // Uint8ClampedArray rounds to nearest.
+    for (let p = 0, i = 0, o = 0; p < n; p++, i += 3, o += 4) {
+      out[o] = read(r, d[i]) * 255;
+      out[o + 1] = read(g, d[i + 1]) * 255;
+      out[o + 2] = read(b, d[i + 2]) * 255;
+      out[o + 3] = 255;
+    }
+    return { width: img.width, height: img.height, data: out };
+  }
   const t = codeThresholds();
   const d = img.data;
   for (let p = 0, i = 0, o = 0; p < n; p++, i += 3, o += 4) {

@@ -4,7 +4,10 @@
 export interface ImageMeta {
   /** File name (no folder) the frame was decoded from, for error messages. */
   sourceName?: string;
-  /** Transfer function of the source file before decoding ('srgb' files are linearised on decode). */
+  /**
+   * Transfer function of the source file before decoding: 'srgb' for integer files, linearised on decode with the sRGB
+   * curve, or with their ICC profile's tone curves where colourProfile has others (readFrame).
+   */
   sourceTransfer?: 'srgb' | 'linear';
   /** Bits per sample of the source (8, 16, 32). */
   sourceBits?: number;
@@ -28,8 +31,9 @@ export interface ImageMeta {
   decodeWarnings?: string[];
   /**
    * The ICC profile of the frame when it is not sRGB (Adobe RGB, Display P3, ...), and its description. The samples
-   * are read as they are (in that space); a JPEG, PNG or TIFF made from the frame carries this profile instead of
-   * sRGB's, and what converts (EXR, Display P3 output, the preview) converts from its colorants.
+   * stay in that space, linearised with its tone curves (readFrame); a JPEG, PNG or TIFF made from the frame carries
+   * this profile instead of sRGB's and is encoded with those curves, and what converts (EXR, Display P3 output, the
+   * preview) converts from its colorants.
    */
   colourProfile?: { name: string; icc: Uint8Array; /** Where it was found: the file's embedded profile, or its EXIF (a camera's Adobe RGB). */ from: 'profile' | 'exif' };
 }

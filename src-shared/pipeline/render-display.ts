@@ -4,6 +4,7 @@
  * merge's auto-exposure key; a fused or corrected (display-referred) image keeps its tones and takes
  * only the controls (operator 'none').
  */
+import type { ProfileTransfer } from '../codecs/icc-trc';
 import type { Rgba8Image } from '../image/linear-image';
 import type { Mat3, OutputSpace } from '../tonemap/output-space';
 import { toneMap, toneMap16, type Rgba16Image } from '../tonemap/tone-map';
@@ -27,23 +28,24 @@ export function settingsFor(kind: 'radiance' | 'display', settings: ToneSettings
 /**
  * The display image of a merge; `out` (width * height * 4 bytes of the outcome) receives it when given, e.g. shared
  * memory. `source`: the colorants of the merge's RGB where its frames are not sRGB (ToneOutputOptions.source), to
- * convert them into `output`; absent, the merge's RGB is taken as sRGB.
+ * convert them into `output`; absent, the merge's RGB is taken as sRGB. `transfer`: the frames' tone curves, for an
+ * sRGB output keeping their profile (ToneOutputOptions.transfer).
  */
-export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', out?: Uint8ClampedArray, source: Mat3 | null = null): Rgba8Image {
+export function renderOutcome(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', out?: Uint8ClampedArray, source: Mat3 | null = null, transfer: ProfileTransfer | null = null): Rgba8Image {
   if (outcome.method === 'radiance' || outcome.method === 'recover-hdr') {
     if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
-    return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, out, source });
+    return toneMap(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, out, source, transfer });
   }
   if (!outcome.fused) throw new Error('fusion merge has no fused image');
-  return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output, out, source });
+  return toneMap(outcome.fused, settingsFor('display', settings), { key: 1, output, out, source, transfer });
 }
 
 /** renderOutcome at 16 bits per sample (16-bit TIFF export): the same pixels, finer steps. */
-export function renderOutcome16(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', source: Mat3 | null = null): Rgba16Image {
+export function renderOutcome16(outcome: MergeOutcome, settings: ToneSettings, output: OutputSpace = 'srgb', source: Mat3 | null = null, transfer: ProfileTransfer | null = null): Rgba16Image {
   if (outcome.method === 'radiance' || outcome.method === 'recover-hdr') {
     if (!outcome.radiance) throw new Error('radiance merge has no radiance map');
-    return toneMap16(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, source });
+    return toneMap16(outcome.radiance, settingsFor('radiance', settings), { key: outcome.key, output, source, transfer });
   }
   if (!outcome.fused) throw new Error('fusion merge has no fused image');
-  return toneMap16(outcome.fused, settingsFor('display', settings), { key: 1, output, source });
+  return toneMap16(outcome.fused, settingsFor('display', settings), { key: 1, output, source, transfer });
 }

@@ -8,7 +8,9 @@
  * constants planned by tone-plan.ts (which the WebGPU pass shares).
  */
 import type { LinearImage, Rgba8Image } from '../image/linear-image';
+import type { ProfileTransfer } from '../codecs/icc-trc';
 import { readTable, srgbEncodeTable } from '../image/srgb-tables';
+import { readRootTable, transferEncodeTables } from '../image/transfer-tables';
 import { chromaScale, type GamutMode, type Mat3, type OutputSpace } from './output-space';
 import { ToneCache } from './tone-cache';
 import { layerOptions, planTone, type TonePlan } from './tone-plan';
@@ -28,6 +30,13 @@ export interface ToneOutputOptions {
    * Display P3 (iccColorantMatrix of their profile). The pass converts into the output space; absent: sRGB.
    */
   source?: Mat3 | null;
+  /**
+   * The tone curves of an sRGB output that keeps the frames' own profile (Adobe RGB's 2.2 power: iccTransfer), which
+   * the samples are encoded with instead of the sRGB curve, so that a frame's codes come back as they were. Only for
+   * output 'srgb' without `source`; absent or sRGB's: the output's own curve. The WebGPU pass has no such option: the
+   * preview of such frames is always Display P3 converted from `source` (PreviewTone).
+   */
+  transfer?: ProfileTransfer | null;
 }
 
 /** Per-image work for the stage, plus what settings (if given) will need, so the first applyTone is fast too. */
@@ -131,6 +140,10 @@ function tonePass(cache: ToneCache, settings: ToneSettings, opts: Omit<ToneOutpu
   const [m0, m1, m2, m3, m4, m5, m6, m7, m8] = plan.colour.matrix;
   const enc = srgbEncodeTable();
   const read = readTable;
+  const kept = opts.transfer && !opts.transfer.srgb ? transferEncodeTables(opts.transfer) : null;
+  if (kept && (opts.output !== 'srgb' || convert)) throw new RangeError('a kept profile\'s tone curves apply to an sRGB output of the frames\' own space only');
+  const [encR, encG, encB] = kept ?? [enc, enc, enc];
+  const readKept = readRootTable;
   const squeeze = chromaScale;
   const guard = skinGuard;
   for (let p = 0, i = 0, o = 0; p < n; p++, i += ch, o += 4) {
@@ -178,9 +191,15 @@ function tonePass(cache: ToneCache, settings: ToneSettings, opts: Omit<ToneOutpu
       g = y + t * (g - y);
       b = y + t * (b - y);
     }
-    dst[o] = read(enc, r) * top + bias;
-    dst[o + 1] = read(enc, g) * top + bias;
-    dst[o + 2] = read(enc, b) * top + bias;
+    if (kept) {
+      dst[o] = readKept(encR, r) * top + bias;
+      dst[o + 1] = readKept(encG, g) * top + bias;
+      dst[o + 2] = readKept(encB, b) * top + bias;
+    } else {
+      dst[o] = read(enc, r) * top + bias;
+      dst[o + 1] = read(enc, g) * top + bias;
+      dst[o + 2] = read(enc, b) * top + bias;
+    }
   }
 }
 
