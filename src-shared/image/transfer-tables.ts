@@ -49,17 +49,24 @@ export function relinearise(img: LinearImage, transfer: ProfileTransfer): void {
   const codes = srgbCodes(bits);
   const decoded = transfer.channels.map((ch) => Float32Array.from({ length: max + 1 }, (_, k) => ch.decode(k / max)));
   const enc = srgbEncodeTable();
+  const read = readTable;
   const { data, channels: ch } = img;
   const used = Math.min(ch, 3); // alpha, in a 4th channel, stays
   for (let c = 0; c < used; c++) {
     const table = decoded[c];
     for (let i = c; i < data.length; i += ch) {
       const v = data[i];
-      // The encode table is within a third of a 16-bit code: the nearest code is at most one step from its guess.
-      let k = Math.round(readTable(enc, v) * max);
-      if (k < max && Math.abs(codes[k + 1] - v) < Math.abs(codes[k] - v)) k++;
-      else if (k > 0 && Math.abs(codes[k - 1] - v) < Math.abs(codes[k] - v)) k--;
+      // The encode table is within a third of a 16-bit code of the curve: its rounding is the code, or one step off.
+      let k = Math.round(read(enc, v) * max);
+      if (codes[k] !== v) k = nearestCode(codes, v, k, max);
       data[i] = table[k];
     }
   }
+}
+
+/** The code whose sRGB value is nearest v, from a guess at most one step off (a value no decoder made, or a rounding). */
+function nearestCode(codes: Float32Array, v: number, k: number, max: number): number {
+  if (k < max && Math.abs(codes[k + 1] - v) < Math.abs(codes[k] - v)) return k + 1;
+  if (k > 0 && Math.abs(codes[k - 1] - v) < Math.abs(codes[k] - v)) return k - 1;
+  return k;
 }
