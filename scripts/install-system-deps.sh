@@ -2,7 +2,8 @@
 # Debian packages the tests need that npm cannot provide: Chromium for the e2e tests (never a
 # downloaded browser), the OpenEXR and pfstools readers that validate exported EXR files,
 # ImageMagick/exiftool for fixture variants, OpenCV (python3) for reference comparisons, LibRaw's
-# dcraw_emu as an independent RAW decoder, LittleCMS (through PIL) for ICC profiles, tiffinfo.
+# dcraw_emu as an independent RAW decoder, LittleCMS (through PIL) for ICC profiles, tiffinfo, and
+# published ICC profiles (icc-profiles-free) whose tone curves the profile reader is tested on.
 # Installs only what is missing; needs root (or sudo) on Debian/Ubuntu.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ declare -A WANT=(
   [libraw-bin]=/usr/bin/dcraw_emu
   [python3-pil]=/usr/lib/python3/dist-packages/PIL
   [libtiff-tools]=/usr/bin/tiffinfo
+  [icc-profiles-free]=/usr/share/color/icc/compatibleWithAdobeRGB1998.icc
 )
 
 missing=()
