@@ -45,18 +45,27 @@ export function rawEv(meta: ImageMeta): number | null {
   return meta.exposureTime ? evFromSettings(meta.exposureTime, meta.iso, meta.fNumber) : null;
 }
 
-/** Interleaved 16-bit RGB to float, 65535 -> 1.0. Throws DecodeError when the result is not what was asked for. */
+/**
+ * Interleaved 16-bit RGB to float, 65535 -> 1.0; a monochrome sensor's single channel (LibRaw returns 1 colour for a
+ * Leica Monochrom or a DNG without a colour filter pattern) becomes grey RGB. Throws DecodeError naming the file when
+ * the result is anything else.
+ */
 export function rawToLinearImage(image: LibRawImage, meta: LibRawMetadata, fileName?: string): LinearImage {
   const { width, height, colors, bits, data } = image;
-  if (bits !== 16 || colors !== 3 || !(data instanceof Uint16Array)) {
-    throw new DecodeError(`LibRaw returned ${colors} colours at ${bits} bits, expected 3 at 16`, fileName);
+  const named = (what: string): string => (fileName ? `${fileName}: ${what}` : what);
+  if (bits !== 16 || (colors !== 3 && colors !== 1) || !(data instanceof Uint16Array)) {
+    throw new DecodeError(named(`unsupported RAW data: LibRaw decoded ${colors} colour channels at ${bits} bits, where Luxfuse reads 3 (colour) or 1 (monochrome) at 16`), fileName);
   }
-  if (!(width > 0 && height > 0) || data.length !== width * height * 3) {
-    throw new DecodeError(`LibRaw returned ${data.length} samples for a ${width}x${height} image`, fileName);
+  if (!(width > 0 && height > 0) || data.length !== width * height * colors) {
+    throw new DecodeError(named(`corrupt RAW data: LibRaw returned ${data.length} samples for a ${width} x ${height} image of ${colors} colour channels`), fileName);
   }
-  const out = frameSamples(data.length);
+  const out = frameSamples(width * height * 3);
   const scale = 1 / 65535;
-  for (let i = 0; i < data.length; i++) out[i] = data[i] * scale;
+  if (colors === 3) {
+    for (let i = 0; i < data.length; i++) out[i] = data[i] * scale;
+  } else {
+    for (let i = 0, o = 0; i < data.length; i++, o += 3) out[o] = out[o + 1] = out[o + 2] = data[i] * scale;
+  }
   const imageMeta = rawImageMeta(meta, fileName);
   return { width, height, channels: 3, data: out, ev: rawEv(imageMeta), meta: imageMeta };
 }

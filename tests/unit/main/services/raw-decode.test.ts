@@ -16,6 +16,7 @@ import {
   CHART_HEIGHT, CHART_PATCHES, CHART_WIDTH, chartScene, patchMean, THUMB_SCALE, writeDng, type DngOptions, type Rgb,
 } from '../../helpers/dng-writer';
 import { externalCommand, run } from '../../helpers/external-tools';
+import { tiffEntries, writeUint } from '../../helpers/fuzz';
 
 const EXIF = { exposureTime: 1 / 125, fNumber: 5.6, iso: 200, make: 'Luxfuse', model: 'Chart Cam', dateTimeOriginal: '2026:03:14 15:09:26' };
 const chart = (opts: Partial<DngOptions> = {}): Uint8Array =>
@@ -163,6 +164,16 @@ describe('failures', () => {
     await expect(readRawMetadata(new Uint8Array(100), 'x.nef')).rejects.toThrow(/x\.nef: .*not a RAW file/);
     // The decoder recovers: the next file decodes.
     expect((await decodeRaw(good, 'after.dng', { halfSize: true })).width).toBe(CHART_WIDTH / 2);
+  });
+
+  it('decodes a DNG whose colour filter pattern LibRaw cannot read as a monochrome sensor, in grey (it threw an error without the file name)', async () => {
+    const bytes = good.slice();
+    const { littleEndian, entries } = tiffEntries(bytes);
+    // CFAPattern (33422) stored as LONG8: LibRaw ignores it and reads the mosaic as one colour (fuzz seed 2).
+    writeUint(bytes, entries.find((e) => e.tag === 33422)!.at + 2, 2, 16, littleEndian);
+    const img = await decodeRaw(bytes, 'no-cfa.dng');
+    expect([img.width, img.height, img.channels]).toEqual([CHART_WIDTH, CHART_HEIGHT, 3]);
+    for (let i = 0; i < img.data.length; i += 3 * 97) expect(img.data[i]).toBe(img.data[i + 1]);
   });
 
   it('refuses sensors over 200 MP before unpacking anything', async () => {
