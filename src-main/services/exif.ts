@@ -10,6 +10,7 @@ import { exifLocalTime, parseExifDateTime, type ShotInfo } from '../../src-share
 import { LuxfuseError } from '../../src-shared/errors';
 import { ByteSource } from './byte-source';
 import { exifrParse } from './exifr-file';
+import { fileErrorReason } from './file-error-reason';
 import { findDamage } from './file-integrity';
 import { headerSize, jpegSize, sniffFormat, type HeaderFormat, type PixelSize } from './image-header';
 import { findCr3Blocks, findRafJpeg } from './raw-containers';
@@ -112,14 +113,7 @@ const EXIF_TAG_NAMES: ReadonlyMap<number, (typeof TAGS)[number]> = new Map([
   [0xa435, 'LensSerialNumber'],
 ]);
 
-function why(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a folder, not an image';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EMFILE' || code === 'ENFILE') return 'too many open files';
-  return (error as Error)?.message ?? String(error);
-}
+const why = (error: unknown): string => fileErrorReason(error);
 
 const num = (v: unknown): number | undefined => {
   const x = Array.isArray(v) ? v[0] : v;

@@ -11,20 +11,13 @@ import { relinearise } from '../../src-shared/image/transfer-tables';
 import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import type { MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 import { readShotInfo } from './exif';
+import { fileErrorReason } from './file-error-reason';
 import { frameTransfer } from './frame-colour';
 import { checkMergeMemoryHere } from './memory-available';
 import { decodeJpegNative } from './native-jpeg';
 import { decodeRaw } from './raw-decode';
 
 export class InputFileError extends LuxfuseError {}
-
-function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EISDIR') return 'it is a folder, not an image';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return (error as Error).message;
-}
 
 /**
  * RAW files (by extension) go to LibRaw; everything else to the pure decoders, and to LibRaw after all when
@@ -51,7 +44,7 @@ export async function readFrame(path: string): Promise<LinearImage> {
     const buffer = await readFile(path);
     bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
   } catch (error) {
-    throw new InputFileError(`cannot read ${path}: ${reason(error)}`, path);
+    throw new InputFileError(`cannot read ${path}: ${fileErrorReason(error)}`, path);
   }
   let image: LinearImage;
   try {

@@ -8,6 +8,7 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { extensionOf, isSupportedImage } from '../../src-shared/bracket/file-kind';
 import { compareNatural } from '../../src-shared/bracket/natural-sort';
+import { fileErrorReason } from './file-error-reason';
 
 export interface ScanError {
   file: string;
@@ -37,13 +38,10 @@ export interface ScanOptions {
   onFound?: (files: number) => void;
 }
 
-function why(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'ENOTDIR') return 'a parent of this path is not a folder';
-  if (code === 'ELOOP') return 'too many levels of symbolic links';
-  return (error as Error).message;
+const why = (error: unknown): string => fileErrorReason(error, 'no such file or folder');
+
+function danglingLink(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it is a symbolic link to a file that does not exist' : why(error);
 }
 
 const isHidden = (name: string): boolean => name.startsWith('.');
@@ -87,8 +85,11 @@ export async function listImageFiles(paths: string[], options: ScanOptions = {})
           const target = await stat(path);
           isFile = target.isFile();
           isDir = target.isDirectory();
-        } catch {
-          continue; // a dangling link in a folder is not the user's input; skip it quietly
+        } catch (error) {
+          // A link named like a photo that leads nowhere (a card or drive not mounted, a loop) is a photo the user
+          // would otherwise lose without a word; any other dangling link in a folder is skipped quietly.
+          if (isSupportedImage(entry.name)) errors.push({ file: path, message: `cannot read ${path}: ${danglingLink(error)}` });
+          continue;
         }
       }
       if (isFile && isSupportedImage(entry.name)) addFile(path);

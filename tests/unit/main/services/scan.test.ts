@@ -43,6 +43,9 @@ beforeAll(async () => {
   await symlink(at('sub'), at('sub', 'deeper', 'loop')); // a cycle for the recursive walk
   await symlink(at('l.png'), at('sub', 'link.png'));
   await symlink(at('gone.jpg'), at('sub', 'dangling.jpg'));
+  await symlink(at('sub', 'loop-b.jpg'), at('sub', 'loop-a.jpg'));
+  await symlink(at('sub', 'loop-a.jpg'), at('sub', 'loop-b.jpg'));
+  await symlink(at('gone.txt'), at('sub', 'dangling.txt'));
 });
 
 afterAll(async () => {
@@ -60,11 +63,20 @@ describe('listImageFiles', () => {
 
   it('descends into sub-folders when asked, skipping hidden ones and surviving a symlink loop', async () => {
     const { files, errors } = await listImageFiles([at('sub')], { recursive: true });
-    expect(errors).toEqual([]);
+    expect(errors.map((e) => e.file).sort()).toEqual([at('sub', 'dangling.jpg'), at('sub', 'loop-a.jpg'), at('sub', 'loop-b.jpg')]);
     expect(files).toEqual([at('sub', 'deeper', 's3.NEF'), at('sub', 'link.png'), at('sub', 's1.jpg')]);
     const all = await listImageFiles([dir], { recursive: true });
     expect(all.files).toHaveLength(16 + 3);
     expect(all.files.some((f) => f.includes('.cache'))).toBe(false);
+  });
+
+  it('reports a link named like a photo that leads nowhere or loops (the photo would be lost without a word); other dangling links stay quiet', async () => {
+    const { errors } = await listImageFiles([at('sub')]);
+    expect([...errors].sort((a, b) => a.file.localeCompare(b.file))).toEqual([
+      { file: at('sub', 'dangling.jpg'), message: `cannot read ${at('sub', 'dangling.jpg')}: it is a symbolic link to a file that does not exist` },
+      { file: at('sub', 'loop-a.jpg'), message: expect.stringMatching(new RegExp(`^cannot read ${at('sub', 'loop-a.jpg')}: it is a symbolic link that leads back to itself`)) },
+      { file: at('sub', 'loop-b.jpg'), message: expect.stringMatching(/loop-b\.jpg: it is a symbolic link that leads back to itself/) },
+    ]);
   });
 
   it('keeps files given one by one, and lists a file given twice (or with its folder) once', async () => {
