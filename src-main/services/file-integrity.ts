@@ -138,17 +138,24 @@ const NAMES: Partial<Record<HeaderFormat, string>> = { jpeg: 'JPEG', png: 'PNG',
 const EXTENSIONS: Partial<Record<HeaderFormat, string>> = { jpeg: 'jpg', png: 'png', exr: 'exr' };
 
 /**
+ * A file named as camera RAW that holds a JPEG, PNG or OpenEXR image (`format`: what its first bytes say), in words;
+ * undefined for any other file. A merge sends such a file to LibRaw, which reads none of them.
+ */
+export function notTheRawItsNameSays(format: HeaderFormat | undefined, path: string): string | undefined {
+  const name = format && NAMES[format];
+  if (!name || fileKind(path) !== 'raw') return undefined;
+  const ext = extensionOf(path);
+  return `it holds a ${name} image, not the camera RAW its name (.${ext}) says (LibRaw, which reads files named .${ext}, reads no ${name}; named .${EXTENSIONS[format]} it would merge)`;
+}
+
+/**
  * Why a merge would refuse this file, found from its structure (`format`: what its first bytes say it is), or
  * undefined when nothing was found. Rejects only when the file cannot be read.
  */
 export async function findDamage(src: ByteSource, format: HeaderFormat, path: string): Promise<string | undefined> {
   const namedRaw = fileKind(path) === 'raw';
-  // A merge sends a file named as camera RAW to LibRaw, which reads no JPEG, PNG or EXR.
-  const name = NAMES[format];
-  if (namedRaw && name) {
-    const ext = extensionOf(path);
-    return `it holds a ${name} image, not the camera RAW its name (.${ext}) says (LibRaw, which reads files named .${ext}, reads no ${name}; named .${EXTENSIONS[format]} it would merge)`;
-  }
+  const misnamed = notTheRawItsNameSays(format, path);
+  if (misnamed) return misnamed;
   switch (format) {
     case 'jpeg':
       return jpegDamage(src, path);

@@ -4,7 +4,7 @@ import { fileKind } from '../../src-shared/bracket/file-kind';
 import { checkImageBytes, decodeChecked } from '../../src-shared/codecs/decode';
 import { adobeRgbProfile } from '../../src-shared/codecs/icc';
 import { embeddedIcc, iccColorantMatrix, iccDescription, iccIsSrgb } from '../../src-shared/codecs/icc-read';
-import { LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
+import { DecodeError, LuxfuseError, UnsupportedFormatError } from '../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../src-shared/image/linear-image';
 import { orientImage, reorient, turnsImage } from '../../src-shared/image/orient';
 import { relinearise } from '../../src-shared/image/transfer-tables';
@@ -12,7 +12,9 @@ import { checkBracket } from '../../src-shared/pipeline/check-bracket';
 import type { MemoryMethod } from '../../src-shared/pipeline/merge-memory';
 import { readShotInfo } from './exif';
 import { fileErrorReason } from './file-error-reason';
+import { notTheRawItsNameSays } from './file-integrity';
 import { frameTransfer } from './frame-colour';
+import { sniffFormat } from './image-header';
 import { checkMergeMemoryHere } from './memory-available';
 import { decodeJpegNative } from './native-jpeg';
 import { decodeRaw } from './raw-decode';
@@ -24,7 +26,16 @@ export class InputFileError extends LuxfuseError {}
  * they recognise camera RAW data under another extension (a DNG saved as .tif, an ORF renamed).
  */
 export async function decodeFile(bytes: Uint8Array, path: string): Promise<LinearImage> {
-  if (fileKind(path) === 'raw') return decodeRaw(bytes, path);
+  if (fileKind(path) === 'raw') {
+    try {
+      return await decodeRaw(bytes, path);
+    } catch (error) {
+      // LibRaw's "not a RAW file" says less than the file itself: a JPEG, PNG or EXR under a RAW name (import says the same).
+      const misnamed = error instanceof DecodeError ? notTheRawItsNameSays(sniffFormat(bytes.subarray(0, 64)), path) : undefined;
+      if (misnamed) throw new DecodeError(`${path}: ${misnamed}`, path);
+      throw error;
+    }
+  }
   try {
     const format = checkImageBytes(bytes, path);
     // JPEG through libjpeg-turbo where it loads and reads the file; else (and every other format) the pure decoders.

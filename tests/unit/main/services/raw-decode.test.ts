@@ -10,6 +10,9 @@ import {
   configureRawDecoder, decodeRaw, extractRawThumbnail, rawDecoderStats, readRawMetadata, stopRawDecoder,
 } from '../../../../src-main/services/raw-decode';
 import { readFrame } from '../../../../src-main/services/frames';
+import { encodeExr } from '../../../../src-shared/codecs/exr';
+import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
+import { encodePng } from '../../../../src-shared/codecs/png';
 import { DecodeError } from '../../../../src-shared/errors';
 import { evFromSettings, type LinearImage } from '../../../../src-shared/image/linear-image';
 import {
@@ -202,6 +205,23 @@ describe('failures', () => {
     const broken = join(dir, 'broken.dng');
     writeFileSync(broken, good.subarray(0, 2000));
     await expect(readFrame(broken)).rejects.toThrow(new RegExp(`${broken}: unsupported camera or corrupt RAW data`));
+  });
+
+  it('says a JPEG, PNG or EXR named as camera RAW is one, as import does, not only that LibRaw found no RAW file', async () => {
+    const cases: [string, Uint8Array, RegExp][] = [
+      ['jpeg.CR2', encodeJpeg({ width: 32, height: 24, data: new Uint8ClampedArray(32 * 24 * 4) }), /holds a JPEG image, not the camera RAW its name \(\.cr2\) says .*named \.jpg it would merge/],
+      ['png.nef', encodePng({ width: 32, height: 24, channels: 3, bits: 8, data: new Uint8Array(32 * 24 * 3) }), /holds a PNG image, not the camera RAW its name \(\.nef\) says/],
+      ['exr.ARW', encodeExr(full), /holds a OpenEXR image, not the camera RAW its name \(\.arw\) says/],
+    ];
+    for (const [name, bytes, why] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const error = await readFrame(path).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DecodeError);
+      expect((error as DecodeError).file).toBe(path);
+      expect((error as Error).message).toMatch(new RegExp(`^${path.replace(/\./g, '\\.')}: `));
+      expect((error as Error).message).toMatch(why);
+    }
   });
 });
 
