@@ -18,9 +18,12 @@ function jpegInconsistency(bytes: Uint8Array): string | null {
   const dc = new Set<number>();
   const ac = new Set<number>();
   let frame = false;
-  for (let at = 2; at + 4 <= bytes.length && bytes[at] === 0xff; ) {
+  let at = 2;
+  while (at + 4 <= bytes.length && bytes[at] === 0xff) {
     const marker = bytes[at + 1];
     const length = (bytes[at + 2] << 8) | bytes[at + 3];
+    // A header segment running past the end: the reads below would see undefined for the missing bytes.
+    if (at + 2 + length > bytes.length) return `the file is cut short inside its headers (segment FF${marker.toString(16).toUpperCase()})`;
     const body = bytes.subarray(at + 4, at + 2 + length);
     if (marker === 0xdb) {
       for (let p = 0; p < body.length; p += 1 + ((body[p] >> 4) === 1 ? 128 : 64)) quant.add(body[p] & 15);
@@ -37,6 +40,7 @@ function jpegInconsistency(bytes: Uint8Array): string | null {
     } else if (marker === 0xda) {
       if (!frame) return 'a scan comes before the frame header';
       const n = body[0];
+      if (body.length < 4 + 2 * n) return `the scan header is too short for the ${n} components it lists`;
       const [ss, se, a] = [body[1 + 2 * n], body[2 + 2 * n], body[3 + 2 * n]];
       for (let i = 0; i < n; i++) {
         const id = body[1 + 2 * i];
@@ -52,7 +56,7 @@ function jpegInconsistency(bytes: Uint8Array): string | null {
     }
     at += 2 + length;
   }
-  return null;
+  return at + 4 > bytes.length ? 'the file is cut short before its image data' : null;
 }
 
 /** Decodes a baseline or progressive JPEG to 3-channel linear RGB. Truncated or corrupt files throw DecodeError. */
@@ -67,9 +71,9 @@ export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
     });
   } catch (e) {
     // jpeg-js throws strings as well as Errors ("marker was not found" when the file is cut short), and
-    // TypeErrors when tables or components the scan refers to are missing: say which instead.
+    // TypeErrors when tables or components the scan refers to are missing: where the headers show why, say that.
     const internal = e instanceof TypeError || e instanceof RangeError;
-    const why = internal ? (jpegInconsistency(bytes) ?? 'tables and scan data do not fit together') : String((e as Error)?.message ?? e);
+    const why = jpegInconsistency(bytes) ?? (internal ? 'tables and scan data do not fit together' : String((e as Error)?.message ?? e));
     throw new DecodeError(`truncated or corrupt JPEG: ${why}`, fileName);
   }
   const { width, height, data } = decoded;

@@ -866,6 +866,23 @@ describe('regressions the fuzzer found', () => {
     }
   });
 
+  it('a JPEG cut inside its scan header or before it says it is cut short, not "component undefined" (seed 12)', () => {
+    const jpeg = jpegSeeds()[1].bytes;
+    const sos = jpegSegments(jpeg).find((g) => g.marker === 0xda)!;
+    const cases: [number, RegExp][] = [
+      [sos.at + 6, /cut short inside its headers \(segment FFDA\)/], // fuzz seed 12: truncate to 604 bytes
+      [sos.at + 2, /cut short/],
+      [sos.at, /cut short before its image data/],
+    ];
+    for (const [length, message] of cases) {
+      const { error } = decodeError(jpeg.slice(0, length), 'cut.jpg');
+      expect(error, `cut to ${length}`).toBeInstanceOf(DecodeError);
+      expect(error!.file).toBe('cut.jpg');
+      expect(error!.message).toMatch(message);
+      expect(error!.message).not.toMatch(/undefined/);
+    }
+  });
+
   it('PNGs cut before IEND, with a zero height, or with rows missing fail with a named cause', () => {
     const png = pngSeeds()[0].bytes;
     const chunks = pngChunks(png);
