@@ -1,4 +1,5 @@
 /** Decodes any image file Luxfuse reads (JPEG, PNG, TIFF, EXR) to linear RGB, chosen by magic bytes, not by name. */
+import { extensionOf } from '../bracket/file-kind';
 import { DecodeError, LuxfuseError, UnsupportedFormatError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { parseExrHeader } from './exr-header';
@@ -146,6 +147,15 @@ function isBigTiff(b: Uint8Array): boolean {
   return b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 43 && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 43));
 }
 
+const NAMED: Record<string, string> = { jpg: 'JPEG', jpeg: 'JPEG', png: 'PNG', tif: 'TIFF', tiff: 'TIFF', exr: 'OpenEXR' };
+
+/** Why bytes of no known format were refused: a file named as an image says its name and content disagree. */
+function unknownContent(fileName: string): string {
+  const named = NAMED[extensionOf(fileName)];
+  if (!named) return 'not an image Luxfuse can read (JPEG, PNG, TIFF, EXR)';
+  return `not a ${named} image, whatever its name says: its content is no image format Luxfuse reads (JPEG, PNG, TIFF, EXR), so the file is damaged or is not an image`;
+}
+
 /**
  * What decodeImage checks before any decoder runs: the bytes are not empty, are a format we read (not
  * camera RAW data), and their header claims a size under the limits. Returns the format; throws
@@ -158,7 +168,7 @@ export function checkImageBytes(bytes: Uint8Array, fileName: string): ImageForma
   if (!format) {
     if (isNonTiffRaw(bytes)) throw new UnsupportedFormatError('this is a camera RAW file; RAW decoding is not supported yet', fileName);
     if (isBigTiff(bytes)) throw new UnsupportedFormatError('this is a BigTIFF (64-bit offsets), which Luxfuse does not read; save it as a regular TIFF', fileName);
-    throw new DecodeError('not an image Luxfuse can read (JPEG, PNG, TIFF, EXR)', fileName);
+    throw new DecodeError(unknownContent(fileName), fileName);
   }
   checkClaimedSize(bytes, format, fileName);
   return format;

@@ -84,6 +84,15 @@ describe('decodeImage', () => {
     expect(err.file).toBe('notes.txt');
   });
 
+  it('says a file named as an image whose content is none is not what its name says', () => {
+    for (const [name, format] of [['random.jpg', 'JPEG'], ['random.TIF', 'TIFF'], ['random.png', 'PNG'], ['random.exr', 'OpenEXR']]) {
+      const err = errorOf(() => decodeImage(new Uint8Array(4096).fill(0x5a), name));
+      expect(err).toBeInstanceOf(DecodeError);
+      expect(err.message).toMatch(new RegExp(`^not a ${format} image, whatever its name says: .* damaged or is not an image$`));
+      expect(err.file).toBe(name);
+    }
+  });
+
   it('names a BigTIFF as one, in either byte order', () => {
     for (const head of [[0x49, 0x49, 43, 0, 8, 0, 0, 0], [0x4d, 0x4d, 0, 43, 0, 8, 0, 0]]) {
       const err = errorOf(() => decodeImage(new Uint8Array([...head, ...new Uint8Array(64)]), 'big.tif'));
