@@ -59,6 +59,15 @@ function jpegInconsistency(bytes: Uint8Array): string | null {
   return at + 4 > bytes.length ? 'the file is cut short before its image data' : null;
 }
 
+/**
+ * True when no end-of-image marker (FFD9) closes the file: what a card or copy cut short leaves (jpeg-js then says
+ * "marker was not found"). A few bytes of padding after the marker are allowed.
+ */
+function endsCut(bytes: Uint8Array): boolean {
+  for (let i = bytes.length - 2; i >= Math.max(2, bytes.length - 64); i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return false;
+  return true;
+}
+
 /** Decodes a baseline or progressive JPEG to 3-channel linear RGB. Truncated or corrupt files throw DecodeError. */
 export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
   let decoded: { width: number; height: number; data: Uint8Array };
@@ -73,7 +82,10 @@ export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
     // jpeg-js throws strings as well as Errors ("marker was not found" when the file is cut short), and
     // TypeErrors when tables or components the scan refers to are missing: where the headers show why, say that.
     const internal = e instanceof TypeError || e instanceof RangeError;
-    const why = jpegInconsistency(bytes) ?? (internal ? 'tables and scan data do not fit together' : String((e as Error)?.message ?? e));
+    const why =
+      jpegInconsistency(bytes) ??
+      (endsCut(bytes) ? 'the file is cut short: it ends inside the image data' : null) ??
+      (internal ? 'tables and scan data do not fit together' : String((e as Error)?.message ?? e));
     throw new DecodeError(`truncated or corrupt JPEG: ${why}`, fileName);
   }
   const { width, height, data } = decoded;

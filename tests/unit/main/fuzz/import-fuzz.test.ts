@@ -883,6 +883,14 @@ describe('regressions the fuzzer found', () => {
     }
   });
 
+  it('a JPEG cut inside its image data says it is cut short, not "marker was not found"', () => {
+    const jpeg = jpegSeeds()[0].bytes;
+    const sos = jpegSegments(jpeg).find((g) => g.marker === 0xda)!;
+    const { error } = decodeError(jpeg.slice(0, sos.at + 2 + sos.length + 40), 'cut-data.jpg');
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error!.message).toBe('truncated or corrupt JPEG: the file is cut short: it ends inside the image data');
+  });
+
   it('PNGs cut before IEND, with a zero height, or with rows missing fail with a named cause', () => {
     const png = pngSeeds()[0].bytes;
     const chunks = pngChunks(png);
