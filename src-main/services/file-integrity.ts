@@ -1,12 +1,15 @@
 /**
  * Whether a file is whole enough to merge, checked at import from its structure alone: a JPEG reaches its
- * end-of-image marker, a PNG its IEND chunk, a TIFF's strips lie inside the file (tiff-integrity.ts), a file named
- * as camera RAW holds camera RAW. Reads the head already in memory, a window at the end and a TIFF's directories,
+ * end-of-image marker, a PNG its IEND chunk, a TIFF's strips (tiff-integrity.ts) and an EXR's chunks lie inside the
+ * file, a file named as camera RAW holds camera RAW. Reads the head already in memory, a window at the end and a TIFF's directories,
  * and decodes no pixel of a whole file (a JPEG or PNG without its end marker near the end, as behind a phone's
  * appended video, is read through once; a JPEG without one at all is decoded small, once). Each finding is one the
  * merge's decoder refuses too, worded as it words it where it can.
  */
 import { extensionOf, fileKind } from '../../src-shared/bracket/file-kind';
+import { EXR_COMPRESSION, exrLinesPerBlock } from '../../src-shared/codecs/exr-format';
+import { parseExrHeader, type ExrHeader } from '../../src-shared/codecs/exr-header';
+import { LuxfuseError } from '../../src-shared/errors';
 import type { ByteSource } from './byte-source';
 import type { HeaderFormat } from './image-header';
 import { decodeJpegNativeReduced, nativeJpegAvailable } from './native-jpeg';
@@ -77,7 +80,7 @@ async function hasEoi(src: ByteSource, from: number): Promise<boolean> {
 /**
  * A JPEG the merge's decoders refuse: one with no end-of-image marker after its headers that libjpeg-turbo does not
  * read to its end either (sharp, told to fail on a warning, refuses a file cut in its image data; jpeg-js refuses any
- * file without the marker, "marker was not found"). That second opinion is a small decode, made only of a file the
+ * file without the marker). That second opinion is a small decode, made only of a file the
  * marker is missing from: one cut after its last image data, or written without the marker, is whole and merges.
  * Bytes after the marker, which cameras and phones append, pass.
  */
@@ -134,6 +137,46 @@ async function pngDamage(src: ByteSource): Promise<string | undefined> {
   return undefined;
 }
 
+/** Offset tables longer than this (a data window of millions of rows) are left to the decoder. */
+const MAX_EXR_BLOCKS = 1 << 17;
+
+/**
+ * An EXR whose offset table or last chunk lies past the end of the file (a copy cut short): the header, the offset
+ * table and the 8-byte head of the chunk stored last are read, nothing else. Headers the decoder would refuse for
+ * other reasons (unsupported variants, damage inside the header) are left to it and to its words.
+ */
+async function exrDamage(src: ByteSource): Promise<string | undefined> {
+  const corrupt = (why: string): string => `truncated or corrupt EXR: ${why}`;
+  let header: ExrHeader;
+  try {
+    header = parseExrHeader(src.head);
+  } catch (error) {
+    if (error instanceof LuxfuseError) return undefined;
+    throw error;
+  }
+  const { none, zips, zip, piz } = EXR_COMPRESSION;
+  const c = header.compression;
+  if (c !== none && c !== zips && c !== zip && c !== piz) return undefined;
+  const height = header.yMax - header.yMin + 1;
+  const blocks = Math.ceil(height / exrLinesPerBlock(header.compression));
+  if (!(blocks > 0) || blocks > MAX_EXR_BLOCKS) return undefined;
+  const tableEnd = header.end + blocks * 8;
+  if (tableEnd > src.size) return corrupt('offset table runs past the end of the file');
+  const table = await src.read(header.end, blocks * 8);
+  const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  let last = -1;
+  for (let i = 0; i < blocks; i++) {
+    const offset = view.getUint32(i * 8, true) + view.getUint32(i * 8 + 4, true) * 0x100000000;
+    if (offset < tableEnd || offset + 8 > src.size) return corrupt(`chunk ${i} lies outside the file`);
+    last = Math.max(last, offset);
+  }
+  const head = await src.read(last, 8);
+  const chunk = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const size = chunk.getInt32(4, true);
+  if (size <= 0 || last + 8 + size > src.size) return corrupt(`chunk for scanline ${chunk.getInt32(0, true)} runs past the end of the file`);
+  return undefined;
+}
+
 const NAMES: Partial<Record<HeaderFormat, string>> = { jpeg: 'JPEG', png: 'PNG', exr: 'OpenEXR' };
 const EXTENSIONS: Partial<Record<HeaderFormat, string>> = { jpeg: 'jpg', png: 'png', exr: 'exr' };
 
@@ -163,6 +206,8 @@ export async function findDamage(src: ByteSource, format: HeaderFormat, path: st
       return pngDamage(src);
     case 'tiff':
       return tiffDamage(src, namedRaw, path);
+    case 'exr':
+      return exrDamage(src);
     case 'bigtiff':
       return namedRaw ? undefined : 'it is a BigTIFF (64-bit offsets), which Luxfuse does not read (saved as a regular TIFF it would merge)';
     default:

@@ -84,7 +84,7 @@ export function decodeJpeg(bytes: Uint8Array, fileName?: string): LinearImage {
     const internal = e instanceof TypeError || e instanceof RangeError;
     const why =
       jpegInconsistency(bytes) ??
-      (endsCut(bytes) ? 'the file is cut short: it ends inside the image data' : null) ??
+      (endsCut(bytes) ? 'the file ends before its end-of-image marker: it is cut short' : null) ??
       (internal ? 'tables and scan data do not fit together' : String((e as Error)?.message ?? e));
     throw new DecodeError(`truncated or corrupt JPEG: ${why}`, fileName);
   }

@@ -888,7 +888,7 @@ describe('regressions the fuzzer found', () => {
     const sos = jpegSegments(jpeg).find((g) => g.marker === 0xda)!;
     const { error } = decodeError(jpeg.slice(0, sos.at + 2 + sos.length + 40), 'cut-data.jpg');
     expect(error).toBeInstanceOf(DecodeError);
-    expect(error!.message).toBe('truncated or corrupt JPEG: the file is cut short: it ends inside the image data');
+    expect(error!.message).toBe('truncated or corrupt JPEG: the file ends before its end-of-image marker: it is cut short');
   });
 
   it('PNGs cut before IEND, with a zero height, or with rows missing fail with a named cause', () => {

@@ -12,10 +12,13 @@ import { readImportShot, readShotInfo, UnmergeableFileError } from '../../../../
 import { readFrame } from '../../../../src-main/services/frames';
 import { stopRawDecoder } from '../../../../src-main/services/raw-decode';
 import type { ExifFields } from '../../../../src-shared/codecs/exif-write';
+import { encodeExr } from '../../../../src-shared/codecs/exr';
 import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { encodePng } from '../../../../src-shared/codecs/png';
 import { encodeTiff } from '../../../../src-shared/codecs/tiff';
 import { writeDng } from '../../helpers/dng-writer';
+import { exrAttributes } from '../../helpers/fuzz';
+import { testImage } from '../../helpers/test-images';
 import { jpegWithExif } from './shot-fixtures';
 
 const W = 96;
@@ -128,10 +131,28 @@ describe('readImportShot refuses a file cut short, though its headers read', () 
     process.env.LUXFUSE_JPEG_DECODER = 'js';
     try {
       expect(await importVerdict(path)).toBe(`${path}: truncated or corrupt JPEG: the file ends before its end-of-image marker, so it cannot be merged and is in no bracket`);
-      await expect(readFrame(path)).rejects.toThrow(/marker was not found/);
+      await expect(readFrame(path)).rejects.toThrow(/the file ends before its end-of-image marker: it is cut short/);
     } finally {
       if (saved === undefined) delete process.env.LUXFUSE_JPEG_DECODER;
       else process.env.LUXFUSE_JPEG_DECODER = saved;
+    }
+  });
+});
+
+describe('readImportShot refuses an EXR cut short', () => {
+  it.each(['zip', 'piz', 'none'] as const)('%s: cut in its pixel data or its offset table, with the reason the merge gives; the whole file passes', async (compression) => {
+    const whole = encodeExr(testImage(W, H, 3, 5), { compression });
+    expect(await importVerdict(write(`whole-${compression}.exr`, whole))).toBe('ok');
+    const tableAt = exrAttributes(whole).tableAt;
+    for (const cut of [whole.length - 1, Math.floor(whole.length * 0.6), tableAt + 20, tableAt + 4]) {
+      const path = write(`cut-${compression}-${cut}.exr`, whole.subarray(0, cut));
+      await expect(readShotInfo(path)).resolves.toMatchObject({ width: W, height: H }); // the header reads
+      const verdict = await importVerdict(path);
+      expect(verdict, `cut at ${cut} of ${whole.length}`).toMatch(
+        /^.*: truncated or corrupt EXR: (chunk for scanline -?\d+ runs past the end of the file|chunk \d+ lies outside the file|offset table runs past the end of the file), so it cannot be merged and is in no bracket$/,
+      );
+      expect(verdict.startsWith(`${path}: `)).toBe(true);
+      await expect(readFrame(path)).rejects.toThrow(/truncated or corrupt EXR/);
     }
   });
 });
@@ -222,7 +243,7 @@ describe('readImportShot on camera RAW', () => {
   it('refuses a JPEG or PNG named as camera RAW (LibRaw reads neither), and a BigTIFF, saying how it would merge', async () => {
     const jpeg = write('photo.nef', encodeJpeg({ width: W, height: H, data: rgba() }, { exif: EXIF }));
     expect(await importVerdict(jpeg)).toBe(`${jpeg}: it holds a JPEG image, not the camera RAW its name (.nef) says (LibRaw, which reads files named .nef, reads no JPEG; named .jpg it would merge), so it cannot be merged and is in no bracket`);
-    await expect(readFrame(jpeg)).rejects.toThrow(/not a RAW file/);
+    await expect(readFrame(jpeg)).rejects.toThrow(`${jpeg}: it holds a JPEG image, not the camera RAW its name (.nef) says`);
     const png = write('export.DNG', encodePng({ width: W, height: H, channels: 3, bits: 8, data: rgb() }));
     expect(await importVerdict(png)).toMatch(/: it holds a PNG image, not the camera RAW its name \(\.dng\) says .*named \.png it would merge\)/);
     const big = write('big.tif', Uint8Array.from([0x49, 0x49, 43, 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
