@@ -188,7 +188,7 @@ export function notTheRawItsNameSays(format: HeaderFormat | undefined, path: str
   const name = format && NAMES[format];
   if (!name || fileKind(path) !== 'raw') return undefined;
   const ext = extensionOf(path);
-  return `it holds a ${name} image, not the camera RAW its name (.${ext}) says (LibRaw, which reads files named .${ext}, reads no ${name}; named .${EXTENSIONS[format]} it would merge)`;
+  return `it holds ${name === 'OpenEXR' ? 'an' : 'a'} ${name} image, not the camera RAW its name (.${ext}) says (LibRaw, which reads files named .${ext}, reads no ${name}; named .${EXTENSIONS[format]} it would merge)`;
 }
 
 /**

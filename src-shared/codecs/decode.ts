@@ -147,13 +147,13 @@ function isBigTiff(b: Uint8Array): boolean {
   return b.length >= 4 && ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 43 && b[3] === 0) || (b[0] === 0x4d && b[1] === 0x4d && b[2] === 0 && b[3] === 43));
 }
 
-const NAMED: Record<string, string> = { jpg: 'JPEG', jpeg: 'JPEG', png: 'PNG', tif: 'TIFF', tiff: 'TIFF', exr: 'OpenEXR' };
+const NAMED: Record<string, string> = { jpg: 'a JPEG', jpeg: 'a JPEG', png: 'a PNG', tif: 'a TIFF', tiff: 'a TIFF', exr: 'an OpenEXR' };
 
 /** Why bytes of no known format were refused: a file named as an image says its name and content disagree. */
 function unknownContent(fileName: string): string {
   const named = NAMED[extensionOf(fileName)];
   if (!named) return 'not an image Luxfuse can read (JPEG, PNG, TIFF, EXR)';
-  return `not a ${named} image, whatever its name says: its content is no image format Luxfuse reads (JPEG, PNG, TIFF, EXR), so the file is damaged or is not an image`;
+  return `not ${named} image, whatever its name says: its content is no image format Luxfuse reads (JPEG, PNG, TIFF, EXR), so the file is damaged or is not an image`;
 }
 
 /**

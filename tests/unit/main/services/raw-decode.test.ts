@@ -211,7 +211,7 @@ describe('failures', () => {
     const cases: [string, Uint8Array, RegExp][] = [
       ['jpeg.CR2', encodeJpeg({ width: 32, height: 24, data: new Uint8ClampedArray(32 * 24 * 4) }), /holds a JPEG image, not the camera RAW its name \(\.cr2\) says .*named \.jpg it would merge/],
       ['png.nef', encodePng({ width: 32, height: 24, channels: 3, bits: 8, data: new Uint8Array(32 * 24 * 3) }), /holds a PNG image, not the camera RAW its name \(\.nef\) says/],
-      ['exr.ARW', encodeExr(full), /holds a OpenEXR image, not the camera RAW its name \(\.arw\) says/],
+      ['exr.ARW', encodeExr(full), /holds an OpenEXR image, not the camera RAW its name \(\.arw\) says/],
     ];
     for (const [name, bytes, why] of cases) {
       const path = join(dir, name);

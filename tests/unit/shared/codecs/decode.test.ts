@@ -85,10 +85,10 @@ describe('decodeImage', () => {
   });
 
   it('says a file named as an image whose content is none is not what its name says', () => {
-    for (const [name, format] of [['random.jpg', 'JPEG'], ['random.TIF', 'TIFF'], ['random.png', 'PNG'], ['random.exr', 'OpenEXR']]) {
+    for (const [name, format] of [['random.jpg', 'a JPEG'], ['random.TIF', 'a TIFF'], ['random.png', 'a PNG'], ['random.exr', 'an OpenEXR']]) {
       const err = errorOf(() => decodeImage(new Uint8Array(4096).fill(0x5a), name));
       expect(err).toBeInstanceOf(DecodeError);
-      expect(err.message).toMatch(new RegExp(`^not a ${format} image, whatever its name says: .* damaged or is not an image$`));
+      expect(err.message).toMatch(new RegExp(`^not ${format} image, whatever its name says: .* damaged or is not an image$`));
       expect(err.file).toBe(name);
     }
   });
