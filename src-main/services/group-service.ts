@@ -134,8 +134,9 @@ interface DamagedShot extends ScanError {
 /**
  * groupBrackets, with the frames a merge would refuse (cut short, misnamed) taking part in the grouping, so the
  * bracket they were shot in is found as it was shot, then left out of it: each such group lists them as `missing`,
- * and one left with fewer than two frames is no bracket (its frame goes to ungrouped). A RAW with a readable JPEG
- * of the same shot is not grouped at all: the JPEG stands for the shot, as it would had the RAW not been there.
+ * and one left with fewer than two frames is no bracket (its frame goes to ungrouped). Such a RAW or TIFF with a
+ * readable JPEG of the same shot beside it is not grouped at all: the JPEG stands for the shot, as it would had the
+ * other file not been there.
  * Without such frames this is groupBrackets(shots).
  */
 export function groupWithDamaged(shots: readonly ShotInfo[], damaged: readonly DamagedShot[], options: GroupOptions = {}): GroupResult {
