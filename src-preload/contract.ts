@@ -99,6 +99,8 @@ export interface LibraryGroup {
   reason: string;
   /** 0..1. */
   confidence: number;
+  /** Frames shot in this bracket that cannot be merged (cut short, misnamed), left out of `frames`; the reason names them too. */
+  missing?: { file: string; message: string }[];
 }
 
 export interface LibraryScan {

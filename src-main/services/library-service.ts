@@ -141,6 +141,7 @@ export async function scanLibrary(paths: string[], options: ScanLibraryOptions =
     reason: g.reason,
     confidence: g.confidence,
     frames: g.files.map((path, j) => frame(path, g.exposureValues[j])),
+    ...(g.missing?.length ? { missing: g.missing } : {}),
   }));
   const singles: LibraryFrame[] = result.ungrouped.map((path) => frame(path, null));
   return { groups, singles, errors: result.errors.map((e) => ({ file: e.file, message: e.message })) };

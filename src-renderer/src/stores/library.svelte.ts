@@ -15,6 +15,14 @@ export interface GroupView {
   frames: GroupFrame[];
   reason: string;
   confidence: number;
+  /** Frames shot in this bracket that cannot be merged, as import found it (a hand edit's group has none). */
+  missing?: LibraryScan['groups'][number]['missing'];
+}
+
+/** A group the user changed: its reason says so, and what import said of it (frames left out) no longer applies. */
+function edited(g: GroupView, reason: string): void {
+  g.reason = reason;
+  delete g.missing;
 }
 
 let nextId = 1;
@@ -42,7 +50,9 @@ export class LibraryStore {
     const have = { has: (p: string) => paths.includes(p) };
     for (const g of scan.groups) {
       const frames = g.frames.filter((f) => !have.has(f.path));
-      if (frames.length > 0) this.groups.push({ id: newId(), reason: g.reason, confidence: g.confidence, frames: frames.map((f) => ({ ...f, excluded: false })) });
+      if (frames.length > 0) {
+        this.groups.push({ id: newId(), reason: g.reason, confidence: g.confidence, frames: frames.map((f) => ({ ...f, excluded: false })), ...(g.missing ? { missing: g.missing } : {}) });
+      }
     }
     this.singles.push(...scan.singles.filter((f) => !have.has(f.path)));
     this.errors = scan.errors;
@@ -108,7 +118,7 @@ export class LibraryStore {
     const target = this.group(to);
     if (!target) return;
     target.frames.push({ ...frame, ev: null, excluded: false });
-    target.reason = 'Edited by hand';
+    edited(target, 'Edited by hand');
   }
 
   /** Frames from `index` on become a new group right after this one. */
@@ -117,7 +127,7 @@ export class LibraryStore {
     if (i < 0 || index <= 0 || index >= this.groups[i].frames.length) return;
     const tail = this.groups[i].frames.splice(index);
     this.groups.splice(i + 1, 0, { id: newId(), reason: 'Split by hand', confidence: 1, frames: tail });
-    this.groups[i].reason = 'Split by hand';
+    edited(this.groups[i], 'Split by hand');
   }
 
   /** Joins group `b` into group `a`. */
@@ -126,7 +136,7 @@ export class LibraryStore {
     const ib = this.groups.findIndex((g) => g.id === b);
     if (!ga || ib < 0 || a === b) return;
     ga.frames.push(...this.groups[ib].frames);
-    ga.reason = 'Joined by hand';
+    edited(ga, 'Joined by hand');
     this.groups.splice(ib, 1);
   }
 
@@ -165,7 +175,7 @@ export class LibraryStore {
       if (j < 0) continue;
       const [f] = this.groups[i].frames.splice(j, 1);
       if (this.groups[i].frames.length === 0) this.groups.splice(i, 1);
-      else this.groups[i].reason = 'Edited by hand';
+      else edited(this.groups[i], 'Edited by hand');
       return { path: f.path, name: f.name, ev: f.ev, ...(f.captured ? { captured: f.captured } : {}) };
     }
     return null;

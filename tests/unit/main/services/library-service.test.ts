@@ -45,6 +45,9 @@ describe('LibraryService', () => {
     const scan = await new LibraryService().scan([folder]);
     expect(scan.groups.map((g) => g.frames.map((f) => f.name))).toEqual([['c-2.jpg', 'c-3.jpg']]);
     expect(scan.errors).toEqual([{ file: frames[0], message: expect.stringMatching(/c-1\.jpg: truncated or corrupt JPEG: the file ends before its end-of-image marker/) }]);
+    // The bracket says it was shot with the cut frame, which the library shows (the reason in the accent colour).
+    expect(scan.groups[0].missing).toEqual(scan.errors);
+    expect(scan.groups[0].reason).toMatch(/1 of its 3 frames cannot be merged and is left out \(c-1\.jpg\)$/);
     rmSync(folder, { recursive: true, force: true });
   });
 
