@@ -23,7 +23,11 @@ export interface ToneOutputOptions {
   output: OutputSpace;
   /** Reused output bytes (width * height * 4); allocated when absent. */
   out?: Uint8ClampedArray;
-  /** 'soft' (default) compresses near-boundary chroma smoothly; 'hard' only moves out-of-gamut colours onto the boundary. */
+  /**
+   * 'soft' compresses near-boundary chroma smoothly; 'hard' only moves out-of-gamut colours onto the boundary. Default
+   * (tone-plan.ts defaultGamut): 'hard' for an image shown as it is (operator 'none') in a space inside the output's,
+   * else 'soft'.
+   */
   gamut?: GamutMode;
   /**
    * The colorants of the image's linear RGB (RGB -> PCS XYZ, D50) where it is not sRGB: frames in Adobe RGB or

@@ -85,12 +85,30 @@ function globalCurve(s: ResolvedToneSettings, cache: ToneCache): (l: number) => 
   }
 }
 
-/** The colour stage's constants; throws a RangeError for an unknown output space or gamut mode. */
-export function planColour(s: ResolvedToneSettings, output: OutputSpace, gamut: GamutMode = 'soft', source: Mat3 | null = null): ToneColour {
+/**
+ * The gamut mapping a render gets when none is asked for: 'hard' for an image shown as it is (operator 'none': a
+ * fusion, display-referred) whose colour space fits inside the output's, so the colours it has come out as they are
+ * (a soft knee would pull the most saturated of them, on the boundary, 2-3 % of their chroma towards grey: sRGB's red
+ * 255,0,0 came out 253,16,16); 'soft' for a tone-mapped radiance map, whose bright saturated colours go far out, and
+ * for frames in a wider space than the output's (Adobe RGB into sRGB), where texture in the colours beyond is kept.
+ */
+export function defaultGamut(s: Pick<ResolvedToneSettings, 'operator'>, matrix: Mat3 | null): GamutMode {
+  return s.operator === 'none' && fitsInside(matrix) ? 'hard' : 'soft';
+}
+
+/** Whether the working RGB cube maps inside the output's (each primary within 0..1, a ten-thousandth's slack). */
+function fitsInside(matrix: Mat3 | null): boolean {
+  if (!matrix) return true;
+  return matrix.every((v) => v >= -1e-4) && [0, 3, 6].every((row) => matrix[row] + matrix[row + 1] + matrix[row + 2] <= 1 + 1e-4);
+}
+
+/** The colour stage's constants; throws a RangeError for an unknown output space or gamut mode (none: defaultGamut). */
+export function planColour(s: ResolvedToneSettings, output: OutputSpace, gamut?: GamutMode, source: Mat3 | null = null): ToneColour {
   if (output !== 'srgb' && output !== 'display-p3') throw new RangeError(`unknown output space ${String(output)}`);
+  const matrix = outputMatrix(output, source);
+  gamut ??= defaultGamut(s, matrix);
   if (gamut !== 'soft' && gamut !== 'hard') throw new RangeError(`unknown gamut mode ${String(gamut)}`);
   const saturation = 1 + s.saturation;
-  const matrix = outputMatrix(output, source);
   return {
     saturation,
     vibrance: s.vibrance,
@@ -118,7 +136,7 @@ export function outputMatrix(output: OutputSpace, source: Mat3 | null = null): M
  * The plan of one render: fills cache.table for the settings (and computes the cache's layers or
  * adaptation on first need). Everything else per pixel is the formula of the plan's mode.
  */
-export function planTone(cache: ToneCache, s: ResolvedToneSettings, output: OutputSpace, gamut: GamutMode = 'soft', source: Mat3 | null = null): TonePlan {
+export function planTone(cache: ToneCache, s: ResolvedToneSettings, output: OutputSpace, gamut?: GamutMode, source: Mat3 | null = null): TonePlan {
   const colour = planColour(s, output, gamut, source);
   const ev = s.exposure;
   const curve = displayCurve(s);

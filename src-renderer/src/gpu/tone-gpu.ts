@@ -224,7 +224,7 @@ export async function createGpuTone(device: GPUDevice, cache: ToneCache, opts: G
     }
   };
 
-  function apply(settings: ToneSettings, output: OutputSpace, target: GpuCanvas | null, gamut: GamutMode = 'soft', source: Mat3 | null = null): Promise<GpuToneResult> {
+  function apply(settings: ToneSettings, output: OutputSpace, target: GpuCanvas | null, gamut?: GamutMode, source: Mat3 | null = null): Promise<GpuToneResult> {
     if (destroyed) return Promise.reject(new Error('this GPU tone pass was destroyed'));
     if (lostWith) return Promise.reject(lostError());
     let plan: TonePlan;

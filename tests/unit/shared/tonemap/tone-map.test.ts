@@ -3,6 +3,9 @@ import type { LinearImage } from '../../../../src-shared/image/linear-image';
 import { linearToSrgb } from '../../../../src-shared/image/srgb';
 import { autoKey, toneMapGlobal } from '../../../../src-shared/tonemap/global';
 import { dragoCurve, filmicCurve, reinhardCurve } from '../../../../src-shared/tonemap/operators';
+import { ADOBE_RGB_PRIMARIES, iccColorants } from '../../../../src-shared/codecs/icc';
+import { srgbToLinear } from '../../../../src-shared/image/srgb';
+import { defaultGamut, outputMatrix } from '../../../../src-shared/tonemap/tone-plan';
 import { applyTone, prepareTone, toneMap } from '../../../../src-shared/tonemap/tone-map';
 import { TONE_OPERATORS, type ToneOperatorName, type ToneSettings } from '../../../../src-shared/tonemap/tone-settings';
 import { radianceField } from '../merge/synthetic-bracket';
@@ -269,4 +272,30 @@ describe('prepareTone / applyTone', () => {
     expect(() => prepareTone(scene, 0)).toThrow(RangeError);
     expect(() => prepareTone({ ...scene, data: new Float32Array(5) }, key)).toThrow(RangeError);
   });
+
+  describe('the gamut mapping a render gets by default', () => {
+    /** sRGB codes on the gamut's boundary (a channel at 0 or 255) and inside it, as the linear samples a decoder makes. */
+    const CODES = [[255, 0, 0], [0, 255, 0], [0, 0, 255], [255, 255, 0], [0, 255, 255], [255, 0, 255], [230, 120, 20], [40, 90, 200], [128, 128, 128]];
+    const patches = image(CODES.length, 1, Float32Array.from(CODES.flat().map((c) => srgbToLinear(c / 255))));
+    const codes = (d: Uint8ClampedArray): number[][] => CODES.map((_, p) => [d[p * 4], d[p * 4 + 1], d[p * 4 + 2]]);
+
+    it('an image shown as it is (a fusion: operator none) comes out with its own codes, on the gamut boundary too; a soft knee moved them', () => {
+      const cache = prepareTone(patches, 1);
+      expect(codes(applyTone(cache, { operator: 'none' }, { output: 'srgb' }).data)).toEqual(CODES);
+      // The soft knee, asked for: the boundary colours lose 2-3 % of their chroma (red's zero channels read 16).
+      const soft = codes(applyTone(cache, { operator: 'none' }, { output: 'srgb', gamut: 'soft' }).data);
+      expect(soft[0][1]).toBeGreaterThan(10);
+      expect(soft.slice(7)).toEqual(CODES.slice(7));
+    });
+
+    it('is soft for tone-mapped radiance and for frames in a wider space than the output; hard for sRGB into Display P3', () => {
+      expect(defaultGamut({ operator: 'none' }, outputMatrix('srgb'))).toBe('hard');
+      expect(defaultGamut({ operator: 'none' }, outputMatrix('display-p3'))).toBe('hard');
+      expect(defaultGamut({ operator: 'filmic' }, outputMatrix('srgb'))).toBe('soft');
+      expect(defaultGamut({ operator: 'reinhard' }, outputMatrix('display-p3'))).toBe('soft');
+      expect(defaultGamut({ operator: 'none' }, outputMatrix('srgb', iccColorants(ADOBE_RGB_PRIMARIES)))).toBe('soft');
+      expect(defaultGamut({ operator: 'none' }, outputMatrix('display-p3', iccColorants(ADOBE_RGB_PRIMARIES)))).toBe('soft');
+    });
+  });
 });
+
