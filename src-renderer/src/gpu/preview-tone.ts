@@ -114,7 +114,7 @@ export class PreviewTone {
       try {
         let target = this.targets.get(output);
         if (!target) this.targets.set(output, (target = new OffscreenCanvas(this.cache.width, this.cache.height)));
-        const pending = gpu.apply(settings, output, target, 'soft', source);
+        const pending = gpu.apply(settings, output, target, undefined, source);
         // In the same task as the submit, while the WebGPU canvas still holds the frame.
         draw(canvas, output, target);
         const { histogram } = await pending;
