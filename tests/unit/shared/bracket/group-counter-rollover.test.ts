@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupBrackets } from '../../../../src-shared/bracket/group';
 import type { ShotInfo } from '../../../../src-shared/bracket/shot-info';
-import { AEB_3, AEB_5, Camera, D750, R5, files, wholeSeconds } from './shoot';
-
-/** The same shots in another order, fixed by the seed. */
-function shuffle<T>(items: T[], seed = 1): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+import { AEB_3, AEB_5, Camera, D750, R5, files, wholeSeconds, shuffle } from './shoot';
 
 const names = (shots: ShotInfo[]): string[] => shots.map((s) => s.file.slice(s.file.lastIndexOf('/') + 1));
 

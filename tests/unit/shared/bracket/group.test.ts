@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { groupBrackets } from '../../../../src-shared/bracket/group';
 import type { ShotInfo } from '../../../../src-shared/bracket/shot-info';
-import { AEB_3, AEB_5, AEB_7, Camera, D750, R5, T0, bare, files, speed } from './shoot';
-
-function shuffle<T>(items: T[], seed = 1): T[] {
-  const out = [...items];
-  let s = seed;
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (s * 1103515245 + 12345) % 2 ** 31;
-    const j = s % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}
+import { AEB_3, AEB_5, AEB_7, Camera, D750, R5, T0, bare, files, speed, shuffle } from './shoot';
 
 describe('groupBrackets: auto exposure bracketing', () => {
   it('finds a 3-frame AEB (0,-2,+2) and explains it', () => {

@@ -156,3 +156,15 @@ export const AEB_5 = [0, -1, 1, -2, 2];
 export const AEB_7 = [0, -1, 1, -2, 2, -3, 3];
 
 export const files = (shots: ShotInfo[]): string[] => shots.map((s) => s.file);
+
+/** The same shots in another order, fixed by the seed. */
+export function shuffle<T>(items: T[], seed = 1): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
