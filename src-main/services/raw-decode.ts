@@ -4,7 +4,7 @@
  * subtraction, with exposure metadata LibRaw reads itself (so RAF and CR3 get it too).
  */
 import { DecodeError } from '../../src-shared/errors';
-import { rawImageMeta, rawToLinearImage } from '../../src-shared/codecs/raw-image';
+import { checkMonochromeRaw, rawImageMeta, rawToLinearImage } from '../../src-shared/codecs/raw-image';
 import {
   describeLibRawException, describeLibRawMessage, linearRawSettings, MAX_RAW_MEGAPIXELS,
 } from '../../src-shared/codecs/raw-libraw';
@@ -78,6 +78,7 @@ async function request(op: RawOp, bytes: Uint8Array, file: string, halfSize = fa
 export async function decodeRaw(bytes: Uint8Array, fileName: string, opts: RawDecodeOptions = {}): Promise<LinearImage> {
   const reply = await request('decode', bytes, fileName, opts.halfSize === true);
   if (!reply.image) throw new DecodeError(`${fileName}: LibRaw returned no image`, fileName);
+  checkMonochromeRaw(bytes, reply.image.colors, fileName);
   return rawToLinearImage(reply.image, reply.meta, fileName);
 }
 

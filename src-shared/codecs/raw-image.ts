@@ -3,6 +3,8 @@ import { DecodeError } from '../errors';
 import { evFromSettings, type ImageMeta, type LinearImage } from '../image/linear-image';
 import type { LibRawImage, LibRawMetadata } from './raw-libraw';
 import { frameSamples } from '../image/samples';
+import UTIF from 'utif2';
+import { tagValue, type TiffIfd } from './tiff-check';
 
 /** LibRaw keeps exposure settings as C floats: 1/125 s comes back as 0.00800000038. Seven digits is what a float holds. */
 const fromFloat32 = (v: unknown): number | undefined =>
@@ -45,9 +47,41 @@ export function rawEv(meta: ImageMeta): number | null {
   return meta.exposureTime ? evFromSettings(meta.exposureTime, meta.iso, meta.fNumber) : null;
 }
 
+/** The photometric interpretations of every DNG raw image directory (NewSubfileType 0) in the file; [] for anything else. */
+function dngRawPhotometrics(bytes: Uint8Array): number[] {
+  const tiff = bytes.length >= 8 && ((bytes[0] === 0x49 && bytes[1] === 0x49) || (bytes[0] === 0x4d && bytes[1] === 0x4d));
+  if (!tiff) return [];
+  let ifds: TiffIfd[];
+  try {
+    const decode = UTIF.decode as unknown as (b: ArrayBuffer, prm: { parseMN: boolean; debug: boolean }) => TiffIfd[];
+    ifds = decode(bytes.slice().buffer, { parseMN: false, debug: false });
+  } catch {
+    return [];
+  }
+  if (!ifds.some((ifd) => ifd.t50706 !== undefined)) return [];
+  const out: number[] = [];
+  const walk = (ifd: TiffIfd): void => {
+    if ((tagValue(ifd, 254) ?? 0) === 0 && tagValue(ifd, 262) !== undefined) out.push(tagValue(ifd, 262)!);
+    for (const sub of ifd.subIFD ?? []) walk(sub);
+  };
+  ifds.forEach(walk);
+  return out;
+}
+
+/**
+ * Refuses a DNG that declares a colour filter array (photometric 32803) for its raw image but that LibRaw decoded as one
+ * colour: its CFAPattern tag is damaged, and the "monochrome" result would be the mosaic itself, a grey checkerboard.
+ * A monochrome camera's DNG (Leica Monochrom) says LinearRaw (34892) with one sample and passes.
+ */
+export function checkMonochromeRaw(bytes: Uint8Array, colors: number, fileName?: string): void {
+  if (colors !== 1 || !dngRawPhotometrics(bytes).includes(32803)) return;
+  const named = fileName ? `${fileName}: ` : '';
+  throw new DecodeError(`${named}corrupt DNG: its raw image is a colour filter mosaic, but its colour filter pattern (the CFAPattern tag) cannot be read, so its colours cannot be recovered`, fileName);
+}
+
 /**
  * Interleaved 16-bit RGB to float, 65535 -> 1.0; a monochrome sensor's single channel (LibRaw returns 1 colour for a
- * Leica Monochrom or a DNG without a colour filter pattern) becomes grey RGB. Throws DecodeError naming the file when
+ * Leica Monochrom; see checkMonochromeRaw for a DNG whose pattern is damaged) becomes grey RGB. Throws DecodeError naming the file when
  * the result is anything else.
  */
 export function rawToLinearImage(image: LibRawImage, meta: LibRawMetadata, fileName?: string): LinearImage {

@@ -14,6 +14,7 @@ import { encodeExr } from '../../../../src-shared/codecs/exr';
 import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { encodePng } from '../../../../src-shared/codecs/png';
 import { DecodeError } from '../../../../src-shared/errors';
+import { checkMonochromeRaw, rawToLinearImage } from '../../../../src-shared/codecs/raw-image';
 import { evFromSettings, type LinearImage } from '../../../../src-shared/image/linear-image';
 import {
   CHART_HEIGHT, CHART_PATCHES, CHART_WIDTH, chartScene, patchMean, THUMB_SCALE, writeDng, type DngOptions, type Rgb,
@@ -169,14 +170,24 @@ describe('failures', () => {
     expect((await decodeRaw(good, 'after.dng', { halfSize: true })).width).toBe(CHART_WIDTH / 2);
   });
 
-  it('decodes a DNG whose colour filter pattern LibRaw cannot read as a monochrome sensor, in grey (it threw an error without the file name)', async () => {
+  it('refuses a DNG whose colour filter pattern cannot be read, naming the tag (LibRaw read its mosaic as one grey colour)', async () => {
     const bytes = good.slice();
     const { littleEndian, entries } = tiffEntries(bytes);
     // CFAPattern (33422) stored as LONG8: LibRaw ignores it and reads the mosaic as one colour (fuzz seed 2).
     writeUint(bytes, entries.find((e) => e.tag === 33422)!.at + 2, 2, 16, littleEndian);
-    const img = await decodeRaw(bytes, 'no-cfa.dng');
-    expect([img.width, img.height, img.channels]).toEqual([CHART_WIDTH, CHART_HEIGHT, 3]);
-    for (let i = 0; i < img.data.length; i += 3 * 97) expect(img.data[i]).toBe(img.data[i + 1]);
+    const error = await decodeRaw(bytes, 'no-cfa.dng').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DecodeError);
+    expect((error as Error).message).toMatch(/^no-cfa\.dng: corrupt DNG: .*colour filter pattern \(the CFAPattern tag\) cannot be read/);
+  });
+
+  it('decodes one colour to grey when the file does not say it has a colour filter (a monochrome sensor)', () => {
+    const data = Uint16Array.from([0, 65535, 32768, 16384]);
+    const img = rawToLinearImage({ width: 2, height: 2, colors: 1, bits: 16, data } as never, {} as never, 'mono.dng');
+    expect(Array.from(img.data.subarray(0, 6))).toEqual([0, 0, 0, 1, 1, 1]);
+    // A TIFF-less buffer (a maker's own format) or a DNG without a CFA raw image is not refused.
+    expect(() => checkMonochromeRaw(new Uint8Array(64), 1, 'x.iiq')).not.toThrow();
+    expect(() => checkMonochromeRaw(good, 3, 'colour.dng')).not.toThrow();
+    expect(() => checkMonochromeRaw(good, 1, 'cfa.dng')).toThrow(/cfa\.dng: corrupt DNG/);
   });
 
   it('refuses sensors over 200 MP before unpacking anything', async () => {
