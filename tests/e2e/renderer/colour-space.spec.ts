@@ -4,7 +4,7 @@
  * read as sRGB), and the frame view's thumbnail is converted too. Two brackets with identical samples are written,
  * one with an Adobe RGB (1998) profile embedded, one without.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -14,10 +14,10 @@ import type { LinearImage } from '../../../src-shared/image/linear-image';
 import { linearToSrgb, srgbToLinear } from '../../../src-shared/image/srgb';
 import { conversionMatrix, SRGB_PRIMARIES } from '../../../src-shared/tonemap/output-space';
 import { photograph, renderScene } from '../../../scripts/make-sample';
-import { openApp } from '../app-page';
-import { startTestHost, type TestHost } from '../host/test-host';
+import { openApp, startAppHost } from '../app-page';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT } from '../paths';
+import { ARTIFACTS } from '../paths';
 
 const W = 240;
 const H = 160;
@@ -44,9 +44,7 @@ guardOriginals(() => [dirs.adobe, dirs.plain]);
 test.afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 test.beforeEach(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  host = await startAppHost();
 });
 test.afterEach(async () => host?.close());
 
@@ -116,7 +114,7 @@ test('Adobe RGB frames: the merge info names their space and the preview shows t
 
   await page.close();
   await host.close();
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   const next = await page.context().newPage();
   await openBracket(next, dirs.adobe);
   // Named beside the merge's size; nothing to warn about, since nothing reads the frames as sRGB any more.

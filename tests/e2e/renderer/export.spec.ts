@@ -11,14 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { writeBracket } from '../../unit/helpers/bracket-fixture';
-import { openApp } from '../app-page';
+import { openApp, startAppHost } from '../app-page';
 import { decodedSize, EXR_MAGIC } from '../flows/app-actions';
 import { batchExportFlow, chooseExportFolder, exportDialog, importFolder, setFormats, writeTwoBrackets } from '../flows/batch-export';
 import type { FlowEnvironment } from '../flows/environment';
 import { hostEnvironment } from '../host/host-environment';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT, SAMPLE_DIR, SAMPLES } from '../paths';
+import { ARTIFACTS, SAMPLE_DIR, SAMPLES } from '../paths';
 
 let host: TestHost;
 let env: FlowEnvironment;
@@ -30,8 +30,7 @@ let slow: string;
 const hasExrheader = existsSync('/usr/bin/exrheader');
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   env = hostEnvironment(host);
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-export-'));
   card = join(work, 'card');
@@ -40,7 +39,6 @@ test.beforeAll(async () => {
   mkdirSync(slow);
   writeTwoBrackets(card);
   for (const [i, prefix] of ['p', 'q', 'r'].entries()) writeBracket(slow, { prefix, minute: i * 5, width: 720, height: 480 });
-  mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 guardOriginals(() => [...SAMPLES, card, slow]);

@@ -4,24 +4,22 @@
  * leaves the originals byte for byte as they were. tests/e2e/electron/ghost.spec.ts runs the same
  * flows in Electron.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openApp } from '../app-page';
+import { openApp, startAppHost } from '../app-page';
 import { deghostFlow, deghostRestoredFlow, writeMovingBracket, type MovingBracket } from '../flows/ghost';
 import { hostEnvironment } from '../host/host-environment';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { RENDERER_OUT } from '../paths';
 
 let host: TestHost;
 let work: string;
 let bracket: MovingBracket;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-ghost-'));
   bracket = writeMovingBracket(work);
 });

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { writeBracket } from '../../unit/helpers/bracket-fixture';
-import { openApp } from '../app-page';
-import { startTestHost, type TestHost } from '../host/test-host';
+import { openApp, startAppHost } from '../app-page';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT } from '../paths';
+import { ARTIFACTS } from '../paths';
 
 const BRACKETS = 16;
 let host: TestHost;
@@ -20,12 +20,11 @@ let card: string;
 
 test.beforeAll(async () => {
   // 16 files at a time, 600 ms each: 48 files take about 1.8 s to read.
-  host = await startTestHost(RENDERER_OUT, { scanReadDelayMs: 600 });
+  host = await startAppHost({ scanReadDelayMs: 600 });
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-import-'));
   card = join(work, 'card');
   mkdirSync(card, { recursive: true });
   for (let i = 0; i < BRACKETS; i++) writeBracket(card, { prefix: `b${String(i).padStart(2, '0')}`, minute: i * 3, width: 64, height: 48 });
-  mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 guardOriginals(() => [card]);

@@ -4,20 +4,17 @@
  * CPU preview): nothing is wider than the window, so the toolbar's controls, Export… and the side panel are all on
  * screen without scrolling sideways. Screenshots of each size are saved.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { openApp } from '../app-page';
-import { startTestHost, type TestHost } from '../host/test-host';
+import { openApp, startAppHost } from '../app-page';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
+import { ARTIFACTS, SAMPLES } from '../paths';
 
 let host: TestHost;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  host = await startAppHost();
 });
 test.afterAll(async () => host?.close());
 guardOriginals(() => SAMPLES);

@@ -4,21 +4,18 @@
  * CPU and why, main runs the network (WASM in its engine thread), and the merge works; main was
  * asked to ready its network at app start, before any file was opened (models:warm).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openApp } from '../app-page';
-import { startTestHost, type TestHost } from '../host/test-host';
+import { openApp, startAppHost } from '../app-page';
+import type { TestHost } from '../host/test-host';
 import { chooseMethod, openSamples, recordMerges } from '../model-merges';
 import { decodeWire } from '../host/wire';
 import { guardOriginals } from '../originals';
-import { RENDERER_OUT, SAMPLES } from '../paths';
+import { SAMPLES } from '../paths';
 
 let host: TestHost;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
 });
 test.afterAll(async () => host?.close());
 guardOriginals(() => SAMPLES);

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { writeBracket } from '../../unit/helpers/bracket-fixture';
-import { openApp } from '../app-page';
+import { openApp, startAppHost } from '../app-page';
 import { regroupFlow, writeShoot } from '../flows/regroup';
 import { hostEnvironment } from '../host/host-environment';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { RENDERER_OUT, SAMPLE_DIR } from '../paths';
+import { SAMPLE_DIR } from '../paths';
 
 let host: TestHost;
 let work: string;
@@ -21,7 +21,7 @@ let cutShoot: string;
 let cutFrame: string;
 
 test.beforeAll(async () => {
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-library-'));
   shoot = writeShoot(work);
   // A bracket whose middle frame was copied only in part: its EXIF reads, its picture is cut short.

@@ -3,26 +3,24 @@
  * services behind the test host: open a bracket, see frames and merge, move exposure, export
  * (flows/merge-tone-export.ts, which tests/e2e/electron/merge-workflow.spec.ts runs in Electron).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { CONTENT_SECURITY_POLICY, META_CONTENT_SECURITY_POLICY } from '../../../src-main/app-protocol';
-import { openApp as openPage } from '../app-page';
+import { openApp as openPage, startAppHost } from '../app-page';
 import { mergeToneExportFlow } from '../flows/merge-tone-export';
 import { hostEnvironment } from '../host/host-environment';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
+import { SAMPLES } from '../paths';
 
 let host: TestHost;
 let work: string;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 guardOriginals(() => SAMPLES);

@@ -4,23 +4,22 @@
  * again after a reload and deleted; the files opened come back in the library's Recent list; a batch
  * export renders with a chosen preset.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import jpeg from 'jpeg-js';
-import { openApp } from '../app-page';
+import { openApp, startAppHost } from '../app-page';
 import { previewMean } from '../flows/app-actions';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
+import { ARTIFACTS, SAMPLES } from '../paths';
 
 let host: TestHost;
 let out: string;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npx electron-vite build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   out = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-presets-'));
 });
 test.afterAll(async () => {

@@ -5,17 +5,17 @@
  * once the user pauses; an edit while that runs leaves the older refinement behind; an export right
  * after a preview writes the full-size image.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openApp } from '../app-page';
+import { openApp, startAppHost } from '../app-page';
 import { decodedSize, exportThroughDialog } from '../flows/app-actions';
 import { hostEnvironment } from '../host/host-environment';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { recordMerges } from '../model-merges';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT } from '../paths';
+import { ARTIFACTS } from '../paths';
 import { writeBracket } from '../../unit/helpers/bracket-fixture';
 
 const [W, H] = [2400, 1600];
@@ -24,11 +24,9 @@ let work: string;
 let bracket: string[];
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-progressive-'));
   bracket = writeBracket(work, { width: W, height: H, prefix: 'large' });
-  mkdirSync(ARTIFACTS, { recursive: true });
 });
 guardOriginals(() => bracket);
 test.afterAll(async () => {

@@ -4,17 +4,17 @@
  * networks, shows its HDR estimate tone mapped, and exports EXR + JPEG like a merge.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { decodeImage } from '../../../src-shared/codecs/decode';
-import { openApp } from '../app-page';
+import { openApp, startAppHost } from '../app-page';
 import { exportThroughDialog, previewMean } from '../flows/app-actions';
 import { hostEnvironment } from '../host/host-environment';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
+import { ARTIFACTS, SAMPLES } from '../paths';
 
 /** The sample bracket's darkest frame: a photo two stops under. */
 const DARK = SAMPLES[0];
@@ -23,10 +23,8 @@ let host: TestHost;
 let work: string;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
   work = mkdtempSync(join(tmpdir(), 'luxfuse-e2e-recover-'));
-  mkdirSync(ARTIFACTS, { recursive: true });
 });
 
 test.afterAll(async () => {

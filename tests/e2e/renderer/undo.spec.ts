@@ -3,22 +3,19 @@
  * slider drag is one), with buttons and shortcuts; saved edits come back. The same flows run in
  * Electron in tests/e2e/electron/undo.spec.ts.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { openApp } from '../app-page';
+import { openApp, startAppHost } from '../app-page';
 import { editsRestoredFlow, undoRedoFlow } from '../flows/undo-redo';
 import { hostEnvironment } from '../host/host-environment';
-import { startTestHost, type TestHost } from '../host/test-host';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { RENDERER_OUT, SAMPLES } from '../paths';
+import { SAMPLES } from '../paths';
 
 let host: TestHost;
 
 // A host per test: each starts with no saved edits, so what one test leaves behind cannot be restored into the next.
 test.beforeEach(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
+  host = await startAppHost();
 });
 test.afterEach(async () => host?.close());
 guardOriginals(() => SAMPLES);

@@ -5,23 +5,20 @@
  * shown instead of the merge, clipping warnings mark the window's highlights, and the ghost brush
  * lands where it is drawn when zoomed and panned.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { decodePng } from '../../../src-shared/codecs/png';
-import { openApp } from '../app-page';
-import { startTestHost, type TestHost } from '../host/test-host';
+import { openApp, startAppHost } from '../app-page';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
+import { ARTIFACTS, SAMPLES } from '../paths';
 
 let host: TestHost;
 
 // A host per test: each starts without saved edits, so every test opens the samples the same way
 // (the learned default, then Mertens chosen) instead of getting the previous test's edits back.
 test.beforeEach(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  host = await startAppHost();
 });
 test.afterEach(async () => host?.close());
 guardOriginals(() => SAMPLES);

@@ -6,20 +6,17 @@
  * change the map shown, the frame left out has no toggle; a radiance merge says it has none. The
  * originals stay byte for byte as they were.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { openApp } from '../app-page';
-import { startTestHost, type TestHost } from '../host/test-host';
+import { openApp, startAppHost } from '../app-page';
+import type { TestHost } from '../host/test-host';
 import { guardOriginals } from '../originals';
-import { ARTIFACTS, RENDERER_OUT, SAMPLES } from '../paths';
+import { ARTIFACTS, SAMPLES } from '../paths';
 
 let host: TestHost;
 
 test.beforeAll(async () => {
-  if (!existsSync(join(RENDERER_OUT, 'index.html'))) throw new Error(`renderer not built at ${RENDERER_OUT}: run 'npm run build' first`);
-  host = await startTestHost(RENDERER_OUT);
-  mkdirSync(ARTIFACTS, { recursive: true });
+  host = await startAppHost();
 });
 test.afterAll(async () => host?.close());
 guardOriginals(() => SAMPLES);
