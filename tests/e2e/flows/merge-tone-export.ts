@@ -30,11 +30,17 @@ export async function mergeToneExportFlow(page: Page, env: FlowEnvironment, brac
   // The learned fusion (the CNN) is the default; exposure fusion (Mertens) is one choice away.
   await page.getByTestId('method').selectOption('mertens');
   await expect(page.getByTestId('merge-info')).toContainText('Exposure fusion');
+  // A fusion's exposures read as the radiance merge's below (its merge keeps scene exposures: -15.97 for 1/1000 s at f/8).
+  await expect(page.getByTestId('ev-stops')).toHaveText(['-3.0 EV', '+0.0 EV', '+3.1 EV']);
 
   // The radiance merge lists the exposures it used.
   await page.getByTestId('method').selectOption('radiance');
   await expect(page.getByTestId('merge-info')).toContainText('Radiance merge');
   await expect(page.getByTestId('ev-list').locator('li')).toHaveCount(3);
+  // In stops from the middle frame, as the library labels them, not the scene exposure. The merge uses the times as
+  // written: 1/1000, 1/125 and 1/15 s are -3.0, 0 and log2(125/15) = +3.06 stops (the library's nominal grid says +3).
+  await expect(page.getByTestId('ev-stops')).toHaveText(['-3.0 EV', '+0.0 EV', '+3.1 EV']);
+  await expect(page.getByTestId('ev-stops').first()).toHaveAttribute('title', 'Stops from the middle frame; exposure from the metadata');
 
   // A radiance merge offers the tone operators; changing one re-renders the preview and its histogram.
   await expect(page.getByTestId('operator')).toHaveValue('local-contrast');
