@@ -29,6 +29,8 @@ export interface TiffImageLayout {
   tileW: number;
   /** Tile height, or rows per strip. */
   tileH: number;
+  /** Samples stored plane by plane (PlanarConfiguration 2: all of R, then all of G...), each plane's chunks in turn. */
+  planar: boolean;
 }
 
 /**
@@ -53,7 +55,10 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   if (float ? bits !== 16 && bits !== 32 : bits !== 8 && bits !== 16) throw unsupported(`${bits}-bit ${float ? 'float' : 'integer'}`);
   const compression = tagValue(ifd, 259, 0, 1)!;
   if (!(compression in COMPRESSIONS)) throw unsupported(compression === 7 ? 'JPEG-compressed' : `compression-${compression}`);
-  if (tagValue(ifd, 284, 0, 1) === 2) throw unsupported('planar (separate-plane)');
+  const planarConfig = tagValue(ifd, 284, 0, 1);
+  if (planarConfig !== 1 && planarConfig !== 2) throw corrupt(`planar configuration ${planarConfig}`);
+  // One sample per pixel is the same either way.
+  const planar = planarConfig === 2 && spp > 1;
   const photometric = tagValue(ifd, 262, 0, spp >= 3 ? 2 : 1)!;
   if (photometric > 2) throw unsupported(PHOTOMETRIC_NAMES[photometric] ?? `photometric-${photometric}`);
   if (photometric === 0 && float) throw unsupported('float WhiteIsZero');
@@ -70,15 +75,18 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   if (!(whole(tileW) && whole(tileH) && whole(spp))) throw corrupt(`${tiled ? 'tile' : 'strip'} size ${tileW}x${tileH}, ${spp} samples per pixel`);
   const offsets = tagValues(ifd, tiled ? 324 : 273);
   const counts = tagValues(ifd, tiled ? 325 : 279);
-  const chunks = Math.ceil(width / tileW) * Math.ceil(height / tileH);
+  // Planar files list every plane's chunks, one plane after another, each chunk holding one sample per pixel.
+  const perPlane = Math.ceil(width / tileW) * Math.ceil(height / tileH);
+  const chunks = perPlane * (planar ? spp : 1);
+  const chunkSpp = planar ? 1 : spp;
   if (offsets.length < chunks || counts.length < chunks) throw corrupt(`${offsets.length} of ${chunks} ${tiled ? 'tiles' : 'strips'} listed`);
-  const chunkBytes = Math.ceil((tileW * spp * bits) / 8) * tileH;
-  const lastStripBytes = (height - (chunks - 1) * tileH) * Math.ceil((width * spp * bits) / 8);
+  const chunkBytes = Math.ceil((tileW * chunkSpp * bits) / 8) * tileH;
+  const lastStripBytes = (height - (perPlane - 1) * tileH) * Math.ceil((width * chunkSpp * bits) / 8);
   const kind = tiled ? 'tile' : 'strip';
   for (let i = 0; i < chunks; i++) {
     if (!Number.isInteger(offsets[i]) || !Number.isInteger(counts[i])) throw corrupt(`${kind} ${i} has offset ${offsets[i]}, size ${counts[i]}`);
     if (offsets[i] + counts[i] > fileLength) throw corrupt(`${kind} ${i} runs past the end of the file`);
-    const size = !tiled && i === chunks - 1 ? lastStripBytes : chunkBytes;
+    const size = !tiled && i % perPlane === perPlane - 1 ? lastStripBytes : chunkBytes;
     if (compression === 1 ? counts[i] < size : counts[i] === 0) throw corrupt(`${kind} ${i} holds ${counts[i]} bytes, needs ${compression === 1 ? size : 'some'}`);
     if (compression !== 1 && size > counts[i] * MAX_EXPANSION[compression]) {
       throw corrupt(`${kind} ${i} of ${counts[i]} compressed bytes cannot hold the ${size} bytes the header claims`);
@@ -86,7 +94,7 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   }
   if (predictor === 3 && tiled && width % tileW !== 0) throw unsupported('tiled float-predictor with partial tiles');
 
-  return { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileW, tileH };
+  return { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileW, tileH, planar };
 }
 
 /**

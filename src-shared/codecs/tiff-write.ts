@@ -1,4 +1,4 @@
-/** TIFF writer: 8/16-bit integer or 32-bit float, grey or RGB, strips (raw or Deflate), either byte order, optional EXIF and ICC profile. */
+/** TIFF writer: 8/16-bit integer or 32-bit float, grey or RGB, strips (raw or Deflate), interleaved or planar, either byte order, optional EXIF and ICC profile. */
 import { zlibSync } from 'fflate';
 import { zlibRle } from './deflate-rle';
 import { zlibBackend } from './zlib-backend';
@@ -22,6 +22,8 @@ export interface TiffEncodeOptions {
   rowsPerStrip?: number;
   /** An ICC profile (e.g. iccProfile('srgb', { transfer: 'linear' }) for linear samples), as tag 34675. */
   icc?: Uint8Array;
+  /** Store the samples plane by plane (PlanarConfiguration 2, Photoshop's "Per Channel" order); default interleaved. */
+  planar?: boolean;
 }
 
 /**
@@ -58,7 +60,11 @@ export function encodeTiff(opts: TiffEncodeOptions): Uint8Array {
   }
   if (compression !== 'none' && compression !== 'deflate') throw new RangeError(`unknown TIFF compression ${compression}`);
   const bytesPerSample = bits / 8;
-  const rowBytes = width * channels * bytesPerSample;
+  const planar = opts.planar === true && channels > 1;
+  // One plane per channel when planar (each holding one sample per pixel), else one plane of interleaved samples.
+  const planes = planar ? channels : 1;
+  const planeChannels = planar ? 1 : channels;
+  const rowBytes = width * planeChannels * bytesPerSample;
   const rowsPerStrip = opts.rowsPerStrip ?? Math.min(height, Math.max(1, Math.floor(8192 / rowBytes)));
   if (!Number.isInteger(rowsPerStrip) || rowsPerStrip <= 0) throw new RangeError(`rowsPerStrip must be a positive integer, got ${rowsPerStrip}`);
 
@@ -66,26 +72,30 @@ export function encodeTiff(opts: TiffEncodeOptions): Uint8Array {
   // it makes strips about a quarter smaller and faster to code.
   const predictor = compression === 'deflate' && bits !== 32;
   const mask = bits === 8 ? 0xff : 0xffff;
-  const rowSamples = width * channels;
-  // Samples in file byte order; a DataView handles either order.
-  const all = new Uint8Array(height * rowBytes);
-  const view = new DataView(all.buffer);
-  for (let row = 0; row < height; row++) {
-    const first = row * rowSamples;
-    for (let i = first; i < first + rowSamples; i++) {
-      const v = predictor && i - first >= channels ? (data[i] - data[i - channels]) & mask : data[i];
-      if (bits === 8) all[i] = v;
-      else if (bits === 16) view.setUint16(i * 2, v, le);
-      else view.setFloat32(i * 4, v, le);
-    }
-  }
   const strips: Uint8Array[] = [];
-  for (let y = 0; y < height; y += rowsPerStrip) {
-    const strip = all.subarray(y * rowBytes, Math.min(height, y + rowsPerStrip) * rowBytes);
-    // Run-length + Huffman deflate is fast and suits predicted samples. With no size limit it always returns
-    // a stream; the fflate fallback only keeps the types honest.
-    const native = zlibBackend().deflateRle;
-    strips.push(compression === 'deflate' ? (native ? native(strip) : (zlibRle(strip, [], Infinity) ?? zlibSync(strip, { level: 1 }))) : strip);
+  for (let plane = 0; plane < planes; plane++) {
+    // Samples in file byte order; a DataView handles either order.
+    const all = new Uint8Array(height * rowBytes);
+    const view = new DataView(all.buffer);
+    // Interleaved: plane 0 is every sample, in order; planar: every channels-th sample from `plane` on.
+    const step = planar ? channels : 1;
+    const rowSamples = width * planeChannels;
+    for (let row = 0; row < height; row++) {
+      const first = row * rowSamples;
+      for (let i = first, at = first * step + plane; i < first + rowSamples; i++, at += step) {
+        const v = predictor && i - first >= planeChannels ? (data[at] - data[at - planeChannels * step]) & mask : data[at];
+        if (bits === 8) all[i] = v;
+        else if (bits === 16) view.setUint16(i * 2, v, le);
+        else view.setFloat32(i * 4, v, le);
+      }
+    }
+    for (let y = 0; y < height; y += rowsPerStrip) {
+      const strip = all.subarray(y * rowBytes, Math.min(height, y + rowsPerStrip) * rowBytes);
+      // Run-length + Huffman deflate is fast and suits predicted samples. With no size limit it always returns
+      // a stream; the fflate fallback only keeps the types honest.
+      const native = zlibBackend().deflateRle;
+      strips.push(compression === 'deflate' ? (native ? native(strip) : (zlibRle(strip, [], Infinity) ?? zlibSync(strip, { level: 1 }))) : strip);
+    }
   }
 
   const perSample = (v: number): number[] => new Array(channels).fill(v);
@@ -100,7 +110,7 @@ export function encodeTiff(opts: TiffEncodeOptions): Uint8Array {
     { tag: 278, type: TIFF_LONG, value: [rowsPerStrip] },
     { tag: 282, type: TIFF_RATIONAL, value: [72, 1] },
     { tag: 283, type: TIFF_RATIONAL, value: [72, 1] },
-    { tag: 284, type: TIFF_SHORT, value: [1] }, // chunky (interleaved)
+    { tag: 284, type: TIFF_SHORT, value: [planar ? 2 : 1] }, // separate planes, or chunky (interleaved)
     ...(predictor ? [{ tag: 317, type: TIFF_SHORT, value: [2] }] : []), // horizontal differencing
     { tag: 296, type: TIFF_SHORT, value: [2] }, // inches
     { tag: 339, type: TIFF_SHORT, value: perSample(bits === 32 ? 3 : 1) }, // IEEE float or unsigned int

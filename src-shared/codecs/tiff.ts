@@ -3,7 +3,7 @@ import UTIF from 'utif2';
 import { DecodeError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { checkTiffStructure, isRawIfd, rawError, tagValue, tagValues, type TiffIfd } from './tiff-check';
-import { chooseImage, readTiffImageLayout } from './tiff-layout';
+import { chooseImage, readTiffImageLayout, type TiffImageLayout } from './tiff-layout';
 import { zlibBackend } from './zlib-backend';
 import { swapBytes, tiffSamplesToLinear, undoFloatPredictorRow, type TiffSampleLayout } from './tiff-samples';
 import { frameSamples } from '../image/samples';
@@ -142,7 +142,8 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
   if (ifds.some(isRawIfd)) throw rawError(fileName);
   const { ifd, warnings } = chooseImage(ifds, fileName);
 
-  const { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileW, tileH } = readTiffImageLayout(ifd, bytes.length, fileName);
+  const layout = readTiffImageLayout(ifd, bytes.length, fileName);
+  const { width, height, spp, bits, float, compression, photometric, keep, predictor, tiled, tileH, planar } = layout;
 
   const sampleLayout = { width, height, samplesPerPixel: spp, keep, bits: bits as 8 | 16 | 32, float, invert: photometric === 0 };
   const meta = {
@@ -152,11 +153,35 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
     clipLevel: float ? Infinity : 1,
     ...(warnings.length > 0 ? { decodeWarnings: warnings } : {}),
   };
-  if (compression === 1 && !tiled && predictor === 1 && (littleEndian || bits === 8)) {
+  if (compression === 1 && !tiled && !planar && predictor === 1 && (littleEndian || bits === 8)) {
     // Uncompressed strips in host byte order: convert them where they lie in the file (utif2 would first copy the whole image byte by byte).
     return { width, height, channels: keep, data: uncompressedStripsToLinear(bytes, ifd, sampleLayout, tileH), ev: null, meta };
   }
+  if (!planar) return { width, height, channels: keep, data: tiffSamplesToLinear(chunkySamples(buffer, ifd, layout, littleEndian, corrupt), sampleLayout), ev: null, meta };
 
+  // Separate planes: each kept plane decoded as a one-sample image of its own chunks, then interleaved.
+  const size = bits / 8;
+  const perPlane = tagValues(ifd, tiled ? 324 : 273).length / spp;
+  const interleaved = new Uint8Array(width * height * keep * size);
+  for (let c = 0; c < keep; c++) {
+    const part = (tag: number): number[] => tagValues(ifd, tag).slice(c * perPlane, (c + 1) * perPlane);
+    const plane: TiffIfd = { ...ifd, t277: [1], t258: [bits], t339: [float ? 3 : 1], t284: [1], t262: [1], t338: undefined };
+    if (tiled) Object.assign(plane, { t324: part(324), t325: part(325) });
+    else Object.assign(plane, { t273: part(273), t279: part(279) });
+    const samples = chunkySamples(buffer, plane, { ...layout, spp: 1, keep: 1, photometric: 1 }, littleEndian, corrupt);
+    for (let p = 0, n = width * height; p < n; p++) {
+      for (let b = 0; b < size; b++) interleaved[(p * keep + c) * size + b] = samples[p * size + b];
+    }
+  }
+  return { width, height, channels: keep, data: tiffSamplesToLinear(interleaved, { ...sampleLayout, samplesPerPixel: keep }), ev: null, meta };
+}
+
+/**
+ * The decompressed samples of an interleaved (or single-plane) directory through utif2, predictors undone, in host
+ * (little-endian) byte order, rows packed.
+ */
+function chunkySamples(buffer: ArrayBuffer, ifd: TiffIfd, layout: TiffImageLayout, littleEndian: boolean, corrupt: (why: string) => DecodeError): Uint8Array {
+  const { width, height, spp, bits, photometric, predictor, tiled, tileW } = layout;
   // utif2 dereferences PhotometricInterpretation without checking it is there; the layout has its default.
   ifd.t262 ??= [photometric];
   boundUtifDecompression();
@@ -184,7 +209,7 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
   } else if (bits === 32 && !littleEndian) {
     swapBytes(data, 4, length); // utif2 swaps 16-bit big-endian samples itself, but not 32-bit ones
   }
-  return { width, height, channels: keep, data: tiffSamplesToLinear(data, sampleLayout), ev: null, meta };
+  return data;
 }
 
 /** Each strip converted straight from the file's bytes into one output image (readTiffImageLayout has checked every strip lies in the file). */

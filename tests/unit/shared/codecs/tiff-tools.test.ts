@@ -115,6 +115,27 @@ const cases: Case[] = [
     expectTags: { t317: [3], t322: [16] },
     tolerance: 1e-7,
   },
+  // Separate planes (-interlace plane): Photoshop's "Per Channel" pixel order.
+  {
+    name: '8-bit RGB, planar, LZW with horizontal predictor',
+    source: intSource(8, 3),
+    args: ['-interlace', 'plane', '-compress', 'lzw', '-define', 'tiff:predictor=2'],
+    expectTags: { t284: [2], t259: [5], t317: [2] },
+  },
+  {
+    name: '16-bit RGB, planar, big-endian, Deflate, 16x16 tiles',
+    source: intSource(16, 3),
+    args: ['-interlace', 'plane', '-define', 'tiff:endian=msb', '-compress', 'zip', '-define', 'tiff:tile-geometry=16x16'],
+    expectTags: { t284: [2], t259: [8], t322: [16] },
+    bigEndian: true,
+  },
+  {
+    name: '32-bit float RGB, planar, Deflate with floating-point predictor',
+    source: floatSource(37, 29),
+    args: ['-interlace', 'plane', '-define', 'quantum:format=floating-point', '-depth', '32', '-compress', 'zip', '-define', 'tiff:predictor=3'],
+    expectTags: { t284: [2], t317: [3], t339: [3, 3, 3] },
+    tolerance: 1e-7,
+  },
   {
     name: '16-bit half-float RGB, Deflate, floating-point predictor',
     source: floatSource(37, 29),

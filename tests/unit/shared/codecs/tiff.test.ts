@@ -24,6 +24,11 @@ describe('encodeTiff / decodeTiff', () => {
     { name: '32-bit float RGB, little-endian, deflate', channels: 3, bits: 32, compression: 'deflate' },
     { name: '32-bit float RGB, big-endian, uncompressed, 5-row strips', channels: 3, bits: 32, littleEndian: false, rowsPerStrip: 5 },
     { name: '32-bit float grey, big-endian, deflate', channels: 1, bits: 32, littleEndian: false, compression: 'deflate' },
+    // Separate planes (Photoshop's "Per Channel" pixel order): each plane's strips in turn, one sample per pixel.
+    { name: '8-bit RGB, planar, little-endian, uncompressed, 4-row strips', channels: 3, bits: 8, planar: true, rowsPerStrip: 4 },
+    { name: '16-bit RGB, planar, big-endian, deflate, 5-row strips', channels: 3, bits: 16, planar: true, littleEndian: false, compression: 'deflate', rowsPerStrip: 5 },
+    { name: '16-bit RGB, planar, little-endian, uncompressed', channels: 3, bits: 16, planar: true },
+    { name: '32-bit float RGB, planar, big-endian, deflate, 6-row strips', channels: 3, bits: 32, planar: true, littleEndian: false, compression: 'deflate', rowsPerStrip: 6 },
   ];
   for (const v of variants) {
     it(`decodes ${v.name} to the exact linear values`, () => {
@@ -36,7 +41,9 @@ describe('encodeTiff / decodeTiff', () => {
       expect(t.t339).toEqual(new Array(v.channels).fill(v.bits === 32 ? 3 : 1));
       // Integer Deflate strips carry the horizontal predictor; utif2 undoes it on decode.
       expect(t.t317).toEqual(v.compression === 'deflate' && v.bits !== 32 ? [2] : undefined);
-      if (v.rowsPerStrip) expect((t.t273 as number[]).length).toBe(Math.ceil(height / v.rowsPerStrip));
+      const planes = v.planar ? v.channels : 1;
+      expect(t.t284).toEqual([planes > 1 ? 2 : 1]);
+      if (v.rowsPerStrip) expect((t.t273 as number[]).length).toBe(Math.ceil(height / v.rowsPerStrip) * planes);
       const img = decodeTiff(bytes, 'v.tif');
       expect([img.width, img.height, img.channels]).toEqual([width, height, v.channels]);
       expectSame(img.data, expectedLinear(v.bits, data));
@@ -156,7 +163,6 @@ describe('decodeTiff errors', () => {
     const cases: [TiffEntry[], RegExp][] = [
       [[{ tag: 262, type: TIFF_SHORT, value: [3] }], /palette/],
       [[{ tag: 262, type: TIFF_SHORT, value: [5] }], /CMYK/],
-      [[{ tag: 284, type: TIFF_SHORT, value: [2] }], /planar/],
       [[{ tag: 259, type: TIFF_SHORT, value: [7] }], /JPEG-compressed/],
       [[{ tag: 339, type: TIFF_SHORT, value: [2] }], /signed/],
       [[{ tag: 258, type: TIFF_SHORT, value: [4] }], /4-bit/],
@@ -167,6 +173,25 @@ describe('decodeTiff errors', () => {
       expect(err, String(message)).toBeInstanceOf(UnsupportedFormatError);
       expect(err.message).toMatch(message);
     }
+  });
+
+  it('refuses a planar configuration other than 1 (chunky) or 2 (planar) as corrupt, and reads 2 with one sample as grey', () => {
+    const err = errorOf(() => decodeTiff(tiffWith([{ tag: 284, type: TIFF_SHORT, value: [3] }]), 'p.tif'));
+    expect(err).toBeInstanceOf(DecodeError);
+    expect(err.message).toMatch(/planar configuration 3/);
+    const strip = new Uint8Array(new Uint16Array([0, 65535, 1000, 30000]).buffer);
+    expectSame(decodeTiff(tiffWith([{ tag: 284, type: TIFF_SHORT, value: [2] }], strip)).data, expectedLinear(16, [0, 65535, 1000, 30000]));
+  });
+
+  it('says a planar file listing too few strips for its planes is corrupt', () => {
+    const cut = encodeTiff({ width: 6, height: 4, channels: 3, bits: 8, data: new Uint8Array(72), planar: true, rowsPerStrip: 4 });
+    const view = new DataView(cut.buffer, cut.byteOffset);
+    // One 4-row strip per plane, 3 listed; RowsPerStrip (278) rewritten to 2 needs 6.
+    for (let i = 0, n = view.getUint16(view.getUint32(4, true), true); i < n; i++) {
+      const at = view.getUint32(4, true) + 2 + i * 12;
+      if (view.getUint16(at, true) === 278) view.setUint32(at + 8, 2, true);
+    }
+    expect(() => decodeTiff(cut, 'few.tif')).toThrow(/3 of 6 strips listed/);
   });
 
   it('inverts WhiteIsZero greys back to black-is-zero', () => {
