@@ -2,13 +2,14 @@
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import { tagValue, tagValues, type TiffIfd } from './tiff-check';
 
-const COMPRESSIONS: Record<number, string> = { 1: 'none', 5: 'LZW', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
+const COMPRESSIONS: Record<number, string> = { 1: 'none', 5: 'LZW', 7: 'JPEG', 8: 'Deflate', 32946: 'Deflate', 32773: 'PackBits' };
 /**
  * The most a compressed chunk can expand per byte: Deflate 1032 (258-byte matches in under 2 bits), LZW 3641
- * (a 4096-byte string per 9-bit code), PackBits 64. A header asking for more is corrupt, and is refused
+ * (a 4096-byte string per 9-bit code), PackBits 64, JPEG about 200 for a flat 4:4:4 colour (an 8x8 block of 3
+ * samples in a 1-bit DC difference and a 2-bit end of block each), bounded well above. A header asking for more is corrupt, and is refused
  * before utif2 allocates the image it claims.
  */
-const MAX_EXPANSION: Record<number, number> = { 5: 3700, 8: 1100, 32946: 1100, 32773: 65 };
+const MAX_EXPANSION: Record<number, number> = { 5: 3700, 7: 4000, 8: 1100, 32946: 1100, 32773: 65 };
 const PHOTOMETRIC_NAMES: Record<number, string> = { 3: 'palette', 4: 'mask', 5: 'CMYK', 6: 'YCbCr', 8: 'CIELab', 32844: 'LogL', 32845: 'LogLuv' };
 
 export interface TiffImageLayout {
@@ -19,7 +20,7 @@ export interface TiffImageLayout {
   bits: number;
   float: boolean;
   compression: number;
-  /** 0 WhiteIsZero, 1 BlackIsZero, 2 RGB. */
+  /** 0 WhiteIsZero, 1 BlackIsZero, 2 RGB, 6 YCbCr (JPEG-compressed only: decoded to RGB). */
   photometric: number;
   /** Samples kept per pixel: 1 grey or 3 RGB. */
   keep: 1 | 3;
@@ -54,15 +55,21 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   if (format !== 1 && format !== 3) throw unsupported(format === 2 ? 'signed-integer' : `sample-format ${format}`);
   if (float ? bits !== 16 && bits !== 32 : bits !== 8 && bits !== 16) throw unsupported(`${bits}-bit ${float ? 'float' : 'integer'}`);
   const compression = tagValue(ifd, 259, 0, 1)!;
-  if (!(compression in COMPRESSIONS)) throw unsupported(compression === 7 ? 'JPEG-compressed' : `compression-${compression}`);
+  if (!(compression in COMPRESSIONS)) throw unsupported(compression === 6 ? 'old-style JPEG-compressed' : `compression-${compression}`);
   const planarConfig = tagValue(ifd, 284, 0, 1);
   if (planarConfig !== 1 && planarConfig !== 2) throw corrupt(`planar configuration ${planarConfig}`);
   // One sample per pixel is the same either way.
   const planar = planarConfig === 2 && spp > 1;
   const photometric = tagValue(ifd, 262, 0, spp >= 3 ? 2 : 1)!;
-  if (photometric > 2) throw unsupported(PHOTOMETRIC_NAMES[photometric] ?? `photometric-${photometric}`);
+  // JPEG-compressed TIFFs (Photoshop, scanners) are read through utif2's JPEG decoder, which handles 8-bit RGB and the
+  // YCbCr that libtiff writes them in, interleaved; its grey output is wrong (three samples a pixel into a buffer for one).
+  const jpeg = compression === 7;
+  if (jpeg && !(bits === 8 && !float && (photometric === 2 || photometric === 6) && planarConfig === 1)) {
+    throw unsupported(`JPEG-compressed ${photometric === 1 || photometric === 0 ? 'greyscale' : planarConfig === 2 ? 'planar' : `${bits}-bit ${PHOTOMETRIC_NAMES[photometric] ?? 'photometric-' + photometric}`}`);
+  }
+  if (photometric > 2 && !(jpeg && photometric === 6)) throw unsupported(PHOTOMETRIC_NAMES[photometric] ?? `photometric-${photometric}`);
   if (photometric === 0 && float) throw unsupported('float WhiteIsZero');
-  const keep = photometric === 2 ? 3 : 1;
+  const keep = photometric === 2 || photometric === 6 ? 3 : 1;
   if (spp < keep) throw corrupt(`${spp} samples per pixel for ${keep === 3 ? 'RGB' : 'grey'}`);
   const predictor = tagValue(ifd, 317, 0, 1)!;
   if (predictor !== 1 && !(predictor === 2 && !float) && !(predictor === 3 && float)) {
