@@ -156,6 +156,16 @@ async function asIfd(src: ByteSource, dir: Directory, tags: readonly number[], l
   return ifd;
 }
 
+/** The directory `target` was read from: the trees of `ifds` (asIfd's) and `dirs` walked side by side. */
+function directoryOf(target: TiffIfd, ifds: readonly TiffIfd[], dirs: readonly Directory[]): Directory | undefined {
+  for (let i = 0; i < ifds.length && i < dirs.length; i++) {
+    if (ifds[i] === target) return dirs[i];
+    const below = directoryOf(target, ifds[i].subIFD ?? [], dirs[i].subIfds);
+    if (below) return below;
+  }
+  return undefined;
+}
+
 /** Every directory of the chain and their SubIFDs, depth first. */
 function allDirectories(chain: Directory[]): Directory[] {
   return chain.flatMap((d) => [d, ...allDirectories(d.subIfds)]);
@@ -266,7 +276,8 @@ export async function tiffDamage(src: ByteSource, namedRaw: boolean, path: strin
   if (chain.some(isRawIfd)) return rawDamage(src, walk, le);
   try {
     const { ifd } = chooseImage(chain, path);
-    const full = await asIfd(src, walk.chain[chain.indexOf(ifd)], LAYOUT_TAGS, le);
+    const dir = directoryOf(ifd, chain, walk.chain);
+    const full = dir && (await asIfd(src, dir, LAYOUT_TAGS, le));
     if (full) readTiffImageLayout(full, src.size, path);
   } catch (error) {
     if (error instanceof LuxfuseError) return error.message;

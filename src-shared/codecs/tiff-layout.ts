@@ -114,13 +114,25 @@ function isFullImage(ifd: TiffIfd): boolean {
 
 /**
  * The directory to decode: the first full image of the chain, with a warning when the chain holds more (pages:
- * a merge would silently take page 1 for the frame); without one, the largest reduced-resolution copy, with a
- * warning that it is one.
+ * a merge would silently take page 1 for the frame); else the first full image in a sub-directory (TIFF/EP); without
+ * one, the largest reduced-resolution copy, with a warning that it is one.
  */
 export function chooseImage(ifds: TiffIfd[], fileName?: string): { ifd: TiffIfd; warnings: string[] } {
   const file = fileName ?? 'a TIFF';
   const size = (d: TiffIfd): string => `${tagValue(d, 256)}x${tagValue(d, 257)}`;
-  const full = ifds.filter(isFullImage);
+  let full = ifds.filter(isFullImage);
+  if (full.length === 0) {
+    // TIFF/EP (some cameras' and scanners' TIFFs): IFD0 a thumbnail, the image in a directory its SubIFDs tag lists.
+    const below: TiffIfd[] = [];
+    const walk = (d: TiffIfd, depth: number): void => {
+      for (const sub of d.subIFD ?? []) {
+        if (isFullImage(sub)) below.push(sub);
+        if (depth < 3) walk(sub, depth + 1);
+      }
+    };
+    ifds.forEach((d) => walk(d, 1));
+    full = below.slice(0, 1);
+  }
   if (full.length > 0) {
     const pages = full.length > 1 ? [`${file} holds ${full.length} full-resolution images (pages); only the first (${size(full[0])}) is read`] : [];
     return { ifd: full[0], warnings: pages };

@@ -17,6 +17,7 @@ import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { encodePng } from '../../../../src-shared/codecs/png';
 import { encodeTiff } from '../../../../src-shared/codecs/tiff';
 import { writeDng } from '../../helpers/dng-writer';
+import { greyTiffPages } from '../../helpers/tiff-pages';
 import { exrAttributes } from '../../helpers/fuzz';
 import { testImage } from '../../helpers/test-images';
 import { jpegWithExif } from './shot-fixtures';
@@ -199,6 +200,17 @@ describe('readImportShot passes whole files', () => {
 
 describe('readImportShot on camera RAW', () => {
   const scene = (x: number, y: number): [number, number, number] => [0.05 + x / 200, 0.1 + y / 200, 0.3];
+
+  it('checks the image a TIFF/EP file keeps below its thumbnail (SubIFDs), not the thumbnail: cut in that image, it is refused', async () => {
+    const level = (x: number, y: number): number => (x * 5 + y * 3) & 255;
+    const whole = greyTiffPages([{ width: 8, height: 4, level, newSubfileType: 1, subIfds: [{ width: W, height: H, level }] }]);
+    expect(await importVerdict(write('ep-whole.tif', whole))).toBe('ok');
+    expect((await readFrame(join(dir, 'ep-whole.tif'))).width).toBe(W);
+    // The full image's strip is the last thing in the file.
+    const path = write('ep-cut.tif', whole.subarray(0, whole.length - 100));
+    expect(await importVerdict(path)).toMatch(/: truncated or corrupt TIFF: strip 0 runs past the end of the file/);
+    await expect(readFrame(path)).rejects.toThrow(/strip 0 runs past the end of the file/);
+  });
 
   it('refuses a DNG whose raw image data or raw directory the file ends before; passes one cut only in its preview, which LibRaw reads', async () => {
     // Our writer puts the raw image first, then the 8-bit preview (IFD0's strip).

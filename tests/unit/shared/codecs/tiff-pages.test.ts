@@ -36,6 +36,17 @@ describe('decodeTiff on a TIFF with several image directories', () => {
     expect(image.meta.decodeWarnings).toEqual(['previews.tif holds only reduced-resolution images (previews); the largest (4x2) is read']);
   });
 
+  it('reads the full image a TIFF/EP file keeps in a sub-directory (SubIFDs) below a thumbnail, without a warning', () => {
+    const thumbnailFirst = greyTiffPages([{ ...flat(2, 1, 10, 1), subIfds: [flat(6, 4, 140)] }]);
+    const image = decodeTiff(thumbnailFirst, 'ep.tif');
+    expect([image.width, image.height]).toEqual([6, 4]);
+    expect(image.data[0]).toBeCloseTo(linear(140), 6);
+    expect(image.meta).not.toHaveProperty('decodeWarnings');
+    // Of several sub-directories, the full-resolution one, whatever their order.
+    const two = decodeTiff(greyTiffPages([{ ...flat(2, 1, 10, 1), subIfds: [flat(3, 2, 60, 1), flat(6, 4, 140)] }]), 'ep2.tif');
+    expect([two.width, two.height]).toEqual([6, 4]);
+  });
+
   it('keeps the warning through decodeImage, and a bracket reports it once per file', () => {
     const pages = greyTiffPages([flat(4, 2, 200), flat(4, 2, 50)]);
     const frame = decodeImage(pages, 'a.tif');
