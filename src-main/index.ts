@@ -16,6 +16,7 @@ import { registerIpc } from './ipc/register-ipc';
 import { Worker } from 'node:worker_threads';
 import { WorkerProjectService } from './services/project-client';
 import { secureWebPreferences } from './web-preferences';
+import { IMAGE_EXTENSIONS } from '../src-shared/bracket/file-kind';
 
 const RENDERER_ROOT = join(import.meta.dirname, '../renderer');
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
@@ -23,7 +24,6 @@ const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
 const PROJECT_WORKER = join(import.meta.dirname, 'project-worker.js');
 /** Its helpers on the other cores (encoding display images), another entry beside it. */
 const COMPUTE_WORKER = join(import.meta.dirname, 'compute-worker.js');
-const IMAGE_EXTENSIONS = ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'exr', 'dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'pef'];
 
 // Must run before 'ready': app:// behaves like https (secure context, fetch, CORS, service of WASM).
 protocol.registerSchemesAsPrivileged([
@@ -47,7 +47,7 @@ function electronDialogs(getWindow: () => BrowserWindow | null): Dialogs {
       const options: Electron.OpenDialogOptions = {
         title: 'Open a bracket',
         properties: ['openFile', 'multiSelections'],
-        filters: [{ name: 'Images', extensions: IMAGE_EXTENSIONS }],
+        filters: [{ name: 'Images', extensions: [...IMAGE_EXTENSIONS] }],
       };
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
       return result.canceled ? [] : result.filePaths;

@@ -1,5 +1,5 @@
 /**
- * Camera RAW files (DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2, PEF) through LibRaw compiled to WebAssembly
+ * Camera RAW files (DNG, CR2, CR3, NEF, ARW, RAF, ORF, RW2, PEF and other makers' TIFF-based RAW; file-kind.ts) through LibRaw compiled to WebAssembly
  * (libraw-wasm), run in a worker thread: linear Rec.709 float, 1.0 = the sensor's white level after black
  * subtraction, with exposure metadata LibRaw reads itself (so RAF and CR3 get it too).
  */

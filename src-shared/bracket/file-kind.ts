@@ -2,7 +2,15 @@
 
 export type FileKind = 'raw' | 'tiff' | 'jpeg' | 'png' | 'exr';
 
-export const RAW_EXTENSIONS = ['dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'pef'] as const;
+/**
+ * Camera RAW that LibRaw decodes, by extension: the common ones, then the TIFF-based formats of other makers
+ * (Nikon Coolpix NRW, Samsung SRW, Leica RWL, Hasselblad 3FR/FFF, Epson ERF, Leaf MOS, Mamiya MEF, Sony SR2/SRF,
+ * Kodak DCR/KDC), which import reads as it reads NEF (a TIFF header, EXIF through exifr, the structure check).
+ */
+export const RAW_EXTENSIONS = [
+  'dng', 'cr2', 'cr3', 'nef', 'arw', 'raf', 'orf', 'rw2', 'pef',
+  'nrw', 'srw', 'rwl', '3fr', 'fff', 'erf', 'mos', 'mef', 'sr2', 'srf', 'dcr', 'kdc',
+] as const;
 
 const KIND_BY_EXTENSION: ReadonlyMap<string, FileKind> = new Map<string, FileKind>([
   ...RAW_EXTENSIONS.map((e) => [e, 'raw'] as [string, FileKind]),

@@ -10,6 +10,8 @@ import {
   configureRawDecoder, decodeRaw, extractRawThumbnail, rawDecoderStats, readRawMetadata, stopRawDecoder,
 } from '../../../../src-main/services/raw-decode';
 import { readFrame } from '../../../../src-main/services/frames';
+import { readImportShot } from '../../../../src-main/services/exif';
+import { fileKind } from '../../../../src-shared/bracket/file-kind';
 import { encodeExr } from '../../../../src-shared/codecs/exr';
 import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
 import { encodePng } from '../../../../src-shared/codecs/png';
@@ -203,6 +205,17 @@ describe('failures', () => {
       configureRawDecoder({ timeoutMs: 120_000 });
     }
     expect((await decodeRaw(good, 'next.dng')).width).toBe(CHART_WIDTH);
+  });
+
+  it('takes the other makers\' TIFF-based RAW extensions (NRW, SRW, RWL, 3FR...) as RAW: imported with their EXIF and decoded by LibRaw', async () => {
+    for (const ext of ['nrw', 'SRW', 'rwl', '3fr', 'fff', 'erf', 'mos', 'mef', 'sr2', 'srf', 'dcr', 'kdc']) {
+      const path = join(dir, `frame.${ext}`);
+      writeFileSync(path, chart());
+      expect(fileKind(path), ext).toBe('raw');
+      await expect(readImportShot(path), ext).resolves.toMatchObject({ exposureTime: 1 / 125, iso: 200, model: 'Chart Cam' });
+      const frame = await readFrame(path);
+      expect([frame.width, frame.height, frame.meta.sourceTransfer], ext).toEqual([CHART_WIDTH, CHART_HEIGHT, 'linear']);
+    }
   });
 
   it('routes RAW files in readFrame to LibRaw, with the path in errors', async () => {
