@@ -7,7 +7,7 @@
  * merge's decoder refuses too, worded as it words it where it can.
  */
 import { extensionOf, fileKind } from '../../src-shared/bracket/file-kind';
-import { EXR_COMPRESSION, exrLinesPerBlock } from '../../src-shared/codecs/exr-format';
+import { EXR_READ_COMPRESSIONS, exrLinesPerBlock } from '../../src-shared/codecs/exr-format';
 import { parseExrHeader, type ExrHeader } from '../../src-shared/codecs/exr-header';
 import { LuxfuseError } from '../../src-shared/errors';
 import type { ByteSource } from './byte-source';
@@ -154,26 +154,31 @@ async function exrDamage(src: ByteSource): Promise<string | undefined> {
     if (error instanceof LuxfuseError) return undefined;
     throw error;
   }
-  const { none, zips, zip, piz } = EXR_COMPRESSION;
-  const c = header.compression;
-  if (c !== none && c !== zips && c !== zip && c !== piz) return undefined;
+  if (!EXR_READ_COMPRESSIONS.includes(header.compression)) return undefined;
+  const width = header.xMax - header.xMin + 1;
   const height = header.yMax - header.yMin + 1;
-  const blocks = Math.ceil(height / exrLinesPerBlock(header.compression));
+  // Scanline blocks, or the full-resolution level's tiles (listed first), as decodeExr reads them.
+  const { tiles } = header;
+  const blocks = tiles
+    ? Math.ceil(width / Math.min(tiles.xSize, width)) * Math.ceil(height / Math.min(tiles.ySize, height))
+    : Math.ceil(height / exrLinesPerBlock(header.compression));
   if (!(blocks > 0) || blocks > MAX_EXR_BLOCKS) return undefined;
   const tableEnd = header.end + blocks * 8;
   if (tableEnd > src.size) return corrupt('offset table runs past the end of the file');
   const table = await src.read(header.end, blocks * 8);
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
+  const headBytes = tiles ? 20 : 8;
   let last = -1;
   for (let i = 0; i < blocks; i++) {
     const offset = view.getUint32(i * 8, true) + view.getUint32(i * 8 + 4, true) * 0x100000000;
-    if (offset < tableEnd || offset + 8 > src.size) return corrupt(`chunk ${i} lies outside the file`);
+    if (offset < tableEnd || offset + headBytes > src.size) return corrupt(`chunk ${i} lies outside the file`);
     last = Math.max(last, offset);
   }
-  const head = await src.read(last, 8);
+  const head = await src.read(last, headBytes);
   const chunk = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const size = chunk.getInt32(4, true);
-  if (size <= 0 || last + 8 + size > src.size) return corrupt(`chunk for scanline ${chunk.getInt32(0, true)} runs past the end of the file`);
+  const size = chunk.getInt32(headBytes - 4, true);
+  const what = tiles ? `tile ${chunk.getInt32(0, true)},${chunk.getInt32(4, true)}` : `scanline ${chunk.getInt32(0, true)}`;
+  if (size <= 0 || last + headBytes + size > src.size) return corrupt(`chunk for ${what} runs past the end of the file`);
   return undefined;
 }
 

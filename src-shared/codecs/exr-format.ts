@@ -31,10 +31,16 @@ export function exrCompressionName(code: number): string {
   return hit ? hit[0].toUpperCase() : `unknown (${code})`;
 }
 
-/** Scanlines per chunk for the compressions we read and write. */
+/** Scanlines per chunk of a scanline file, by compression (OpenEXR's numLinesInBuffer). */
 export function exrLinesPerBlock(code: number): number {
-  return code === EXR_COMPRESSION.piz ? 32 : code === EXR_COMPRESSION.zip ? 16 : 1;
+  const { zip, piz, pxr24, b44, b44a, dwaa, dwab } = EXR_COMPRESSION;
+  if (code === zip || code === pxr24) return 16;
+  if (code === piz || code === b44 || code === b44a || code === dwaa) return 32;
+  return code === dwab ? 256 : 1;
 }
+
+/** The compressions the reader decodes. */
+export const EXR_READ_COMPRESSIONS: readonly number[] = [EXR_COMPRESSION.none, EXR_COMPRESSION.rle, EXR_COMPRESSION.zips, EXR_COMPRESSION.zip, EXR_COMPRESSION.piz, EXR_COMPRESSION.pxr24];
 
 /** Pixel type codes in the channel list, and their sizes in bytes. */
 export const EXR_PIXEL_UINT = 0;

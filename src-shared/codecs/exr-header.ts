@@ -1,4 +1,4 @@
-/** Parses the header of a single-part scanline OpenEXR file: the attributes the reader needs, bounds-checked. */
+/** Parses the header of a single-part OpenEXR file, scanline or tiled: the attributes the reader needs, bounds-checked. */
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import { EXR_FLAG_DEEP, EXR_FLAG_LONG_NAMES, EXR_FLAG_MULTIPART, EXR_FLAG_TILED, EXR_MAGIC } from './exr-format';
 
@@ -21,6 +21,8 @@ export interface ExrHeader {
   attributes: Map<string, { type: string; value: Uint8Array }>;
   /** Byte offset just past the header: where the offset table starts. */
   end: number;
+  /** A tiled file's tile size and level mode (0 one level, 1 mipmap, 2 ripmap); undefined for scanlines. */
+  tiles?: { xSize: number; ySize: number; levelMode: number };
 }
 
 /** Reads header fields; throws DecodeError for malformed bytes and UnsupportedFormatError for variants we do not read. */
@@ -32,7 +34,7 @@ export function parseExrHeader(bytes: Uint8Array, file?: string): ExrHeader {
   if ((version & 0xff) !== 2) throw new UnsupportedFormatError(`OpenEXR version ${version & 0xff} is not supported`, file);
   if (version & EXR_FLAG_MULTIPART) throw new UnsupportedFormatError('multi-part OpenEXR files are not supported', file);
   if (version & EXR_FLAG_DEEP) throw new UnsupportedFormatError('deep OpenEXR files are not supported', file);
-  if (version & EXR_FLAG_TILED) throw new UnsupportedFormatError('tiled OpenEXR files are not supported', file);
+  const tiled = (version & EXR_FLAG_TILED) !== 0;
   const maxName = version & EXR_FLAG_LONG_NAMES ? 255 : 31;
 
   let at = 8;
@@ -95,5 +97,12 @@ export function parseExrHeader(bytes: Uint8Array, file?: string): ExrHeader {
       throw new UnsupportedFormatError(`subsampled EXR channels (${c.name}) are not supported`, file);
     }
   }
-  return { channels, compression, xMin, yMin, xMax, yMax, attributes, end: at };
+  let tiles: ExrHeader['tiles'];
+  if (tiled) {
+    const t = need('tiles', 'tiledesc', 9);
+    tiles = { xSize: t.getUint32(0, true), ySize: t.getUint32(4, true), levelMode: t.getUint8(8) & 0x0f };
+    if (!(tiles.xSize > 0 && tiles.ySize > 0 && tiles.xSize <= 1 << 16 && tiles.ySize <= 1 << 16)) throw corrupt(`tile size ${tiles.xSize}x${tiles.ySize}`);
+    if (tiles.levelMode > 2) throw corrupt(`tile level mode ${tiles.levelMode}`);
+  }
+  return { channels, compression, xMin, yMin, xMax, yMax, attributes, end: at, ...(tiles ? { tiles } : {}) };
 }

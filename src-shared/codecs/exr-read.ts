@@ -1,10 +1,11 @@
-/** OpenEXR reader: single-part scanline files, NONE/ZIPS/ZIP/PIZ, half/float/uint channels, to a LinearImage. */
+/** OpenEXR reader: single-part scanline or tiled files (the full-resolution level), NONE/RLE/ZIPS/ZIP/PIZ/PXR24, half/float/uint channels, to a LinearImage. */
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
-import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, exrCompressionName, exrLinesPerBlock } from './exr-format';
+import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, EXR_READ_COMPRESSIONS, exrCompressionName, exrLinesPerBlock } from './exr-format';
 import { parseExrHeader, type ExrChannel } from './exr-header';
 import { pizDecompressBlock } from './exr-piz';
-import { zipDecompressBlock } from './exr-zip';
+import { pxr24DecompressBlock } from './exr-pxr24';
+import { rleDecompressBlock, zipDecompressBlock } from './exr-zip';
 import { halfToFloatTable } from './half';
 
 /** Which file channel feeds which output sample: RGB(A) when the file has R, G and B, else Y. */
@@ -24,58 +25,86 @@ function mapChannels(channels: ExrChannel[], file?: string): { outChannels: 1 | 
 export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt EXR: ${why}`, fileName);
   const header = parseExrHeader(bytes, fileName);
-  const { channels, compression, xMin, yMin, xMax, yMax } = header;
-  const { none, zips, zip, piz } = EXR_COMPRESSION;
-  if (compression !== none && compression !== zips && compression !== zip && compression !== piz) {
-    throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, ZIPS, ZIP, PIZ are)`, fileName);
+  const { channels, compression, xMin, yMin, xMax, yMax, tiles } = header;
+  const { none, rle, zips, zip, piz, pxr24 } = EXR_COMPRESSION;
+  if (!EXR_READ_COMPRESSIONS.includes(compression)) {
+    throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, RLE, ZIPS, ZIP, PIZ, PXR24 are)`, fileName);
   }
   const width = xMax - xMin + 1;
   const height = yMax - yMin + 1;
   const { outChannels, dst } = mapChannels(channels, fileName);
   if (width * height * outChannels > 0x7fffffff) throw new UnsupportedFormatError(`EXR of ${width}x${height} is too large`, fileName);
 
+  // Chunks: blocks of scanlines, or a tiled file's tiles of its full-resolution level (a mipmap's or ripmap's other
+  // levels follow them in the offset table and are not read).
   const linesPerBlock = exrLinesPerBlock(compression);
-  const blockCount = Math.ceil(height / linesPerBlock);
-  const lineBytes = channels.reduce((n, c) => n + width * EXR_PIXEL_BYTES[c.pixelType], 0);
+  const chunkW = tiles ? Math.min(tiles.xSize, width) : width;
+  const chunkH = tiles ? Math.min(tiles.ySize, height) : linesPerBlock;
+  const tilesX = Math.ceil(width / chunkW);
+  const chunkCount = tilesX * Math.ceil(height / chunkH);
+  const pixelBytesAll = channels.reduce((n, c) => n + EXR_PIXEL_BYTES[c.pixelType], 0);
+  const lineBytes = width * pixelBytesAll;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (header.end + blockCount * 8 > bytes.length) throw corrupt('offset table runs past the end of the file');
-  // Blocks are raw or zlib/PIZ-coded, which expand at most about 1032:1: refuse a data window the file cannot hold
-  // before allocating it.
-  const pixelBytes = bytes.length - header.end - blockCount * 8;
+  if (header.end + chunkCount * 8 > bytes.length) throw corrupt('offset table runs past the end of the file');
+  // Chunks are raw or zlib/PIZ/RLE-coded, which expand at most about 1032:1 (RLE 128:2): refuse a data window the
+  // file cannot hold before allocating it.
+  const pixelBytes = bytes.length - header.end - chunkCount * 8;
   if (height * lineBytes > pixelBytes * (compression === none ? 1 : 1100) + 4096) {
     throw corrupt(`the data window of ${width} x ${height} pixels needs more than the ${pixelBytes} bytes of pixel data can hold`);
   }
 
   const out = new Float32Array(width * height * outChannels);
-  const done = new Uint8Array(blockCount);
-  // Block bytes land in a fresh (aligned) buffer so typed views can read samples directly.
-  const raw = new Uint8Array(new ArrayBuffer(Math.ceil((linesPerBlock * lineBytes) / 4) * 4), 0, linesPerBlock * lineBytes);
-  const scratch = compression === none || compression === piz ? raw : new Uint8Array(raw.length + 1);
+  const done = new Uint8Array(chunkCount);
+  const chunkBytes = chunkW * chunkH * pixelBytesAll;
+  // Chunk bytes land in a fresh (aligned) buffer so typed views can read samples directly.
+  const raw = new Uint8Array(new ArrayBuffer(Math.ceil(chunkBytes / 4) * 4), 0, chunkBytes);
+  const scratch = compression === zip || compression === zips || compression === rle ? new Uint8Array(chunkBytes + 1) : raw;
   const channelBytes = channels.map((c) => EXR_PIXEL_BYTES[c.pixelType]);
+  const pixelTypes = channels.map((c) => c.pixelType);
   const rawView = new DataView(raw.buffer);
   const halfTable = halfToFloatTable();
+  const headBytes = tiles ? 20 : 8;
 
-  for (let i = 0; i < blockCount; i++) {
+  for (let i = 0; i < chunkCount; i++) {
     const offset = view.getUint32(header.end + i * 8, true) + view.getUint32(header.end + i * 8 + 4, true) * 0x100000000;
-    if (offset < header.end + blockCount * 8 || offset + 8 > bytes.length) throw corrupt(`chunk ${i} lies outside the file`);
-    const y = view.getInt32(offset, true);
-    const size = view.getInt32(offset + 4, true);
-    const block = (y - yMin) / linesPerBlock;
-    if (!Number.isInteger(block) || block < 0 || block >= blockCount) throw corrupt(`chunk ${i} has scanline ${y}`);
-    if (done[block]) throw corrupt(`scanline ${y} appears twice`);
-    const lines = Math.min(linesPerBlock, height - block * linesPerBlock);
-    const expected = lines * lineBytes;
-    if (size <= 0 || offset + 8 + size > bytes.length) throw corrupt(`chunk for scanline ${y} runs past the end of the file`);
-    const packed = bytes.subarray(offset + 8, offset + 8 + size);
-    // A block stored at full size is raw: OpenEXR writes raw bytes whenever compression does not help.
+    if (offset < header.end + chunkCount * 8 || offset + headBytes > bytes.length) throw corrupt(`chunk ${i} lies outside the file`);
+    let index: number;
+    let x0 = 0;
+    let y0: number;
+    let what: string;
+    if (tiles) {
+      const [tx, ty, lx, ly] = [0, 4, 8, 12].map((o) => view.getInt32(offset + o, true));
+      what = `tile ${tx},${ty}`;
+      if (lx !== 0 || ly !== 0) throw corrupt(`chunk ${i} is ${what} of level ${lx},${ly}, where the full-resolution level's tiles come first`);
+      if (tx < 0 || ty < 0 || tx >= tilesX || ty * chunkH >= height) throw corrupt(`chunk ${i} is ${what}, outside the image`);
+      index = ty * tilesX + tx;
+      x0 = tx * chunkW;
+      y0 = ty * chunkH;
+    } else {
+      const y = view.getInt32(offset, true);
+      what = `scanline ${y}`;
+      index = (y - yMin) / linesPerBlock;
+      if (!Number.isInteger(index) || index < 0 || index >= chunkCount) throw corrupt(`chunk ${i} has ${what}`);
+      y0 = index * linesPerBlock;
+    }
+    if (done[index]) throw corrupt(`${what} appears twice`);
+    const size = view.getInt32(offset + headBytes - 4, true);
+    const w = Math.min(chunkW, width - x0);
+    const lines = Math.min(chunkH, height - y0);
+    const expected = lines * w * pixelBytesAll;
+    if (size <= 0 || offset + headBytes + size > bytes.length) throw corrupt(`chunk for ${what} runs past the end of the file`);
+    const packed = bytes.subarray(offset + headBytes, offset + headBytes + size);
+    // A chunk stored at full size is raw: OpenEXR writes raw bytes whenever compression does not help.
     if (size === expected) raw.set(packed);
-    else if (size > expected || compression === none) throw corrupt(`chunk for scanline ${y} has ${size} bytes, expected ${expected}`);
+    else if (size > expected || compression === none) throw corrupt(`chunk for ${what} has ${size} bytes, expected ${expected}`);
     else {
       try {
-        if (compression === piz) pizDecompressBlock(packed, raw, width, lines, channelBytes);
+        if (compression === piz) pizDecompressBlock(packed, raw, w, lines, channelBytes);
+        else if (compression === pxr24) pxr24DecompressBlock(packed, raw, w, lines, pixelTypes);
+        else if (compression === rle) rleDecompressBlock(packed, expected, raw, scratch);
         else zipDecompressBlock(packed, expected, raw, scratch);
       } catch (e) {
-        throw corrupt(`chunk for scanline ${y}: ${(e as Error).message}`);
+        throw corrupt(`chunk for ${what}: ${(e as Error).message}`);
       }
     }
 
@@ -84,29 +113,29 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
     const rawU32 = new Uint32Array(raw.buffer, 0, expected >> 2);
     let byteAt = 0;
     for (let l = 0; l < lines; l++) {
-      const rowStart = (block * linesPerBlock + l) * width * outChannels;
+      const rowStart = ((y0 + l) * width + x0) * outChannels;
       for (let c = 0; c < channels.length; c++) {
         const type = channels[c].pixelType;
         const d = dst[c];
         if (d >= 0) {
           let o = rowStart + d;
           if (type === EXR_PIXEL_HALF) {
-            for (let x = 0, s = byteAt >> 1; x < width; x++, o += outChannels) out[o] = halfTable[raw16[s + x]];
+            for (let x = 0, s = byteAt >> 1; x < w; x++, o += outChannels) out[o] = halfTable[raw16[s + x]];
           } else if ((byteAt & 3) !== 0) {
             // A 4-byte channel after a half channel of odd width is misaligned: read it the slow way.
-            for (let x = 0, s = byteAt; x < width; x++, o += outChannels, s += 4) {
+            for (let x = 0, s = byteAt; x < w; x++, o += outChannels, s += 4) {
               out[o] = type === EXR_PIXEL_FLOAT ? rawView.getFloat32(s, true) : rawView.getUint32(s, true);
             }
           } else if (type === EXR_PIXEL_FLOAT) {
-            for (let x = 0, s = byteAt >> 2; x < width; x++, o += outChannels) out[o] = rawF32[s + x];
+            for (let x = 0, s = byteAt >> 2; x < w; x++, o += outChannels) out[o] = rawF32[s + x];
           } else {
-            for (let x = 0, s = byteAt >> 2; x < width; x++, o += outChannels) out[o] = rawU32[s + x];
+            for (let x = 0, s = byteAt >> 2; x < w; x++, o += outChannels) out[o] = rawU32[s + x];
           }
         }
-        byteAt += width * EXR_PIXEL_BYTES[type];
+        byteAt += w * EXR_PIXEL_BYTES[type];
       }
     }
-    done[block] = 1;
+    done[index] = 1;
   }
   return {
     width,

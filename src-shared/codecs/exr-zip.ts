@@ -47,6 +47,12 @@ export function zipDecompressBlock(packed: Uint8Array, expected: number, out: Ui
   const stored = n >= 4 ? ((packed[n - 4] << 24) | (packed[n - 3] << 16) | (packed[n - 2] << 8) | packed[n - 1]) >>> 0 : -1;
   // fflate does not check zlib's checksum; without this, corrupt data would pass silently.
   if (stored !== adler32(inflated)) throw new Error('zip block checksum mismatch');
+  undoPredictorAndSplit(inflated, expected, out);
+}
+
+/** Undoes the byte delta predictor in `coded` (in place) and the split into low and high bytes, into out[0..n). */
+function undoPredictorAndSplit(coded: Uint8Array, expected: number, out: Uint8Array): void {
+  const inflated = coded;
   for (let i = 1; i < expected; i++) inflated[i] = (inflated[i - 1] + inflated[i] - 128) & 255;
   const half = (expected + 1) >> 1;
   let a = 0;
@@ -57,4 +63,31 @@ export function zipDecompressBlock(packed: Uint8Array, expected: number, out: Ui
     out[i + 1] = inflated[b++];
   }
   if (expected & 1) out[expected - 1] = inflated[a];
+}
+
+/**
+ * Expands one RLE block (OpenEXR's ImfRleCompressor: runs of a signed count byte, then the byte split and delta
+ * predictor ZIP uses) of `expected` bytes into out[0..expected), using scratch (>= expected bytes).
+ */
+export function rleDecompressBlock(packed: Uint8Array, expected: number, out: Uint8Array, scratch: Uint8Array): void {
+  if (scratch.length < expected || out.length < expected) throw new RangeError('rle block buffers too small');
+  let o = 0;
+  let i = 0;
+  while (i < packed.length) {
+    const count = (packed[i++] << 24) >> 24;
+    if (count < 0) {
+      // -count bytes as they are.
+      if (o - count > expected || i - count > packed.length) throw new Error('rle block expands past its size');
+      scratch.set(packed.subarray(i, i - count), o);
+      o -= count;
+      i -= count;
+    } else {
+      // One byte, count + 1 times.
+      if (o + count + 1 > expected || i >= packed.length) throw new Error('rle block expands past its size');
+      scratch.fill(packed[i++], o, o + count + 1);
+      o += count + 1;
+    }
+  }
+  if (o !== expected) throw new Error(`rle block expands to ${o} bytes, expected ${expected}`);
+  undoPredictorAndSplit(scratch, expected, out);
 }

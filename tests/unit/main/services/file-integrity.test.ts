@@ -4,7 +4,7 @@
  * whole files pass, with what cameras and phones append after a JPEG's end. Fixtures are written here by the
  * project's own writers and cut.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,9 +19,11 @@ import { encodeTiff } from '../../../../src-shared/codecs/tiff';
 import { writeDng } from '../../helpers/dng-writer';
 import { greyTiffPages } from '../../helpers/tiff-pages';
 import { exrAttributes } from '../../helpers/fuzz';
+import { externalCommand, run } from '../../helpers/external-tools';
 import { testImage } from '../../helpers/test-images';
 import { jpegWithExif } from './shot-fixtures';
 
+const exrmaketiled = externalCommand('exrmaketiled', 'openexr');
 const W = 96;
 const H = 64;
 const EXIF: ExifFields = { make: 'Luxfuse', model: 'Test', exposureTime: 1 / 60, fNumber: 8, iso: 100, dateTimeOriginal: '2026:01:01 12:00:00' };
@@ -153,6 +155,26 @@ describe('readImportShot refuses an EXR cut short', () => {
         /^.*: truncated or corrupt EXR: (chunk for scanline -?\d+ runs past the end of the file|chunk \d+ lies outside the file|offset table runs past the end of the file), so it cannot be merged and is in no bracket$/,
       );
       expect(verdict.startsWith(`${path}: `)).toBe(true);
+      await expect(readFrame(path)).rejects.toThrow(/truncated or corrupt EXR/);
+    }
+  });
+
+  it.skipIf(exrmaketiled.skip)(exrmaketiled.title('a tiled EXR (exrmaketiled, mipmapped): cut in its last tile or its offset table; the whole file passes'), async () => {
+    exrmaketiled.requireAvailable();
+    const src = write('to-tile.exr', encodeExr(testImage(W, H, 3, 5)));
+    const tiled = join(dir, 'tiled.exr');
+    run('exrmaketiled', ['-t', '32', '16', '-z', 'zip', '-m', src, tiled]);
+    const whole = new Uint8Array(readFileSync(tiled));
+    expect(await importVerdict(tiled)).toBe('ok');
+    expect((await readFrame(tiled)).width).toBe(W);
+    const tableAt = exrAttributes(whole).tableAt;
+    // The full-resolution level is stored first, the smaller levels after it: cut near the start of the pixel data.
+    for (const cut of [tableAt + 12 * 8 + 60, tableAt + 20]) {
+      const path = write(`tiled-cut-${cut}.exr`, whole.subarray(0, cut));
+      const verdict = await importVerdict(path);
+      expect(verdict, `cut at ${cut} of ${whole.length}`).toMatch(
+        /: truncated or corrupt EXR: (chunk for tile \d+,\d+ runs past the end of the file|chunk \d+ lies outside the file|offset table runs past the end of the file), so it cannot be merged/,
+      );
       await expect(readFrame(path)).rejects.toThrow(/truncated or corrupt EXR/);
     }
   });
