@@ -108,7 +108,7 @@ function addDecodeWarning(image: LinearImage, warning: string): void {
  * export-service.ts, the preview). A profile without colorants (a LUT profile), or whose curves cannot be read, cannot
  * be converted from: that is said.
  */
-function colourProfileNoted(image: LinearImage, icc: Uint8Array, from: 'profile' | 'exif'): void {
+export function colourProfileNoted(image: LinearImage, icc: Uint8Array, from: 'profile' | 'exif'): void {
   const name = iccDescription(icc) ?? 'an unnamed ICC profile';
   image.meta.colourProfile = { name, icc, from };
   const { transfer, problem } = frameTransfer(image.meta);

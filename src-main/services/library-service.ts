@@ -15,7 +15,8 @@ import { toneMapGlobal } from '../../src-shared/tonemap/global';
 import { exifrThumbnail } from './exifr-file';
 import { groupFiles } from './group-service';
 import { sceneReferred } from './frame-colour';
-import { readFrame } from './frames';
+import { colourProfileNoted, readFrame } from './frames';
+import { adobeRgbProfile } from '../../src-shared/codecs/icc';
 import { extractRawThumbnail } from './raw-decode';
 
 export const THUMBNAIL_SIDE = 240;
@@ -57,6 +58,8 @@ interface RunningScan {
 export class LibraryService {
   /** Each file brought in, with its EXIF orientation from the scan (the thumbnail is turned by it). */
   private readonly known = new Map<string, number | undefined>();
+  /** Scanned files whose EXIF says Adobe RGB (their embedded previews are in it). */
+  private readonly adobeRgb = new Set<string>();
   private readonly running = new Set<RunningScan>();
 
   constructor(private readonly options: LibraryServiceOptions = {}) {}
@@ -65,10 +68,14 @@ export class LibraryService {
     const run: RunningScan = { controller: new AbortController(), status: { phase: 'listing', done: 0, total: 0 } };
     this.running.add(run);
     const orientation = new Map<string, number>();
+    const adobe = new Set<string>();
     try {
       const scan = await scanLibrary(paths, {
         signal: run.controller.signal,
-        onShot: (shot) => shot.orientation !== undefined && orientation.set(shot.file, shot.orientation),
+        onShot: (shot) => {
+          if (shot.orientation !== undefined) orientation.set(shot.file, shot.orientation);
+          if (shot.exifAdobeRgb) adobe.add(shot.file);
+        },
         readShot: this.options.readShot,
         onFound: (found) => {
           run.status = { phase: 'listing', done: found, total: 0 };
@@ -82,7 +89,11 @@ export class LibraryService {
         },
       });
       if (run.controller.signal.aborted) throw new ScanCancelledError();
-      for (const f of [...scan.groups.flatMap((g) => g.frames), ...scan.singles]) this.known.set(f.path, orientation.get(f.path));
+      for (const f of [...scan.groups.flatMap((g) => g.frames), ...scan.singles]) {
+        this.known.set(f.path, orientation.get(f.path));
+        if (adobe.has(f.path)) this.adobeRgb.add(f.path);
+        else this.adobeRgb.delete(f.path);
+      }
       return scan;
     } catch (error) {
       if (run.controller.signal.aborted) throw new ScanCancelledError();
@@ -110,7 +121,7 @@ export class LibraryService {
 
   async thumbnail(path: string): Promise<Thumbnail> {
     if (!this.known.has(path)) throw new UnknownLibraryFileError(path);
-    return thumbnailFor(path, this.known.get(path));
+    return thumbnailFor(path, this.known.get(path), this.adobeRgb.has(path));
   }
 }
 
@@ -150,11 +161,14 @@ export async function scanLibrary(paths: string[], options: ScanLibraryOptions =
 /**
  * A thumbnail of at most THUMBNAIL_SIDE px: the file's embedded preview when it has one, turned by `orientation` (the
  * file's EXIF Orientation, from the scan's header read), else a reduced decode (which readFrame turns).
+ * `exifAdobeRgb`: the file's EXIF says a camera set to Adobe RGB made it, so its embedded preview (a RAW's, or a
+ * JPEG's EXIF thumbnail) is in Adobe RGB too.
  */
-export async function thumbnailFor(path: string, orientation?: number): Promise<Thumbnail> {
+export async function thumbnailFor(path: string, orientation?: number, exifAdobeRgb = false): Promise<Thumbnail> {
   const embedded = await embeddedPreview(path, orientation).catch(() => null);
+  if (embedded && exifAdobeRgb) colourProfileNoted(embedded, adobeRgbProfile(), 'exif');
   const image = embedded ?? (await readFrame(path));
-  // A decoded frame in Adobe RGB or P3 is converted to sRGB (an embedded preview is taken as sRGB).
+  // A frame in Adobe RGB or P3 is converted to sRGB; an embedded preview is sRGB unless the EXIF says Adobe RGB.
   const small = sceneReferred(downsample(image, THUMBNAIL_SIDE), image.meta, 0);
   const toned = toneMapGlobal(small, { exposure: 0, contrast: 0, mode: 'display' });
   return { width: toned.width, height: toned.height, data: toned.data };

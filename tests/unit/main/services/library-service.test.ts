@@ -7,6 +7,10 @@ import { LibraryService, ScanCancelledError, THUMBNAIL_SIDE, UnknownLibraryFileE
 import { readShotInfo } from '../../../../src-main/services/exif';
 import { validators } from '../../../../src-main/ipc/validate-args';
 import { writeBracket } from '../../helpers/bracket-fixture';
+import { externalCommand, run } from '../../helpers/external-tools';
+import { encodeJpeg } from '../../../../src-shared/codecs/jpeg';
+
+const exiftool = externalCommand('exiftool', 'libimage-exiftool-perl');
 
 let dir: string;
 
@@ -48,6 +52,40 @@ describe('LibraryService', () => {
     // The bracket says it was shot with the cut frame, which the library shows (the reason in the accent colour).
     expect(scan.groups[0].missing).toEqual(scan.errors);
     expect(scan.groups[0].reason).toMatch(/1 of its 3 frames cannot be merged and is left out \(c-1\.jpg\)$/);
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it.skipIf(exiftool.skip)(exiftool.title('converts an embedded preview from Adobe RGB when the EXIF says a camera set to Adobe RGB made the file'), async () => {
+    exiftool.requireAvailable();
+    const folder = mkdtempSync(join(tmpdir(), 'luxfuse-library-adobe-'));
+    // A bracket whose EXIF thumbnails are one flat colour, coded (200, 80, 60): in Adobe RGB for one copy, sRGB for the other.
+    const thumb = join(folder, 'thumb.jpg');
+    const flat = new Uint8ClampedArray(160 * 120 * 4).map((_, i) => [200, 80, 60, 255][i % 4]);
+    writeFileSync(thumb, encodeJpeg({ width: 160, height: 120, data: flat }, { quality: 100 }));
+    const middle = (sub: string, tags: string[]): string => {
+      mkdirSync(join(folder, sub));
+      const frames = writeBracket(join(folder, sub), { prefix: sub, width: 320, height: 240 });
+      run('exiftool', ['-q', '-overwrite_original', `-ThumbnailImage<=${thumb}`, ...tags, ...frames]);
+      return frames[1];
+    };
+    const adobe = middle('adobe', ['-ColorSpace=Uncalibrated', '-InteropIndex=R03']);
+    const plain = middle('plain', []);
+    const library = new LibraryService();
+    await library.scan([folder]);
+    const mean = async (path: string): Promise<number[]> => {
+      const t = await library.thumbnail(path);
+      expect([t.width, t.height]).toEqual([160, 120]); // the embedded preview, not a decode of the 320x240 frame
+      const sum = [0, 0, 0];
+      for (let i = 0; i < t.data.length; i += 4) for (let c = 0; c < 3; c++) sum[c] += t.data[i + c];
+      return sum.map((v) => v / (t.data.length / 4));
+    };
+    const near = (got: number[], want: number[], within: number) => got.forEach((v, c) => expect(Math.abs(v - want[c]), `channel ${c}: ${got}`).toBeLessThanOrEqual(within));
+    near(await mean(plain), [200, 80, 60], 3);
+    // Adobe RGB (200, 80, 60) in sRGB: gamma 563/256 to linear, Adobe's primaries to sRGB's, the sRGB curve.
+    const lin = [200, 80, 60].map((v) => (v / 255) ** (563 / 256));
+    const srgb = [1.3982 * lin[0] - 0.3982 * lin[1], lin[1], -0.0429 * lin[1] + 1.0429 * lin[2]];
+    const want = srgb.map((v) => 255 * (v <= 0.0031308 ? 12.92 * v : 1.055 * v ** (1 / 2.4) - 0.055));
+    near(await mean(adobe), want, 3);
     rmSync(folder, { recursive: true, force: true });
   });
 
