@@ -524,7 +524,8 @@ export class ProjectService {
         method: outcome.method,
         mode: outcome.method === 'radiance' ? 'radiance' : 'display',
         key: outcome.key,
-        ev: plan?.ev ?? stage.frames.map((f) => f.ev ?? Number.NaN),
+        // Relative, as the contract says: a fusion makes no exposure plan, so its frames' scene exposures are taken from the median's.
+        ev: plan?.ev ?? relativeToMedian(stage.frames.map((f) => f.ev ?? Number.NaN)),
         evSource: plan?.source ?? stage.frames.map(() => 'metadata' as const),
         // What the decoders chose (one page of a multi-page TIFF), then what the exposure plan found.
         warnings: [...frameWarnings(project.frames), ...(plan?.warnings ?? [])],
@@ -923,4 +924,11 @@ function frameInfo(path: string, small: LinearImage, frame: LinearImage): FrameI
     ...(frame.meta.dateTimeOriginal ? { captured: frame.meta.dateTimeOriginal } : {}),
     thumbnail: { width: thumb.width, height: thumb.height, data: thumb.data },
   };
+}
+
+/** Each exposure in stops from the median of the known ones (the lower middle of an even count); NaN stays NaN. */
+export function relativeToMedian(evs: readonly number[]): number[] {
+  const known = evs.filter(Number.isFinite).sort((a, b) => a - b);
+  const reference = known.length ? known[(known.length - 1) >> 1] : 0;
+  return evs.map((ev) => ev - reference);
 }

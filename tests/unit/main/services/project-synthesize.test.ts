@@ -43,6 +43,11 @@ describe('ProjectService: synthesised missing exposure', () => {
 
     const brighter = await service.merge({ projectId, method: 'mertens', align: 'off', synthesize: 'bright', previewMaxSide: 128 });
     expect(brighter.synthetic?.source).toBe(1);
+    // A fusion's exposures are relative too, to the median frame (they were scene exposures, log2 of t x ISO/100 / N^2).
+    const fused = await service.merge({ projectId, method: 'mertens', align: 'off', previewMaxSide: 128 });
+    const radiance = await service.merge({ projectId, method: 'radiance', align: 'off', previewMaxSide: 128 });
+    expect(fused.ev[0]).toBe(0);
+    fused.ev.forEach((ev, i) => expect(ev).toBeCloseTo(radiance.ev[i] - radiance.ev[0], 1));
     const again = await service.merge({ projectId, method: 'radiance', align: 'off', previewMaxSide: 128 });
     expect(again.ev).toHaveLength(2);
   }, 120_000);
