@@ -67,6 +67,22 @@ const H = 28;
 const exif = { ...FULL_FIELDS, orientation: 1 };
 
 /** A tiled TIFF (our writer makes strips only): 16x16 tiles of uncompressed 8- or 16-bit RGB, partial tiles at the edges. */
+/** An 8-bit YCbCr TIFF whose one strip is a whole JPEG (no JPEGTables), as some writers store it. */
+function jpegTiff(): Uint8Array {
+  const jpeg = encodeJpeg({ width: W, height: H, data: rgba(13) }, { quality: 85 });
+  const ifd0: TiffEntry[] = [
+    { tag: 256, type: TIFF_LONG, value: [W] },
+    { tag: 257, type: TIFF_LONG, value: [H] },
+    { tag: 258, type: TIFF_SHORT, value: [8, 8, 8] },
+    { tag: 259, type: TIFF_SHORT, value: [7] },
+    { tag: 262, type: TIFF_SHORT, value: [6] },
+    { tag: 277, type: TIFF_SHORT, value: [3] },
+    { tag: 278, type: TIFF_LONG, value: [H] },
+    { tag: 284, type: TIFF_SHORT, value: [1] },
+  ];
+  return writeTiffStructure({ littleEndian: true, ifd0, strips: [jpeg] });
+}
+
 function tiledTiff(bits: 8 | 16): Uint8Array {
   const tile = 16;
   const across = Math.ceil(W / tile);
@@ -162,6 +178,9 @@ function tiffSeeds(): Seed[] {
     { name: 'tiff16-rgb-tiles', ext: 'tif', bytes: tiledTiff(16) },
     { name: 'tiff8-rgb-lzw', ext: 'tif', bytes: lzwTiff(false) },
     { name: 'tiff8-rgb-lzw-predictor', ext: 'tif', bytes: lzwTiff(true) },
+    { name: 'tiff8-rgb-planar-deflate', ext: 'tif', bytes: encodeTiff({ width: W, height: H, channels: 3, bits: 8, data: samples(8, W * H * 3, 5) as Uint8Array, planar: true, compression: 'deflate', rowsPerStrip: 4 }) },
+    { name: 'tiff16-rgb-planar-be', ext: 'tif', bytes: encodeTiff({ width: W, height: H, channels: 3, bits: 16, data: samples(16, W * H * 3, 6) as Uint16Array, planar: true, littleEndian: false, rowsPerStrip: 7 }) },
+    { name: 'tiff8-ycbcr-jpeg', ext: 'tif', bytes: jpegTiff() },
   ];
 }
 
