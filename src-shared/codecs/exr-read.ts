@@ -8,17 +8,27 @@ import { pxr24DecompressBlock } from './exr-pxr24';
 import { rleDecompressBlock, zipDecompressBlock } from './exr-zip';
 import { halfToFloatTable } from './half';
 
-/** Which file channel feeds which output sample: RGB(A) when the file has R, G and B, else Y. */
-function mapChannels(channels: ExrChannel[], file?: string): { outChannels: 1 | 3 | 4; dst: number[] } {
+/**
+ * Which file channel feeds which output sample: RGB(A) when the file has R, G and B, else Y. A layered file without
+ * bare R, G, B (Blender's multilayer "ViewLayer.Combined.R", Nuke's "beauty.R") gives the first layer that has all
+ * three, in channel-list order, and says which.
+ */
+function mapChannels(channels: ExrChannel[], file?: string): { outChannels: 1 | 3 | 4; dst: number[]; layer?: string } {
   const names = channels.map((c) => c.name);
-  const wanted = names.includes('R') && names.includes('G') && names.includes('B')
-    ? names.includes('A') ? ['R', 'G', 'B', 'A'] : ['R', 'G', 'B']
+  let prefix = '';
+  if (!(names.includes('R') && names.includes('G') && names.includes('B')) && !names.includes('Y')) {
+    const layers = [...new Set(names.filter((n) => n.endsWith('.R')).map((n) => n.slice(0, -1)))];
+    prefix = layers.find((l) => names.includes(`${l}G`) && names.includes(`${l}B`)) ?? '';
+  }
+  const has = (n: string): boolean => names.includes(prefix + n);
+  const wanted = has('R') && has('G') && has('B')
+    ? (has('A') ? ['R', 'G', 'B', 'A'] : ['R', 'G', 'B']).map((n) => prefix + n)
     : names.includes('Y') ? ['Y'] : null;
   if (!wanted) throw new UnsupportedFormatError(`EXR channels ${names.join(',')} hold no RGB or Y image`, file);
   if (wanted[0] === 'Y' && (names.includes('RY') || names.includes('BY'))) {
     throw new UnsupportedFormatError('luminance/chroma (RY, BY) EXR files are not supported', file);
   }
-  return { outChannels: wanted.length as 1 | 3 | 4, dst: names.map((n) => wanted.indexOf(n)) };
+  return { outChannels: wanted.length as 1 | 3 | 4, dst: names.map((n) => wanted.indexOf(n)), ...(prefix ? { layer: prefix.slice(0, -1) } : {}) };
 }
 
 /** Decodes OpenEXR bytes. Throws DecodeError on truncated/corrupt data, UnsupportedFormatError on variants we do not read. */
@@ -32,7 +42,7 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   }
   const width = xMax - xMin + 1;
   const height = yMax - yMin + 1;
-  const { outChannels, dst } = mapChannels(channels, fileName);
+  const { outChannels, dst, layer } = mapChannels(channels, fileName);
   if (width * height * outChannels > 0x7fffffff) throw new UnsupportedFormatError(`EXR of ${width}x${height} is too large`, fileName);
 
   // Chunks: blocks of scanlines, or a tiled file's tiles of its full-resolution level (a mipmap's or ripmap's other
@@ -148,6 +158,7 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
       sourceTransfer: 'linear',
       sourceBits: channels.every((c, i) => dst[i] < 0 || c.pixelType === EXR_PIXEL_HALF) ? 16 : 32,
       clipLevel: Infinity,
+      ...(layer ? { decodeWarnings: [`${fileName ?? 'The EXR'} has no plain R, G, B channels; its layer "${layer}" is read`] } : {}),
     },
   };
 }

@@ -279,3 +279,36 @@ export function lzwEncode(data: Uint8Array): Uint8Array {
   if (held > 0) out.push((acc << (8 - held)) & 255);
   return Uint8Array.from(out);
 }
+
+/**
+ * An EXR with its channels renamed, one for one in channel-list order (`rename` maps each old name to its new one),
+ * as a layered file names them ("ViewLayer.Combined.R"): the channel list rewritten, the offset table moved by as
+ * many bytes as the header grew. The new names must sort as the old ones did (OpenEXR keeps the list sorted).
+ */
+export function renameExrChannels(bytes: Uint8Array, rename: (name: string) => string): Uint8Array {
+  const { attributes, tableAt } = exrAttributes(bytes);
+  const list = attributes.find((a) => a.name === 'channels')!;
+  const old = bytes.subarray(list.sizeAt + 4, list.sizeAt + 4 + list.size);
+  const parts: number[] = [];
+  for (let p = 0; old[p] !== 0; ) {
+    let name = '';
+    while (old[p] !== 0) name += String.fromCharCode(old[p++]);
+    p++;
+    parts.push(...[...rename(name)].map((c) => c.charCodeAt(0)), 0, ...old.subarray(p, p + 16));
+    p += 16;
+  }
+  parts.push(0);
+  const chlist = Uint8Array.from(parts);
+  const delta = chlist.length - list.size;
+  const out = new Uint8Array(bytes.length + delta);
+  out.set(bytes.subarray(0, list.sizeAt));
+  new DataView(out.buffer).setInt32(list.sizeAt, chlist.length, true);
+  out.set(chlist, list.sizeAt + 4);
+  out.set(bytes.subarray(list.sizeAt + 4 + list.size), list.sizeAt + 4 + chlist.length);
+  // Every chunk moved by delta: so do the offsets that point at them (the table runs from the header's end to the first chunk).
+  const view = new DataView(out.buffer);
+  const table = tableAt + delta;
+  const first = Number(view.getBigUint64(table, true));
+  for (let at = table; at < first + delta; at += 8) view.setBigUint64(at, view.getBigUint64(at, true) + BigInt(delta), true);
+  return out;
+}

@@ -5,6 +5,7 @@ import { parseExrHeader } from '../../../../src-shared/codecs/exr-header';
 import { floatToHalf, halfToFloat } from '../../../../src-shared/codecs/half';
 import { DecodeError, UnsupportedFormatError } from '../../../../src-shared/errors';
 import { testImage } from '../../helpers/test-images';
+import { renameExrChannels } from '../../helpers/fuzz';
 
 function halfOf(v: number): number {
   return halfToFloat(floatToHalf(v));
@@ -178,6 +179,22 @@ describe('decodeExr errors', () => {
     c[0] = 6;
     expect(() => decodeExr(b44, 'p.exr')).toThrow(UnsupportedFormatError);
     expect(() => decodeExr(b44, 'p.exr')).toThrow(/B44/);
+  });
+});
+
+describe('layered channel names', () => {
+  it('reads a file whose only RGB is a layer ("ViewLayer.Combined.R", as Blender writes it), and says which layer', () => {
+    const img = testImage(21, 13, 3, 4);
+    const plain = encodeExr(img, { compression: 'zip' });
+    const layered = renameExrChannels(plain, (n) => `ViewLayer.Combined.${n}`);
+    expect(parseExrHeader(layered).channels.map((c) => c.name)).toEqual(['ViewLayer.Combined.B', 'ViewLayer.Combined.G', 'ViewLayer.Combined.R']);
+    const back = decodeExr(layered, 'render.exr');
+    expect(back.data).toEqual(decodeExr(plain, 'plain.exr').data);
+    expect(back.meta.decodeWarnings).toEqual(['render.exr has no plain R, G, B channels; its layer "ViewLayer.Combined" is read']);
+    // Plain R, G, B are read as before, without a warning; a layer without all three is no image.
+    expect(decodeExr(plain, 'plain.exr').meta).not.toHaveProperty('decodeWarnings');
+    const partial = renameExrChannels(plain, (n) => (n === 'B' ? 'depth.Z' : `beauty.${n}`));
+    expect(() => decodeExr(partial, 'p.exr')).toThrow(/hold no RGB or Y image/);
   });
 });
 
