@@ -8,7 +8,7 @@
  */
 import { extensionOf, fileKind } from '../../src-shared/bracket/file-kind';
 import { EXR_READ_COMPRESSIONS, exrLinesPerBlock } from '../../src-shared/codecs/exr-format';
-import { parseExrHeader, type ExrHeader } from '../../src-shared/codecs/exr-header';
+import { parseExrFile, type ExrHeader } from '../../src-shared/codecs/exr-header';
 import { LuxfuseError } from '../../src-shared/errors';
 import type { ByteSource } from './byte-source';
 import type { HeaderFormat } from './image-header';
@@ -149,7 +149,10 @@ async function exrDamage(src: ByteSource): Promise<string | undefined> {
   const corrupt = (why: string): string => `truncated or corrupt EXR: ${why}`;
   let header: ExrHeader;
   try {
-    header = parseExrHeader(src.head);
+    const parsed = parseExrFile(src.head);
+    // A multi-part file's tables and chunks are left to the decoder (it finds its part's; a cut one fails there).
+    if (parsed.multipart) return undefined;
+    header = { ...parsed.parts[0], end: parsed.tableAt };
   } catch (error) {
     if (error instanceof LuxfuseError) return undefined;
     throw error;

@@ -23,21 +23,56 @@ export interface ExrHeader {
   end: number;
   /** A tiled file's tile size and level mode (0 one level, 1 mipmap, 2 ripmap); undefined for scanlines. */
   tiles?: { xSize: number; ySize: number; levelMode: number };
+  /** A multi-part file's part: its name, and how many chunks its offset table lists. */
+  part?: { name: string; chunkCount: number };
 }
 
-/** Reads header fields; throws DecodeError for malformed bytes and UnsupportedFormatError for variants we do not read. */
+export interface ExrFile {
+  /** One header, or a multi-part file's headers in order. */
+  parts: ExrHeader[];
+  multipart: boolean;
+  /** Where the first offset table starts (a multi-part file's tables follow one another, part by part). */
+  tableAt: number;
+}
+
+/** Reads the header (a multi-part file's first part); throws DecodeError for malformed bytes and UnsupportedFormatError for variants we do not read. */
 export function parseExrHeader(bytes: Uint8Array, file?: string): ExrHeader {
+  const parsed = parseExrFile(bytes, file);
+  return parsed.multipart ? parsed.parts[0] : { ...parsed.parts[0], end: parsed.tableAt };
+}
+
+/** Every header of the file: one, or a multi-part file's (each with its name and chunk count). */
+export function parseExrFile(bytes: Uint8Array, file?: string): ExrFile {
   const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt EXR: ${why}`, file);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.length < 8 || view.getUint32(0, true) !== EXR_MAGIC) throw new DecodeError('not an OpenEXR file', file);
   const version = view.getUint32(4, true);
   if ((version & 0xff) !== 2) throw new UnsupportedFormatError(`OpenEXR version ${version & 0xff} is not supported`, file);
-  if (version & EXR_FLAG_MULTIPART) throw new UnsupportedFormatError('multi-part OpenEXR files are not supported', file);
+  const multipart = (version & EXR_FLAG_MULTIPART) !== 0;
   if (version & EXR_FLAG_DEEP) throw new UnsupportedFormatError('deep OpenEXR files are not supported', file);
-  const tiled = (version & EXR_FLAG_TILED) !== 0;
   const maxName = version & EXR_FLAG_LONG_NAMES ? 255 : 31;
-
+  if (!multipart) {
+    const header = readHeader(bytes, 8, file, maxName, (version & EXR_FLAG_TILED) !== 0, false);
+    return { parts: [header], multipart, tableAt: header.end };
+  }
+  // Headers one after another, each ended by a null byte, the list by one more.
+  const parts: ExrHeader[] = [];
   let at = 8;
+  while (at < bytes.length && bytes[at] !== 0) {
+    if (parts.length >= 1024) throw corrupt('more than 1024 parts');
+    const header = readHeader(bytes, at, file, maxName, false, true);
+    parts.push(header);
+    at = header.end;
+  }
+  if (at >= bytes.length) throw corrupt('header runs past the end of the file');
+  if (parts.length === 0) throw corrupt('no parts');
+  return { parts, multipart, tableAt: at + 1 };
+}
+
+function readHeader(bytes: Uint8Array, start: number, file: string | undefined, maxName: number, tiledFlag: boolean, inMultipart: boolean): ExrHeader {
+  const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt EXR: ${why}`, file);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = start;
   const readName = (): string => {
     let s = '';
     for (;;) {
@@ -97,6 +132,19 @@ export function parseExrHeader(bytes: Uint8Array, file?: string): ExrHeader {
       throw new UnsupportedFormatError(`subsampled EXR channels (${c.name}) are not supported`, file);
     }
   }
+  const typeOf = attributes.get('type');
+  const partType = typeOf ? String.fromCharCode(...typeOf.value.subarray(0, Math.max(0, typeOf.value.indexOf(0) < 0 ? typeOf.value.length : typeOf.value.indexOf(0)))) : undefined;
+  if (partType?.startsWith('deep')) throw new UnsupportedFormatError('deep OpenEXR files are not supported', file);
+  const tiled = tiledFlag || partType === 'tiledimage';
+  let part: ExrHeader['part'];
+  if (inMultipart) {
+    const name = attributes.get('name');
+    part = {
+      name: name ? String.fromCharCode(...name.value.subarray(0, name.value.indexOf(0) < 0 ? name.value.length : name.value.indexOf(0))) : '',
+      chunkCount: need('chunkCount', 'int', 4).getInt32(0, true),
+    };
+    if (!(part.chunkCount >= 0)) throw corrupt(`part ${part.name} has ${part.chunkCount} chunks`);
+  }
   let tiles: ExrHeader['tiles'];
   if (tiled) {
     const t = need('tiles', 'tiledesc', 9);
@@ -104,5 +152,5 @@ export function parseExrHeader(bytes: Uint8Array, file?: string): ExrHeader {
     if (!(tiles.xSize > 0 && tiles.ySize > 0 && tiles.xSize <= 1 << 16 && tiles.ySize <= 1 << 16)) throw corrupt(`tile size ${tiles.xSize}x${tiles.ySize}`);
     if (tiles.levelMode > 2) throw corrupt(`tile level mode ${tiles.levelMode}`);
   }
-  return { channels, compression, xMin, yMin, xMax, yMax, attributes, end: at, ...(tiles ? { tiles } : {}) };
+  return { channels, compression, xMin, yMin, xMax, yMax, attributes, end: at, ...(tiles ? { tiles } : {}), ...(part ? { part } : {}) };
 }

@@ -2,7 +2,7 @@
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, EXR_READ_COMPRESSIONS, exrCompressionName, exrLinesPerBlock } from './exr-format';
-import { parseExrHeader, type ExrChannel } from './exr-header';
+import { parseExrFile, type ExrChannel } from './exr-header';
 import { pizDecompressBlock } from './exr-piz';
 import { pxr24DecompressBlock } from './exr-pxr24';
 import { rleDecompressBlock, zipDecompressBlock } from './exr-zip';
@@ -34,8 +34,25 @@ function mapChannels(channels: ExrChannel[], file?: string): { outChannels: 1 | 
 /** Decodes OpenEXR bytes. Throws DecodeError on truncated/corrupt data, UnsupportedFormatError on variants we do not read. */
 export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt EXR: ${why}`, fileName);
-  const header = parseExrHeader(bytes, fileName);
+  const parsed = parseExrFile(bytes, fileName);
+  // A multi-part file (a renderer's beauty and passes, stereo views): the first part holding an image we read.
+  let choice = 0;
+  if (parsed.multipart) {
+    choice = parsed.parts.findIndex((p) => {
+      try {
+        mapChannels(p.channels);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (choice < 0) throw new UnsupportedFormatError(`none of the ${parsed.parts.length} parts of this EXR holds an RGB or Y image`, fileName);
+  }
+  const header = parsed.parts[choice];
   const { channels, compression, xMin, yMin, xMax, yMax, tiles } = header;
+  // Where this part's offset table starts; a multi-part file's chunks begin with their part's number.
+  const tableAt = parsed.tableAt + parsed.parts.slice(0, choice).reduce((n, p) => n + (p.part?.chunkCount ?? 0) * 8, 0);
+  const partPrefix = parsed.multipart ? 4 : 0;
   const { none, rle, zips, zip, piz, pxr24 } = EXR_COMPRESSION;
   if (!EXR_READ_COMPRESSIONS.includes(compression)) {
     throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, RLE, ZIPS, ZIP, PIZ, PXR24 are)`, fileName);
@@ -43,6 +60,10 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const width = xMax - xMin + 1;
   const height = yMax - yMin + 1;
   const { outChannels, dst, layer } = mapChannels(channels, fileName);
+  const warnings = [
+    ...(parsed.multipart && parsed.parts.length > 1 ? [`${fileName ?? 'The EXR'} holds ${parsed.parts.length} parts; part ${choice + 1} ("${header.part?.name}") is read`] : []),
+    ...(layer ? [`${fileName ?? 'The EXR'} has no plain R, G, B channels; its layer "${layer}" is read`] : []),
+  ];
   if (width * height * outChannels > 0x7fffffff) throw new UnsupportedFormatError(`EXR of ${width}x${height} is too large`, fileName);
 
   // Chunks: blocks of scanlines, or a tiled file's tiles of its full-resolution level (a mipmap's or ripmap's other
@@ -55,10 +76,10 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const pixelBytesAll = channels.reduce((n, c) => n + EXR_PIXEL_BYTES[c.pixelType], 0);
   const lineBytes = width * pixelBytesAll;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (header.end + chunkCount * 8 > bytes.length) throw corrupt('offset table runs past the end of the file');
+  if (tableAt + chunkCount * 8 > bytes.length) throw corrupt('offset table runs past the end of the file');
   // Chunks are raw or zlib/PIZ/RLE-coded, which expand at most about 1032:1 (RLE 128:2): refuse a data window the
   // file cannot hold before allocating it.
-  const pixelBytes = bytes.length - header.end - chunkCount * 8;
+  const pixelBytes = bytes.length - tableAt - chunkCount * 8;
   if (height * lineBytes > pixelBytes * (compression === none ? 1 : 1100) + 4096) {
     throw corrupt(`the data window of ${width} x ${height} pixels needs more than the ${pixelBytes} bytes of pixel data can hold`);
   }
@@ -73,11 +94,13 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const pixelTypes = channels.map((c) => c.pixelType);
   const rawView = new DataView(raw.buffer);
   const halfTable = halfToFloatTable();
-  const headBytes = tiles ? 20 : 8;
+  const headBytes = partPrefix + (tiles ? 20 : 8);
 
   for (let i = 0; i < chunkCount; i++) {
-    const offset = view.getUint32(header.end + i * 8, true) + view.getUint32(header.end + i * 8 + 4, true) * 0x100000000;
-    if (offset < header.end + chunkCount * 8 || offset + headBytes > bytes.length) throw corrupt(`chunk ${i} lies outside the file`);
+    const entry = offset8(view, tableAt + i * 8);
+    if (entry < tableAt + chunkCount * 8 || entry + headBytes > bytes.length) throw corrupt(`chunk ${i} lies outside the file`);
+    if (partPrefix && view.getInt32(entry, true) !== choice) throw corrupt(`chunk ${i} of part ${choice + 1} says it belongs to part ${view.getInt32(entry, true) + 1}`);
+    const offset = entry + partPrefix;
     let index: number;
     let x0 = 0;
     let y0: number;
@@ -98,12 +121,12 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
       y0 = index * linesPerBlock;
     }
     if (done[index]) throw corrupt(`${what} appears twice`);
-    const size = view.getInt32(offset + headBytes - 4, true);
+    const size = view.getInt32(entry + headBytes - 4, true);
     const w = Math.min(chunkW, width - x0);
     const lines = Math.min(chunkH, height - y0);
     const expected = lines * w * pixelBytesAll;
-    if (size <= 0 || offset + headBytes + size > bytes.length) throw corrupt(`chunk for ${what} runs past the end of the file`);
-    const packed = bytes.subarray(offset + headBytes, offset + headBytes + size);
+    if (size <= 0 || entry + headBytes + size > bytes.length) throw corrupt(`chunk for ${what} runs past the end of the file`);
+    const packed = bytes.subarray(entry + headBytes, entry + headBytes + size);
     // A chunk stored at full size is raw: OpenEXR writes raw bytes whenever compression does not help.
     if (size === expected) raw.set(packed);
     else if (size > expected || compression === none) throw corrupt(`chunk for ${what} has ${size} bytes, expected ${expected}`);
@@ -158,7 +181,12 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
       sourceTransfer: 'linear',
       sourceBits: channels.every((c, i) => dst[i] < 0 || c.pixelType === EXR_PIXEL_HALF) ? 16 : 32,
       clipLevel: Infinity,
-      ...(layer ? { decodeWarnings: [`${fileName ?? 'The EXR'} has no plain R, G, B channels; its layer "${layer}" is read`] } : {}),
+      ...(warnings.length ? { decodeWarnings: warnings } : {}),
     },
   };
+}
+
+/** A 64-bit little-endian offset (as a number: files over 2^53 bytes do not exist). */
+function offset8(view: DataView, at: number): number {
+  return view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x100000000;
 }

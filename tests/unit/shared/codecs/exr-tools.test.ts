@@ -8,6 +8,7 @@ import { floatToHalf, halfToFloat } from '../../../../src-shared/codecs/half';
 import { UnsupportedFormatError } from '../../../../src-shared/errors';
 import { externalCommand, opencvTool, run, runOpencv, tempDir } from '../../helpers/external-tools';
 import { testImage } from '../../helpers/test-images';
+import { renameExrChannels } from '../../helpers/fuzz';
 
 const exrheader = externalCommand('exrheader', 'openexr');
 const exrmaketiled = externalCommand('exrmaketiled', 'openexr');
@@ -178,14 +179,35 @@ describe('OpenEXR files (written by OpenCV) in decodeExr', () => {
     expect(() => decodeExr(new Uint8Array(readFileSync(tiled)), 'tiled.exr')).toThrow(/compression DWAA is not supported/);
   });
 
-  it.skipIf(exrmultipart.skip)(exrmultipart.title('refuses multi-part files made by exrmultipart with UnsupportedFormatError'), () => {
+  it.skipIf(exrmultipart.skip)(exrmultipart.title('reads the first image part of a multi-part file made by exrmultipart, and says so'), () => {
     exrmultipart.requireAvailable();
     const a = join(tmp.dir, 'part-a.exr');
     const b = join(tmp.dir, 'part-b.exr');
     const multi = join(tmp.dir, 'multi.exr');
-    writeFileSync(a, encodeExr(testImage(8, 8, 3, 1)));
-    writeFileSync(b, encodeExr(testImage(8, 8, 3, 2)));
+    const first = testImage(8, 6, 3, 1);
+    writeFileSync(a, encodeExr(first, { compression: 'piz' }));
+    writeFileSync(b, encodeExr(testImage(8, 6, 3, 2)));
     run('exrmultipart', ['-combine', '-i', a, b, '-o', multi]);
-    expect(() => decodeExr(new Uint8Array(readFileSync(multi)), 'multi.exr')).toThrow(/multi-part/);
+    const back = decodeExr(new Uint8Array(readFileSync(multi)), 'multi.exr');
+    expectSameSamples(back.data, first.data.map((v) => halfToFloat(floatToHalf(v))));
+    expect(back.meta.decodeWarnings).toEqual([expect.stringMatching(/^multi\.exr holds 2 parts; part 1 \(".*"\) is read$/)]);
+  });
+
+  it.skipIf(exrmultipart.skip || exrmaketiled.skip)(exrmultipart.title('in a multi-part file, skips parts holding no image (a depth pass) for the first that holds one, tiled or not'), () => {
+    exrmultipart.requireAvailable();
+    exrmaketiled.requireAvailable();
+    // A part with only a Z channel, then a tiled RGB part.
+    const depth = join(tmp.dir, 'depth.exr');
+    const rgb = join(tmp.dir, 'rgb.exr');
+    const rgbTiled = join(tmp.dir, 'rgb-tiled.exr');
+    const multi = join(tmp.dir, 'passes.exr');
+    writeFileSync(depth, renameExrChannels(encodeExr(testImage(10, 7, 1, 3)), () => 'Z'));
+    const image = testImage(10, 7, 3, 4);
+    writeFileSync(rgb, encodeExr(image));
+    run('exrmaketiled', ['-t', '4', '4', rgb, rgbTiled]);
+    run('exrmultipart', ['-combine', '-i', depth, rgbTiled, '-o', multi]);
+    const back = decodeExr(new Uint8Array(readFileSync(multi)), 'passes.exr');
+    expectSameSamples(back.data, image.data.map((v) => halfToFloat(floatToHalf(v))));
+    expect(back.meta.decodeWarnings).toEqual([expect.stringMatching(/holds 2 parts; part 2 /)]);
   });
 });
