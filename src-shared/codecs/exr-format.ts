@@ -40,7 +40,7 @@ export function exrLinesPerBlock(code: number): number {
 }
 
 /** The compressions the reader decodes. */
-export const EXR_READ_COMPRESSIONS: readonly number[] = [EXR_COMPRESSION.none, EXR_COMPRESSION.rle, EXR_COMPRESSION.zips, EXR_COMPRESSION.zip, EXR_COMPRESSION.piz, EXR_COMPRESSION.pxr24];
+export const EXR_READ_COMPRESSIONS: readonly number[] = [EXR_COMPRESSION.none, EXR_COMPRESSION.rle, EXR_COMPRESSION.zips, EXR_COMPRESSION.zip, EXR_COMPRESSION.piz, EXR_COMPRESSION.pxr24, EXR_COMPRESSION.b44, EXR_COMPRESSION.b44a];
 
 /** Pixel type codes in the channel list, and their sizes in bytes. */
 export const EXR_PIXEL_UINT = 0;

@@ -8,6 +8,8 @@ export interface ExrChannel {
   pixelType: number;
   xSampling: number;
   ySampling: number;
+  /** The channel is perceptually linear (B44 stores such halves through a log table). */
+  pLinear: boolean;
 }
 
 export interface ExrHeader {
@@ -120,6 +122,7 @@ function readHeader(bytes: Uint8Array, start: number, file: string | undefined, 
     channels.push({
       name,
       pixelType: cl.getInt32(p, true),
+      pLinear: cl.getUint8(p + 4) !== 0,
       xSampling: cl.getInt32(p + 8, true),
       ySampling: cl.getInt32(p + 12, true),
     });

@@ -4,6 +4,7 @@ import type { LinearImage } from '../image/linear-image';
 import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, EXR_READ_COMPRESSIONS, exrCompressionName, exrLinesPerBlock } from './exr-format';
 import { parseExrFile, type ExrChannel } from './exr-header';
 import { pizDecompressBlock } from './exr-piz';
+import { b44DecompressBlock } from './exr-b44';
 import { pxr24DecompressBlock } from './exr-pxr24';
 import { rleDecompressBlock, zipDecompressBlock } from './exr-zip';
 import { halfToFloatTable } from './half';
@@ -53,9 +54,9 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   // Where this part's offset table starts; a multi-part file's chunks begin with their part's number.
   const tableAt = parsed.tableAt + parsed.parts.slice(0, choice).reduce((n, p) => n + (p.part?.chunkCount ?? 0) * 8, 0);
   const partPrefix = parsed.multipart ? 4 : 0;
-  const { none, rle, zips, zip, piz, pxr24 } = EXR_COMPRESSION;
+  const { none, rle, zips, zip, piz, pxr24, b44, b44a } = EXR_COMPRESSION;
   if (!EXR_READ_COMPRESSIONS.includes(compression)) {
-    throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, RLE, ZIPS, ZIP, PIZ, PXR24 are)`, fileName);
+    throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, RLE, ZIPS, ZIP, PIZ, PXR24, B44, B44A are)`, fileName);
   }
   const width = xMax - xMin + 1;
   const height = yMax - yMin + 1;
@@ -92,6 +93,7 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const scratch = compression === zip || compression === zips || compression === rle ? new Uint8Array(chunkBytes + 1) : raw;
   const channelBytes = channels.map((c) => EXR_PIXEL_BYTES[c.pixelType]);
   const pixelTypes = channels.map((c) => c.pixelType);
+  const pLinear = channels.map((c) => c.pLinear);
   const rawView = new DataView(raw.buffer);
   const halfTable = halfToFloatTable();
   const headBytes = partPrefix + (tiles ? 20 : 8);
@@ -134,6 +136,7 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
       try {
         if (compression === piz) pizDecompressBlock(packed, raw, w, lines, channelBytes);
         else if (compression === pxr24) pxr24DecompressBlock(packed, raw, w, lines, pixelTypes);
+        else if (compression === b44 || compression === b44a) b44DecompressBlock(packed, raw, w, lines, pixelTypes, pLinear);
         else if (compression === rle) rleDecompressBlock(packed, expected, raw, scratch);
         else zipDecompressBlock(packed, expected, raw, scratch);
       } catch (e) {

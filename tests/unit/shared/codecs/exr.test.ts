@@ -175,11 +175,11 @@ describe('decodeExr errors', () => {
     // Multi-part files are read too (exr-tools.test.ts); one whose header lacks a part's chunk count is corrupt.
     expect(() => decodeExr(withVersion(0x1000), 't.exr')).toThrow(/missing required attribute chunkCount/);
     expect(() => decodeExr(withVersion(0x800), 't.exr')).toThrow(/deep/);
-    const b44 = good.slice();
-    const c = parseExrHeader(b44).attributes.get('compression')!.value;
-    c[0] = 6;
-    expect(() => decodeExr(b44, 'p.exr')).toThrow(UnsupportedFormatError);
-    expect(() => decodeExr(b44, 'p.exr')).toThrow(/B44/);
+    const dwaa = good.slice();
+    const c = parseExrHeader(dwaa).attributes.get('compression')!.value;
+    c[0] = 8;
+    expect(() => decodeExr(dwaa, 'p.exr')).toThrow(UnsupportedFormatError);
+    expect(() => decodeExr(dwaa, 'p.exr')).toThrow(/DWAA/);
   });
 });
 
