@@ -61,11 +61,13 @@ export function readTiffImageLayout(ifd: TiffIfd, fileLength: number, fileName?:
   // One sample per pixel is the same either way.
   const planar = planarConfig === 2 && spp > 1;
   const photometric = tagValue(ifd, 262, 0, spp >= 3 ? 2 : 1)!;
-  // JPEG-compressed TIFFs (Photoshop, scanners) are read through utif2's JPEG decoder, which handles 8-bit RGB and the
-  // YCbCr that libtiff writes them in, interleaved; its grey output is wrong (three samples a pixel into a buffer for one).
+  // JPEG-compressed TIFFs (Photoshop, scanners) are read through utif2's JPEG decoder: 8-bit RGB, the YCbCr libtiff
+  // writes them in, and grey (which it decodes as RGB: decodeTiff makes room for that), interleaved.
   const jpeg = compression === 7;
-  if (jpeg && !(bits === 8 && !float && (photometric === 2 || photometric === 6) && planarConfig === 1)) {
-    throw unsupported(`JPEG-compressed ${photometric === 1 || photometric === 0 ? 'greyscale' : planarConfig === 2 ? 'planar' : `${bits}-bit ${PHOTOMETRIC_NAMES[photometric] ?? 'photometric-' + photometric}`}`);
+  const jpegOk = bits === 8 && !float && planarConfig === 1 && ((spp >= 3 && (photometric === 2 || photometric === 6)) || (spp === 1 && photometric === 1));
+  if (jpeg && !jpegOk) {
+    const kind = ({ 0: 'WhiteIsZero grey', 1: 'grey', 2: 'RGB' } as Record<number, string>)[photometric] ?? PHOTOMETRIC_NAMES[photometric] ?? `photometric-${photometric}`;
+    throw unsupported(`JPEG-compressed ${planarConfig === 2 ? 'planar' : `${bits}-bit ${kind}`}`);
   }
   if (photometric > 2 && !(jpeg && photometric === 6)) throw unsupported(PHOTOMETRIC_NAMES[photometric] ?? `photometric-${photometric}`);
   if (photometric === 0 && float) throw unsupported('float WhiteIsZero');

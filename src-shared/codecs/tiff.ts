@@ -157,6 +157,13 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
     // Uncompressed strips in host byte order: convert them where they lie in the file (utif2 would first copy the whole image byte by byte).
     return { width, height, channels: keep, data: uncompressedStripsToLinear(bytes, ifd, sampleLayout, tileH), ev: null, meta };
   }
+  if (compression === 7 && spp === 1) {
+    // utif2's JPEG decoder writes grey as RGB triplets: decode as three 8-bit samples a pixel, keep one.
+    const rgb = chunkySamples(buffer, { ...ifd, t277: [3], t258: [8, 8, 8] }, { ...layout, spp: 3 }, littleEndian, corrupt);
+    const grey = new Uint8Array(width * height);
+    for (let p = 0; p < grey.length; p++) grey[p] = rgb[p * 3];
+    return { width, height, channels: keep, data: tiffSamplesToLinear(grey, sampleLayout), ev: null, meta };
+  }
   if (!planar) return { width, height, channels: keep, data: tiffSamplesToLinear(chunkySamples(buffer, ifd, layout, littleEndian, corrupt), sampleLayout), ev: null, meta };
 
   // Separate planes: each kept plane decoded as a one-sample image of its own chunks, then interleaved.

@@ -163,7 +163,7 @@ describe('decodeTiff errors', () => {
     const cases: [TiffEntry[], RegExp][] = [
       [[{ tag: 262, type: TIFF_SHORT, value: [3] }], /palette/],
       [[{ tag: 262, type: TIFF_SHORT, value: [5] }], /CMYK/],
-      [[{ tag: 259, type: TIFF_SHORT, value: [7] }], /JPEG-compressed/],
+      [[{ tag: 259, type: TIFF_SHORT, value: [7] }], /JPEG-compressed 16-bit grey TIFF files are not supported/],
       [[{ tag: 339, type: TIFF_SHORT, value: [2] }], /signed/],
       [[{ tag: 258, type: TIFF_SHORT, value: [4] }], /4-bit/],
       [[{ tag: 317, type: TIFF_SHORT, value: [3] }], /predictor-3/],
