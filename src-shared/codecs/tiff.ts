@@ -168,7 +168,8 @@ export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
 
   // Separate planes: each kept plane decoded as a one-sample image of its own chunks, then interleaved.
   const size = bits / 8;
-  const perPlane = tagValues(ifd, tiled ? 324 : 273).length / spp;
+  // Each plane's chunks, as readTiffImageLayout counted them (a list longer than that has extra entries at its end).
+  const perPlane = Math.ceil(width / layout.tileW) * Math.ceil(height / tileH);
   const interleaved = new Uint8Array(width * height * keep * size);
   for (let c = 0; c < keep; c++) {
     const part = (tag: number): number[] => tagValues(ifd, tag).slice(c * perPlane, (c + 1) * perPlane);
