@@ -1,4 +1,4 @@
-/** OpenEXR reader: single-part scanline or tiled files (the full-resolution level), NONE/RLE/ZIPS/ZIP/PIZ/PXR24, half/float/uint channels, to a LinearImage. */
+/** OpenEXR reader: scanline or tiled files (the full-resolution level), one part or the first image part of several, NONE/RLE/ZIPS/ZIP/PIZ/PXR24/B44/B44A, half/float/uint channels, to a LinearImage. */
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
 import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, EXR_READ_COMPRESSIONS, exrCompressionName, exrLinesPerBlock } from './exr-format';
