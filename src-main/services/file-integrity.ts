@@ -7,8 +7,8 @@
  * merge's decoder refuses too, worded as it words it where it can.
  */
 import { extensionOf, fileKind } from '../../src-shared/bracket/file-kind';
-import { EXR_READ_COMPRESSIONS, exrLinesPerBlock } from '../../src-shared/codecs/exr-format';
-import { parseExrFile, type ExrHeader } from '../../src-shared/codecs/exr-header';
+import { EXR_READ_COMPRESSIONS, exrOffset } from '../../src-shared/codecs/exr-format';
+import { exrChunkGeometry, parseExrFile, type ExrFile } from '../../src-shared/codecs/exr-header';
 import { LuxfuseError } from '../../src-shared/errors';
 import type { ByteSource } from './byte-source';
 import type { HeaderFormat } from './image-header';
@@ -147,33 +147,26 @@ const MAX_EXR_BLOCKS = 1 << 17;
  */
 async function exrDamage(src: ByteSource): Promise<string | undefined> {
   const corrupt = (why: string): string => `truncated or corrupt EXR: ${why}`;
-  let header: ExrHeader;
+  let parsed: ExrFile;
   try {
-    const parsed = parseExrFile(src.head);
-    // A multi-part file's tables and chunks are left to the decoder (it finds its part's; a cut one fails there).
-    if (parsed.multipart) return undefined;
-    header = { ...parsed.parts[0], end: parsed.tableAt };
+    parsed = parseExrFile(src.head);
   } catch (error) {
     if (error instanceof LuxfuseError) return undefined;
     throw error;
   }
-  if (!EXR_READ_COMPRESSIONS.includes(header.compression)) return undefined;
-  const width = header.xMax - header.xMin + 1;
-  const height = header.yMax - header.yMin + 1;
+  // A multi-part file's tables and chunks are left to the decoder (it finds its part's; a cut one fails there).
+  if (parsed.multipart || !EXR_READ_COMPRESSIONS.includes(parsed.parts[0].compression)) return undefined;
+  const { tiles } = parsed.parts[0];
   // Scanline blocks, or the full-resolution level's tiles (listed first), as decodeExr reads them.
-  const { tiles } = header;
-  const blocks = tiles
-    ? Math.ceil(width / Math.min(tiles.xSize, width)) * Math.ceil(height / Math.min(tiles.ySize, height))
-    : Math.ceil(height / exrLinesPerBlock(header.compression));
+  const { chunkCount: blocks, headBytes } = exrChunkGeometry(parsed.parts[0]);
   if (!(blocks > 0) || blocks > MAX_EXR_BLOCKS) return undefined;
-  const tableEnd = header.end + blocks * 8;
+  const tableEnd = parsed.tableAt + blocks * 8;
   if (tableEnd > src.size) return corrupt('offset table runs past the end of the file');
-  const table = await src.read(header.end, blocks * 8);
+  const table = await src.read(parsed.tableAt, blocks * 8);
   const view = new DataView(table.buffer, table.byteOffset, table.byteLength);
-  const headBytes = tiles ? 20 : 8;
   let last = -1;
   for (let i = 0; i < blocks; i++) {
-    const offset = view.getUint32(i * 8, true) + view.getUint32(i * 8 + 4, true) * 0x100000000;
+    const offset = exrOffset(view, i * 8);
     if (offset < tableEnd || offset + headBytes > src.size) return corrupt(`chunk ${i} lies outside the file`);
     last = Math.max(last, offset);
   }

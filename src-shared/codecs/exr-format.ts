@@ -53,3 +53,8 @@ export const EXR_PIXEL_BYTES = [4, 2, 4] as const;
  * red x,y, green x,y, blue x,y, white x,y. Our linear data is in these primaries.
  */
 export const REC709_CHROMATICITIES = [0.64, 0.33, 0.3, 0.6, 0.15, 0.06, 0.3127, 0.329] as const;
+
+/** An offset table entry: a 64-bit little-endian offset, as a number (files over 2^53 bytes do not exist). */
+export function exrOffset(view: DataView, at: number): number {
+  return view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x100000000;
+}

@@ -1,6 +1,6 @@
 /** Parses the header of a single-part OpenEXR file, scanline or tiled: the attributes the reader needs, bounds-checked. */
 import { DecodeError, UnsupportedFormatError } from '../errors';
-import { EXR_FLAG_DEEP, EXR_FLAG_LONG_NAMES, EXR_FLAG_MULTIPART, EXR_FLAG_TILED, EXR_MAGIC } from './exr-format';
+import { EXR_FLAG_DEEP, EXR_FLAG_LONG_NAMES, EXR_FLAG_MULTIPART, EXR_FLAG_TILED, EXR_MAGIC, exrLinesPerBlock } from './exr-format';
 
 export interface ExrChannel {
   name: string;
@@ -156,4 +156,19 @@ function readHeader(bytes: Uint8Array, start: number, file: string | undefined, 
     if (tiles.levelMode > 2) throw corrupt(`tile level mode ${tiles.levelMode}`);
   }
   return { channels, compression, xMin, yMin, xMax, yMax, attributes, end: at, ...(tiles ? { tiles } : {}), ...(part ? { part } : {}) };
+}
+
+/**
+ * How a part's full-resolution image is cut into chunks, as the reader and import's check both walk them: blocks of
+ * scanlines (chunkH lines of the whole width), or tiles (a mipmap's or ripmap's other levels follow the full-resolution
+ * level's tiles in the offset table). headBytes: a chunk's head before its data (without a multi-part file's part number).
+ */
+export function exrChunkGeometry(header: ExrHeader): { width: number; height: number; chunkW: number; chunkH: number; tilesX: number; chunkCount: number; headBytes: number } {
+  const width = header.xMax - header.xMin + 1;
+  const height = header.yMax - header.yMin + 1;
+  const { tiles } = header;
+  const chunkW = tiles ? Math.min(tiles.xSize, width) : width;
+  const chunkH = tiles ? Math.min(tiles.ySize, height) : exrLinesPerBlock(header.compression);
+  const tilesX = Math.ceil(width / chunkW);
+  return { width, height, chunkW, chunkH, tilesX, chunkCount: tilesX * Math.ceil(height / chunkH), headBytes: tiles ? 20 : 8 };
 }

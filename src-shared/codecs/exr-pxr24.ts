@@ -3,24 +3,20 @@
  * planes, most significant first, each sample the difference from the one before. Floats keep their top 24 bits
  * (lossy when written), halves and uints are whole.
  */
-import { unzlibSync } from 'fflate';
-import { adler32 } from './adler32';
 import { EXR_PIXEL_FLOAT, EXR_PIXEL_HALF } from './exr-format';
+import { inflateExact } from './exr-zip';
 
 /** Bytes a sample takes in a PXR24 stream: uint 4, half 2, float 3. */
 const PLANES = [4, 2, 3] as const;
 
 /**
  * Expands one PXR24 block of `lines` scanlines of `width` pixels into out (the uncompressed layout: per line, per
- * channel, width samples, little-endian). Throws a plain Error on corrupt data; the caller adds the file name.
+ * channel, width samples, little-endian), using scratch (at least the uncompressed size + 1 bytes: a PXR24 stream
+ * is never longer) for the zlib output. Throws a plain Error on corrupt data; the caller adds the file name.
  */
-export function pxr24DecompressBlock(packed: Uint8Array, out: Uint8Array, width: number, lines: number, pixelTypes: readonly number[]): void {
+export function pxr24DecompressBlock(packed: Uint8Array, out: Uint8Array, width: number, lines: number, pixelTypes: readonly number[], scratch: Uint8Array): void {
   const coded = lines * width * pixelTypes.reduce((n, t) => n + PLANES[t], 0);
-  const inflated = unzlibSync(packed, { out: new Uint8Array(coded + 1) });
-  if (inflated.length !== coded) throw new Error(`pxr24 block expands to ${inflated.length} bytes, expected ${coded}`);
-  const k = packed.length;
-  const stored = k >= 4 ? ((packed[k - 4] << 24) | (packed[k - 3] << 16) | (packed[k - 2] << 8) | packed[k - 1]) >>> 0 : -1;
-  if (stored !== adler32(inflated)) throw new Error('pxr24 block checksum mismatch');
+  const inflated = inflateExact(packed, coded, scratch, 'pxr24');
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let src = 0;
   let dst = 0;

@@ -1,8 +1,8 @@
 /** OpenEXR reader: scanline or tiled files (the full-resolution level), one part or the first image part of several, NONE/RLE/ZIPS/ZIP/PIZ/PXR24/B44/B44A, half/float/uint channels, to a LinearImage. */
 import { DecodeError, UnsupportedFormatError } from '../errors';
 import type { LinearImage } from '../image/linear-image';
-import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, EXR_READ_COMPRESSIONS, exrCompressionName, exrLinesPerBlock } from './exr-format';
-import { parseExrFile, type ExrChannel } from './exr-header';
+import { EXR_COMPRESSION, EXR_PIXEL_BYTES, EXR_PIXEL_FLOAT, EXR_PIXEL_HALF, EXR_READ_COMPRESSIONS, exrCompressionName, exrOffset } from './exr-format';
+import { exrChunkGeometry, parseExrFile, type ExrChannel } from './exr-header';
 import { pizDecompressBlock } from './exr-piz';
 import { b44DecompressBlock } from './exr-b44';
 import { pxr24DecompressBlock } from './exr-pxr24';
@@ -50,7 +50,7 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
     if (choice < 0) throw new UnsupportedFormatError(`none of the ${parsed.parts.length} parts of this EXR holds an RGB or Y image`, fileName);
   }
   const header = parsed.parts[choice];
-  const { channels, compression, xMin, yMin, xMax, yMax, tiles } = header;
+  const { channels, compression, yMin, tiles } = header;
   // Where this part's offset table starts; a multi-part file's chunks begin with their part's number.
   const tableAt = parsed.tableAt + parsed.parts.slice(0, choice).reduce((n, p) => n + (p.part?.chunkCount ?? 0) * 8, 0);
   const partPrefix = parsed.multipart ? 4 : 0;
@@ -58,8 +58,7 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   if (!EXR_READ_COMPRESSIONS.includes(compression)) {
     throw new UnsupportedFormatError(`EXR compression ${exrCompressionName(compression)} is not supported (NONE, RLE, ZIPS, ZIP, PIZ, PXR24, B44, B44A are)`, fileName);
   }
-  const width = xMax - xMin + 1;
-  const height = yMax - yMin + 1;
+  const { width, height, chunkW, chunkH, tilesX, chunkCount, headBytes: chunkHead } = exrChunkGeometry(header);
   const { outChannels, dst, layer } = mapChannels(channels, fileName);
   const warnings = [
     ...(parsed.multipart && parsed.parts.length > 1 ? [`${fileName ?? 'The EXR'} holds ${parsed.parts.length} parts; part ${choice + 1} ("${header.part?.name}") is read`] : []),
@@ -67,13 +66,6 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   ];
   if (width * height * outChannels > 0x7fffffff) throw new UnsupportedFormatError(`EXR of ${width}x${height} is too large`, fileName);
 
-  // Chunks: blocks of scanlines, or a tiled file's tiles of its full-resolution level (a mipmap's or ripmap's other
-  // levels follow them in the offset table and are not read).
-  const linesPerBlock = exrLinesPerBlock(compression);
-  const chunkW = tiles ? Math.min(tiles.xSize, width) : width;
-  const chunkH = tiles ? Math.min(tiles.ySize, height) : linesPerBlock;
-  const tilesX = Math.ceil(width / chunkW);
-  const chunkCount = tilesX * Math.ceil(height / chunkH);
   const pixelBytesAll = channels.reduce((n, c) => n + EXR_PIXEL_BYTES[c.pixelType], 0);
   const lineBytes = width * pixelBytesAll;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -90,16 +82,16 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   const chunkBytes = chunkW * chunkH * pixelBytesAll;
   // Chunk bytes land in a fresh (aligned) buffer so typed views can read samples directly.
   const raw = new Uint8Array(new ArrayBuffer(Math.ceil(chunkBytes / 4) * 4), 0, chunkBytes);
-  const scratch = compression === zip || compression === zips || compression === rle ? new Uint8Array(chunkBytes + 1) : raw;
+  const scratch = compression === zip || compression === zips || compression === rle || compression === pxr24 ? new Uint8Array(chunkBytes + 1) : raw;
   const channelBytes = channels.map((c) => EXR_PIXEL_BYTES[c.pixelType]);
   const pixelTypes = channels.map((c) => c.pixelType);
   const pLinear = channels.map((c) => c.pLinear);
   const rawView = new DataView(raw.buffer);
   const halfTable = halfToFloatTable();
-  const headBytes = partPrefix + (tiles ? 20 : 8);
+  const headBytes = partPrefix + chunkHead;
 
   for (let i = 0; i < chunkCount; i++) {
-    const entry = offset8(view, tableAt + i * 8);
+    const entry = exrOffset(view, tableAt + i * 8);
     if (entry < tableAt + chunkCount * 8 || entry + headBytes > bytes.length) throw corrupt(`chunk ${i} lies outside the file`);
     if (partPrefix && view.getInt32(entry, true) !== choice) throw corrupt(`chunk ${i} of part ${choice + 1} says it belongs to part ${view.getInt32(entry, true) + 1}`);
     const offset = entry + partPrefix;
@@ -118,9 +110,9 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
     } else {
       const y = view.getInt32(offset, true);
       what = `scanline ${y}`;
-      index = (y - yMin) / linesPerBlock;
+      index = (y - yMin) / chunkH;
       if (!Number.isInteger(index) || index < 0 || index >= chunkCount) throw corrupt(`chunk ${i} has ${what}`);
-      y0 = index * linesPerBlock;
+      y0 = index * chunkH;
     }
     if (done[index]) throw corrupt(`${what} appears twice`);
     const size = view.getInt32(entry + headBytes - 4, true);
@@ -135,7 +127,7 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
     else {
       try {
         if (compression === piz) pizDecompressBlock(packed, raw, w, lines, channelBytes);
-        else if (compression === pxr24) pxr24DecompressBlock(packed, raw, w, lines, pixelTypes);
+        else if (compression === pxr24) pxr24DecompressBlock(packed, raw, w, lines, pixelTypes, scratch);
         else if (compression === b44 || compression === b44a) b44DecompressBlock(packed, raw, w, lines, pixelTypes, pLinear);
         else if (compression === rle) rleDecompressBlock(packed, expected, raw, scratch);
         else zipDecompressBlock(packed, expected, raw, scratch);
@@ -189,7 +181,3 @@ export function decodeExr(bytes: Uint8Array, fileName?: string): LinearImage {
   };
 }
 
-/** A 64-bit little-endian offset (as a number: files over 2^53 bytes do not exist). */
-function offset8(view: DataView, at: number): number {
-  return view.getUint32(at, true) + view.getUint32(at + 4, true) * 0x100000000;
-}

@@ -37,17 +37,26 @@ export function zipCompressBlock(raw: Uint8Array, scratch: Uint8Array): Uint8Arr
  * bytes) for the zlib output. Throws a plain Error on corrupt data; the caller adds the file name.
  */
 export function zipDecompressBlock(packed: Uint8Array, expected: number, out: Uint8Array, scratch: Uint8Array): void {
-  if (scratch.length < expected + 1 || out.length < expected) throw new RangeError('zip block buffers too small');
+  if (out.length < expected) throw new RangeError('zip block buffers too small');
+  undoPredictorAndSplit(inflateExact(packed, expected, scratch, 'zip'), expected, out);
+}
+
+/**
+ * Inflates a zlib stream that must expand to exactly `expected` bytes, into scratch (>= expected + 1 bytes), with
+ * its Adler-32 checked; the inflated bytes. Throws a plain Error naming `codec` ('zip', 'pxr24') on corrupt data.
+ */
+export function inflateExact(packed: Uint8Array, expected: number, scratch: Uint8Array, codec: string): Uint8Array {
+  if (scratch.length < expected + 1) throw new RangeError(`${codec} block buffers too small`);
   // One spare byte in the buffer: fflate silently truncates into a full buffer, so "too long" must stay visible.
   const inflated = unzlibSync(packed, { out: scratch.subarray(0, expected + 1) });
   if (inflated.length !== expected) {
-    throw new Error(`zip block expands to ${inflated.length} bytes, expected ${expected}`);
+    throw new Error(`${codec} block expands to ${inflated.length} bytes, expected ${expected}`);
   }
   const n = packed.length;
   const stored = n >= 4 ? ((packed[n - 4] << 24) | (packed[n - 3] << 16) | (packed[n - 2] << 8) | packed[n - 1]) >>> 0 : -1;
   // fflate does not check zlib's checksum; without this, corrupt data would pass silently.
-  if (stored !== adler32(inflated)) throw new Error('zip block checksum mismatch');
-  undoPredictorAndSplit(inflated, expected, out);
+  if (stored !== adler32(inflated)) throw new Error(`${codec} block checksum mismatch`);
+  return inflated;
 }
 
 /** Undoes the byte delta predictor in `coded` (in place) and the split into low and high bytes, into out[0..n). */
