@@ -3,8 +3,8 @@ import { DecodeError } from '../errors';
 import { evFromSettings, type ImageMeta, type LinearImage } from '../image/linear-image';
 import type { LibRawImage, LibRawMetadata } from './raw-libraw';
 import { frameSamples } from '../image/samples';
-import UTIF from 'utif2';
 import { tagValue, type TiffIfd } from './tiff-check';
+import { readTiffDirectories } from './tiff';
 
 /** LibRaw keeps exposure settings as C floats: 1/125 s comes back as 0.00800000038. Seven digits is what a float holds. */
 const fromFloat32 = (v: unknown): number | undefined =>
@@ -53,8 +53,7 @@ function dngRawPhotometrics(bytes: Uint8Array): number[] {
   if (!tiff) return [];
   let ifds: TiffIfd[];
   try {
-    const decode = UTIF.decode as unknown as (b: ArrayBuffer, prm: { parseMN: boolean; debug: boolean }) => TiffIfd[];
-    ifds = decode(bytes.slice().buffer, { parseMN: false, debug: false });
+    ({ ifds } = readTiffDirectories(bytes));
   } catch {
     return [];
   }

@@ -121,24 +121,32 @@ function boundUtifDecompression(): void {
 }
 
 /**
- * Decodes the first full-resolution image of a TIFF (chooseImage: meta.decodeWarnings says when there were several
- * or none). RAW files (DNG, CR2, NEF...) give UnsupportedFormatError.
+ * A TIFF's directories through utif2, after checkTiffStructure (which refuses chains that loop or leave the file, where
+ * utif2 would run forever or read garbage), and the buffer utif2 reads pixels from. Throws DecodeError naming the file.
  */
-export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
-  const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt TIFF: ${why}`, fileName);
+export function readTiffDirectories(bytes: Uint8Array, fileName?: string): { littleEndian: boolean; buffer: ArrayBuffer; ifds: TiffIfd[] } {
   const { littleEndian } = checkTiffStructure(bytes, fileName);
   // utif2 reads through ArrayBuffer offsets, so it needs a buffer holding exactly the file.
   const buffer = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
     ? (bytes.buffer as ArrayBuffer)
     : bytes.slice().buffer;
-  let ifds: TiffIfd[];
   try {
     // No maker notes: we do not need them, and utif2 parses some as whole nested TIFFs.
     const decode = UTIF.decode as unknown as (b: ArrayBuffer, prm: { parseMN: boolean; debug: boolean }) => TiffIfd[];
-    ifds = decode(buffer, { parseMN: false, debug: false });
+    return { littleEndian, buffer, ifds: decode(buffer, { parseMN: false, debug: false }) };
   } catch (e) {
-    throw corrupt(isEngineError(e) ? 'its image directories cannot be read' : String((e as Error)?.message ?? e));
+    const why = isEngineError(e) ? 'its image directories cannot be read' : String((e as Error)?.message ?? e);
+    throw new DecodeError(`truncated or corrupt TIFF: ${why}`, fileName);
   }
+}
+
+/**
+ * Decodes the first full-resolution image of a TIFF (chooseImage: meta.decodeWarnings says when there were several
+ * or none). RAW files (DNG, CR2, NEF...) give UnsupportedFormatError.
+ */
+export function decodeTiff(bytes: Uint8Array, fileName?: string): LinearImage {
+  const corrupt = (why: string): DecodeError => new DecodeError(`truncated or corrupt TIFF: ${why}`, fileName);
+  const { littleEndian, buffer, ifds } = readTiffDirectories(bytes, fileName);
   if (ifds.some(isRawIfd)) throw rawError(fileName);
   const { ifd, warnings } = chooseImage(ifds, fileName);
 
