@@ -56,10 +56,11 @@ interface RunningScan {
  * them (library:scan-cancel).
  */
 export class LibraryService {
-  /** Each file brought in, with its EXIF orientation from the scan (the thumbnail is turned by it). */
-  private readonly known = new Map<string, number | undefined>();
-  /** Scanned files whose EXIF says Adobe RGB (their embedded previews are in it). */
-  private readonly adobeRgb = new Set<string>();
+  /**
+   * Each file brought in, with what its thumbnail needs from the scan's header read: the EXIF orientation (it is
+   * turned by it) and whether the EXIF says Adobe RGB (its embedded preview is in it).
+   */
+  private readonly known = new Map<string, { orientation?: number; exifAdobeRgb: boolean }>();
   private readonly running = new Set<RunningScan>();
 
   constructor(private readonly options: LibraryServiceOptions = {}) {}
@@ -67,15 +68,11 @@ export class LibraryService {
   async scan(paths: string[], onProgress?: ScanProgress): Promise<LibraryScan> {
     const run: RunningScan = { controller: new AbortController(), status: { phase: 'listing', done: 0, total: 0 } };
     this.running.add(run);
-    const orientation = new Map<string, number>();
-    const adobe = new Set<string>();
+    const shots = new Map<string, { orientation?: number; exifAdobeRgb: boolean }>();
     try {
       const scan = await scanLibrary(paths, {
         signal: run.controller.signal,
-        onShot: (shot) => {
-          if (shot.orientation !== undefined) orientation.set(shot.file, shot.orientation);
-          if (shot.exifAdobeRgb) adobe.add(shot.file);
-        },
+        onShot: (shot) => shots.set(shot.file, { orientation: shot.orientation, exifAdobeRgb: shot.exifAdobeRgb === true }),
         readShot: this.options.readShot,
         onFound: (found) => {
           run.status = { phase: 'listing', done: found, total: 0 };
@@ -89,11 +86,7 @@ export class LibraryService {
         },
       });
       if (run.controller.signal.aborted) throw new ScanCancelledError();
-      for (const f of [...scan.groups.flatMap((g) => g.frames), ...scan.singles]) {
-        this.known.set(f.path, orientation.get(f.path));
-        if (adobe.has(f.path)) this.adobeRgb.add(f.path);
-        else this.adobeRgb.delete(f.path);
-      }
+      for (const f of [...scan.groups.flatMap((g) => g.frames), ...scan.singles]) this.known.set(f.path, shots.get(f.path) ?? { exifAdobeRgb: false });
       return scan;
     } catch (error) {
       if (run.controller.signal.aborted) throw new ScanCancelledError();
@@ -120,8 +113,9 @@ export class LibraryService {
   }
 
   async thumbnail(path: string): Promise<Thumbnail> {
-    if (!this.known.has(path)) throw new UnknownLibraryFileError(path);
-    return thumbnailFor(path, this.known.get(path), this.adobeRgb.has(path));
+    const shot = this.known.get(path);
+    if (!shot) throw new UnknownLibraryFileError(path);
+    return thumbnailFor(path, shot.orientation, shot.exifAdobeRgb);
   }
 }
 
